@@ -1,0 +1,13 @@
+//! Kubernetes DaemonSets that are correct by construction.
+//!
+//! Data flows one way: a typed builder (or the `daemonset!` DSL, or a spec file, or YAML someone else wrote)
+//! produces a [`k8s_openapi::api::apps::v1::DaemonSet`], [`validate()`] checks it with the API server's rules, and
+//! [`render`] writes YAML or JSON.
+
+pub mod build;
+pub mod render;
+pub mod validate;
+
+pub use daemonset_rules as rules;
+pub use k8s_openapi as k8s;
+pub use validate::{ValidationErrors, Violation, validate};

@@ -1,0 +1,34 @@
+//! Validation of any DaemonSet with the API server's rules (`ValidateDaemonSet` and the pod template rules), plus
+//! the checks the server lacks.
+//!
+//! Every violation carries the field path the server would name (`spec.template.spec.containers[0].image`), the
+//! server's error type (`Required value`, `Invalid value`, ...) and its wording, so a message from us reads like the
+//! one `kubectl apply` would print later, only earlier.
+
+mod path;
+mod violation;
+
+mod daemon_set;
+mod pod;
+
+pub use path::FieldPath;
+pub use violation::{ErrorType, Origin, ValidationErrors, Violation};
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+
+/// Validates a DaemonSet as the API server would on create, plus the checks of [`Origin::Beyond`].
+///
+/// Returns every violation found, in field order, or `Ok(())`.
+pub fn validate(daemon_set: &DaemonSet) -> Result<(), ValidationErrors> {
+    let mut errors = Vec::new();
+    daemon_set::validate(daemon_set, &mut errors);
+    ValidationErrors::result(errors)
+}
+
+/// Validates an update of `old` to `new` (the create rules on `new`, plus immutability of the selector).
+pub fn validate_update(old: &DaemonSet, new: &DaemonSet) -> Result<(), ValidationErrors> {
+    let mut errors = Vec::new();
+    daemon_set::validate(new, &mut errors);
+    daemon_set::validate_update(old, new, &mut errors);
+    ValidationErrors::result(errors)
+}

@@ -1,0 +1,1 @@
+//! Pod template rules (`ValidatePodTemplateSpec`, `ValidatePodSpec`; rules section B).

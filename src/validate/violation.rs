@@ -1,0 +1,173 @@
+use std::fmt;
+
+use super::FieldPath;
+
+/// The API server's error types (apimachinery `field.ErrorType`), printed with the server's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `Required value`: a field that must be set is missing or empty.
+    Required,
+    /// `Invalid value`: the value breaks a rule.
+    Invalid,
+    /// `Unsupported value`: the value is not one of a closed set.
+    Unsupported,
+    /// `Forbidden`: the field may not be set here.
+    Forbidden,
+    /// `Duplicate value`: the value must be unique and is not.
+    Duplicate,
+    /// `Not found`: the value refers to something that does not exist.
+    NotFound,
+    /// `Too long`: the value is longer than allowed.
+    TooLong,
+}
+
+impl ErrorType {
+    /// The server's words for this type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::Required => "Required value",
+            ErrorType::Invalid => "Invalid value",
+            ErrorType::Unsupported => "Unsupported value",
+            ErrorType::Forbidden => "Forbidden",
+            ErrorType::Duplicate => "Duplicate value",
+            ErrorType::NotFound => "Not found",
+            ErrorType::TooLong => "Too long",
+        }
+    }
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who would reject the object for this violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The API server rejects it (create fails with 422, or 400 for a malformed quantity).
+    ApiServer,
+    /// The server accepts it but it cannot work (e.g. a hostPort with maxSurge stalls every rollout).
+    Beyond,
+}
+
+/// One broken rule: where, what kind, the offending value and the explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The field path the server names.
+    pub path: FieldPath,
+    /// The server's error type.
+    pub kind: ErrorType,
+    /// The offending value as the server prints it (strings quoted), when the error type shows one.
+    pub value: Option<String>,
+    /// The explanation (for `Unsupported value`: `supported values: "a", "b"`).
+    pub detail: String,
+    /// Whether the server itself rejects this.
+    pub origin: Origin,
+}
+
+impl Violation {
+    fn new(path: FieldPath, kind: ErrorType, value: Option<String>, detail: impl Into<String>) -> Self {
+        Violation { path, kind, value, detail: detail.into(), origin: Origin::ApiServer }
+    }
+
+    /// `Required value`.
+    pub fn required(path: FieldPath, detail: impl Into<String>) -> Self {
+        Self::new(path, ErrorType::Required, None, detail)
+    }
+
+    /// `Invalid value` for a value already printed (see [`quote`]).
+    pub fn invalid(path: FieldPath, value: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(path, ErrorType::Invalid, Some(value.into()), detail)
+    }
+
+    /// `Unsupported value`, listing the supported values.
+    pub fn unsupported(path: FieldPath, value: &str, supported: &[&str]) -> Self {
+        let list = supported.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ");
+        Self::new(path, ErrorType::Unsupported, Some(quote(value)), format!("supported values: {list}"))
+    }
+
+    /// `Forbidden`.
+    pub fn forbidden(path: FieldPath, detail: impl Into<String>) -> Self {
+        Self::new(path, ErrorType::Forbidden, None, detail)
+    }
+
+    /// `Duplicate value` for a value already printed (see [`quote`]).
+    pub fn duplicate(path: FieldPath, value: impl Into<String>) -> Self {
+        Self::new(path, ErrorType::Duplicate, Some(value.into()), "")
+    }
+
+    /// `Not found` for a value already printed (see [`quote`]).
+    pub fn not_found(path: FieldPath, value: impl Into<String>) -> Self {
+        Self::new(path, ErrorType::NotFound, Some(value.into()), "")
+    }
+
+    /// `Too long`.
+    pub fn too_long(path: FieldPath, max: usize) -> Self {
+        Self::new(path, ErrorType::TooLong, None, format!("may not be more than {max} bytes"))
+    }
+
+    /// Marks a violation the API server does not check itself.
+    #[must_use]
+    pub fn beyond_server(mut self) -> Self {
+        self.origin = Origin::Beyond;
+        self
+    }
+}
+
+/// Quotes a string the way the API server prints string values (Go's `%q`).
+pub fn quote(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.kind)?;
+        if let Some(value) = &self.value {
+            write!(f, ": {value}")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every violation found in one object, in field order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationErrors {
+    violations: Vec<Violation>,
+}
+
+impl ValidationErrors {
+    pub(crate) fn result(violations: Vec<Violation>) -> Result<(), ValidationErrors> {
+        if violations.is_empty() { Ok(()) } else { Err(ValidationErrors { violations }) }
+    }
+
+    /// The violations.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Consumes the list.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+
+    /// Whether any violation is at `path` exactly.
+    pub fn has_path(&self, path: &str) -> bool {
+        self.violations.iter().any(|v| v.path.as_str() == path)
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        write!(f, "{n} violation{}:", if n == 1 { "" } else { "s" })?;
+        for v in &self.violations {
+            write!(f, "\n  {v}")?;
+        }
+        Ok(())
+    }
+}
