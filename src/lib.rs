@@ -5,8 +5,10 @@
 //! [`render`] writes YAML or JSON.
 
 pub mod build;
+pub mod parse;
 pub mod render;
 pub mod validate;
+mod yaml;
 
 pub use daemonset_rules as rules;
 pub use k8s_openapi as k8s;

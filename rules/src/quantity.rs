@@ -31,7 +31,8 @@ pub enum QuantityError {
 
 impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!("{f:?}")
+        let _ = f;
+        todo!()
     }
 }
 

@@ -12,7 +12,7 @@ mod daemon_set;
 mod pod;
 
 pub use path::FieldPath;
-pub use violation::{ErrorType, Origin, ValidationErrors, Violation};
+pub use violation::{ErrorType, Origin, ValidationErrors, Violation, quote};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 

@@ -1,0 +1,403 @@
+//! Containers: image, command, ports, env, resources, mounts, probes, security context.
+
+use k8s_openapi::api::core::v1::{
+    Capabilities, Container as K8sContainer, ContainerPort, EnvFromSource, EnvVar as K8sEnvVar, ExecAction,
+    GRPCAction, HTTPGetAction, Probe as K8sProbe, SecurityContext as K8sSecurityContext, TCPSocketAction,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use typed_builder::TypedBuilder;
+
+use super::{EnvFrom, EnvVar, Mount, Resources};
+
+/// The transport protocol of a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Protocol {
+    /// TCP (the default).
+    #[default]
+    Tcp,
+    /// UDP.
+    Udp,
+    /// SCTP.
+    Sctp,
+}
+
+impl Protocol {
+    /// The name the API server uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// A port a container listens on.
+///
+/// ```
+/// use daemonset::build::Port;
+/// let metrics = Port::new(9100).name("metrics");
+/// let dns = Port::new(53).udp().host_port(53);
+/// # let _ = (metrics, dns);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Port(ContainerPort);
+
+impl Port {
+    /// A TCP port (protocol left to the server's default).
+    pub fn new(container_port: u16) -> Port {
+        Port(ContainerPort { container_port: i32::from(container_port), ..Default::default() })
+    }
+
+    /// A name (at most 15 characters, lowercase), for probes and Services to refer to.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Port {
+        self.0.name = Some(name.into());
+        self
+    }
+
+    /// The protocol, written out.
+    #[must_use]
+    pub fn protocol(mut self, protocol: Protocol) -> Port {
+        self.0.protocol = Some(protocol.as_str().to_owned());
+        self
+    }
+
+    /// UDP.
+    #[must_use]
+    pub fn udp(self) -> Port {
+        self.protocol(Protocol::Udp)
+    }
+
+    /// Also open on the node at this port (a rolling update must then use maxUnavailable, not maxSurge).
+    #[must_use]
+    pub fn host_port(mut self, host_port: u16) -> Port {
+        self.0.host_port = Some(i32::from(host_port));
+        self
+    }
+
+    /// The node address the host port binds to.
+    #[must_use]
+    pub fn host_ip(mut self, host_ip: impl Into<String>) -> Port {
+        self.0.host_ip = Some(host_ip.into());
+        self
+    }
+}
+
+/// When the kubelet pulls the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImagePullPolicy {
+    /// Every time the container starts.
+    Always,
+    /// Only when the image is not on the node.
+    IfNotPresent,
+    /// Never; the image must be on the node.
+    Never,
+}
+
+impl ImagePullPolicy {
+    /// The name the API server uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImagePullPolicy::Always => "Always",
+            ImagePullPolicy::IfNotPresent => "IfNotPresent",
+            ImagePullPolicy::Never => "Never",
+        }
+    }
+}
+
+/// A liveness, readiness or startup probe.
+///
+/// ```
+/// use daemonset::build::Probe;
+/// let ready = Probe::http_get("/healthz", 8080).period_seconds(5);
+/// let alive = Probe::tcp_socket(9100).initial_delay_seconds(10).failure_threshold(5);
+/// # let _ = (ready, alive);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe(K8sProbe);
+
+impl Probe {
+    /// An HTTP GET of `path` on `port`, successful on a 2xx or 3xx status.
+    pub fn http_get(path: impl Into<String>, port: u16) -> Probe {
+        Probe(K8sProbe {
+            http_get: Some(HTTPGetAction {
+                path: Some(path.into()),
+                port: IntOrString::Int(i32::from(port)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    /// An HTTP GET on a named port.
+    pub fn http_get_named(path: impl Into<String>, port_name: impl Into<String>) -> Probe {
+        Probe(K8sProbe {
+            http_get: Some(HTTPGetAction {
+                path: Some(path.into()),
+                port: IntOrString::String(port_name.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    /// A TCP connection to `port`.
+    pub fn tcp_socket(port: u16) -> Probe {
+        Probe(K8sProbe {
+            tcp_socket: Some(TCPSocketAction { port: IntOrString::Int(i32::from(port)), host: None }),
+            ..Default::default()
+        })
+    }
+
+    /// A command run in the container, successful on exit code 0.
+    pub fn exec<S: Into<String>>(command: impl IntoIterator<Item = S>) -> Probe {
+        Probe(K8sProbe {
+            exec: Some(ExecAction { command: Some(command.into_iter().map(Into::into).collect()) }),
+            ..Default::default()
+        })
+    }
+
+    /// A gRPC health check on `port`.
+    pub fn grpc(port: u16) -> Probe {
+        Probe(K8sProbe { grpc: Some(GRPCAction { port: i32::from(port), service: None }), ..Default::default() })
+    }
+
+    /// Seconds before the first probe.
+    #[must_use]
+    pub fn initial_delay_seconds(mut self, seconds: u32) -> Probe {
+        self.0.initial_delay_seconds = Some(clamp(seconds));
+        self
+    }
+
+    /// Seconds between probes.
+    #[must_use]
+    pub fn period_seconds(mut self, seconds: u32) -> Probe {
+        self.0.period_seconds = Some(clamp(seconds));
+        self
+    }
+
+    /// Seconds after which a probe times out.
+    #[must_use]
+    pub fn timeout_seconds(mut self, seconds: u32) -> Probe {
+        self.0.timeout_seconds = Some(clamp(seconds));
+        self
+    }
+
+    /// Failures in a row before the probe counts as failed.
+    #[must_use]
+    pub fn failure_threshold(mut self, count: u32) -> Probe {
+        self.0.failure_threshold = Some(clamp(count));
+        self
+    }
+
+    /// Successes in a row before the probe counts as successful (must be 1 for liveness and startup).
+    #[must_use]
+    pub fn success_threshold(mut self, count: u32) -> Probe {
+        self.0.success_threshold = Some(clamp(count));
+        self
+    }
+}
+
+fn clamp(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// The security settings of a container that node agents commonly need.
+///
+/// ```
+/// use daemonset::build::SecurityContext;
+/// let cni = SecurityContext::builder().privileged(true).build();
+/// let exporter = SecurityContext::builder()
+///     .run_as_non_root(true)
+///     .read_only_root_filesystem(true)
+///     .drop_capability("ALL")
+///     .build();
+/// # let _ = (cni, exporter);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, TypedBuilder)]
+#[builder(field_defaults(default, setter(strip_option)))]
+pub struct SecurityContext {
+    /// Runs with all the host's privileges.
+    pub privileged: Option<bool>,
+    /// A process may gain more privileges than its parent.
+    pub allow_privilege_escalation: Option<bool>,
+    /// The root filesystem is read-only.
+    pub read_only_root_filesystem: Option<bool>,
+    /// Refuses to start as UID 0.
+    pub run_as_non_root: Option<bool>,
+    /// The UID to run as.
+    pub run_as_user: Option<i64>,
+    /// The GID to run as.
+    pub run_as_group: Option<i64>,
+    /// Capabilities added.
+    #[builder(via_mutators, mutators(
+        /// Adds a Linux capability (`NET_ADMIN`, `SYS_ADMIN`).
+        pub fn add_capability(&mut self, capability: impl Into<String>) {
+            self.add_capabilities.push(capability.into());
+        }
+    ))]
+    pub add_capabilities: Vec<String>,
+    /// Capabilities dropped.
+    #[builder(via_mutators, mutators(
+        /// Drops a Linux capability (`ALL`).
+        pub fn drop_capability(&mut self, capability: impl Into<String>) {
+            self.drop_capabilities.push(capability.into());
+        }
+    ))]
+    pub drop_capabilities: Vec<String>,
+}
+
+impl From<SecurityContext> for K8sSecurityContext {
+    fn from(s: SecurityContext) -> K8sSecurityContext {
+        let capabilities = (!s.add_capabilities.is_empty() || !s.drop_capabilities.is_empty()).then(|| Capabilities {
+            add: non_empty(s.add_capabilities),
+            drop: non_empty(s.drop_capabilities),
+        });
+        K8sSecurityContext {
+            privileged: s.privileged,
+            allow_privilege_escalation: s.allow_privilege_escalation,
+            read_only_root_filesystem: s.read_only_root_filesystem,
+            run_as_non_root: s.run_as_non_root,
+            run_as_user: s.run_as_user,
+            run_as_group: s.run_as_group,
+            capabilities,
+            ..Default::default()
+        }
+    }
+}
+
+pub(crate) fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+type ContainerCustomizer = Box<dyn FnOnce(&mut K8sContainer) + Send>;
+
+/// A container of the pod. `name` and `image` are required: a container without them does not compile.
+///
+/// ```
+/// use daemonset::build::{Container, EnvVar, PodField, Port, Volume};
+/// let varlog = Volume::host_path("varlog", "/var/log");
+/// let agent = Container::builder()
+///     .name("agent")
+///     .image("fluent/fluent-bit:3.1")
+///     .args(["--config", "/etc/fluent-bit/fluent-bit.conf"])
+///     .port(Port::new(2020).name("http"))
+///     .env(EnvVar::field("NODE_NAME", PodField::NodeName))
+///     .mount(varlog.mount("/var/log").read_only())
+///     .build();
+/// # let _ = agent;
+/// ```
+#[derive(TypedBuilder)]
+#[builder(field_defaults(default, setter(strip_option)))]
+pub struct Container {
+    /// The container's name (a DNS-1123 label, unique in the pod).
+    #[builder(!default, setter(!strip_option, into))]
+    pub name: String,
+    /// The image reference (`registry/name:tag` or `name@sha256:...`).
+    #[builder(!default, setter(!strip_option, into))]
+    pub image: String,
+    /// The entrypoint, replacing the image's.
+    #[builder(setter(!strip_option, transform = |command: impl IntoIterator<Item = impl Into<String>>| command.into_iter().map(Into::into).collect()))]
+    pub command: Vec<String>,
+    /// Arguments to the entrypoint.
+    #[builder(setter(!strip_option, transform = |args: impl IntoIterator<Item = impl Into<String>>| args.into_iter().map(Into::into).collect()))]
+    pub args: Vec<String>,
+    /// The working directory.
+    #[builder(setter(into))]
+    pub working_dir: Option<String>,
+    /// Ports.
+    #[builder(via_mutators, mutators(
+        /// Adds a port.
+        pub fn port(&mut self, port: Port) {
+            self.ports.push(port);
+        }
+    ))]
+    pub ports: Vec<Port>,
+    /// Environment variables.
+    #[builder(via_mutators, mutators(
+        /// Adds an environment variable.
+        pub fn env(&mut self, var: EnvVar) {
+            self.env.push(var);
+        }
+    ))]
+    pub env: Vec<EnvVar>,
+    /// Whole ConfigMaps or Secrets as environment.
+    #[builder(via_mutators, mutators(
+        /// Adds every key of a ConfigMap or Secret as environment.
+        pub fn env_from(&mut self, source: EnvFrom) {
+            self.env_from.push(source);
+        }
+    ))]
+    pub env_from: Vec<EnvFrom>,
+    /// Requests and limits.
+    pub resources: Option<Resources>,
+    /// Volume mounts, each made from a declared [`super::Volume`].
+    #[builder(via_mutators, mutators(
+        /// Mounts a declared volume (see [`super::Volume::mount`]).
+        pub fn mount(&mut self, mount: Mount) {
+            self.mounts.push(mount);
+        }
+    ))]
+    pub mounts: Vec<Mount>,
+    /// Restarts the container when it fails.
+    pub liveness_probe: Option<Probe>,
+    /// Keeps the pod out of rotation (and the rollout waiting) until it succeeds.
+    pub readiness_probe: Option<Probe>,
+    /// Holds the other probes until the container has started.
+    pub startup_probe: Option<Probe>,
+    /// Security settings.
+    pub security_context: Option<SecurityContext>,
+    /// When the image is pulled.
+    pub image_pull_policy: Option<ImagePullPolicy>,
+    /// Changes to the generated k8s-openapi container, for fields this builder does not model.
+    #[builder(via_mutators, mutators(
+        /// Changes the generated k8s-openapi container (any field this builder does not model); the result is
+        /// still validated.
+        pub fn customize(&mut self, change: impl FnOnce(&mut K8sContainer) + Send + 'static) {
+            self.customizers.push(Box::new(change));
+        }
+    ))]
+    customizers: Vec<ContainerCustomizer>,
+}
+
+impl std::fmt::Debug for Container {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Container").field("name", &self.name).field("image", &self.image).finish_non_exhaustive()
+    }
+}
+
+impl Container {
+    /// Converts to the k8s-openapi container and the volumes its mounts need.
+    pub(crate) fn into_parts(self) -> (K8sContainer, Vec<super::Volume>) {
+        let mut volumes = Vec::new();
+        let mut mounts = Vec::new();
+        for mount in self.mounts {
+            let (volume, mount) = mount.into_parts();
+            volumes.push(volume);
+            mounts.push(mount);
+        }
+        let mut container = K8sContainer {
+            name: self.name,
+            image: Some(self.image),
+            command: non_empty(self.command),
+            args: non_empty(self.args),
+            working_dir: self.working_dir,
+            ports: non_empty(self.ports.into_iter().map(|p| p.0).collect()),
+            env: non_empty(self.env.into_iter().map(K8sEnvVar::from).collect()),
+            env_from: non_empty(self.env_from.into_iter().map(EnvFromSource::from).collect()),
+            resources: self.resources.map(Into::into),
+            volume_mounts: non_empty(mounts),
+            liveness_probe: self.liveness_probe.map(|p| p.0),
+            readiness_probe: self.readiness_probe.map(|p| p.0),
+            startup_probe: self.startup_probe.map(|p| p.0),
+            security_context: self.security_context.map(Into::into),
+            image_pull_policy: self.image_pull_policy.map(|p| p.as_str().to_owned()),
+            ..Default::default()
+        };
+        for change in self.customizers {
+            change(&mut container);
+        }
+        (container, volumes)
+    }
+}

@@ -1,0 +1,301 @@
+//! Volumes and their mounts. Declaring a volume gives a [`Volume`] handle; a mount can only be made from a handle
+//! ([`Volume::mount`]), and the DaemonSet collects the volumes of every mount, so a mount of an undeclared volume
+//! cannot be written.
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection, DownwardAPIVolumeFile, DownwardAPIVolumeSource,
+    EmptyDirVolumeSource, HostPathVolumeSource, KeyToPath, ObjectFieldSelector, ProjectedVolumeSource,
+    SecretProjection, SecretVolumeSource, ServiceAccountTokenProjection, Volume as K8sVolume,
+    VolumeMount as K8sVolumeMount, VolumeProjection,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+
+use super::{Memory, PodField};
+
+/// What a hostPath must be on the node (`hostPath.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostPathType {
+    /// A directory that must exist.
+    Directory,
+    /// A directory, created (0755) when missing.
+    DirectoryOrCreate,
+    /// A file that must exist.
+    File,
+    /// A file, created (0644) when missing.
+    FileOrCreate,
+    /// A UNIX socket that must exist (`/var/run/containerd/containerd.sock`).
+    Socket,
+    /// A character device that must exist.
+    CharDevice,
+    /// A block device that must exist.
+    BlockDevice,
+}
+
+impl HostPathType {
+    /// The name the API server uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostPathType::Directory => "Directory",
+            HostPathType::DirectoryOrCreate => "DirectoryOrCreate",
+            HostPathType::File => "File",
+            HostPathType::FileOrCreate => "FileOrCreate",
+            HostPathType::Socket => "Socket",
+            HostPathType::CharDevice => "CharDevice",
+            HostPathType::BlockDevice => "BlockDevice",
+        }
+    }
+}
+
+/// How mounts propagate between host and container (`mountPropagation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MountPropagation {
+    /// No propagation (the default).
+    None,
+    /// Mounts made on the host later appear in the container.
+    HostToContainer,
+    /// Both ways; the container must be privileged (CSI node plugins).
+    Bidirectional,
+}
+
+impl MountPropagation {
+    /// The name the API server uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MountPropagation::None => "None",
+            MountPropagation::HostToContainer => "HostToContainer",
+            MountPropagation::Bidirectional => "Bidirectional",
+        }
+    }
+}
+
+/// A declared volume: the handle mounts are made from.
+///
+/// ```
+/// use daemonset::build::{HostPathType, Volume};
+/// let varlog = Volume::host_path("varlog", "/var/log");
+/// let socket = Volume::host_path("containerd", "/run/containerd/containerd.sock").with_type(HostPathType::Socket);
+/// let config = Volume::config_map("config", "agent-config");
+/// let mount = varlog.mount("/var/log").read_only();
+/// # let _ = (socket, config, mount);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    volume: K8sVolume,
+}
+
+impl Volume {
+    fn new(name: impl Into<String>) -> Volume {
+        Volume { volume: K8sVolume { name: name.into(), ..Default::default() } }
+    }
+
+    /// A file or directory of the node.
+    pub fn host_path(name: impl Into<String>, path: impl Into<String>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.host_path = Some(HostPathVolumeSource { path: path.into(), type_: None });
+        v
+    }
+
+    /// For a hostPath volume: what the path must be on the node.
+    #[must_use]
+    pub fn with_type(mut self, kind: HostPathType) -> Volume {
+        if let Some(host_path) = &mut self.volume.host_path {
+            host_path.type_ = Some(kind.as_str().to_owned());
+        }
+        self
+    }
+
+    /// The keys of a ConfigMap as files.
+    pub fn config_map(name: impl Into<String>, config_map: impl Into<String>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.config_map = Some(ConfigMapVolumeSource { name: config_map.into(), ..Default::default() });
+        v
+    }
+
+    /// The keys of a Secret as files.
+    pub fn secret(name: impl Into<String>, secret: impl Into<String>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.secret = Some(SecretVolumeSource { secret_name: Some(secret.into()), ..Default::default() });
+        v
+    }
+
+    /// An empty directory that lives as long as the pod.
+    pub fn empty_dir(name: impl Into<String>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.empty_dir = Some(EmptyDirVolumeSource::default());
+        v
+    }
+
+    /// An empty directory in memory (tmpfs), limited in size.
+    pub fn memory_dir(name: impl Into<String>, size_limit: Memory) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.empty_dir = Some(EmptyDirVolumeSource {
+            medium: Some("Memory".into()),
+            size_limit: Some(K8sQuantity(size_limit.as_str().to_owned())),
+        });
+        v
+    }
+
+    /// Pod fields as files (downward API): `(file path, field)`.
+    pub fn downward_api<P: Into<String>>(name: impl Into<String>, files: impl IntoIterator<Item = (P, PodField)>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.downward_api = Some(DownwardAPIVolumeSource { items: Some(downward_files(files)), ..Default::default() });
+        v
+    }
+
+    /// Several sources projected into one directory.
+    pub fn projected(name: impl Into<String>, sources: impl IntoIterator<Item = Projection>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.projected = Some(ProjectedVolumeSource {
+            sources: Some(sources.into_iter().map(|p| p.0).collect()),
+            ..Default::default()
+        });
+        v
+    }
+
+    /// Any other volume source, given as the raw k8s-openapi object (validated like the others).
+    pub fn raw(volume: K8sVolume) -> Volume {
+        Volume { volume }
+    }
+
+    /// For configMap, secret, downwardAPI and projected volumes: the file mode (e.g. `0o440`).
+    #[must_use]
+    pub fn default_mode(mut self, mode: i32) -> Volume {
+        if let Some(s) = &mut self.volume.config_map {
+            s.default_mode = Some(mode);
+        }
+        if let Some(s) = &mut self.volume.secret {
+            s.default_mode = Some(mode);
+        }
+        if let Some(s) = &mut self.volume.downward_api {
+            s.default_mode = Some(mode);
+        }
+        if let Some(s) = &mut self.volume.projected {
+            s.default_mode = Some(mode);
+        }
+        self
+    }
+
+    /// For configMap and secret volumes: only these keys, each at a relative path.
+    #[must_use]
+    pub fn items<K: Into<String>, P: Into<String>>(mut self, items: impl IntoIterator<Item = (K, P)>) -> Volume {
+        let items: Vec<KeyToPath> =
+            items.into_iter().map(|(key, path)| KeyToPath { key: key.into(), path: path.into(), mode: None }).collect();
+        if let Some(s) = &mut self.volume.config_map {
+            s.items = Some(items);
+        } else if let Some(s) = &mut self.volume.secret {
+            s.items = Some(items);
+        }
+        self
+    }
+
+    /// The volume's name.
+    pub fn name(&self) -> &str {
+        &self.volume.name
+    }
+
+    /// A mount of this volume at `path` in the container.
+    pub fn mount(&self, path: impl Into<String>) -> Mount {
+        Mount {
+            volume: self.clone(),
+            mount: K8sVolumeMount { name: self.volume.name.clone(), mount_path: path.into(), ..Default::default() },
+        }
+    }
+}
+
+impl From<Volume> for K8sVolume {
+    fn from(value: Volume) -> K8sVolume {
+        value.volume
+    }
+}
+
+fn downward_files<P: Into<String>>(files: impl IntoIterator<Item = (P, PodField)>) -> Vec<DownwardAPIVolumeFile> {
+    files
+        .into_iter()
+        .map(|(path, field)| DownwardAPIVolumeFile {
+            path: path.into(),
+            field_ref: Some(ObjectFieldSelector { field_path: field.path(), ..Default::default() }),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// One source of a projected volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection(VolumeProjection);
+
+impl Projection {
+    /// All keys of a ConfigMap.
+    pub fn config_map(name: impl Into<String>) -> Projection {
+        Projection(VolumeProjection {
+            config_map: Some(ConfigMapProjection { name: name.into(), ..Default::default() }),
+            ..Default::default()
+        })
+    }
+
+    /// All keys of a Secret.
+    pub fn secret(name: impl Into<String>) -> Projection {
+        Projection(VolumeProjection {
+            secret: Some(SecretProjection { name: name.into(), ..Default::default() }),
+            ..Default::default()
+        })
+    }
+
+    /// A service account token for an audience, at a relative path.
+    pub fn service_account_token(path: impl Into<String>, audience: Option<String>, expiration_seconds: Option<i64>) -> Projection {
+        Projection(VolumeProjection {
+            service_account_token: Some(ServiceAccountTokenProjection {
+                path: path.into(),
+                audience,
+                expiration_seconds,
+            }),
+            ..Default::default()
+        })
+    }
+
+    /// Pod fields as files.
+    pub fn downward_api<P: Into<String>>(files: impl IntoIterator<Item = (P, PodField)>) -> Projection {
+        Projection(VolumeProjection {
+            downward_api: Some(DownwardAPIProjection { items: Some(downward_files(files)) }),
+            ..Default::default()
+        })
+    }
+}
+
+/// A mount of a declared volume into a container; made with [`Volume::mount`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mount {
+    volume: Volume,
+    mount: K8sVolumeMount,
+}
+
+impl Mount {
+    /// Mounted read-only.
+    #[must_use]
+    pub fn read_only(mut self) -> Mount {
+        self.mount.read_only = Some(true);
+        self
+    }
+
+    /// Only this relative path of the volume.
+    #[must_use]
+    pub fn sub_path(mut self, path: impl Into<String>) -> Mount {
+        self.mount.sub_path = Some(path.into());
+        self
+    }
+
+    /// How mounts propagate between host and container.
+    #[must_use]
+    pub fn propagation(mut self, propagation: MountPropagation) -> Mount {
+        self.mount.mount_propagation = Some(propagation.as_str().to_owned());
+        self
+    }
+
+    /// The volume this mount comes from.
+    pub fn volume(&self) -> &Volume {
+        &self.volume
+    }
+
+    pub(crate) fn into_parts(self) -> (Volume, K8sVolumeMount) {
+        (self.volume, self.mount)
+    }
+}
