@@ -1,7 +1,9 @@
 //! The pod fields an environment variable may read through `fieldRef` (downward API, env form).
 
+use crate::name::qualified_name;
+
 /// The fixed paths accepted for env `fieldRef.fieldPath` (Kubernetes 1.34), besides the subscripted
-/// `metadata.labels['<key>']` and `metadata.annotations['<key>']`.
+/// `metadata.labels['<key>']` and `metadata.annotations['<key>']`. Sorted, as the server lists them.
 pub const ENV_FIELD_PATHS: &[&str] = &[
     "metadata.name",
     "metadata.namespace",
@@ -14,23 +16,164 @@ pub const ENV_FIELD_PATHS: &[&str] = &[
     "status.podIPs",
 ];
 
+/// The labels `ConvertDownwardAPIFieldLabel` knows for pods (v1): a path outside this list fails conversion with
+/// `field label not supported`, one inside it but outside [`ENV_FIELD_PATHS`] is an `Unsupported value`.
+const CONVERTIBLE_FIELD_LABELS: &[&str] = &[
+    "metadata.annotations",
+    "metadata.labels",
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.restartPolicy",
+    "spec.serviceAccountName",
+    "spec.schedulerName",
+    "status.phase",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+
 /// Why a `fieldRef.fieldPath` is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldRefError {
-    /// Not one of the supported paths: the API server answers `Unsupported value` with this list.
+    /// Not one of the supported paths: the API server answers `Unsupported value` (at `fieldRef.fieldPath`, the
+    /// value being `path`) with this list.
     Unsupported {
+        /// The path as the server prints it (after its conversion, e.g. `spec.host` reads as `spec.nodeName`).
+        path: String,
         /// The paths the server lists as supported.
         supported: Vec<String>,
     },
-    /// A subscripted path whose key is not a qualified name, or a subscript on a field that takes none: the server's
-    /// `Invalid value` with these messages.
+    /// The path cannot be converted at all (`field label not supported: x`, or a subscript on a field that takes
+    /// none): the server's `Invalid value` at `fieldRef.fieldPath`, the value being the path as written.
     Invalid {
+        /// The server's messages.
+        messages: Vec<String>,
+    },
+    /// A subscripted path whose key is not a qualified name: the server's `Invalid value` at `fieldRef` (not
+    /// `fieldRef.fieldPath`), the value being the key (lower-cased for annotations).
+    InvalidKey {
+        /// The key as the server prints it.
+        key: String,
         /// The server's messages.
         messages: Vec<String>,
     },
 }
 
-/// Checks an env `fieldRef.fieldPath` the way `validateDownwardAPIFieldPath` does for env vars.
+/// `fieldpath.SplitMaybeSubscriptedPath`: `metadata.labels['app']` -> (`metadata.labels`, `app`).
+pub fn split_subscript(field_path: &str) -> Option<(&str, &str)> {
+    let s = field_path.strip_suffix("']")?;
+    let (path, key) = s.split_once("['")?;
+    if path.is_empty() { None } else { Some((path, key)) }
+}
+
+/// Checks an env `fieldRef.fieldPath` the way `validateObjectFieldSelector` does for env vars (API version `v1`).
+/// An empty path is the caller's `Required value`.
 pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
-    todo!("{path}")
+    if let Some((base, key)) = split_subscript(path) {
+        return match base {
+            "metadata.annotations" => check_key(&key.to_lowercase()),
+            "metadata.labels" => check_key(key),
+            _ => Err(FieldRefError::Invalid {
+                messages: vec![format!("error converting fieldPath: field label does not support subscript: {path}")],
+            }),
+        };
+    }
+    let converted = match path {
+        "spec.host" => "spec.nodeName",
+        p if CONVERTIBLE_FIELD_LABELS.contains(&p) => p,
+        _ => {
+            return Err(FieldRefError::Invalid {
+                messages: vec![format!("error converting fieldPath: field label not supported: {path}")],
+            });
+        }
+    };
+    if ENV_FIELD_PATHS.contains(&converted) {
+        Ok(())
+    } else {
+        Err(FieldRefError::Unsupported {
+            path: converted.to_owned(),
+            supported: ENV_FIELD_PATHS.iter().map(|s| (*s).to_owned()).collect(),
+        })
+    }
+}
+
+fn check_key(key: &str) -> Result<(), FieldRefError> {
+    let messages = qualified_name(key);
+    if messages.is_empty() { Ok(()) } else { Err(FieldRefError::InvalidKey { key: key.to_owned(), messages }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_env_paths() {
+        for p in ENV_FIELD_PATHS {
+            assert_eq!(env_field_path(p), Ok(()), "{p}");
+        }
+        assert_eq!(env_field_path("spec.host"), Ok(()), "legacy alias of spec.nodeName");
+        assert_eq!(env_field_path("metadata.labels['app']"), Ok(()));
+        assert_eq!(env_field_path("metadata.labels['app.kubernetes.io/name']"), Ok(()));
+        assert_eq!(env_field_path("metadata.annotations['Example.com/Key']"), Ok(()), "lower-cased first");
+    }
+
+    #[test]
+    fn known_but_unsupported_paths() {
+        for p in ["status.phase", "metadata.labels", "metadata.annotations", "spec.schedulerName", "spec.restartPolicy"] {
+            match env_field_path(p) {
+                Err(FieldRefError::Unsupported { path, supported }) => {
+                    assert_eq!(path, p);
+                    assert_eq!(supported.len(), 9);
+                }
+                other => panic!("{p}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_paths_fail_conversion() {
+        assert_eq!(
+            env_field_path("spec.containers"),
+            Err(FieldRefError::Invalid {
+                messages: vec!["error converting fieldPath: field label not supported: spec.containers".to_owned()]
+            })
+        );
+        assert_eq!(
+            env_field_path("metadata.name['x']"),
+            Err(FieldRefError::Invalid {
+                messages: vec![
+                    "error converting fieldPath: field label does not support subscript: metadata.name['x']".to_owned()
+                ]
+            })
+        );
+        // A bracket without the closing quote is not a subscript at all.
+        assert!(matches!(env_field_path("metadata.labels['app]"), Err(FieldRefError::Invalid { .. })));
+    }
+
+    #[test]
+    fn subscript_keys_must_be_qualified_names() {
+        match env_field_path("metadata.labels['-bad']") {
+            Err(FieldRefError::InvalidKey { key, messages }) => {
+                assert_eq!(key, "-bad");
+                assert_eq!(messages.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        match env_field_path("metadata.annotations['A/B/C']") {
+            Err(FieldRefError::InvalidKey { key, .. }) => assert_eq!(key, "a/b/c"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(env_field_path("metadata.labels['']"), Err(FieldRefError::InvalidKey { .. })));
+    }
+
+    #[test]
+    fn splits_subscripts() {
+        assert_eq!(split_subscript("metadata.labels['a']"), Some(("metadata.labels", "a")));
+        assert_eq!(split_subscript("metadata.labels"), None);
+        assert_eq!(split_subscript("['a']"), None);
+        assert_eq!(split_subscript("x['a['b']"), Some(("x", "a['b")));
+    }
 }
