@@ -216,7 +216,7 @@ fn clamp(value: u32) -> i32 {
 /// # let _ = (cni, exporter);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, TypedBuilder)]
-#[builder(field_defaults(default, setter(strip_option)))]
+#[builder(field_defaults(default, setter(strip_option(fallback_suffix = "_opt"))))]
 pub struct SecurityContext {
     /// Runs with all the host's privileges.
     pub privileged: Option<bool>,
@@ -289,7 +289,7 @@ type ContainerCustomizer = Box<dyn FnOnce(&mut K8sContainer) + Send>;
 /// # let _ = agent;
 /// ```
 #[derive(TypedBuilder)]
-#[builder(field_defaults(default, setter(strip_option)))]
+#[builder(field_defaults(default, setter(strip_option(fallback_suffix = "_opt"))))]
 pub struct Container {
     /// The container's name (a DNS-1123 label, unique in the pod).
     #[builder(!default, setter(!strip_option, into))]

@@ -71,7 +71,7 @@ type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
 /// ```
 #[derive(TypedBuilder)]
 #[builder(
-    field_defaults(default, setter(strip_option)),
+    field_defaults(default, setter(strip_option(fallback_suffix = "_opt"))),
     build_method(into = Result<K8sDaemonSet, ValidationErrors>, doc = "Assembles the DaemonSet and validates it: \
         every violation of the API server's rules (and of the rules the server lacks) is returned at once.")
 )]

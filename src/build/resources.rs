@@ -151,7 +151,7 @@ impl Memory {
 /// # let _ = resources;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, TypedBuilder)]
-#[builder(field_defaults(default, setter(strip_option)))]
+#[builder(field_defaults(default, setter(strip_option(fallback_suffix = "_opt"))))]
 pub struct Resources {
     /// CPU request.
     pub cpu_request: Option<Cpu>,
