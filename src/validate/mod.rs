@@ -8,8 +8,16 @@
 mod path;
 mod violation;
 
+mod beyond;
+mod common;
+mod container;
 mod daemon_set;
+mod env;
 mod pod;
+mod ports;
+mod resources;
+mod scheduling;
+mod volume;
 
 pub use path::FieldPath;
 pub use violation::{ErrorType, Origin, ValidationErrors, Violation, quote};
@@ -22,13 +30,18 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 pub fn validate(daemon_set: &DaemonSet) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
     daemon_set::validate(daemon_set, &mut errors);
+    beyond::host_port_with_surge(daemon_set, &mut errors);
     ValidationErrors::result(errors)
 }
 
 /// Validates an update of `old` to `new` (the create rules on `new`, plus immutability of the selector).
 pub fn validate_update(old: &DaemonSet, new: &DaemonSet) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
-    daemon_set::validate(new, &mut errors);
     daemon_set::validate_update(old, new, &mut errors);
+    let options = daemon_set::Options {
+        allow_invalid_selector_values: daemon_set::has_invalid_selector_values(old),
+    };
+    daemon_set::validate_with(new, options, &mut errors);
+    beyond::host_port_with_surge(new, &mut errors);
     ValidationErrors::result(errors)
 }

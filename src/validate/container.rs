@@ -1,0 +1,351 @@
+//! Containers and init containers (`validateContainers`, `validateInitContainers`, `validateContainerCommon`),
+//! probes, lifecycle handlers and the container security context.
+
+use std::collections::BTreeSet;
+
+use daemonset_rules::name;
+use k8s_openapi::api::core::v1::{
+    Container, ExecAction, GRPCAction, HTTPGetAction, Lifecycle, PodSpec, Probe, SecurityContext,
+    SleepAction, TCPSocketAction,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::common::{self, Errors, nonnegative, q, s};
+use super::volume::Volumes;
+use super::{FieldPath, Violation, env, ports, resources, volume};
+
+/// The message of a probe or lifecycle hook on a plain init container.
+const INIT_FORBIDDEN: &str = "may not be set for init containers without restartPolicy=Always";
+
+/// `validateContainers`: the regular containers.
+pub(super) fn validate_containers(spec: &PodSpec, volumes: &Volumes, grace: i64, path: &FieldPath, errors: &mut Errors) {
+    if spec.containers.is_empty() {
+        errors.push(Violation::required(path.clone(), ""));
+        return;
+    }
+    let mut names = BTreeSet::new();
+    for (i, ctr) in spec.containers.iter().enumerate() {
+        let ctr_path = path.index(i);
+        common_rules(ctr, volumes, &ctr_path, errors);
+        if !names.insert(ctr.name.as_str()) {
+            errors.push(Violation::duplicate(ctr_path.child("name"), q(&ctr.name)));
+        }
+        if let Some(lifecycle) = &ctr.lifecycle {
+            validate_lifecycle(lifecycle, grace, &ctr_path.child("lifecycle"), errors);
+        }
+        probes(ctr, &ctr_path, errors);
+        // A regular container's restartPolicy is dropped by the server while the ContainerRestartRules feature is
+        // off (the 1.34 default), so it is accepted and ignored.
+    }
+    ports::host_port_conflicts(&spec.containers, path, errors);
+}
+
+/// `validateInitContainers`.
+pub(super) fn validate_init_containers(
+    spec: &PodSpec,
+    volumes: &Volumes,
+    grace: i64,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
+    let mut names: BTreeSet<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    for (i, ctr) in spec.init_containers.iter().flatten().enumerate() {
+        let ctr_path = path.index(i);
+        common_rules(ctr, volumes, &ctr_path, errors);
+        // Only `Always` survives the server's dropping of disabled fields (ContainerRestartRules is off in 1.34).
+        let sidecar = ctr.restart_policy.as_deref() == Some("Always");
+        if names.contains(ctr.name.as_str()) {
+            errors.push(Violation::duplicate(ctr_path.child("name"), q(&ctr.name)));
+        } else if !ctr.name.is_empty() {
+            names.insert(ctr.name.as_str());
+        }
+        ports::host_port_conflicts(std::slice::from_ref(ctr), path, errors);
+        if sidecar {
+            if let Some(lifecycle) = &ctr.lifecycle {
+                validate_lifecycle(lifecycle, grace, &ctr_path.child("lifecycle"), errors);
+            }
+            probes(ctr, &ctr_path, errors);
+        } else {
+            for (field, set) in [
+                ("lifecycle", ctr.lifecycle.is_some()),
+                ("livenessProbe", ctr.liveness_probe.is_some()),
+                ("readinessProbe", ctr.readiness_probe.is_some()),
+                ("startupProbe", ctr.startup_probe.is_some()),
+            ] {
+                if set {
+                    errors.push(Violation::forbidden(ctr_path.child(field), INIT_FORBIDDEN));
+                }
+            }
+        }
+    }
+}
+
+/// `validateContainerCommon`.
+fn common_rules(ctr: &Container, volumes: &Volumes, path: &FieldPath, errors: &mut Errors) {
+    if ctr.name.is_empty() {
+        errors.push(Violation::required(path.child("name"), ""));
+    } else {
+        common::dns_label(&ctr.name, &path.child("name"), errors);
+    }
+    if s(&ctr.image).is_empty() {
+        errors.push(Violation::required(path.child("image"), ""));
+    }
+    match s(&ctr.termination_message_policy) {
+        "" | "File" | "FallbackToLogsOnError" => {}
+        other => errors.push(Violation::unsupported(
+            path.child("terminationMessagePolicy"),
+            other,
+            &["File", "FallbackToLogsOnError"],
+        )),
+    }
+    ports::container_ports(ctr.ports.as_deref().unwrap_or_default(), &path.child("ports"), errors);
+    env::env(ctr.env.as_deref().unwrap_or_default(), &path.child("env"), errors);
+    env::env_from(ctr.env_from.as_deref().unwrap_or_default(), &path.child("envFrom"), errors);
+    volume::volume_mounts(ctr, volumes, &path.child("volumeMounts"), errors);
+    match s(&ctr.image_pull_policy) {
+        "" | "Always" | "IfNotPresent" | "Never" => {}
+        other => errors.push(Violation::unsupported(
+            path.child("imagePullPolicy"),
+            other,
+            &["Always", "IfNotPresent", "Never"],
+        )),
+    }
+    if let Some(requirements) = &ctr.resources {
+        resources::requirements(requirements, &path.child("resources"), errors);
+    }
+    resize_policy(ctr, &path.child("resizePolicy"), errors);
+    if let Some(sc) = &ctr.security_context {
+        security_context(sc, &path.child("securityContext"), errors);
+    }
+}
+
+/// `validateResizePolicy` (restart policy Always, as in a DaemonSet).
+fn resize_policy(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
+    let mut seen = BTreeSet::new();
+    for (i, policy) in ctr.resize_policy.iter().flatten().enumerate() {
+        match policy.resource_name.as_str() {
+            "cpu" | "memory" => {
+                if !seen.insert(policy.resource_name.as_str()) {
+                    errors.push(Violation::duplicate(path.index(i), q(&policy.resource_name)));
+                }
+            }
+            other => errors.push(Violation::unsupported(path.index(i), other, &["cpu", "memory"])),
+        }
+        match policy.restart_policy.as_str() {
+            "NotRequired" | "RestartContainer" => {}
+            "" => errors.push(Violation::required(path.index(i), "")),
+            other => errors.push(Violation::unsupported(path.index(i), other, &["NotRequired", "RestartContainer"])),
+        }
+    }
+}
+
+/// `ValidateSecurityContext` (container level), the checks that do not depend on the node.
+fn security_context(sc: &SecurityContext, path: &FieldPath, errors: &mut Errors) {
+    if let Some(uid) = sc.run_as_user
+        && !(0..=i64::from(i32::MAX)).contains(&uid)
+    {
+        errors.push(Violation::invalid(
+            path.child("runAsUser"),
+            uid.to_string(),
+            name::inclusive_range_error(0, i32::MAX.into()),
+        ));
+    }
+    if let Some(gid) = sc.run_as_group
+        && !(0..=i64::from(i32::MAX)).contains(&gid)
+    {
+        errors.push(Violation::invalid(
+            path.child("runAsGroup"),
+            gid.to_string(),
+            name::inclusive_range_error(0, i32::MAX.into()),
+        ));
+    }
+    if let Some(proc_mount) = &sc.proc_mount {
+        match proc_mount.as_str() {
+            "Default" | "Unmasked" => {}
+            other => errors.push(Violation::unsupported(path.child("procMount"), other, &["Default", "Unmasked"])),
+        }
+    }
+    if sc.allow_privilege_escalation == Some(false) {
+        let value = serde_json::to_string(sc).unwrap_or_default();
+        if sc.privileged == Some(true) {
+            errors.push(Violation::invalid(
+                path.clone(),
+                value.clone(),
+                "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+            ));
+        }
+        for cap in sc.capabilities.iter().flat_map(|c| c.add.iter().flatten()) {
+            if cap == "CAP_SYS_ADMIN" {
+                errors.push(Violation::invalid(
+                    path.clone(),
+                    value.clone(),
+                    "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
+                ));
+            }
+        }
+    }
+}
+
+/// The three probes of a container that may have them.
+fn probes(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
+    if let Some(probe) = &ctr.liveness_probe {
+        let probe_path = path.child("livenessProbe");
+        validate_probe(probe, &probe_path, errors);
+        success_threshold_one(probe, &probe_path, errors);
+    }
+    if let Some(probe) = &ctr.readiness_probe {
+        let probe_path = path.child("readinessProbe");
+        validate_probe(probe, &probe_path, errors);
+        if let Some(seconds) = probe.termination_grace_period_seconds {
+            errors.push(Violation::invalid(
+                probe_path.child("terminationGracePeriodSeconds"),
+                seconds.to_string(),
+                "must not be set for readinessProbes",
+            ));
+        }
+    }
+    if let Some(probe) = &ctr.startup_probe {
+        let probe_path = path.child("startupProbe");
+        validate_probe(probe, &probe_path, errors);
+        success_threshold_one(probe, &probe_path, errors);
+    }
+}
+
+/// Liveness and startup probes: `successThreshold` (defaulted to 1) must be 1.
+fn success_threshold_one(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
+    let threshold = probe.success_threshold.filter(|&t| t != 0).unwrap_or(1);
+    if threshold != 1 {
+        errors.push(Violation::invalid(path.child("successThreshold"), threshold.to_string(), "must be 1"));
+    }
+}
+
+/// `validateProbe` after defaulting (zero timeouts, periods and thresholds take their defaults).
+fn validate_probe(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
+    let handler = Handler {
+        exec: probe.exec.as_ref(),
+        http_get: probe.http_get.as_ref(),
+        tcp_socket: probe.tcp_socket.as_ref(),
+        grpc: probe.grpc.as_ref(),
+        sleep: None,
+    };
+    validate_handler(&handler, 0, path, errors);
+    let field = |v: Option<i32>, default: i32| i64::from(v.filter(|&x| x != 0).unwrap_or(default));
+    nonnegative(field(probe.initial_delay_seconds, 0), path.child("initialDelaySeconds"), errors);
+    nonnegative(field(probe.timeout_seconds, 1), path.child("timeoutSeconds"), errors);
+    nonnegative(field(probe.period_seconds, 10), path.child("periodSeconds"), errors);
+    nonnegative(field(probe.success_threshold, 1), path.child("successThreshold"), errors);
+    nonnegative(field(probe.failure_threshold, 3), path.child("failureThreshold"), errors);
+    if let Some(seconds) = probe.termination_grace_period_seconds
+        && seconds <= 0
+    {
+        errors.push(Violation::invalid(
+            path.child("terminationGracePeriodSeconds"),
+            seconds.to_string(),
+            "must be greater than 0",
+        ));
+    }
+}
+
+/// `validateLifecycle` (the stop signal is dropped while ContainerStopSignals is off, the 1.34 default).
+fn validate_lifecycle(lifecycle: &Lifecycle, grace: i64, path: &FieldPath, errors: &mut Errors) {
+    for (field, handler) in [("postStart", &lifecycle.post_start), ("preStop", &lifecycle.pre_stop)] {
+        if let Some(h) = handler {
+            let handler = Handler {
+                exec: h.exec.as_ref(),
+                http_get: h.http_get.as_ref(),
+                tcp_socket: h.tcp_socket.as_ref(),
+                grpc: None,
+                sleep: h.sleep.as_ref(),
+            };
+            validate_handler(&handler, grace, &path.child(field), errors);
+        }
+    }
+}
+
+/// `commonHandler`.
+struct Handler<'a> {
+    exec: Option<&'a ExecAction>,
+    http_get: Option<&'a HTTPGetAction>,
+    tcp_socket: Option<&'a TCPSocketAction>,
+    grpc: Option<&'a GRPCAction>,
+    sleep: Option<&'a SleepAction>,
+}
+
+/// `validateHandler`: exactly one action, each valid.
+fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors: &mut Errors) {
+    let mut count = 0;
+    let mut one = |field: &str, errors: &mut Errors| {
+        if count > 0 {
+            errors.push(Violation::forbidden(path.child(field), "may not specify more than 1 handler type"));
+            false
+        } else {
+            count += 1;
+            true
+        }
+    };
+    if let Some(exec) = handler.exec
+        && one("exec", errors)
+        && exec.command.as_ref().is_none_or(Vec::is_empty)
+    {
+        errors.push(Violation::required(path.child("exec").child("command"), ""));
+    }
+    if let Some(http) = handler.http_get
+        && one("httpGet", errors)
+    {
+        let http_path = path.child("httpGet");
+        port_num_or_name(&http.port, &http_path.child("port"), errors);
+        match s(&http.scheme) {
+            "" | "HTTP" | "HTTPS" => {}
+            other => errors.push(Violation::unsupported(http_path.child("scheme"), other, &["HTTP", "HTTPS"])),
+        }
+        for header in http.http_headers.iter().flatten() {
+            let valid = !header.name.is_empty() && header.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !valid {
+                errors.push(Violation::invalid(
+                    http_path.child("httpHeaders"),
+                    q(&header.name),
+                    name::regex_error(
+                        "a valid HTTP header must consist of alphanumeric characters or '-'",
+                        "[-A-Za-z0-9]+",
+                        &["X-Header-Name"],
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(tcp) = handler.tcp_socket
+        && one("tcpSocket", errors)
+    {
+        port_num_or_name(&tcp.port, &path.child("tcpSocket").child("port"), errors);
+    }
+    if let Some(grpc) = handler.grpc
+        && one("grpc", errors)
+    {
+        port_num_or_name(&IntOrString::Int(grpc.port), &path.child("grpc").child("port"), errors);
+    }
+    if let Some(sleep) = handler.sleep
+        && one("sleep", errors)
+        && (sleep.seconds < 0 || sleep.seconds > grace)
+    {
+        errors.push(Violation::invalid(
+            path.child("sleep"),
+            sleep.seconds.to_string(),
+            format!("must be non-negative and less than terminationGracePeriodSeconds ({grace})"),
+        ));
+    }
+    if count == 0 {
+        errors.push(Violation::required(path.clone(), "must specify a handler type"));
+    }
+}
+
+/// `ValidatePortNumOrName`.
+fn port_num_or_name(port: &IntOrString, path: &FieldPath, errors: &mut Errors) {
+    match port {
+        IntOrString::Int(n) => {
+            for message in name::port_number((*n).into()) {
+                errors.push(Violation::invalid(path.clone(), n.to_string(), message));
+            }
+        }
+        IntOrString::String(text) => common::invalid_each(name::port_name(text), path, text, errors),
+    }
+}

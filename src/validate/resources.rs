@@ -1,0 +1,201 @@
+//! Container resources (`ValidateContainerResourceRequirements`): names, quantities, requests against limits.
+
+use std::collections::BTreeMap;
+
+use daemonset_rules::{Quantity, name};
+use k8s_openapi::api::core::v1::ResourceRequirements;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+
+use super::common::{self, Errors, IS_NEGATIVE, q};
+use super::{FieldPath, Violation};
+
+const HUGEPAGES_PREFIX: &str = "hugepages-";
+
+/// `IsNativeResource`: unprefixed or in the `kubernetes.io/` namespace.
+fn is_native(resource: &str) -> bool {
+    !resource.contains('/') || resource.contains("kubernetes.io/")
+}
+
+/// `IsHugePageResourceName`.
+fn is_hugepages(resource: &str) -> bool {
+    resource.starts_with(HUGEPAGES_PREFIX)
+}
+
+/// `IsOvercommitAllowed`: native and not hugepages.
+pub(super) fn overcommit_allowed(resource: &str) -> bool {
+    is_native(resource) && !is_hugepages(resource)
+}
+
+/// `IsExtendedResourceName`.
+fn is_extended(resource: &str) -> bool {
+    !is_native(resource)
+        && !resource.starts_with("requests.")
+        && name::qualified_name(&format!("requests.{resource}")).is_empty()
+}
+
+/// The standard resource names (`IsStandardResourceName`, which also accepts quota names).
+const STANDARD_RESOURCES: &[&str] = &[
+    "cpu",
+    "memory",
+    "ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.ephemeral-storage",
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "pods",
+    "resourcequotas",
+    "services",
+    "replicationcontrollers",
+    "secrets",
+    "configmaps",
+    "persistentvolumeclaims",
+    "storage",
+    "requests.storage",
+    "services.nodeports",
+    "services.loadbalancers",
+];
+
+/// `validateContainerResourceName`.
+fn resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
+    let before = errors.len();
+    common::qualified_name(resource, path, errors);
+    let unprefixed = !resource.contains('/');
+    if errors.len() == before
+        && unprefixed
+        && !STANDARD_RESOURCES.contains(&resource)
+        && !is_hugepages(resource)
+        && !resource.starts_with("requests.hugepages-")
+    {
+        errors.push(Violation::invalid(path.clone(), q(resource), "must be a standard resource type or fully qualified"));
+    }
+    if unprefixed {
+        if !["cpu", "memory", "ephemeral-storage"].contains(&resource) && !is_hugepages(resource) {
+            errors.push(Violation::invalid(path.clone(), q(resource), "must be a standard resource for containers"));
+        }
+    } else if !is_native(resource) && !is_extended(resource) {
+        errors.push(Violation::invalid(path.clone(), q(resource), "doesn't follow extended resource name standard"));
+    }
+}
+
+/// `ValidateResourceQuantityValue`: not negative; whole for extended (integer) resources.
+fn quantity_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &mut Errors) {
+    if value.is_negative() {
+        errors.push(Violation::invalid(path.clone(), q(value.canonical()), IS_NEGATIVE));
+    }
+    let integer = STANDARD_INTEGER_RESOURCES.contains(&resource) || is_extended(resource);
+    if integer && !value.is_whole() {
+        errors.push(Violation::invalid(path.clone(), q(value.canonical()), "must be an integer"));
+    }
+}
+
+/// `IsIntegerResourceName` without the extended ones.
+const STANDARD_INTEGER_RESOURCES: &[&str] = &[
+    "pods",
+    "resourcequotas",
+    "services",
+    "replicationcontrollers",
+    "secrets",
+    "configmaps",
+    "persistentvolumeclaims",
+    "services.nodeports",
+    "services.loadbalancers",
+];
+
+/// `validateResourceQuantityHugePageValue`: a whole multiple of the page size.
+fn hugepage_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &mut Errors) {
+    if !is_hugepages(resource) {
+        return;
+    }
+    let page = Quantity::parse(&resource[HUGEPAGES_PREFIX.len()..]).ok();
+    let divisible = page.is_some_and(|page| {
+        page.nanos() > 0 && page.millis() % 1000 == 0 && page.units() != 0 && value.units() % page.units() == 0
+    });
+    if !divisible {
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(value.canonical()),
+            format!("{} is not positive integer multiple of {resource}", value.canonical()),
+        ));
+    }
+}
+
+fn parse_all(
+    map: Option<&BTreeMap<String, K8sQuantity>>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) -> BTreeMap<String, Option<Quantity>> {
+    let mut parsed = BTreeMap::new();
+    for (resource, value) in map.into_iter().flatten() {
+        let key_path = path.key(resource);
+        resource_name(resource, &key_path, errors);
+        let quantity = common::quantity(value, &key_path, errors);
+        if let Some(quantity) = &quantity {
+            quantity_value(resource, quantity, &key_path, errors);
+            hugepage_value(resource, quantity, &key_path, errors);
+        }
+        parsed.insert(resource.clone(), quantity);
+    }
+    parsed
+}
+
+/// `validateResourceRequirements` for a container.
+pub(super) fn requirements(requirements: &ResourceRequirements, path: &FieldPath, errors: &mut Errors) {
+    let limits_path = path.child("limits");
+    let requests_path = path.child("requests");
+    let limits = parse_all(requirements.limits.as_ref(), &limits_path, errors);
+    let mut requests = BTreeMap::new();
+    for (resource, value) in requirements.requests.iter().flatten() {
+        let key_path = requests_path.key(resource);
+        resource_name(resource, &key_path, errors);
+        let quantity = common::quantity(value, &key_path, errors);
+        if let Some(quantity) = &quantity {
+            quantity_value(resource, quantity, &key_path, errors);
+            match limits.get(resource) {
+                Some(Some(limit)) => {
+                    if quantity != limit && !overcommit_allowed(resource) {
+                        errors.push(Violation::invalid(
+                            requests_path.clone(),
+                            q(quantity.canonical()),
+                            format!("must be equal to {resource} limit of {}", limit.canonical()),
+                        ));
+                    } else if quantity > limit {
+                        errors.push(Violation::invalid(
+                            requests_path.clone(),
+                            q(quantity.canonical()),
+                            format!("must be less than or equal to {resource} limit of {}", limit.canonical()),
+                        ));
+                    }
+                }
+                Some(None) => {}
+                None => {
+                    if !overcommit_allowed(resource) {
+                        errors.push(Violation::required(
+                            limits_path.clone(),
+                            "Limit must be set for non overcommitable resources",
+                        ));
+                    }
+                }
+            }
+            hugepage_value(resource, quantity, &key_path, errors);
+        }
+        requests.insert(resource.clone(), quantity);
+    }
+    let has_cpu_or_memory =
+        |m: &BTreeMap<String, Option<Quantity>>| m.contains_key("cpu") || m.contains_key("memory");
+    let has_hugepages = |m: &BTreeMap<String, Option<Quantity>>| m.keys().any(|k| is_hugepages(k));
+    if !has_cpu_or_memory(&limits)
+        && !has_cpu_or_memory(&requests)
+        && (has_hugepages(&limits) || has_hugepages(&requests))
+    {
+        errors.push(Violation::forbidden(path.clone(), "HugePages require cpu or memory"));
+    }
+    for (i, claim) in requirements.claims.iter().flatten().enumerate() {
+        // A template has no pod-level resourceClaims this validator models, so every named claim is unknown.
+        let claim_path = path.child("claims").index(i);
+        if claim.name.is_empty() {
+            errors.push(Violation::required(claim_path, ""));
+        }
+    }
+}
