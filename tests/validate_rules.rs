@@ -47,7 +47,11 @@ fn check(edit: impl FnOnce(&mut Value)) -> Vec<Violation> {
 /// The single violation of the base object after `edit`, which must be at `path` with type `kind`.
 fn one(edit: impl FnOnce(&mut Value), path: &str, kind: ErrorType) -> Violation {
     let violations = check(edit);
-    assert_eq!(violations.len(), 1, "expected exactly one violation, got {violations:#?}");
+    assert_eq!(
+        violations.len(),
+        1,
+        "expected exactly one violation, got {violations:#?}"
+    );
     let v = violations.into_iter().next().unwrap();
     assert_eq!(v.path.as_str(), path, "{v}");
     assert_eq!(v.kind, kind, "{v}");
@@ -85,22 +89,40 @@ fn base_is_valid() {
 
 #[test]
 fn name_missing_is_required() {
-    let v = one(|v| v["metadata"].as_object_mut().unwrap().retain(|k, _| k != "name"), "metadata.name", ErrorType::Required);
-    assert_eq!(v.to_string(), "metadata.name: Required value: name or generateName is required");
+    let v = one(
+        |v| {
+            v["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .retain(|k, _| k != "name")
+        },
+        "metadata.name",
+        ErrorType::Required,
+    );
+    assert_eq!(
+        v.to_string(),
+        "metadata.name: Required value: name or generateName is required"
+    );
 }
 
 #[test]
 fn generate_name_instead_of_name_is_fine() {
-    assert!(check(|v| {
-        v["metadata"].as_object_mut().unwrap().remove("name");
-        v["metadata"]["generateName"] = json!("agent-");
-    })
-    .is_empty());
+    assert!(
+        check(|v| {
+            v["metadata"].as_object_mut().unwrap().remove("name");
+            v["metadata"]["generateName"] = json!("agent-");
+        })
+        .is_empty()
+    );
 }
 
 #[test]
 fn name_must_be_dns_subdomain() {
-    let v = one(|v| v["metadata"]["name"] = json!("Agent_1"), "metadata.name", ErrorType::Invalid);
+    let v = one(
+        |v| v["metadata"]["name"] = json!("Agent_1"),
+        "metadata.name",
+        ErrorType::Invalid,
+    );
     assert_eq!(
         v.to_string(),
         "metadata.name: Invalid value: \"Agent_1\": a lowercase RFC 1123 subdomain must consist of lower case \
@@ -112,40 +134,72 @@ fn name_must_be_dns_subdomain() {
 
 #[test]
 fn name_too_long() {
-    let long = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
-    let v = one(|v| v["metadata"]["name"] = json!(long), "metadata.name", ErrorType::Invalid);
+    let long = format!(
+        "{}.{}.{}.{}",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(63)
+    );
+    let v = one(
+        |v| v["metadata"]["name"] = json!(long),
+        "metadata.name",
+        ErrorType::Invalid,
+    );
     assert_eq!(v.detail, "must be no more than 253 characters");
 }
 
 #[test]
 fn namespace_must_be_dns_label() {
-    let v = one(|v| v["metadata"]["namespace"] = json!("kube.system"), "metadata.namespace", ErrorType::Invalid);
+    let v = one(
+        |v| v["metadata"]["namespace"] = json!("kube.system"),
+        "metadata.namespace",
+        ErrorType::Invalid,
+    );
     assert_eq!(v.detail, "must not contain dots");
 }
 
 #[test]
 fn absent_namespace_is_fine() {
-    assert!(check(|v| {
-        v["metadata"].as_object_mut().unwrap().remove("namespace");
-    })
-    .is_empty());
+    assert!(
+        check(|v| {
+            v["metadata"].as_object_mut().unwrap().remove("namespace");
+        })
+        .is_empty()
+    );
 }
 
 #[test]
 fn metadata_label_key_must_be_qualified_name() {
-    let v = one(|v| v["metadata"]["labels"] = json!({"-bad": "x"}), "metadata.labels", ErrorType::Invalid);
-    assert!(v.detail.starts_with("name part must consist of alphanumeric characters"), "{v}");
+    let v = one(
+        |v| v["metadata"]["labels"] = json!({"-bad": "x"}),
+        "metadata.labels",
+        ErrorType::Invalid,
+    );
+    assert!(
+        v.detail
+            .starts_with("name part must consist of alphanumeric characters"),
+        "{v}"
+    );
 }
 
 #[test]
 fn metadata_label_value_must_be_label_value() {
-    let v = one(|v| v["metadata"]["labels"] = json!({"tier": "a b"}), "metadata.labels", ErrorType::Invalid);
+    let v = one(
+        |v| v["metadata"]["labels"] = json!({"tier": "a b"}),
+        "metadata.labels",
+        ErrorType::Invalid,
+    );
     assert_eq!(v.value.as_deref(), Some("\"a b\""));
 }
 
 #[test]
 fn annotation_key_must_be_qualified_name() {
-    one(|v| v["metadata"]["annotations"] = json!({"a/b/c": "x"}), "metadata.annotations", ErrorType::Invalid);
+    one(
+        |v| v["metadata"]["annotations"] = json!({"a/b/c": "x"}),
+        "metadata.annotations",
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
@@ -155,15 +209,25 @@ fn annotations_are_limited_in_size() {
         "metadata.annotations",
         ErrorType::TooLong,
     );
-    assert_eq!(v.to_string(), "metadata.annotations: Too long: may not be more than 262144 bytes");
+    assert_eq!(
+        v.to_string(),
+        "metadata.annotations: Too long: may not be more than 262144 bytes"
+    );
 }
 
 // ---------------------------------------------------------------- A. selector
 
 #[test]
 fn empty_selector_is_invalid() {
-    let v = one(|v| v["spec"]["selector"] = json!({}), "spec.selector", ErrorType::Invalid);
-    assert_eq!(v.to_string(), "spec.selector: Invalid value: {}: empty selector is invalid for daemonset");
+    let v = one(
+        |v| v["spec"]["selector"] = json!({}),
+        "spec.selector",
+        ErrorType::Invalid,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.selector: Invalid value: {}: empty selector is invalid for daemonset"
+    );
 }
 
 #[test]
@@ -191,7 +255,10 @@ fn selector_in_needs_values() {
 #[test]
 fn selector_exists_takes_no_values() {
     one(
-        |v| v["spec"]["selector"]["matchExpressions"] = json!([{"key": "app", "operator": "Exists", "values": ["a"]}]),
+        |v| {
+            v["spec"]["selector"]["matchExpressions"] =
+                json!([{"key": "app", "operator": "Exists", "values": ["a"]}])
+        },
         "spec.selector.matchExpressions[0].values",
         ErrorType::Forbidden,
     );
@@ -210,7 +277,10 @@ fn selector_operator_must_be_known() {
 #[test]
 fn selector_values_must_be_label_values() {
     one(
-        |v| v["spec"]["selector"]["matchExpressions"] = json!([{"key": "app", "operator": "In", "values": ["-x"]}]),
+        |v| {
+            v["spec"]["selector"]["matchExpressions"] =
+                json!([{"key": "app", "operator": "In", "values": ["-x"]}])
+        },
         "spec.selector.matchExpressions[0].values[0]",
         ErrorType::Invalid,
     );
@@ -219,7 +289,10 @@ fn selector_values_must_be_label_values() {
 #[test]
 fn selector_expressions_must_match_too() {
     one(
-        |v| v["spec"]["selector"]["matchExpressions"] = json!([{"key": "tier", "operator": "Exists"}]),
+        |v| {
+            v["spec"]["selector"]["matchExpressions"] =
+                json!([{"key": "tier", "operator": "Exists"}])
+        },
         "spec.template.metadata.labels",
         ErrorType::Invalid,
     );
@@ -229,32 +302,64 @@ fn selector_expressions_must_match_too() {
 
 #[test]
 fn restart_policy_must_be_always() {
-    let v = one(|v| pod(v)["restartPolicy"] = json!("OnFailure"), "spec.template.spec.restartPolicy", ErrorType::Unsupported);
-    assert_eq!(v.to_string(), "spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\"");
+    let v = one(
+        |v| pod(v)["restartPolicy"] = json!("OnFailure"),
+        "spec.template.spec.restartPolicy",
+        ErrorType::Unsupported,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\""
+    );
 }
 
 #[test]
 fn unknown_restart_policy_is_reported_twice_like_the_server() {
-    let vs = all_at(|v| pod(v)["restartPolicy"] = json!("Sometimes"), "spec.template.spec.restartPolicy", ErrorType::Unsupported);
+    let vs = all_at(
+        |v| pod(v)["restartPolicy"] = json!("Sometimes"),
+        "spec.template.spec.restartPolicy",
+        ErrorType::Unsupported,
+    );
     assert_eq!(vs.len(), 2);
-    assert_eq!(vs[0].detail, "supported values: \"Always\", \"OnFailure\", \"Never\"");
+    assert_eq!(
+        vs[0].detail,
+        "supported values: \"Always\", \"OnFailure\", \"Never\""
+    );
 }
 
 #[test]
 fn active_deadline_seconds_is_forbidden() {
-    let v = one(|v| pod(v)["activeDeadlineSeconds"] = json!(60), "spec.template.spec.activeDeadlineSeconds", ErrorType::Forbidden);
-    assert_eq!(v.to_string(), "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported");
+    let v = one(
+        |v| pod(v)["activeDeadlineSeconds"] = json!(60),
+        "spec.template.spec.activeDeadlineSeconds",
+        ErrorType::Forbidden,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported"
+    );
 }
 
 #[test]
 fn min_ready_seconds_not_negative() {
-    let v = one(|v| v["spec"]["minReadySeconds"] = json!(-1), "spec.minReadySeconds", ErrorType::Invalid);
-    assert_eq!(v.to_string(), "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0");
+    let v = one(
+        |v| v["spec"]["minReadySeconds"] = json!(-1),
+        "spec.minReadySeconds",
+        ErrorType::Invalid,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"
+    );
 }
 
 #[test]
 fn revision_history_limit_not_negative_but_zero_ok() {
-    one(|v| v["spec"]["revisionHistoryLimit"] = json!(-1), "spec.revisionHistoryLimit", ErrorType::Invalid);
+    one(
+        |v| v["spec"]["revisionHistoryLimit"] = json!(-1),
+        "spec.revisionHistoryLimit",
+        ErrorType::Invalid,
+    );
     assert!(check(|v| v["spec"]["revisionHistoryLimit"] = json!(0)).is_empty());
 }
 
@@ -262,7 +367,11 @@ fn revision_history_limit_not_negative_but_zero_ok() {
 
 #[test]
 fn update_strategy_type_must_be_known() {
-    let v = one(|v| v["spec"]["updateStrategy"] = json!({"type": "Blue"}), "spec.updateStrategy", ErrorType::Unsupported);
+    let v = one(
+        |v| v["spec"]["updateStrategy"] = json!({"type": "Blue"}),
+        "spec.updateStrategy",
+        ErrorType::Unsupported,
+    );
     assert_eq!(
         v.to_string(),
         "spec.updateStrategy: Unsupported value: {\"Type\":\"Blue\",\"RollingUpdate\":null}: supported values: \"RollingUpdate\", \"OnDelete\""
@@ -272,7 +381,10 @@ fn update_strategy_type_must_be_known() {
 #[test]
 fn max_surge_alone_is_rejected_because_max_unavailable_defaults_to_1() {
     let v = one(
-        |v| v["spec"]["updateStrategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}}),
+        |v| {
+            v["spec"]["updateStrategy"] =
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}})
+        },
         "spec.updateStrategy.rollingUpdate.maxSurge",
         ErrorType::Invalid,
     );
@@ -284,7 +396,11 @@ fn max_surge_alone_is_rejected_because_max_unavailable_defaults_to_1() {
 
 #[test]
 fn max_surge_with_zero_max_unavailable_passes() {
-    assert!(check(|v| v["spec"]["updateStrategy"] = json!({"rollingUpdate": {"maxSurge": "10%", "maxUnavailable": 0}})).is_empty());
+    assert!(
+        check(|v| v["spec"]["updateStrategy"] =
+            json!({"rollingUpdate": {"maxSurge": "10%", "maxUnavailable": 0}}))
+        .is_empty()
+    );
 }
 
 #[test]
@@ -294,13 +410,19 @@ fn both_budgets_zero_is_required() {
         "spec.updateStrategy.rollingUpdate.maxUnavailable",
         ErrorType::Required,
     );
-    assert_eq!(v.to_string(), "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0");
+    assert_eq!(
+        v.to_string(),
+        "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"
+    );
 }
 
 #[test]
 fn zero_percent_counts_as_zero() {
     one(
-        |v| v["spec"]["updateStrategy"] = json!({"rollingUpdate": {"maxUnavailable": "0%", "maxSurge": "0%"}}),
+        |v| {
+            v["spec"]["updateStrategy"] =
+                json!({"rollingUpdate": {"maxUnavailable": "0%", "maxSurge": "0%"}})
+        },
         "spec.updateStrategy.rollingUpdate.maxUnavailable",
         ErrorType::Required,
     );
@@ -313,7 +435,11 @@ fn budget_string_must_be_a_percentage() {
         "spec.updateStrategy.rollingUpdate.maxUnavailable",
         ErrorType::Invalid,
     );
-    assert!(v.detail.starts_with("a valid percent string must be a numeric string followed by an ending '%'"));
+    assert!(
+        v.detail.starts_with(
+            "a valid percent string must be a numeric string followed by an ending '%'"
+        )
+    );
 }
 
 #[test]
@@ -337,7 +463,11 @@ fn budget_not_negative() {
 
 #[test]
 fn on_delete_ignores_rolling_update() {
-    assert!(check(|v| v["spec"]["updateStrategy"] = json!({"type": "OnDelete", "rollingUpdate": {"maxUnavailable": "999%"}})).is_empty());
+    assert!(
+        check(|v| v["spec"]["updateStrategy"] =
+            json!({"type": "OnDelete", "rollingUpdate": {"maxUnavailable": "999%"}}))
+        .is_empty()
+    );
 }
 
 #[test]
@@ -379,7 +509,10 @@ fn template_annotation_key_invalid() {
 #[test]
 fn pod_deletion_cost_must_be_int32() {
     let v = one(
-        |v| v["spec"]["template"]["metadata"]["annotations"] = json!({"controller.kubernetes.io/pod-deletion-cost": "+10"}),
+        |v| {
+            v["spec"]["template"]["metadata"]["annotations"] =
+                json!({"controller.kubernetes.io/pod-deletion-cost": "+10"})
+        },
         "spec.template.metadata.annotations[controller.kubernetes.io/pod-deletion-cost]",
         ErrorType::Invalid,
     );
@@ -390,18 +523,33 @@ fn pod_deletion_cost_must_be_int32() {
 
 #[test]
 fn containers_required() {
-    let v = one(|v| pod(v)["containers"] = json!([]), "spec.template.spec.containers", ErrorType::Required);
-    assert_eq!(v.to_string(), "spec.template.spec.containers: Required value");
+    let v = one(
+        |v| pod(v)["containers"] = json!([]),
+        "spec.template.spec.containers",
+        ErrorType::Required,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers: Required value"
+    );
 }
 
 #[test]
 fn container_name_required() {
-    one(|v| ctr(v)["name"] = json!(""), &format!("{C0}.name"), ErrorType::Required);
+    one(
+        |v| ctr(v)["name"] = json!(""),
+        &format!("{C0}.name"),
+        ErrorType::Required,
+    );
 }
 
 #[test]
 fn container_name_dns_label() {
-    let v = one(|v| ctr(v)["name"] = json!("My_Agent"), &format!("{C0}.name"), ErrorType::Invalid);
+    let v = one(
+        |v| ctr(v)["name"] = json!("My_Agent"),
+        &format!("{C0}.name"),
+        ErrorType::Invalid,
+    );
     assert_eq!(
         v.to_string(),
         "spec.template.spec.containers[0].name: Invalid value: \"My_Agent\": a lowercase RFC 1123 label must consist \
@@ -412,18 +560,27 @@ fn container_name_dns_label() {
 
 #[test]
 fn container_name_no_dots() {
-    let v = one(|v| ctr(v)["name"] = json!("agent.v1"), &format!("{C0}.name"), ErrorType::Invalid);
+    let v = one(
+        |v| ctr(v)["name"] = json!("agent.v1"),
+        &format!("{C0}.name"),
+        ErrorType::Invalid,
+    );
     assert_eq!(v.detail, "must not contain dots");
 }
 
 #[test]
 fn container_names_unique() {
     let v = one(
-        |v| pod(v)["containers"] = json!([{"name": "a", "image": "x"}, {"name": "a", "image": "y"}]),
+        |v| {
+            pod(v)["containers"] = json!([{"name": "a", "image": "x"}, {"name": "a", "image": "y"}])
+        },
         "spec.template.spec.containers[1].name",
         ErrorType::Duplicate,
     );
-    assert_eq!(v.to_string(), "spec.template.spec.containers[1].name: Duplicate value: \"a\"");
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[1].name: Duplicate value: \"a\""
+    );
 }
 
 #[test]
@@ -437,8 +594,15 @@ fn init_container_name_unique_across_containers() {
 
 #[test]
 fn image_required() {
-    let v = one(|v| ctr(v).as_object_mut().unwrap().retain(|k, _| k != "image"), &format!("{C0}.image"), ErrorType::Required);
-    assert_eq!(v.to_string(), "spec.template.spec.containers[0].image: Required value");
+    let v = one(
+        |v| ctr(v).as_object_mut().unwrap().retain(|k, _| k != "image"),
+        &format!("{C0}.image"),
+        ErrorType::Required,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[0].image: Required value"
+    );
 }
 
 #[test]
@@ -448,7 +612,10 @@ fn init_container_without_restart_always_may_not_have_probes() {
         "spec.template.spec.initContainers[0].livenessProbe",
         ErrorType::Forbidden,
     );
-    assert_eq!(v.detail, "may not be set for init containers without restartPolicy=Always");
+    assert_eq!(
+        v.detail,
+        "may not be set for init containers without restartPolicy=Always"
+    );
 }
 
 #[test]
@@ -476,13 +643,24 @@ fn regular_container_restart_policy_is_dropped_by_the_1_34_server() {
 
 #[test]
 fn termination_message_policy_supported() {
-    one(|v| ctr(v)["terminationMessagePolicy"] = json!("Stdout"), &format!("{C0}.terminationMessagePolicy"), ErrorType::Unsupported);
+    one(
+        |v| ctr(v)["terminationMessagePolicy"] = json!("Stdout"),
+        &format!("{C0}.terminationMessagePolicy"),
+        ErrorType::Unsupported,
+    );
 }
 
 #[test]
 fn image_pull_policy_supported() {
-    let v = one(|v| ctr(v)["imagePullPolicy"] = json!("Sometimes"), &format!("{C0}.imagePullPolicy"), ErrorType::Unsupported);
-    assert_eq!(v.detail, "supported values: \"Always\", \"IfNotPresent\", \"Never\"");
+    let v = one(
+        |v| ctr(v)["imagePullPolicy"] = json!("Sometimes"),
+        &format!("{C0}.imagePullPolicy"),
+        ErrorType::Unsupported,
+    );
+    assert_eq!(
+        v.detail,
+        "supported values: \"Always\", \"IfNotPresent\", \"Never\""
+    );
 }
 
 #[test]
@@ -492,19 +670,29 @@ fn liveness_success_threshold_must_be_1() {
         &format!("{C0}.livenessProbe.successThreshold"),
         ErrorType::Invalid,
     );
-    assert_eq!(v.to_string(), "spec.template.spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1");
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"
+    );
 }
 
 #[test]
 fn probe_needs_a_handler() {
-    let v = one(|v| ctr(v)["readinessProbe"] = json!({"periodSeconds": 5}), &format!("{C0}.readinessProbe"), ErrorType::Required);
+    let v = one(
+        |v| ctr(v)["readinessProbe"] = json!({"periodSeconds": 5}),
+        &format!("{C0}.readinessProbe"),
+        ErrorType::Required,
+    );
     assert_eq!(v.detail, "must specify a handler type");
 }
 
 #[test]
 fn probe_one_handler_only() {
     one(
-        |v| ctr(v)["livenessProbe"] = json!({"exec": {"command": ["true"]}, "tcpSocket": {"port": 80}}),
+        |v| {
+            ctr(v)["livenessProbe"] =
+                json!({"exec": {"command": ["true"]}, "tcpSocket": {"port": 80}})
+        },
         &format!("{C0}.livenessProbe.tcpSocket"),
         ErrorType::Forbidden,
     );
@@ -522,7 +710,10 @@ fn probe_period_not_negative() {
 #[test]
 fn readiness_probe_no_termination_grace() {
     one(
-        |v| ctr(v)["readinessProbe"] = json!({"exec": {"command": ["true"]}, "terminationGracePeriodSeconds": 5}),
+        |v| {
+            ctr(v)["readinessProbe"] =
+                json!({"exec": {"command": ["true"]}, "terminationGracePeriodSeconds": 5})
+        },
         &format!("{C0}.readinessProbe.terminationGracePeriodSeconds"),
         ErrorType::Invalid,
     );
@@ -530,13 +721,20 @@ fn readiness_probe_no_termination_grace() {
 
 #[test]
 fn exec_needs_command() {
-    one(|v| ctr(v)["livenessProbe"] = json!({"exec": {}}), &format!("{C0}.livenessProbe.exec.command"), ErrorType::Required);
+    one(
+        |v| ctr(v)["livenessProbe"] = json!({"exec": {}}),
+        &format!("{C0}.livenessProbe.exec.command"),
+        ErrorType::Required,
+    );
 }
 
 #[test]
 fn privileged_with_no_privilege_escalation() {
     one(
-        |v| ctr(v)["securityContext"] = json!({"privileged": true, "allowPrivilegeEscalation": false}),
+        |v| {
+            ctr(v)["securityContext"] =
+                json!({"privileged": true, "allowPrivilegeEscalation": false})
+        },
         &format!("{C0}.securityContext"),
         ErrorType::Invalid,
     );
@@ -546,36 +744,62 @@ fn privileged_with_no_privilege_escalation() {
 
 #[test]
 fn container_port_required() {
-    one(|v| ctr(v)["ports"] = json!([{"containerPort": 0}]), &format!("{C0}.ports[0].containerPort"), ErrorType::Required);
+    one(
+        |v| ctr(v)["ports"] = json!([{"containerPort": 0}]),
+        &format!("{C0}.ports[0].containerPort"),
+        ErrorType::Required,
+    );
 }
 
 #[test]
 fn container_port_range() {
-    let v = one(|v| ctr(v)["ports"] = json!([{"containerPort": 70000}]), &format!("{C0}.ports[0].containerPort"), ErrorType::Invalid);
-    assert_eq!(v.to_string(), "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive");
+    let v = one(
+        |v| ctr(v)["ports"] = json!([{"containerPort": 70000}]),
+        &format!("{C0}.ports[0].containerPort"),
+        ErrorType::Invalid,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"
+    );
 }
 
 #[test]
 fn host_port_range() {
-    one(|v| ctr(v)["ports"] = json!([{"containerPort": 80, "hostPort": -1}]), &format!("{C0}.ports[0].hostPort"), ErrorType::Invalid);
+    one(
+        |v| ctr(v)["ports"] = json!([{"containerPort": 80, "hostPort": -1}]),
+        &format!("{C0}.ports[0].hostPort"),
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
 fn protocol_supported() {
-    let v = one(|v| ctr(v)["ports"] = json!([{"containerPort": 80, "protocol": "HTTP"}]), &format!("{C0}.ports[0].protocol"), ErrorType::Unsupported);
+    let v = one(
+        |v| ctr(v)["ports"] = json!([{"containerPort": 80, "protocol": "HTTP"}]),
+        &format!("{C0}.ports[0].protocol"),
+        ErrorType::Unsupported,
+    );
     assert_eq!(v.detail, "supported values: \"SCTP\", \"TCP\", \"UDP\"");
 }
 
 #[test]
 fn port_name_syntax() {
-    let vs = all_at(|v| ctr(v)["ports"] = json!([{"containerPort": 80, "name": "HTTP--metrics-port"}]), &format!("{C0}.ports[0].name"), ErrorType::Invalid);
+    let vs = all_at(
+        |v| ctr(v)["ports"] = json!([{"containerPort": 80, "name": "HTTP--metrics-port"}]),
+        &format!("{C0}.ports[0].name"),
+        ErrorType::Invalid,
+    );
     assert_eq!(vs.len(), 3, "{vs:#?}");
 }
 
 #[test]
 fn port_names_unique() {
     one(
-        |v| ctr(v)["ports"] = json!([{"containerPort": 80, "name": "web"}, {"containerPort": 81, "name": "web"}]),
+        |v| {
+            ctr(v)["ports"] =
+                json!([{"containerPort": 80, "name": "web"}, {"containerPort": 81, "name": "web"}])
+        },
         &format!("{C0}.ports[1].name"),
         ErrorType::Duplicate,
     );
@@ -584,20 +808,27 @@ fn port_names_unique() {
 #[test]
 fn host_ports_unique() {
     let v = one(
-        |v| ctr(v)["ports"] = json!([{"containerPort": 80, "hostPort": 80}, {"containerPort": 8080, "hostPort": 80}]),
+        |v| {
+            ctr(v)["ports"] = json!([{"containerPort": 80, "hostPort": 80}, {"containerPort": 8080, "hostPort": 80}])
+        },
         &format!("{C0}.ports[1].hostPort"),
         ErrorType::Duplicate,
     );
-    assert_eq!(v.to_string(), "spec.template.spec.containers[0].ports[1].hostPort: Duplicate value: \"TCP//80\"");
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[0].ports[1].hostPort: Duplicate value: \"TCP//80\""
+    );
 }
 
 #[test]
 fn host_ports_unique_across_containers() {
     one(
-        |v| pod(v)["containers"] = json!([
-            {"name": "a", "image": "x", "ports": [{"containerPort": 80, "hostPort": 9000}]},
-            {"name": "b", "image": "x", "ports": [{"containerPort": 81, "hostPort": 9000, "protocol": "TCP"}]}
-        ]),
+        |v| {
+            pod(v)["containers"] = json!([
+                {"name": "a", "image": "x", "ports": [{"containerPort": 80, "hostPort": 9000}]},
+                {"name": "b", "image": "x", "ports": [{"containerPort": 81, "hostPort": 9000, "protocol": "TCP"}]}
+            ])
+        },
         "spec.template.spec.containers[1].ports[0].hostPort",
         ErrorType::Duplicate,
     );
@@ -613,7 +844,10 @@ fn host_network_host_port_must_match() {
         &format!("{C0}.ports[0].hostPort"),
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "must match `containerPort` when `hostNetwork` is true");
+    assert_eq!(
+        v.detail,
+        "must match `containerPort` when `hostNetwork` is true"
+    );
 }
 
 // ---------------------------------------------------------------- B. resources
@@ -634,17 +868,27 @@ fn request_not_above_limit() {
 #[test]
 fn request_vs_limit_prints_canonical_quantities() {
     let v = one(
-        |v| ctr(v)["resources"] = json!({"requests": {"memory": "2048Mi"}, "limits": {"memory": "1.5Gi"}}),
+        |v| {
+            ctr(v)["resources"] =
+                json!({"requests": {"memory": "2048Mi"}, "limits": {"memory": "1.5Gi"}})
+        },
         &format!("{C0}.resources.requests"),
         ErrorType::Invalid,
     );
     assert_eq!(v.value.as_deref(), Some("\"2Gi\""));
-    assert_eq!(v.detail, "must be less than or equal to memory limit of 1536Mi");
+    assert_eq!(
+        v.detail,
+        "must be less than or equal to memory limit of 1536Mi"
+    );
 }
 
 #[test]
 fn malformed_quantity_is_reported_at_its_key() {
-    let v = one(|v| ctr(v)["resources"] = json!({"limits": {"memory": "64MB"}}), &format!("{C0}.resources.limits[memory]"), ErrorType::Invalid);
+    let v = one(
+        |v| ctr(v)["resources"] = json!({"limits": {"memory": "64MB"}}),
+        &format!("{C0}.resources.limits[memory]"),
+        ErrorType::Invalid,
+    );
     assert_eq!(
         v.to_string(),
         "spec.template.spec.containers[0].resources.limits[memory]: Invalid value: \"64MB\": quantities must match the \
@@ -654,21 +898,39 @@ fn malformed_quantity_is_reported_at_its_key() {
 
 #[test]
 fn malformed_request_quantity() {
-    one(|v| ctr(v)["resources"] = json!({"requests": {"cpu": "1.2.3"}}), &format!("{C0}.resources.requests[cpu]"), ErrorType::Invalid);
+    one(
+        |v| ctr(v)["resources"] = json!({"requests": {"cpu": "1.2.3"}}),
+        &format!("{C0}.resources.requests[cpu]"),
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
 fn quantity_not_negative() {
-    let v = one(|v| ctr(v)["resources"] = json!({"limits": {"cpu": "-1"}}), &format!("{C0}.resources.limits[cpu]"), ErrorType::Invalid);
-    assert_eq!(v.to_string(), "spec.template.spec.containers[0].resources.limits[cpu]: Invalid value: \"-1\": must be greater than or equal to 0");
+    let v = one(
+        |v| ctr(v)["resources"] = json!({"limits": {"cpu": "-1"}}),
+        &format!("{C0}.resources.limits[cpu]"),
+        ErrorType::Invalid,
+    );
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[0].resources.limits[cpu]: Invalid value: \"-1\": must be greater than or equal to 0"
+    );
 }
 
 #[test]
 fn resource_name_must_be_standard() {
-    let vs = all_at(|v| ctr(v)["resources"] = json!({"limits": {"gpu": "1"}}), &format!("{C0}.resources.limits[gpu]"), ErrorType::Invalid);
+    let vs = all_at(
+        |v| ctr(v)["resources"] = json!({"limits": {"gpu": "1"}}),
+        &format!("{C0}.resources.limits[gpu]"),
+        ErrorType::Invalid,
+    );
     assert_eq!(
         vs.iter().map(|v| v.detail.as_str()).collect::<Vec<_>>(),
-        ["must be a standard resource type or fully qualified", "must be a standard resource for containers"]
+        [
+            "must be a standard resource type or fully qualified",
+            "must be a standard resource for containers"
+        ]
     );
 }
 
@@ -676,13 +938,23 @@ fn resource_name_must_be_standard() {
 fn extended_resource_must_be_whole() {
     let vs = check(|v| ctr(v)["resources"] = json!({"limits": {"example.com/gpu": "500m"}}));
     assert_eq!(vs.len(), 1, "{vs:#?}");
-    assert_eq!(vs[0].to_string(), "spec.template.spec.containers[0].resources.limits[example.com/gpu]: Invalid value: \"500m\": must be an integer");
+    assert_eq!(
+        vs[0].to_string(),
+        "spec.template.spec.containers[0].resources.limits[example.com/gpu]: Invalid value: \"500m\": must be an integer"
+    );
 }
 
 #[test]
 fn extended_resource_request_needs_limit() {
-    let v = one(|v| ctr(v)["resources"] = json!({"requests": {"example.com/gpu": "1"}}), &format!("{C0}.resources.limits"), ErrorType::Required);
-    assert_eq!(v.detail, "Limit must be set for non overcommitable resources");
+    let v = one(
+        |v| ctr(v)["resources"] = json!({"requests": {"example.com/gpu": "1"}}),
+        &format!("{C0}.resources.limits"),
+        ErrorType::Required,
+    );
+    assert_eq!(
+        v.detail,
+        "Limit must be set for non overcommitable resources"
+    );
 }
 
 #[test]
@@ -697,26 +969,44 @@ fn hugepages_request_equals_limit() {
 
 #[test]
 fn hugepages_require_cpu_or_memory() {
-    let v = one(|v| ctr(v)["resources"] = json!({"limits": {"hugepages-2Mi": "2Mi"}}), &format!("{C0}.resources"), ErrorType::Forbidden);
+    let v = one(
+        |v| ctr(v)["resources"] = json!({"limits": {"hugepages-2Mi": "2Mi"}}),
+        &format!("{C0}.resources"),
+        ErrorType::Forbidden,
+    );
     assert_eq!(v.detail, "HugePages require cpu or memory");
 }
 
 #[test]
 fn only_limits_is_fine() {
-    assert!(check(|v| ctr(v)["resources"] = json!({"limits": {"cpu": "1", "memory": "1Gi"}})).is_empty());
+    assert!(
+        check(|v| ctr(v)["resources"] = json!({"limits": {"cpu": "1", "memory": "1Gi"}}))
+            .is_empty()
+    );
 }
 
 // ---------------------------------------------------------------- B. env
 
 #[test]
 fn env_name_required() {
-    one(|v| ctr(v)["env"] = json!([{"name": "", "value": "x"}]), &format!("{C0}.env[0].name"), ErrorType::Required);
+    one(
+        |v| ctr(v)["env"] = json!([{"name": "", "value": "x"}]),
+        &format!("{C0}.env[0].name"),
+        ErrorType::Required,
+    );
 }
 
 #[test]
 fn env_name_printable_ascii_without_equals() {
-    let v = one(|v| ctr(v)["env"] = json!([{"name": "A=B", "value": "x"}]), &format!("{C0}.env[0].name"), ErrorType::Invalid);
-    assert_eq!(v.detail, "a valid environment variable name must consist only of printable ASCII characters other than '='");
+    let v = one(
+        |v| ctr(v)["env"] = json!([{"name": "A=B", "value": "x"}]),
+        &format!("{C0}.env[0].name"),
+        ErrorType::Invalid,
+    );
+    assert_eq!(
+        v.detail,
+        "a valid environment variable name must consist only of printable ASCII characters other than '='"
+    );
 }
 
 #[test]
@@ -726,7 +1016,11 @@ fn env_relaxed_names_are_fine() {
 
 #[test]
 fn value_from_needs_a_source() {
-    let v = one(|v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {}}]), &format!("{C0}.env[0].valueFrom"), ErrorType::Invalid);
+    let v = one(
+        |v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {}}]),
+        &format!("{C0}.env[0].valueFrom"),
+        ErrorType::Invalid,
+    );
     assert_eq!(
         v.to_string(),
         "spec.template.spec.containers[0].env[0].valueFrom: Invalid value: \"\": must specify one of: `fieldRef`, \
@@ -747,20 +1041,28 @@ fn value_from_not_with_value() {
 #[test]
 fn value_from_one_source() {
     let v = one(
-        |v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {
-            "fieldRef": {"fieldPath": "spec.nodeName"},
-            "secretKeyRef": {"name": "s", "key": "k"}
-        }}]),
+        |v| {
+            ctr(v)["env"] = json!([{"name": "A", "valueFrom": {
+                "fieldRef": {"fieldPath": "spec.nodeName"},
+                "secretKeyRef": {"name": "s", "key": "k"}
+            }}])
+        },
         &format!("{C0}.env[0].valueFrom"),
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "may not have more than one field specified at a time");
+    assert_eq!(
+        v.detail,
+        "may not have more than one field specified at a time"
+    );
 }
 
 #[test]
 fn field_ref_path_supported() {
     let v = one(
-        |v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "status.phase"}}}]),
+        |v| {
+            ctr(v)["env"] =
+                json!([{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "status.phase"}}}])
+        },
         &format!("{C0}.env[0].valueFrom.fieldRef.fieldPath"),
         ErrorType::Unsupported,
     );
@@ -775,11 +1077,17 @@ fn field_ref_path_supported() {
 #[test]
 fn field_ref_unknown_path_fails_conversion() {
     let v = one(
-        |v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "spec.containers"}}}]),
+        |v| {
+            ctr(v)["env"] =
+                json!([{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "spec.containers"}}}])
+        },
         &format!("{C0}.env[0].valueFrom.fieldRef.fieldPath"),
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "error converting fieldPath: field label not supported: spec.containers");
+    assert_eq!(
+        v.detail,
+        "error converting fieldPath: field label not supported: spec.containers"
+    );
 }
 
 #[test]
@@ -795,7 +1103,9 @@ fn field_ref_label_key_must_be_qualified() {
 #[test]
 fn resource_field_ref_resource_supported() {
     one(
-        |v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {"resourceFieldRef": {"resource": "limits.gpu"}}}]),
+        |v| {
+            ctr(v)["env"] = json!([{"name": "A", "valueFrom": {"resourceFieldRef": {"resource": "limits.gpu"}}}])
+        },
         &format!("{C0}.env[0].valueFrom.resourceFieldRef.resource"),
         ErrorType::Unsupported,
     );
@@ -808,13 +1118,18 @@ fn resource_field_ref_divisor() {
         &format!("{C0}.env[0].valueFrom.resourceFieldRef.divisor"),
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "only divisor's values 1m and 1 are supported with the cpu resource");
+    assert_eq!(
+        v.detail,
+        "only divisor's values 1m and 1 are supported with the cpu resource"
+    );
 }
 
 #[test]
 fn config_map_key_ref_key_syntax() {
     one(
-        |v| ctr(v)["env"] = json!([{"name": "A", "valueFrom": {"configMapKeyRef": {"name": "cm", "key": "a/b"}}}]),
+        |v| {
+            ctr(v)["env"] = json!([{"name": "A", "valueFrom": {"configMapKeyRef": {"name": "cm", "key": "a/b"}}}])
+        },
         &format!("{C0}.env[0].valueFrom.configMapKeyRef.key"),
         ErrorType::Invalid,
     );
@@ -831,7 +1146,11 @@ fn secret_key_ref_name_syntax() {
 
 #[test]
 fn env_from_needs_a_source() {
-    one(|v| ctr(v)["envFrom"] = json!([{"prefix": "X_"}]), &format!("{C0}.envFrom"), ErrorType::Invalid);
+    one(
+        |v| ctr(v)["envFrom"] = json!([{"prefix": "X_"}]),
+        &format!("{C0}.envFrom"),
+        ErrorType::Invalid,
+    );
 }
 
 // ---------------------------------------------------------------- B. volumes and mounts
@@ -842,13 +1161,20 @@ fn with_volume(v: &mut Value, volume: Value) {
 
 #[test]
 fn volume_name_dns_label() {
-    one(|v| with_volume(v, json!({"name": "Logs", "emptyDir": {}})), "spec.template.spec.volumes[0].name", ErrorType::Invalid);
+    one(
+        |v| with_volume(v, json!({"name": "Logs", "emptyDir": {}})),
+        "spec.template.spec.volumes[0].name",
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
 fn volume_names_unique() {
     one(
-        |v| pod(v)["volumes"] = json!([{"name": "a", "emptyDir": {}}, {"name": "a", "emptyDir": {}}]),
+        |v| {
+            pod(v)["volumes"] =
+                json!([{"name": "a", "emptyDir": {}}, {"name": "a", "emptyDir": {}}])
+        },
         "spec.template.spec.volumes[1].name",
         ErrorType::Duplicate,
     );
@@ -857,11 +1183,19 @@ fn volume_names_unique() {
 #[test]
 fn volume_one_source() {
     let v = one(
-        |v| with_volume(v, json!({"name": "a", "hostPath": {"path": "/x"}, "configMap": {"name": "c"}})),
+        |v| {
+            with_volume(
+                v,
+                json!({"name": "a", "hostPath": {"path": "/x"}, "configMap": {"name": "c"}}),
+            )
+        },
         "spec.template.spec.volumes[0].configMap",
         ErrorType::Forbidden,
     );
-    assert_eq!(v.to_string(), "spec.template.spec.volumes[0].configMap: Forbidden: may not specify more than 1 volume type");
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.volumes[0].configMap: Forbidden: may not specify more than 1 volume type"
+    );
 }
 
 #[test]
@@ -871,7 +1205,11 @@ fn volume_without_source_is_empty_dir() {
 
 #[test]
 fn host_path_required() {
-    one(|v| with_volume(v, json!({"name": "a", "hostPath": {"path": ""}})), "spec.template.spec.volumes[0].hostPath.path", ErrorType::Required);
+    one(
+        |v| with_volume(v, json!({"name": "a", "hostPath": {"path": ""}})),
+        "spec.template.spec.volumes[0].hostPath.path",
+        ErrorType::Required,
+    );
 }
 
 #[test]
@@ -882,13 +1220,20 @@ fn host_path_no_backsteps_but_relative_ok() {
         ErrorType::Invalid,
     );
     assert_eq!(v.detail, "must not contain '..'");
-    assert!(check(|v| with_volume(v, json!({"name": "a", "hostPath": {"path": "var/log"}}))).is_empty());
+    assert!(
+        check(|v| with_volume(v, json!({"name": "a", "hostPath": {"path": "var/log"}}))).is_empty()
+    );
 }
 
 #[test]
 fn host_path_type_supported() {
     let v = one(
-        |v| with_volume(v, json!({"name": "a", "hostPath": {"path": "/x", "type": "Dir"}})),
+        |v| {
+            with_volume(
+                v,
+                json!({"name": "a", "hostPath": {"path": "/x", "type": "Dir"}}),
+            )
+        },
         "spec.template.spec.volumes[0].hostPath.type",
         ErrorType::Unsupported,
     );
@@ -900,23 +1245,40 @@ fn host_path_type_supported() {
 
 #[test]
 fn secret_volume_needs_name() {
-    one(|v| with_volume(v, json!({"name": "a", "secret": {}})), "spec.template.spec.volumes[0].secret.secretName", ErrorType::Required);
+    one(
+        |v| with_volume(v, json!({"name": "a", "secret": {}})),
+        "spec.template.spec.volumes[0].secret.secretName",
+        ErrorType::Required,
+    );
 }
 
 #[test]
 fn config_map_default_mode_range() {
     let v = one(
-        |v| with_volume(v, json!({"name": "a", "configMap": {"name": "c", "defaultMode": 512}})),
+        |v| {
+            with_volume(
+                v,
+                json!({"name": "a", "configMap": {"name": "c", "defaultMode": 512}}),
+            )
+        },
         "spec.template.spec.volumes[0].configMap.defaultMode",
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "must be a number between 0 and 0777 (octal), both inclusive");
+    assert_eq!(
+        v.detail,
+        "must be a number between 0 and 0777 (octal), both inclusive"
+    );
 }
 
 #[test]
 fn items_path_relative() {
     one(
-        |v| with_volume(v, json!({"name": "a", "configMap": {"name": "c", "items": [{"key": "k", "path": "/etc/x"}]}})),
+        |v| {
+            with_volume(
+                v,
+                json!({"name": "a", "configMap": {"name": "c", "items": [{"key": "k", "path": "/etc/x"}]}}),
+            )
+        },
         "spec.template.spec.volumes[0].configMap.items[0].path",
         ErrorType::Invalid,
     );
@@ -929,7 +1291,10 @@ fn mount_must_name_a_volume() {
         &format!("{C0}.volumeMounts[0].name"),
         ErrorType::NotFound,
     );
-    assert_eq!(v.to_string(), "spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"missing\"");
+    assert_eq!(
+        v.to_string(),
+        "spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"missing\""
+    );
 }
 
 #[test]
@@ -939,7 +1304,10 @@ fn mount_of_an_invalid_volume_is_not_found_too() {
         ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/data"}]);
     });
     assert_eq!(vs.len(), 2, "{vs:#?}");
-    assert_eq!(vs[1].path.as_str(), "spec.template.spec.containers[0].volumeMounts[0].name");
+    assert_eq!(
+        vs[1].path.as_str(),
+        "spec.template.spec.containers[0].volumeMounts[0].name"
+    );
     assert_eq!(vs[1].kind, ErrorType::NotFound);
 }
 
@@ -959,8 +1327,10 @@ fn mount_path_required() {
 fn mount_path_unique() {
     let v = one(
         |v| {
-            pod(v)["volumes"] = json!([{"name": "a", "emptyDir": {}}, {"name": "b", "emptyDir": {}}]);
-            ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/d"}, {"name": "b", "mountPath": "/d"}]);
+            pod(v)["volumes"] =
+                json!([{"name": "a", "emptyDir": {}}, {"name": "b", "emptyDir": {}}]);
+            ctr(v)["volumeMounts"] =
+                json!([{"name": "a", "mountPath": "/d"}, {"name": "b", "mountPath": "/d"}]);
         },
         &format!("{C0}.volumeMounts[1].mountPath"),
         ErrorType::Invalid,
@@ -985,7 +1355,8 @@ fn sub_path_and_expr_exclusive() {
     one(
         |v| {
             with_volume(v, json!({"name": "a", "emptyDir": {}}));
-            ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/d", "subPath": "x", "subPathExpr": "$(POD)"}]);
+            ctr(v)["volumeMounts"] =
+                json!([{"name": "a", "mountPath": "/d", "subPath": "x", "subPathExpr": "$(POD)"}]);
         },
         &format!("{C0}.volumeMounts[0].subPathExpr"),
         ErrorType::Invalid,
@@ -997,18 +1368,25 @@ fn bidirectional_needs_privileged() {
     let v = one(
         |v| {
             with_volume(v, json!({"name": "a", "hostPath": {"path": "/mnt"}}));
-            ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/d", "mountPropagation": "Bidirectional"}]);
+            ctr(v)["volumeMounts"] =
+                json!([{"name": "a", "mountPath": "/d", "mountPropagation": "Bidirectional"}]);
         },
         &format!("{C0}.volumeMounts.mountPropagation"),
         ErrorType::Forbidden,
     );
-    assert_eq!(v.detail, "Bidirectional mount propagation is available only to privileged containers");
-    assert!(check(|v| {
-        with_volume(v, json!({"name": "a", "hostPath": {"path": "/mnt"}}));
-        ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/d", "mountPropagation": "Bidirectional"}]);
-        ctr(v)["securityContext"] = json!({"privileged": true});
-    })
-    .is_empty());
+    assert_eq!(
+        v.detail,
+        "Bidirectional mount propagation is available only to privileged containers"
+    );
+    assert!(
+        check(|v| {
+            with_volume(v, json!({"name": "a", "hostPath": {"path": "/mnt"}}));
+            ctr(v)["volumeMounts"] =
+                json!([{"name": "a", "mountPath": "/d", "mountPropagation": "Bidirectional"}]);
+            ctr(v)["securityContext"] = json!({"privileged": true});
+        })
+        .is_empty()
+    );
 }
 
 #[test]
@@ -1016,7 +1394,8 @@ fn mount_propagation_supported() {
     one(
         |v| {
             with_volume(v, json!({"name": "a", "emptyDir": {}}));
-            ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/d", "mountPropagation": "Shared"}]);
+            ctr(v)["volumeMounts"] =
+                json!([{"name": "a", "mountPath": "/d", "mountPropagation": "Shared"}]);
         },
         &format!("{C0}.volumeMounts.mountPropagation"),
         ErrorType::Unsupported,
@@ -1028,7 +1407,8 @@ fn recursive_read_only_needs_read_only() {
     one(
         |v| {
             with_volume(v, json!({"name": "a", "emptyDir": {}}));
-            ctr(v)["volumeMounts"] = json!([{"name": "a", "mountPath": "/d", "recursiveReadOnly": "Enabled"}]);
+            ctr(v)["volumeMounts"] =
+                json!([{"name": "a", "mountPath": "/d", "recursiveReadOnly": "Enabled"}]);
         },
         &format!("{C0}.volumeMounts.recursiveReadOnly"),
         ErrorType::Forbidden,
@@ -1039,7 +1419,11 @@ fn recursive_read_only_needs_read_only() {
 
 #[test]
 fn node_selector_label_rules() {
-    one(|v| pod(v)["nodeSelector"] = json!({"disk": "ssd fast"}), "spec.template.spec.nodeSelector", ErrorType::Invalid);
+    one(
+        |v| pod(v)["nodeSelector"] = json!({"disk": "ssd fast"}),
+        "spec.template.spec.nodeSelector",
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
@@ -1083,7 +1467,10 @@ fn toleration_seconds_only_with_no_execute() {
         "spec.template.spec.tolerations[0].effect",
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "effect must be 'NoExecute' when `tolerationSeconds` is set");
+    assert_eq!(
+        v.detail,
+        "effect must be 'NoExecute' when `tolerationSeconds` is set"
+    );
 }
 
 #[test]
@@ -1132,17 +1519,30 @@ fn node_selector_terms_required() {
 #[test]
 fn node_affinity_in_needs_values() {
     let v = one(
-        |v| with_term(v, json!({"matchExpressions": [{"key": "zone", "operator": "In", "values": []}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchExpressions": [{"key": "zone", "operator": "In", "values": []}]}),
+            )
+        },
         &format!("{REQ}[0].matchExpressions[0].values"),
         ErrorType::Required,
     );
-    assert_eq!(v.detail, "must be specified when `operator` is 'In' or 'NotIn'");
+    assert_eq!(
+        v.detail,
+        "must be specified when `operator` is 'In' or 'NotIn'"
+    );
 }
 
 #[test]
 fn node_affinity_gt_single_value() {
     one(
-        |v| with_term(v, json!({"matchExpressions": [{"key": "cores", "operator": "Gt", "values": ["1", "2"]}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchExpressions": [{"key": "cores", "operator": "Gt", "values": ["1", "2"]}]}),
+            )
+        },
         &format!("{REQ}[0].matchExpressions[0].values"),
         ErrorType::Required,
     );
@@ -1151,7 +1551,12 @@ fn node_affinity_gt_single_value() {
 #[test]
 fn node_affinity_values_are_label_values() {
     let v = one(
-        |v| with_term(v, json!({"matchExpressions": [{"key": "cores", "operator": "Lt", "values": ["-1"]}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchExpressions": [{"key": "cores", "operator": "Lt", "values": ["-1"]}]}),
+            )
+        },
         &format!("{REQ}[0].matchExpressions[0].values[0]"),
         ErrorType::Invalid,
     );
@@ -1161,7 +1566,12 @@ fn node_affinity_values_are_label_values() {
 #[test]
 fn node_affinity_exists_no_values() {
     one(
-        |v| with_term(v, json!({"matchExpressions": [{"key": "zone", "operator": "Exists", "values": ["a"]}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchExpressions": [{"key": "zone", "operator": "Exists", "values": ["a"]}]}),
+            )
+        },
         &format!("{REQ}[0].matchExpressions[0].values"),
         ErrorType::Forbidden,
     );
@@ -1170,7 +1580,12 @@ fn node_affinity_exists_no_values() {
 #[test]
 fn node_affinity_operator_known() {
     one(
-        |v| with_term(v, json!({"matchExpressions": [{"key": "zone", "operator": "Equals", "values": ["a"]}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchExpressions": [{"key": "zone", "operator": "Equals", "values": ["a"]}]}),
+            )
+        },
         &format!("{REQ}[0].matchExpressions[0].operator"),
         ErrorType::Invalid,
     );
@@ -1179,7 +1594,12 @@ fn node_affinity_operator_known() {
 #[test]
 fn match_fields_only_metadata_name() {
     let v = one(
-        |v| with_term(v, json!({"matchFields": [{"key": "metadata.labels", "operator": "In", "values": ["a"]}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchFields": [{"key": "metadata.labels", "operator": "In", "values": ["a"]}]}),
+            )
+        },
         &format!("{REQ}[0].matchFields[0].key"),
         ErrorType::Invalid,
     );
@@ -1189,7 +1609,12 @@ fn match_fields_only_metadata_name() {
 #[test]
 fn match_fields_one_value() {
     one(
-        |v| with_term(v, json!({"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a", "b"]}]})),
+        |v| {
+            with_term(
+                v,
+                json!({"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a", "b"]}]}),
+            )
+        },
         &format!("{REQ}[0].matchFields[0].values"),
         ErrorType::Required,
     );
@@ -1198,9 +1623,11 @@ fn match_fields_one_value() {
 #[test]
 fn preferred_weight_range() {
     let v = one(
-        |v| pod(v)["affinity"] = json!({"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
-            {"weight": 0, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["-tolerated"]}]}}
-        ]}}),
+        |v| {
+            pod(v)["affinity"] = json!({"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                {"weight": 0, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["-tolerated"]}]}}
+            ]}})
+        },
         "spec.template.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
         ErrorType::Invalid,
     );
@@ -1211,13 +1638,24 @@ fn preferred_weight_range() {
 
 #[test]
 fn dns_policy_supported() {
-    let v = one(|v| pod(v)["dnsPolicy"] = json!("ClusterLast"), "spec.template.spec.dnsPolicy", ErrorType::Unsupported);
-    assert_eq!(v.detail, "supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\"");
+    let v = one(
+        |v| pod(v)["dnsPolicy"] = json!("ClusterLast"),
+        "spec.template.spec.dnsPolicy",
+        ErrorType::Unsupported,
+    );
+    assert_eq!(
+        v.detail,
+        "supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\""
+    );
 }
 
 #[test]
 fn dns_policy_none_needs_dns_config() {
-    one(|v| pod(v)["dnsPolicy"] = json!("None"), "spec.template.spec.dnsConfig", ErrorType::Required);
+    one(
+        |v| pod(v)["dnsPolicy"] = json!("None"),
+        "spec.template.spec.dnsConfig",
+        ErrorType::Required,
+    );
     one(
         |v| {
             pod(v)["dnsPolicy"] = json!("None");
@@ -1230,17 +1668,29 @@ fn dns_policy_none_needs_dns_config() {
 
 #[test]
 fn service_account_name_subdomain() {
-    one(|v| pod(v)["serviceAccountName"] = json!("Agent"), "spec.template.spec.serviceAccountName", ErrorType::Invalid);
+    one(
+        |v| pod(v)["serviceAccountName"] = json!("Agent"),
+        "spec.template.spec.serviceAccountName",
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
 fn priority_class_name_subdomain() {
-    one(|v| pod(v)["priorityClassName"] = json!("system_node_critical"), "spec.template.spec.priorityClassName", ErrorType::Invalid);
+    one(
+        |v| pod(v)["priorityClassName"] = json!("system_node_critical"),
+        "spec.template.spec.priorityClassName",
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
 fn node_name_subdomain() {
-    one(|v| pod(v)["nodeName"] = json!("Node-1"), "spec.template.spec.nodeName", ErrorType::Invalid);
+    one(
+        |v| pod(v)["nodeName"] = json!("Node-1"),
+        "spec.template.spec.nodeName",
+        ErrorType::Invalid,
+    );
 }
 
 #[test]
@@ -1253,7 +1703,10 @@ fn share_process_namespace_with_host_pid() {
         "spec.template.spec.securityContext.shareProcessNamespace",
         ErrorType::Invalid,
     );
-    assert_eq!(v.detail, "ShareProcessNamespace and HostPID cannot both be enabled");
+    assert_eq!(
+        v.detail,
+        "ShareProcessNamespace and HostPID cannot both be enabled"
+    );
 }
 
 #[test]
@@ -1270,11 +1723,15 @@ fn ephemeral_containers_forbidden_in_templates() {
 #[test]
 fn host_port_with_max_surge_stalls_rollouts() {
     let vs = check(|v| {
-        v["spec"]["updateStrategy"] = json!({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
+        v["spec"]["updateStrategy"] =
+            json!({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
         ctr(v)["ports"] = json!([{"containerPort": 9100, "hostPort": 9100}]);
     });
     assert_eq!(vs.len(), 1, "{vs:#?}");
-    assert_eq!(vs[0].path.as_str(), "spec.updateStrategy.rollingUpdate.maxSurge");
+    assert_eq!(
+        vs[0].path.as_str(),
+        "spec.updateStrategy.rollingUpdate.maxSurge"
+    );
     assert_eq!(vs[0].kind, ErrorType::Invalid);
     assert_eq!(vs[0].origin, Origin::Beyond);
 }
@@ -1282,7 +1739,8 @@ fn host_port_with_max_surge_stalls_rollouts() {
 #[test]
 fn host_network_port_with_max_surge_stalls_rollouts() {
     let vs = check(|v| {
-        v["spec"]["updateStrategy"] = json!({"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}});
+        v["spec"]["updateStrategy"] =
+            json!({"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}});
         pod(v)["hostNetwork"] = json!(true);
         ctr(v)["ports"] = json!([{"containerPort": 9100}]);
     });
@@ -1292,5 +1750,7 @@ fn host_network_port_with_max_surge_stalls_rollouts() {
 
 #[test]
 fn host_port_without_surge_is_fine() {
-    assert!(check(|v| ctr(v)["ports"] = json!([{"containerPort": 9100, "hostPort": 9100}])).is_empty());
+    assert!(
+        check(|v| ctr(v)["ports"] = json!([{"containerPort": 9100, "hostPort": 9100}])).is_empty()
+    );
 }

@@ -31,6 +31,16 @@ seed!(log_collector, "log-collector.yaml");
 fn node_selector_lands_in_the_template() {
     let yaml = include_str!("fixtures/validate/node-specific-daemonset.yaml");
     let ds: DaemonSet = serde_yaml::from_str(yaml).unwrap();
-    let selector = ds.spec.unwrap().template.spec.unwrap().node_selector.unwrap();
-    assert_eq!(selector.get("node-type").map(String::as_str), Some("special"));
+    let selector = ds
+        .spec
+        .unwrap()
+        .template
+        .spec
+        .unwrap()
+        .node_selector
+        .unwrap();
+    assert_eq!(
+        selector.get("node-type").map(String::as_str),
+        Some("special")
+    );
 }
