@@ -21,7 +21,7 @@ members() { # pgid -> pids in that process group
   done
 }
 ours() { # pid -> 0 when its command line mentions the workdir
-  tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$W"
+  tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline" | grep -qF -- "$W"
 }
 group_is_ours() { local p; for p in $(members "$1"); do ours "$p" && return 0; done; return 1; }
 mentioning() { # pids (not us, not our parents' shell) whose command line mentions the workdir
@@ -29,9 +29,9 @@ mentioning() { # pids (not us, not our parents' shell) whose command line mentio
   for f in /proc/[0-9]*/cmdline; do
     p=${f#/proc/}; p=${p%/cmdline}
     [[ $p == "$$" || $p == "$PPID" || $p == "$BASHPID" ]] && continue
-    tr '\0' ' ' < "$f" 2>/dev/null | grep -qF -- "$W" || continue
+    tr '\0' ' ' 2>/dev/null < "$f" | grep -qF -- "$W" || continue
     # skip this script's own invocations (down.sh <workdir>) and the caller's shells
-    tr '\0' ' ' < "$f" 2>/dev/null | grep -qE 'down\.sh|smoke\.sh|up\.sh' && continue
+    tr '\0' ' ' 2>/dev/null < "$f" | grep -qE 'down\.sh|smoke\.sh|up\.sh' && continue
     echo "$p"
   done
 }

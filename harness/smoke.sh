@@ -29,9 +29,6 @@ trap cleanup EXIT
 t=$(now); HARNESS_OWNER_PID=$$ bash "$HERE/up.sh" "$W" >/dev/null
 log "control plane up in $(since "$t")s"
 k() { "$BIN/kubectl" --kubeconfig="$W/kubeconfig" "$@"; }
-# poll <timeout-seconds> <description> cmd...
-poll() { local s=$1 what=$2 end; shift 2; end=$(( $(date +%s) + s ))
-  until "$@" >/dev/null 2>&1; do (( $(date +%s) < end )) || die "timeout after ${s}s: $what"; sleep 0.3; done; }
 jp() { k get "$@"; }
 
 # ---- fake nodes: status in the create body; node-c tainted dedicated=infra:NoSchedule
@@ -154,7 +151,7 @@ kill "$KUBELET_PID" 2>/dev/null; wait "$KUBELET_PID" 2>/dev/null || true; KUBELE
 trap - EXIT
 bash "$HERE/down.sh" "$W" || die "down.sh reported leftovers"
 for f in /proc/[0-9]*/cmdline; do
-  c=$(tr '\0' ' ' < "$f" 2>/dev/null) || continue
+  c=$(tr '\0' ' ' 2>/dev/null < "$f") || continue
   [[ $c == *"$W"* && $c != *smoke.sh* ]] && die "process left: ${f%/cmdline} $c"
 done
 [[ -z ${1:-} ]] && rm -rf "$W"

@@ -131,7 +131,12 @@ if [[ $TIER == full ]]; then
     ((rc == 1 && try < 3)) && { log "kube-controller-manager exited (port clash?), retrying"; continue; }
     fail kcm
   done
-  log "kube-controller-manager healthy on 127.0.0.1:$KP"
+  # /healthz can pass before the controllers are started; each started controller adds its own check
+  ctl_started() { local v c; v=$(curl -kfsS --max-time 2 "https://127.0.0.1:$KP/healthz?verbose") || return 1
+    for c in ${KCM_CONTROLLERS//,/ }; do [[ $c == -* || $c == '*' ]] && continue
+      grep -qxF "[+]$c ok" <<<"$v" || return 1; done; }
+  wait_until kcm "$UP_TIMEOUT" ctl_started || fail kcm
+  log "kube-controller-manager healthy on 127.0.0.1:$KP, controllers started: $KCM_CONTROLLERS"
   for try in 1 2 3; do
     SP=$(free_port)
     start scheduler "$BIN/kube-scheduler" --kubeconfig="$W/kubeconfig" \
