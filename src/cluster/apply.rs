@@ -117,12 +117,10 @@ impl Cluster {
         body.status = None;
         let object =
             api.patch(&name, &params, &Patch::Apply(&body)).await.map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        // Compared without status: the controller writes status at any time, an apply never does.
         let outcome = match &live {
             None => ApplyOutcome::Created,
-            Some(live) if options.dry_run => {
-                if comparable(live) == comparable(&object) { ApplyOutcome::Unchanged } else { ApplyOutcome::Configured }
-            }
-            Some(live) if live.metadata.resource_version == object.metadata.resource_version => ApplyOutcome::Unchanged,
+            Some(live) if comparable(live) == comparable(&object) => ApplyOutcome::Unchanged,
             Some(_) => ApplyOutcome::Configured,
         };
         Ok(Applied { outcome, object, dry_run: options.dry_run })
@@ -168,10 +166,11 @@ fn normalize(
     s
 }
 
-/// The object without the fields every write changes.
+/// The object without the fields every write changes and without status (which only the controller writes).
 pub(crate) fn comparable(daemon_set: &DaemonSet) -> DaemonSet {
     let mut ds = daemon_set.clone();
     ds.metadata.managed_fields = None;
     ds.metadata.resource_version = None;
+    ds.status = None;
     ds
 }

@@ -115,6 +115,25 @@ pub struct Revision {
     data: serde_json::Value,
 }
 
+impl Revision {
+    /// The image of each container of this revision's template, by container name.
+    pub fn images_by_container(&self) -> BTreeMap<String, String> {
+        self.data["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| Some((c["name"].as_str()?.to_owned(), c["image"].as_str()?.to_owned())))
+            .collect()
+    }
+
+    /// The pod template stored in this revision.
+    pub fn template(&self) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {
+        let mut template = self.data["spec"]["template"].clone();
+        template.as_object_mut()?.remove("$patch");
+        serde_json::from_value(template).ok()
+    }
+}
+
 /// What an undo did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UndoOutcome {
@@ -297,12 +316,3 @@ fn strip_nulls(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The images of a revision, `name=image` per container.
-pub fn images_by_container(revision: &Revision) -> BTreeMap<String, String> {
-    revision.data["spec"]["template"]["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| Some((c["name"].as_str()?.to_owned(), c["image"].as_str()?.to_owned())))
-        .collect()
-}
