@@ -166,7 +166,7 @@ fn mutations() -> Vec<Mutation> {
             at("/spec/selector/matchExpressions", json!([{"key": "app", "operator": "Exists", "values": ["x"]}])),
         ),
         ("restartPolicy OnFailure", at(p("/restartPolicy"), json!("OnFailure"))),
-        ("activeDeadlineSeconds set", at(p("/activeDeadlineSeconds"), json!(10)))),
+        ("activeDeadlineSeconds set", at(p("/activeDeadlineSeconds"), json!(10))),
         ("minReadySeconds negative", at("/spec/minReadySeconds", json!(-1))),
         ("revisionHistoryLimit negative", at("/spec/revisionHistoryLimit", json!(-1))),
         ("updateStrategy type unknown", at("/spec/updateStrategy", json!({"type": "Blue"}))),

@@ -136,7 +136,6 @@ fn remove_stale_workdirs(parent: &Path) {
         let pid = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
         if let Some(pid) = pid
             && !Path::new(&format!("/proc/{pid}")).exists()
-            && !entry.path().join("apiserver.pid").exists()
         {
             let _ = std::fs::remove_dir_all(entry.path());
         }
