@@ -119,7 +119,10 @@ impl ClusterError {
                 let lower = chain.to_lowercase();
                 if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
                     ClusterError::Tls { server: server.into(), message: chain }
-                } else if lower.contains("connect") || lower.contains("refused") || lower.contains("dns") || lower.contains("timed out") {
+                } else if ["connect", "refused", "dns", "timed out", "reset", "broken pipe", "closed", "eof"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+                {
                     ClusterError::Unreachable { server: server.into(), message: chain }
                 } else {
                     ClusterError::Other(chain)

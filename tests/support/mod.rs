@@ -82,14 +82,15 @@ impl ControlPlane {
             .expect("BIN in the harness env file")
     }
 
-    /// Stops kube-apiserver only (etcd and the controllers stay up), keeping its command line to start it again.
+    /// Kills kube-apiserver only (SIGKILL, like a crash; etcd and the controllers stay up), keeping its command line
+    /// to start it again.
     pub fn stop_apiserver(&self) -> Vec<String> {
         let pid_file = self.workdir.join("apiserver.pid");
         let pid: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
         let args: Vec<String> =
             cmdline.split(|b| *b == 0).filter(|s| !s.is_empty()).map(|s| String::from_utf8_lossy(s).into_owned()).collect();
-        let _ = Command::new("kill").arg("-TERM").arg(format!("-{pid}")).status();
+        let _ = Command::new("kill").args(["-s", "KILL", "--"]).arg(format!("-{pid}")).status();
         for _ in 0..100 {
             if !Path::new(&format!("/proc/{pid}")).exists() {
                 break;
