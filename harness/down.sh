@@ -14,7 +14,7 @@ log() { echo "down: $*" >&2; }
 members() { # pgid -> pids in that process group
   local pg=$1 f rest
   for f in /proc/[0-9]*/stat; do
-    read -r rest < "$f" 2>/dev/null || continue
+    read -r rest 2>/dev/null < "$f" || continue
     rest=${rest##*) }                        # after "pid (comm) ": state ppid pgrp ...
     set -- $rest
     [[ ${3:-} == "$pg" ]] && { f=${f#/proc/}; echo "${f%/stat}"; }
@@ -36,7 +36,7 @@ mentioning() { # pids (not us, not our parents' shell) whose command line mentio
   done
 }
 
-order=(scheduler kcm apiserver etcd)
+order=(kwok scheduler kcm apiserver etcd)
 [[ -z ${HARNESS_FROM_WATCHDOG:-} ]] && order=(watchdog "${order[@]}")
 declare -a groups=()
 for c in "${order[@]}"; do
