@@ -123,7 +123,7 @@ if [[ $TIER == full ]]; then
   for try in 1 2 3; do
     KP=$(free_port)
     start kcm "$BIN/kube-controller-manager" --kubeconfig="$W/kubeconfig" \
-      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" \
+      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" --authentication-skip-lookup \
       --bind-address=127.0.0.1 --secure-port="$KP" --cert-dir="$W/kcm-certs" \
       --leader-elect=false --controllers="$KCM_CONTROLLERS" \
       --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
@@ -142,7 +142,7 @@ if [[ $TIER == full ]]; then
   for try in 1 2 3; do
     SP=$(free_port)
     start scheduler "$BIN/kube-scheduler" --kubeconfig="$W/kubeconfig" \
-      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" \
+      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" --authentication-skip-lookup \
       --bind-address=127.0.0.1 --secure-port="$SP" --cert-dir="$W/scheduler-certs" \
       --leader-elect=false --profiling=false
     rc=0; wait_until scheduler "$UP_TIMEOUT" curl -kfsS --max-time 2 "https://127.0.0.1:$SP/readyz" || rc=$?
@@ -178,7 +178,7 @@ if [[ -n ${HARNESS_OWNER_PID:-} || -n ${HARNESS_TTL:-} ]]; then
   # watchdog in its own session: tears the plane down when the owner process is gone (or after HARNESS_TTL s)
   start watchdog bash -c 'W=$1; owner=$2; ttl=$3; end=$(( $(date +%s) + ${ttl:-999999999} ))
     while { [[ -z $owner ]] || kill -0 "$owner" 2>/dev/null; } && (( $(date +%s) < end )); do sleep 1; done
-    HARNESS_FROM_WATCHDOG=1 bash "$4/down.sh" "$W"' watchdog "$W" "${HARNESS_OWNER_PID:-}" "${HARNESS_TTL:-}" "$HERE"
+    HARNESS_FROM_WATCHDOG=1 bash "$4/down.sh" "$W"; rm -f "$W/watchdog.pid"' watchdog "$W" "${HARNESS_OWNER_PID:-}" "${HARNESS_TTL:-}" "$HERE"
   log "watchdog started (owner pid ${HARNESS_OWNER_PID:-none}, ttl ${HARNESS_TTL:-none})"
 fi
 
