@@ -30,7 +30,7 @@ for b in etcd kube-apiserver kubectl; do [[ -x $BIN/$b ]] || { log "missing $BIN
 mkdir -p "$W"
 if compgen -G "$W/*.pid" >/dev/null; then log "stopping leftovers of a previous run in $W"; bash "$HERE/down.sh" "$W" >&2; fi
 rm -rf "$W/pki" "$W/etcd-data" "$W/kcm-certs" "$W/scheduler-certs" "$W/kwok-home"
-rm -f "$W"/{etcd,apiserver,kcm,scheduler,kwok,watchdog}.{log,pid} "$W/kubeconfig" "$W/env"
+rm -f "$W"/{etcd,apiserver,kcm,scheduler,kwok,watchdog}.{log,pid} "$W/kubeconfig" "$W/env" "$W/pki.log"
 
 # ---- free loopback ports: random, not LISTENing (from /proc/net/tcp*), not handed out twice; a clash at bind time
 # is caught below by the process exiting, and the start is retried with new ports.
@@ -57,7 +57,9 @@ wait_until() { local name=$1 t=$2 end; shift 2; end=$(( $(date +%s) + t ))
 fail() { log "$1 failed to start; last lines of $W/$1.log:"; tail -n 40 "$W/$1.log" >&2 || true
   bash "$HERE/down.sh" "$W" >&2 || true; exit 1; }
 
-bash "$HERE/gen-pki.sh" "$W/pki"
+# PKI (RSA keys, ~1-2 s) is generated while etcd starts
+bash "$HERE/gen-pki.sh" "$W/pki" >"$W/pki.log" 2>&1 &
+PKI_PID=$!
 PKI=$W/pki
 CURL=(curl -fsS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
 
@@ -76,6 +78,7 @@ for try in 1 2 3; do
   fail etcd
 done
 log "etcd ready on 127.0.0.1:$EP"
+wait "$PKI_PID" || { log "gen-pki.sh failed:"; cat "$W/pki.log" >&2; bash "$HERE/down.sh" "$W" >&2; exit 1; }
 
 # ---- kube-apiserver
 for try in 1 2 3; do
