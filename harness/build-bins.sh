@@ -99,4 +99,6 @@ printf 'modcache=%s\n' "$(du -sh "$GOMODCACHE" | cut -f1)" >> "$INFO"
 echo "$KEY" > "$W/bin/.complete"
 rm -rf "$OUT"; mv "$W/bin" "$OUT"
 log "done: $OUT"
+# keep the 3 most recent builds (other branches may use other keys); each is ~400 MB
+ls -1dt "$ROOT"/k*-etcd*/ 2>/dev/null | tail -n +4 | while read -r old; do log "pruning old build $old"; rm -rf "$old"; done
 echo "$OUT"

@@ -4,8 +4,8 @@
 #
 # Each component is the leader of its own process group (up.sh starts it with setsid), so the whole group is
 # signalled: SIGTERM, up to ${DOWN_GRACE:-10}s, then SIGKILL. A pid file is only acted on when a member of that
-# group has <workdir> on its command line (protects against pid reuse after a reboot). Finally every process whose
-# command line mentions <workdir> is reported (and killed) as a leftover.
+# group has <workdir> on its command line (protects against pid reuse after a reboot). Finally any control-plane
+# binary (or bash, e.g. fake-kubelet.sh) whose command line still mentions <workdir> is killed as a leftover.
 set -uo pipefail
 W=$(realpath -m "${1:?usage: down.sh <workdir>}")
 GRACE=${DOWN_GRACE:-10}
@@ -14,7 +14,7 @@ log() { echo "down: $*" >&2; }
 members() { # pgid -> pids in that process group
   local pg=$1 f rest
   for f in /proc/[0-9]*/stat; do
-    read -r rest < "$f" 2>/dev/null || continue
+    read -r rest 2>/dev/null < "$f" || continue
     rest=${rest##*) }                        # after "pid (comm) ": state ppid pgrp ...
     set -- $rest
     [[ ${3:-} == "$pg" ]] && { f=${f#/proc/}; echo "${f%/stat}"; }
@@ -36,7 +36,7 @@ mentioning() { # pids (not us, not our parents' shell) whose command line mentio
   done
 }
 
-order=(scheduler kcm apiserver etcd)
+order=(kwok scheduler kcm apiserver etcd)
 [[ -z ${HARNESS_FROM_WATCHDOG:-} ]] && order=(watchdog "${order[@]}")
 declare -a groups=()
 for c in "${order[@]}"; do
@@ -66,11 +66,22 @@ for cg in "${groups[@]}"; do
 done
 for c in "${order[@]}"; do [[ -f $W/$c.pid ]] && ! group_is_ours "$(cat "$W/$c.pid")" && rm -f "$W/$c.pid"; done
 
-left=$(mentioning)
+# safety net: processes of ours (by executable name) that still mention the workdir are killed; anything else that
+# mentions it (an editor, tail -f on a log) is only reported
+left=; other=
+for p in $(mentioning); do
+  case $(basename "$(readlink "/proc/$p/exe" 2>/dev/null)") in
+    etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kubectl|kwok) left+=" $p";;
+    bash) if tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline" | grep -qE 'fake-kubelet\.sh|^bash -c .* watchdog '; then
+            left+=" $p"; else other+=" $p"; fi;;
+    *) other+=" $p";;
+  esac
+done
+[[ -n $other ]] && log "note: other processes mention $W (not touched):$other"
 if [[ -n $left ]]; then
-  log "leftover processes mentioning $W: $(echo $left)"; kill -KILL $left 2>/dev/null; sleep 0.5
+  log "leftover processes mentioning $W:$left"; kill -KILL $left 2>/dev/null; sleep 0.5
   left=$(for p in $left; do [[ -d /proc/$p ]] && echo "$p"; done)
   [[ -n $left ]] && { log "could not kill: $(echo $left)"; rc=1; }
 fi
-((rc == 0)) && log "stopped; no process of $W is left"
+((rc == 0)) && log "stopped; no control-plane process of $W is left"
 exit $rc

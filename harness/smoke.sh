@@ -15,7 +15,7 @@ W=${1:-$(mktemp -d "${TMPDIR:-/tmp}/daemonset-smoke.XXXXXX")}; W=$(realpath -m "
 KUBELET_PID=
 cleanup() {
   local rc=$?
-  [[ -n $KUBELET_PID ]] && { kill "$KUBELET_PID" 2>/dev/null; wait "$KUBELET_PID" 2>/dev/null; }
+  [[ -n $KUBELET_PID ]] && { kill -- "-$KUBELET_PID" 2>/dev/null; wait "$KUBELET_PID" 2>/dev/null; }
   if ((rc != 0)); then
     log "failure; pods and logs for diagnosis:"
     "$BIN/kubectl" --kubeconfig="$W/kubeconfig" get nodes,ds,pods,controllerrevisions -o wide >&2 2>/dev/null || true
@@ -26,6 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# SMOKE_KUBELET=bash (default): harness/fake-kubelet.sh plays kubelet; SMOKE_KUBELET=kwok: kwok started by up.sh
+SMOKE_KUBELET=${SMOKE_KUBELET:-bash}
+[[ $SMOKE_KUBELET == kwok ]] && export KWOK=1
 t=$(now); HARNESS_OWNER_PID=$$ bash "$HERE/up.sh" "$W" >/dev/null
 log "control plane up in $(since "$t")s"
 k() { "$BIN/kubectl" --kubeconfig="$W/kubeconfig" "$@"; }
@@ -34,7 +37,7 @@ jp() { k get "$@"; }
 # ---- fake nodes: status in the create body; node-c tainted dedicated=infra:NoSchedule
 node() { # name extra-labels taints-json
   cat <<N
-{"apiVersion":"v1","kind":"Node","metadata":{"name":"$1","labels":{"kubernetes.io/hostname":"$1","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","pool":"edge"$2}},
+{"apiVersion":"v1","kind":"Node","metadata":{"name":"$1","annotations":{"kwok.x-k8s.io/node":"fake"},"labels":{"kubernetes.io/hostname":"$1","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","pool":"edge"$2}},
  "spec":{"taints":$3},
  "status":{"capacity":{"cpu":"8","memory":"32Gi","pods":"110"},"allocatable":{"cpu":"8","memory":"32Gi","pods":"110"},
   "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady","message":"fake kubelet"}]}}
@@ -47,32 +50,11 @@ N
 [[ -z $(jp node node-a -o 'jsonpath={.spec.taints}') ]] || die "node-a got taints: $(jp node node-a -o 'jsonpath={.spec.taints}')"
 log "3 nodes created, status kept, no automatic taints"
 
-# ---- fake kubelet: Ready-patch bound pods; force-delete (grace 0) pods that have a deletionTimestamp
-fake_kubelet() {
-  local name node del ready cname image ts
-  while :; do
-    k get pods -o 'jsonpath={range .items[*]}{.metadata.name}|{.spec.nodeName}|{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}|{.spec.containers[0].name}|{.spec.containers[0].image}{"\n"}{end}' 2>/dev/null |
-    while IFS='|' read -r name node del ready cname image; do
-      [[ -n $name ]] || continue
-      if [[ -n $del ]]; then
-        k delete pod "$name" --grace-period=0 --force --wait=false >/dev/null 2>&1 && echo "kubelet: deleted $name" >&2
-      elif [[ -n $node && $ready != True ]]; then
-        ts=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-        k patch pod "$name" --subresource=status --type=merge -p "$(cat <<P
-{"status":{"phase":"Running","hostIP":"10.1.0.1","podIP":"10.244.0.10","podIPs":[{"ip":"10.244.0.10"}],"startTime":"$ts",
- "conditions":[{"type":"PodScheduled","status":"True","lastTransitionTime":"$ts"},{"type":"Initialized","status":"True","lastTransitionTime":"$ts"},
-  {"type":"ContainersReady","status":"True","lastTransitionTime":"$ts"},{"type":"Ready","status":"True","lastTransitionTime":"$ts"}],
- "containerStatuses":[{"name":"$cname","image":"$image","imageID":"","ready":true,"started":true,"restartCount":0,
-  "state":{"running":{"startedAt":"$ts"}}}]}}
-P
-)" >/dev/null 2>&1 && echo "kubelet: $name on $node Ready" >&2
-      fi
-    done
-    sleep 0.5
-  done
-}
-fake_kubelet 2> "$W/fake-kubelet.log" &
-KUBELET_PID=$!
+# ---- fake kubelet (own process group): Ready-patch bound pods; force-delete pods that have a deletionTimestamp
+if [[ $SMOKE_KUBELET == bash ]]; then
+  setsid bash "$HERE/fake-kubelet.sh" "$W/kubeconfig" </dev/null >"$W/fake-kubelet.log" 2>&1 &
+  KUBELET_PID=$!
+fi
 
 # ---- DaemonSet, server-side apply
 ds() { # image
@@ -125,7 +107,8 @@ log "rollout 2 (image update) complete in $(since "$t")s"
 imgs=$(jp pods -l app=x -o 'jsonpath={range .items[*]}{.spec.containers[0].image}{" "}{end}')
 [[ $imgs == 'registry.example/agent:2.0 registry.example/agent:2.0 ' ]] || die "images after update: $imgs"
 for p in $old; do k get pod "$p" >/dev/null 2>&1 && die "old pod $p still exists"; done
-grep -q 'deleted' "$W/fake-kubelet.log" || die "the fake kubelet deleted nothing"
+if [[ $SMOKE_KUBELET == bash ]]; then grep -q 'deleted' "$W/fake-kubelet.log" || die "the fake kubelet deleted nothing"
+else grep -q '"msg":"Delete pod"' "$W/kwok.log" || die "kwok deleted no pod"; fi
 [[ $(jp ds x -o 'jsonpath={.status.updatedNumberScheduled}/{.status.numberAvailable}') == 2/2 ]] || die "status after update"
 [[ $(jp controllerrevisions -l app=x -o 'jsonpath={.items[*].revision}' | tr ' ' '\n' | sort -n | tr '\n' ' ') == '1 2 ' ]] \
   || die "controller revisions: $(jp controllerrevisions -o wide)"
@@ -147,7 +130,7 @@ imgs=$(jp pods -l app=x -o 'jsonpath={range .items[*]}{.spec.containers[0].image
 log "undo rolled back to agent:1.0 as revision 3 in $(since "$t")s"
 
 # ---- down and verify
-kill "$KUBELET_PID" 2>/dev/null; wait "$KUBELET_PID" 2>/dev/null || true; KUBELET_PID=
+if [[ -n $KUBELET_PID ]]; then kill -- "-$KUBELET_PID" 2>/dev/null; wait "$KUBELET_PID" 2>/dev/null || true; KUBELET_PID=; fi
 trap - EXIT
 bash "$HERE/down.sh" "$W" || die "down.sh reported leftovers"
 for f in /proc/[0-9]*/cmdline; do

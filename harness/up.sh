@@ -6,6 +6,8 @@
 #        TIER=full|api        api = etcd + kube-apiserver only (server-side validation/dry-run tests); default full
 #        HARNESS_OWNER_PID=N  start a watchdog that runs down.sh as soon as process N is gone (a crashed or killed
 #                             test cannot leave the control plane behind); HARNESS_TTL=S also tears down after S seconds
+#        KWOK=1               also start kwok as the fake kubelet for nodes annotated kwok.x-k8s.io/node=fake
+#                             (needs $BIN/kwok; default 0: the caller plays kubelet itself, see fake-kubelet.sh)
 #        KCM_CONTROLLERS      override the controller list of kube-controller-manager
 #        UP_TIMEOUT=120       seconds to wait for each component
 #
@@ -18,7 +20,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 W=$(realpath -m "${1:?usage: up.sh <workdir>}")
 TIER=${TIER:-full}; UP_TIMEOUT=${UP_TIMEOUT:-120}
-log() { echo "up: $*" >&2; }
+log() { echo "up: [$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%5.1fs", b-a}')] $*" >&2; }
 T0=$(date +%s.%N)
 
 BIN=${BIN:-$(bash "$HERE/build-bins.sh")}
@@ -27,8 +29,8 @@ for b in etcd kube-apiserver kubectl; do [[ -x $BIN/$b ]] || { log "missing $BIN
 # ---- stale workdir: stop what a previous run left, remove only our own files
 mkdir -p "$W"
 if compgen -G "$W/*.pid" >/dev/null; then log "stopping leftovers of a previous run in $W"; bash "$HERE/down.sh" "$W" >&2; fi
-rm -rf "$W/pki" "$W/etcd-data" "$W/kcm-certs" "$W/scheduler-certs"
-rm -f "$W"/{etcd,apiserver,kcm,scheduler,watchdog}.{log,pid} "$W/kubeconfig" "$W/env"
+rm -rf "$W/pki" "$W/etcd-data" "$W/kcm-certs" "$W/scheduler-certs" "$W/kwok-home"
+rm -f "$W"/{etcd,apiserver,kcm,scheduler,kwok,watchdog}.{log,pid} "$W/kubeconfig" "$W/env" "$W/pki.log"
 
 # ---- free loopback ports: random, not LISTENing (from /proc/net/tcp*), not handed out twice; a clash at bind time
 # is caught below by the process exiting, and the start is retried with new ports.
@@ -55,7 +57,9 @@ wait_until() { local name=$1 t=$2 end; shift 2; end=$(( $(date +%s) + t ))
 fail() { log "$1 failed to start; last lines of $W/$1.log:"; tail -n 40 "$W/$1.log" >&2 || true
   bash "$HERE/down.sh" "$W" >&2 || true; exit 1; }
 
-bash "$HERE/gen-pki.sh" "$W/pki"
+# PKI (RSA keys, ~1-2 s) is generated while etcd starts
+bash "$HERE/gen-pki.sh" "$W/pki" >"$W/pki.log" 2>&1 &
+PKI_PID=$!
 PKI=$W/pki
 CURL=(curl -fsS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
 
@@ -74,6 +78,7 @@ for try in 1 2 3; do
   fail etcd
 done
 log "etcd ready on 127.0.0.1:$EP"
+wait "$PKI_PID" || { log "gen-pki.sh failed:"; cat "$W/pki.log" >&2; bash "$HERE/down.sh" "$W" >&2; exit 1; }
 
 # ---- kube-apiserver
 for try in 1 2 3; do
@@ -86,7 +91,7 @@ for try in 1 2 3; do
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true \
-    --disable-admission-plugins="${DISABLE_ADMISSION:-TaintNodesByCondition}" \
+    --disable-admission-plugins="${DISABLE_ADMISSION-TaintNodesByCondition}" \
     --endpoint-reconciler-type=none --profiling=false
   rc=0; wait_until apiserver "$UP_TIMEOUT" "${CURL[@]}" "https://127.0.0.1:$AP/readyz" || rc=$?
   ((rc == 0)) && break
@@ -121,7 +126,7 @@ if [[ $TIER == full ]]; then
   for try in 1 2 3; do
     KP=$(free_port)
     start kcm "$BIN/kube-controller-manager" --kubeconfig="$W/kubeconfig" \
-      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" \
+      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" --authentication-skip-lookup \
       --bind-address=127.0.0.1 --secure-port="$KP" --cert-dir="$W/kcm-certs" \
       --leader-elect=false --controllers="$KCM_CONTROLLERS" \
       --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
@@ -140,7 +145,7 @@ if [[ $TIER == full ]]; then
   for try in 1 2 3; do
     SP=$(free_port)
     start scheduler "$BIN/kube-scheduler" --kubeconfig="$W/kubeconfig" \
-      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" \
+      --authentication-kubeconfig="$W/kubeconfig" --authorization-kubeconfig="$W/kubeconfig" --authentication-skip-lookup \
       --bind-address=127.0.0.1 --secure-port="$SP" --cert-dir="$W/scheduler-certs" \
       --leader-elect=false --profiling=false
     rc=0; wait_until scheduler "$UP_TIMEOUT" curl -kfsS --max-time 2 "https://127.0.0.1:$SP/readyz" || rc=$?
@@ -156,6 +161,15 @@ if [[ $TIER == full ]]; then
   log "ServiceAccount default/default exists"
 fi
 
+if [[ ${KWOK:-0} == 1 ]]; then
+  [[ -x $BIN/kwok ]] || { log "KWOK=1 but $BIN/kwok was not built"; bash "$HERE/down.sh" "$W" >&2; exit 1; }
+  mkdir -p "$W/kwok-home"   # kwok reads ~/.kwok/kwok.yaml: give it an empty HOME so the defaults (default stages) apply
+  start kwok env HOME="$W/kwok-home" "$BIN/kwok" --kubeconfig="$W/kubeconfig" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --node-lease-duration-seconds=40
+  wait_until kwok "$UP_TIMEOUT" grep -q '"msg":"Watch nodes"' "$W/kwok.log" || fail kwok
+  log "kwok watching nodes annotated kwok.x-k8s.io/node=fake"
+fi
+
 cat > "$W/env" <<E
 export KUBECONFIG=$W/kubeconfig
 export BIN=$BIN
@@ -167,7 +181,7 @@ if [[ -n ${HARNESS_OWNER_PID:-} || -n ${HARNESS_TTL:-} ]]; then
   # watchdog in its own session: tears the plane down when the owner process is gone (or after HARNESS_TTL s)
   start watchdog bash -c 'W=$1; owner=$2; ttl=$3; end=$(( $(date +%s) + ${ttl:-999999999} ))
     while { [[ -z $owner ]] || kill -0 "$owner" 2>/dev/null; } && (( $(date +%s) < end )); do sleep 1; done
-    HARNESS_FROM_WATCHDOG=1 bash "$4/down.sh" "$W"' watchdog "$W" "${HARNESS_OWNER_PID:-}" "${HARNESS_TTL:-}" "$HERE"
+    HARNESS_FROM_WATCHDOG=1 bash "$4/down.sh" "$W"; rm -f "$W/watchdog.pid"' watchdog "$W" "${HARNESS_OWNER_PID:-}" "${HARNESS_TTL:-}" "$HERE"
   log "watchdog started (owner pid ${HARNESS_OWNER_PID:-none}, ttl ${HARNESS_TTL:-none})"
 fi
 
