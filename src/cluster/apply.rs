@@ -17,7 +17,11 @@ pub struct ApplyOptions {
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions { field_manager: DEFAULT_FIELD_MANAGER.into(), dry_run: false, force_conflicts: false }
+        ApplyOptions {
+            field_manager: DEFAULT_FIELD_MANAGER.into(),
+            dry_run: false,
+            force_conflicts: false,
+        }
     }
 }
 
@@ -32,13 +36,23 @@ pub struct Conflict {
 
 impl Conflict {
     pub(crate) fn from_status(status: &Status) -> Vec<Conflict> {
-        let causes = status.details.as_ref().map(|d| d.causes.as_slice()).unwrap_or_default();
+        let causes = status
+            .details
+            .as_ref()
+            .map(|d| d.causes.as_slice())
+            .unwrap_or_default();
         let conflicts: Vec<Conflict> = causes
             .iter()
-            .map(|cause| Conflict { field: cause.field.clone(), manager: quoted(&cause.message).unwrap_or_default() })
+            .map(|cause| Conflict {
+                field: cause.field.clone(),
+                manager: quoted(&cause.message).unwrap_or_default(),
+            })
             .collect();
         if conflicts.is_empty() {
-            vec![Conflict { field: String::new(), manager: quoted(&status.message).unwrap_or_default() }]
+            vec![Conflict {
+                field: String::new(),
+                manager: quoted(&status.message).unwrap_or_default(),
+            }]
         } else {
             conflicts
         }
@@ -82,24 +96,42 @@ impl Applied {
             ApplyOutcome::Unchanged => "unchanged",
         };
         let name = self.object.metadata.name.as_deref().unwrap_or_default();
-        format!("daemonset.apps/{name} {verb}{}", if self.dry_run { " (server dry run)" } else { "" })
+        format!(
+            "daemonset.apps/{name} {verb}{}",
+            if self.dry_run {
+                " (server dry run)"
+            } else {
+                ""
+            }
+        )
     }
 }
 
 impl Cluster {
     /// The namespace an object goes to: its own, else the connection's.
     pub(crate) fn namespace_of(&self, daemon_set: &DaemonSet) -> String {
-        daemon_set.metadata.namespace.clone().unwrap_or_else(|| self.namespace.clone())
+        daemon_set
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone())
     }
 
     /// Server-side applies one DaemonSet. A selector change of a live object is refused before sending (the
     /// server would reject it); a conflict with another field manager is reported with the fields and the manager
     /// unless `force_conflicts` is set.
-    pub async fn apply(&self, daemon_set: &DaemonSet, options: &ApplyOptions) -> Result<Applied, ClusterError> {
+    pub async fn apply(
+        &self,
+        daemon_set: &DaemonSet,
+        options: &ApplyOptions,
+    ) -> Result<Applied, ClusterError> {
         let name = daemon_set.metadata.name.clone().unwrap_or_default();
         let namespace = self.namespace_of(daemon_set);
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
-        let live = api.get_opt(&name).await.map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        let live = api
+            .get_opt(&name)
+            .await
+            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
         if let Some(live) = &live {
             check_selector(&name, live, daemon_set)?;
         }
@@ -115,20 +147,30 @@ impl Cluster {
         body.metadata.managed_fields = None;
         body.metadata.resource_version = None;
         body.status = None;
-        let object =
-            api.patch(&name, &params, &Patch::Apply(&body)).await.map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        let object = api
+            .patch(&name, &params, &Patch::Apply(&body))
+            .await
+            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
         // Compared without status: the controller writes status at any time, an apply never does.
         let outcome = match &live {
             None => ApplyOutcome::Created,
             Some(live) if comparable(live) == comparable(&object) => ApplyOutcome::Unchanged,
             Some(_) => ApplyOutcome::Configured,
         };
-        Ok(Applied { outcome, object, dry_run: options.dry_run })
+        Ok(Applied {
+            outcome,
+            object,
+            dry_run: options.dry_run,
+        })
     }
 
     /// Applies several DaemonSets in order, stopping at the first error (the ones before it are applied; running
     /// again converges, since server-side apply is idempotent).
-    pub async fn apply_all(&self, daemon_sets: &[DaemonSet], options: &ApplyOptions) -> Result<Vec<Applied>, (Vec<Applied>, ClusterError)> {
+    pub async fn apply_all(
+        &self,
+        daemon_sets: &[DaemonSet],
+        options: &ApplyOptions,
+    ) -> Result<Vec<Applied>, (Vec<Applied>, ClusterError)> {
         let mut done = Vec::with_capacity(daemon_sets.len());
         for ds in daemon_sets {
             match self.apply(ds, options).await {
@@ -144,11 +186,13 @@ fn check_selector(name: &str, live: &DaemonSet, desired: &DaemonSet) -> Result<(
     let live_selector = live.spec.as_ref().map(|s| &s.selector);
     let desired_selector = desired.spec.as_ref().map(|s| &s.selector);
     match (live_selector, desired_selector) {
-        (Some(l), Some(d)) if normalize(l) != normalize(d) => Err(ClusterError::ImmutableSelector {
-            name: name.into(),
-            live: serde_json::to_string(l).unwrap_or_default(),
-            desired: serde_json::to_string(d).unwrap_or_default(),
-        }),
+        (Some(l), Some(d)) if normalize(l) != normalize(d) => {
+            Err(ClusterError::ImmutableSelector {
+                name: name.into(),
+                live: serde_json::to_string(l).unwrap_or_default(),
+                desired: serde_json::to_string(d).unwrap_or_default(),
+            })
+        }
         _ => Ok(()),
     }
 }

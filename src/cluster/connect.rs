@@ -25,7 +25,10 @@ pub struct Cluster {
 
 impl std::fmt::Debug for Cluster {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cluster").field("server", &self.server).field("namespace", &self.namespace).finish()
+        f.debug_struct("Cluster")
+            .field("server", &self.server)
+            .field("namespace", &self.namespace)
+            .finish()
     }
 }
 
@@ -33,15 +36,28 @@ impl Cluster {
     /// Reads the kubeconfig and prepares a client (no request is sent yet).
     pub async fn connect(options: &ConnectOptions) -> Result<Cluster, ClusterError> {
         let kubeconfig = read_kubeconfig(options.kubeconfig.as_ref())?;
-        let kube_options = KubeConfigOptions { context: options.context.clone(), ..Default::default() };
+        let kube_options = KubeConfigOptions {
+            context: options.context.clone(),
+            ..Default::default()
+        };
         let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube_options)
             .await
-            .map_err(|e| ClusterError::Kubeconfig { message: super::error::error_chain(&e) })?;
+            .map_err(|e| ClusterError::Kubeconfig {
+                message: super::error::error_chain(&e),
+            })?;
         let server = config.cluster_url.to_string();
-        let namespace = options.namespace.clone().unwrap_or_else(|| config.default_namespace.clone());
-        let client = kube::Client::try_from(config)
-            .map_err(|e| ClusterError::Kubeconfig { message: super::error::error_chain(&e) })?;
-        Ok(Cluster { client, namespace, server })
+        let namespace = options
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let client = kube::Client::try_from(config).map_err(|e| ClusterError::Kubeconfig {
+            message: super::error::error_chain(&e),
+        })?;
+        Ok(Cluster {
+            client,
+            namespace,
+            server,
+        })
     }
 
     /// The namespace used for objects that name none.
@@ -59,7 +75,13 @@ impl Cluster {
         &self.client
     }
 
-    pub(crate) fn error(&self, error: kube::Error, kind: &str, name: &str, namespace: &str) -> ClusterError {
+    pub(crate) fn error(
+        &self,
+        error: kube::Error,
+        kind: &str,
+        name: &str,
+        namespace: &str,
+    ) -> ClusterError {
         ClusterError::from_kube(error, &self.server, kind, name, namespace)
     }
 }
@@ -69,12 +91,17 @@ fn read_kubeconfig(explicit: Option<&PathBuf>) -> Result<Kubeconfig, ClusterErro
         Some(path) => vec![path.clone()],
         None => match std::env::var_os("KUBECONFIG") {
             Some(list) if !list.is_empty() => std::env::split_paths(&list).collect(),
-            _ => std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".kube/config")).into_iter().collect(),
+            _ => std::env::var_os("HOME")
+                .map(|h| PathBuf::from(h).join(".kube/config"))
+                .into_iter()
+                .collect(),
         },
     };
     let existing: Vec<&PathBuf> = candidates.iter().filter(|p| p.exists()).collect();
     if existing.is_empty() {
-        return Err(ClusterError::NoKubeconfig { searched: candidates });
+        return Err(ClusterError::NoKubeconfig {
+            searched: candidates,
+        });
     }
     let mut merged: Option<Kubeconfig> = None;
     for path in existing {
@@ -83,8 +110,12 @@ fn read_kubeconfig(explicit: Option<&PathBuf>) -> Result<Kubeconfig, ClusterErro
         })?;
         merged = Some(match merged {
             None => config,
-            Some(m) => m.merge(config).map_err(|e| ClusterError::Kubeconfig { message: e.to_string() })?,
+            Some(m) => m.merge(config).map_err(|e| ClusterError::Kubeconfig {
+                message: e.to_string(),
+            })?,
         });
     }
-    merged.ok_or(ClusterError::NoKubeconfig { searched: candidates })
+    merged.ok_or(ClusterError::NoKubeconfig {
+        searched: candidates,
+    })
 }

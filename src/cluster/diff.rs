@@ -23,14 +23,26 @@ impl DaemonSetDiff {
 impl Cluster {
     /// Compares the live object with the server's dry-run of applying `daemon_set` (so defaults, admission and
     /// other managers' fields are accounted for) and returns a unified diff of the YAML.
-    pub async fn diff(&self, daemon_set: &DaemonSet, options: &ApplyOptions) -> Result<DaemonSetDiff, ClusterError> {
+    pub async fn diff(
+        &self,
+        daemon_set: &DaemonSet,
+        options: &ApplyOptions,
+    ) -> Result<DaemonSetDiff, ClusterError> {
         let name = daemon_set.metadata.name.clone().unwrap_or_default();
         let namespace = self.namespace_of(daemon_set);
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
-        let live = api.get_opt(&name).await.map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
-        let dry = ApplyOptions { dry_run: true, ..options.clone() };
+        let live = api
+            .get_opt(&name)
+            .await
+            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        let dry = ApplyOptions {
+            dry_run: true,
+            ..options.clone()
+        };
         let desired = self.apply(daemon_set, &dry).await?.object;
-        let render = |ds: &DaemonSet| crate::render::to_yaml(&comparable(ds)).map_err(|e| ClusterError::Other(e.to_string()));
+        let render = |ds: &DaemonSet| {
+            crate::render::to_yaml(&comparable(ds)).map_err(|e| ClusterError::Other(e.to_string()))
+        };
         let live_text = match &live {
             Some(ds) => render(ds)?,
             None => String::new(),

@@ -27,7 +27,9 @@ pub enum ClusterError {
         message: String,
     },
     /// The TLS handshake failed (unknown CA, wrong host name, expired certificate).
-    #[error("TLS failure talking to {server}: {message} (check the kubeconfig's certificate-authority)")]
+    #[error(
+        "TLS failure talking to {server}: {message} (check the kubeconfig's certificate-authority)"
+    )]
     Tls {
         /// The server URL from the kubeconfig.
         server: String,
@@ -73,7 +75,9 @@ pub enum ClusterError {
         conflicts: Vec<Conflict>,
     },
     /// The selector differs from the live object's; the API server would reject the change.
-    #[error("spec.selector of DaemonSet \"{name}\" is immutable: live {live}, desired {desired}. The API server would reject this apply. To change it, delete the DaemonSet (`--cascade=orphan` keeps its pods running) and apply again")]
+    #[error(
+        "spec.selector of DaemonSet \"{name}\" is immutable: live {live}, desired {desired}. The API server would reject this apply. To change it, delete the DaemonSet (`--cascade=orphan` keeps its pods running) and apply again"
+    )]
     ImmutableSelector {
         /// The DaemonSet's name.
         name: String,
@@ -102,28 +106,67 @@ pub enum ClusterError {
 
 impl ClusterError {
     /// Classifies a kube-rs error for a request about `kind` `name` in `namespace` sent to `server`.
-    pub(crate) fn from_kube(error: kube::Error, server: &str, kind: &str, name: &str, namespace: &str) -> ClusterError {
+    pub(crate) fn from_kube(
+        error: kube::Error,
+        server: &str,
+        kind: &str,
+        name: &str,
+        namespace: &str,
+    ) -> ClusterError {
         match error {
             kube::Error::Api(status) => match status.code {
-                401 => ClusterError::Unauthorized { message: status.message },
-                403 => ClusterError::Forbidden { message: status.message },
-                404 => ClusterError::NotFound { kind: kind.into(), name: name.into(), namespace: namespace.into() },
-                409 if status.message.contains("Apply failed") => {
-                    ClusterError::Conflict { name: name.into(), conflicts: Conflict::from_status(&status) }
-                }
-                422 => ClusterError::Invalid { name: name.into(), message: status.message },
-                _ => ClusterError::Other(format!("{} ({}): {}", status.reason, status.code, status.message)),
+                401 => ClusterError::Unauthorized {
+                    message: status.message,
+                },
+                403 => ClusterError::Forbidden {
+                    message: status.message,
+                },
+                404 => ClusterError::NotFound {
+                    kind: kind.into(),
+                    name: name.into(),
+                    namespace: namespace.into(),
+                },
+                409 if status.message.contains("Apply failed") => ClusterError::Conflict {
+                    name: name.into(),
+                    conflicts: Conflict::from_status(&status),
+                },
+                422 => ClusterError::Invalid {
+                    name: name.into(),
+                    message: status.message,
+                },
+                _ => ClusterError::Other(format!(
+                    "{} ({}): {}",
+                    status.reason, status.code, status.message
+                )),
             },
             other => {
                 let chain = error_chain(&other);
                 let lower = chain.to_lowercase();
-                if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-                    ClusterError::Tls { server: server.into(), message: chain }
-                } else if ["connect", "refused", "dns", "timed out", "reset", "broken pipe", "closed", "eof"]
-                    .iter()
-                    .any(|w| lower.contains(w))
+                if lower.contains("certificate")
+                    || lower.contains("tls")
+                    || lower.contains("handshake")
                 {
-                    ClusterError::Unreachable { server: server.into(), message: chain }
+                    ClusterError::Tls {
+                        server: server.into(),
+                        message: chain,
+                    }
+                } else if [
+                    "connect",
+                    "refused",
+                    "dns",
+                    "timed out",
+                    "reset",
+                    "broken pipe",
+                    "closed",
+                    "eof",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
+                {
+                    ClusterError::Unreachable {
+                        server: server.into(),
+                        message: chain,
+                    }
                 } else {
                     ClusterError::Other(chain)
                 }

@@ -8,7 +8,7 @@ mod diff;
 mod error;
 mod rollout;
 
-pub use apply::{ApplyOptions, ApplyOutcome, Applied, Conflict};
+pub use apply::{Applied, ApplyOptions, ApplyOutcome, Conflict};
 pub use connect::{Cluster, ConnectOptions};
 pub use diff::DaemonSetDiff;
 pub use error::ClusterError;

@@ -58,11 +58,14 @@ impl RolloutStatus {
             .and_then(|s| s.update_strategy.as_ref())
             .and_then(|u| u.type_.as_deref())
             == Some("OnDelete");
-        let observed = daemon_set.metadata.generation.unwrap_or(0) <= status.observed_generation.unwrap_or(0);
+        let observed =
+            daemon_set.metadata.generation.unwrap_or(0) <= status.observed_generation.unwrap_or(0);
         let state = if !observed {
             RolloutState::WaitingForObservation
         } else if on_delete {
-            RolloutState::OnDelete { old: (desired - updated).max(0) }
+            RolloutState::OnDelete {
+                old: (desired - updated).max(0),
+            }
         } else if updated < desired {
             RolloutState::Updating
         } else if available < desired {
@@ -70,19 +73,31 @@ impl RolloutStatus {
         } else {
             RolloutState::Complete
         };
-        RolloutStatus { name, state, desired, updated, available, ready }
+        RolloutStatus {
+            name,
+            state,
+            desired,
+            updated,
+            available,
+            ready,
+        }
     }
 
     /// Whether waiting is over (complete, or OnDelete, where nothing happens without a hand).
     pub fn is_done(&self) -> bool {
-        matches!(self.state, RolloutState::Complete | RolloutState::OnDelete { .. })
+        matches!(
+            self.state,
+            RolloutState::Complete | RolloutState::OnDelete { .. }
+        )
     }
 
     /// kubectl's line for this status.
     pub fn message(&self) -> String {
         let name = &self.name;
         match &self.state {
-            RolloutState::WaitingForObservation => "Waiting for daemon set spec update to be observed...".into(),
+            RolloutState::WaitingForObservation => {
+                "Waiting for daemon set spec update to be observed...".into()
+            }
             RolloutState::Updating => format!(
                 "Waiting for daemon set \"{name}\" rollout to finish: {} out of {} new pods have been updated...",
                 self.updated, self.desired
@@ -122,7 +137,12 @@ impl Revision {
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|c| Some((c["name"].as_str()?.to_owned(), c["image"].as_str()?.to_owned())))
+            .filter_map(|c| {
+                Some((
+                    c["name"].as_str()?.to_owned(),
+                    c["image"].as_str()?.to_owned(),
+                ))
+            })
             .collect()
     }
 
@@ -152,7 +172,9 @@ pub enum UndoOutcome {
 impl Cluster {
     async fn get_daemon_set(&self, name: &str) -> Result<DaemonSet, ClusterError> {
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
-        api.get(name).await.map_err(|e| self.error(e, "daemonset", name, &self.namespace))
+        api.get(name)
+            .await
+            .map_err(|e| self.error(e, "daemonset", name, &self.namespace))
     }
 
     /// The current rollout status of a DaemonSet.
@@ -178,7 +200,11 @@ impl Cluster {
         let mut last = first;
         let watch = async {
             let mut stream = watcher(api, config).applied_objects().boxed();
-            while let Some(ds) = stream.try_next().await.map_err(|e| ClusterError::Other(format!("watch failed: {e}")))? {
+            while let Some(ds) = stream
+                .try_next()
+                .await
+                .map_err(|e| ClusterError::Other(format!("watch failed: {e}")))?
+            {
                 let status = RolloutStatus::of(&ds);
                 if status != last {
                     progress(&status);
@@ -233,7 +259,11 @@ impl Cluster {
             .items
             .into_iter()
             .filter(|cr| {
-                cr.metadata.owner_references.iter().flatten().any(|o| o.controller == Some(true) && o.uid == uid)
+                cr.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|o| o.controller == Some(true) && o.uid == uid)
             })
             .map(|cr| {
                 let data = cr.data.map(|d| d.0).unwrap_or(serde_json::Value::Null);
@@ -262,24 +292,31 @@ impl Cluster {
 
     /// Restores the pod template of a revision like `kubectl rollout undo`: `to_revision` 0 (or `None`) is the
     /// previous one. Only `spec.template` changes.
-    pub async fn rollout_undo(&self, name: &str, to_revision: Option<i64>) -> Result<UndoOutcome, ClusterError> {
+    pub async fn rollout_undo(
+        &self,
+        name: &str,
+        to_revision: Option<i64>,
+    ) -> Result<UndoOutcome, ClusterError> {
         let ds = self.get_daemon_set(name).await?;
         let history = self.history_of(&ds).await?;
         let target = match to_revision.unwrap_or(0) {
             0 => {
                 if history.len() < 2 {
-                    return Err(ClusterError::Rollback("no last revision to roll back to".into()));
+                    return Err(ClusterError::Rollback(
+                        "no last revision to roll back to".into(),
+                    ));
                 }
                 &history[history.len() - 2]
             }
-            n => history
-                .iter()
-                .find(|r| r.revision == n)
-                .ok_or_else(|| ClusterError::Rollback(format!("unable to find specified revision {n} in history")))?,
+            n => history.iter().find(|r| r.revision == n).ok_or_else(|| {
+                ClusterError::Rollback(format!("unable to find specified revision {n} in history"))
+            })?,
         };
         let mut patch = target.data.clone();
         if template_matches(&ds, &patch) {
-            return Ok(UndoOutcome::AlreadyMatches { revision: target.revision });
+            return Ok(UndoOutcome::AlreadyMatches {
+                revision: target.revision,
+            });
         }
         if let Some(obj) = patch.as_object_mut() {
             obj.retain(|k, _| k == "spec");
@@ -288,7 +325,9 @@ impl Cluster {
         api.patch(name, &PatchParams::default(), &Patch::Strategic(&patch))
             .await
             .map_err(|e| self.error(e, "daemonset", name, &self.namespace))?;
-        Ok(UndoOutcome::RolledBack { revision: target.revision })
+        Ok(UndoOutcome::RolledBack {
+            revision: target.revision,
+        })
     }
 }
 
@@ -298,9 +337,16 @@ fn template_matches(ds: &DaemonSet, data: &serde_json::Value) -> bool {
     if let Some(obj) = template.as_object_mut() {
         obj.remove("$patch");
     }
-    let current = ds.spec.as_ref().map(|s| serde_json::to_value(&s.template).unwrap_or_default());
-    let wanted: Option<k8s_openapi::api::core::v1::PodTemplateSpec> = serde_json::from_value(template).ok();
-    match (current, wanted.map(|w| serde_json::to_value(w).unwrap_or_default())) {
+    let current = ds
+        .spec
+        .as_ref()
+        .map(|s| serde_json::to_value(&s.template).unwrap_or_default());
+    let wanted: Option<k8s_openapi::api::core::v1::PodTemplateSpec> =
+        serde_json::from_value(template).ok();
+    match (
+        current,
+        wanted.map(|w| serde_json::to_value(w).unwrap_or_default()),
+    ) {
         (Some(c), Some(w)) => strip_nulls(c) == strip_nulls(w),
         _ => false,
     }
@@ -309,10 +355,14 @@ fn template_matches(ds: &DaemonSet, data: &serde_json::Value) -> bool {
 fn strip_nulls(value: serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect(),
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
         ),
-        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(strip_nulls).collect()),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(strip_nulls).collect())
+        }
         other => other,
     }
 }
-

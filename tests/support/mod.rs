@@ -39,7 +39,10 @@ impl ControlPlane {
             if let Some(kubeconfig) = std::env::var_os("DAEMONSET_TEST_KUBECONFIG") {
                 let kubeconfig = PathBuf::from(kubeconfig);
                 let workdir = kubeconfig.parent().unwrap().to_path_buf();
-                return ControlPlane { workdir, kubeconfig };
+                return ControlPlane {
+                    workdir,
+                    kubeconfig,
+                };
             }
             let binary = std::env::current_exe().unwrap();
             let name = binary.file_stem().unwrap().to_string_lossy().into_owned();
@@ -58,7 +61,10 @@ impl ControlPlane {
                 String::from_utf8_lossy(&output.stderr)
             );
             let kubeconfig = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
-            ControlPlane { workdir, kubeconfig }
+            ControlPlane {
+                workdir,
+                kubeconfig,
+            }
         })
     }
 
@@ -77,7 +83,10 @@ impl ControlPlane {
     pub fn bin_dir(&self) -> PathBuf {
         let env = std::fs::read_to_string(self.workdir.join("env")).unwrap_or_default();
         env.lines()
-            .find_map(|l| l.strip_prefix("BIN=").or_else(|| l.strip_prefix("export BIN=")))
+            .find_map(|l| {
+                l.strip_prefix("BIN=")
+                    .or_else(|| l.strip_prefix("export BIN="))
+            })
             .map(|v| PathBuf::from(v.trim_matches(['"', '\''])))
             .expect("BIN in the harness env file")
     }
@@ -86,11 +95,21 @@ impl ControlPlane {
     /// to start it again.
     pub fn stop_apiserver(&self) -> Vec<String> {
         let pid_file = self.workdir.join("apiserver.pid");
-        let pid: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
-        let args: Vec<String> =
-            cmdline.split(|b| *b == 0).filter(|s| !s.is_empty()).map(|s| String::from_utf8_lossy(s).into_owned()).collect();
-        let _ = Command::new("kill").args(["-s", "KILL", "--"]).arg(format!("-{pid}")).status();
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .filter(|s| !s.is_empty())
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .collect();
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--"])
+            .arg(format!("-{pid}"))
+            .status();
         for _ in 0..100 {
             if !Path::new(&format!("/proc/{pid}")).exists() {
                 break;
@@ -101,8 +120,14 @@ impl ControlPlane {
     }
 
     /// Starts kube-apiserver again with the command line [`Self::stop_apiserver`] returned and waits until ready.
+    // The new kube-apiserver belongs to the plane, not to this process: the harness's down.sh stops it.
+    #[allow(clippy::zombie_processes)]
     pub fn start_apiserver(&self, args: &[String]) {
-        let log = std::fs::OpenOptions::new().append(true).create(true).open(self.workdir.join("apiserver.log")).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(self.workdir.join("apiserver.log"))
+            .unwrap();
         let child = Command::new("setsid")
             .args(args)
             .stdin(std::process::Stdio::null())
@@ -111,7 +136,11 @@ impl ControlPlane {
             .spawn()
             .expect("setsid kube-apiserver");
         std::fs::write(self.workdir.join("apiserver.pid"), child.id().to_string()).unwrap();
-        let port = args.iter().find_map(|a| a.strip_prefix("--secure-port=")).expect("--secure-port").to_owned();
+        let port = args
+            .iter()
+            .find_map(|a| a.strip_prefix("--secure-port="))
+            .expect("--secure-port")
+            .to_owned();
         let ca = self.workdir.join("pki/ca.crt");
         for _ in 0..600 {
             let ok = Command::new("curl")
@@ -159,18 +188,35 @@ impl TestEnv {
         let client = cluster.client().clone();
         let namespaces: Api<Namespace> = Api::all(client.clone());
         let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
-        if namespaces.create(&PostParams::default(), &ns).await.is_err() {
+        if namespaces
+            .create(&PostParams::default(), &ns)
+            .await
+            .is_err()
+        {
             // Left over from an earlier run against a long-lived plane: reuse it.
         }
         wait_for_default_service_account(&client, name).await;
-        TestEnv { plane, namespace: name.into(), cluster, nodes: Vec::new() }
+        TestEnv {
+            plane,
+            namespace: name.into(),
+            cluster,
+            nodes: Vec::new(),
+        }
     }
 
     /// Creates a Ready fake node with labels (plus `kubernetes.io/hostname` and `daemonset.test/ns=<namespace>`),
     /// taints and allocatable resources.
-    pub async fn node(&mut self, name: &str, labels: &[(&str, &str)], taints: serde_json::Value, allocatable: Option<(&str, &str)>) {
-        let mut all: BTreeMap<String, String> =
-            labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    pub async fn node(
+        &mut self,
+        name: &str,
+        labels: &[(&str, &str)],
+        taints: serde_json::Value,
+        allocatable: Option<(&str, &str)>,
+    ) {
+        let mut all: BTreeMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         all.insert("kubernetes.io/hostname".into(), name.into());
         all.insert("kubernetes.io/os".into(), "linux".into());
         all.insert("daemonset.test/ns".into(), self.namespace.clone());
@@ -186,14 +232,19 @@ impl TestEnv {
         }))
         .unwrap();
         let nodes: Api<Node> = Api::all(self.cluster.client().clone());
-        let _ = nodes.delete(name, &DeleteParams::default().grace_period(0)).await;
+        let _ = nodes
+            .delete(name, &DeleteParams::default().grace_period(0))
+            .await;
         for _ in 0..50 {
             if nodes.get_opt(name).await.unwrap().is_none() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        nodes.create(&PostParams::default(), &node).await.expect("create node");
+        nodes
+            .create(&PostParams::default(), &node)
+            .await
+            .expect("create node");
         self.nodes.push(name.into());
     }
 
@@ -218,7 +269,8 @@ impl TestEnv {
 }
 
 async fn wait_for_default_service_account(client: &kube::Client, namespace: &str) {
-    let accounts: Api<daemonset::k8s::api::core::v1::ServiceAccount> = Api::namespaced(client.clone(), namespace);
+    let accounts: Api<daemonset::k8s::api::core::v1::ServiceAccount> =
+        Api::namespaced(client.clone(), namespace);
     for _ in 0..300 {
         if accounts.get_opt("default").await.ok().flatten().is_some() {
             return;
@@ -241,9 +293,15 @@ impl FakeKubelet {
                 if let Ok(list) = pods.list(&ListParams::default()).await {
                     for pod in list.items {
                         let name = pod.metadata.name.clone().unwrap_or_default();
-                        let bound = pod.spec.as_ref().and_then(|s| s.node_name.clone()).is_some();
+                        let bound = pod
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.node_name.clone())
+                            .is_some();
                         if pod.metadata.deletion_timestamp.is_some() {
-                            let _ = pods.delete(&name, &DeleteParams::default().grace_period(0)).await;
+                            let _ = pods
+                                .delete(&name, &DeleteParams::default().grace_period(0))
+                                .await;
                         } else if bound && !is_ready(&pod) {
                             let now = chrono_now();
                             let containers: Vec<_> = pod
@@ -262,7 +320,13 @@ impl FakeKubelet {
                                     {"type": "ContainersReady", "status": "True", "lastTransitionTime": now},
                                     {"type": "Ready", "status": "True", "lastTransitionTime": now}],
                                 "containerStatuses": containers}});
-                            let _ = pods.patch_status(&name, &PatchParams::default(), &Patch::Merge(&status)).await;
+                            let _ = pods
+                                .patch_status(
+                                    &name,
+                                    &PatchParams::default(),
+                                    &Patch::Merge(&status),
+                                )
+                                .await;
                         }
                     }
                 }
@@ -287,7 +351,10 @@ fn is_ready(pod: &Pod) -> bool {
 }
 
 fn chrono_now() -> String {
-    let output = Command::new("date").args(["-u", "+%Y-%m-%dT%H:%M:%SZ"]).output().unwrap();
+    let output = Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
