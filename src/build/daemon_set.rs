@@ -24,7 +24,7 @@ pub enum DnsPolicy {
     ClusterFirstWithHostNet,
     /// The node's resolver configuration.
     Default,
-    /// Only what `dnsConfig` says (set it with [`DaemonSet::customize`]).
+    /// Only what `dnsConfig` says (set it with [`DaemonSetBuilder::customize`]).
     None,
 }
 
