@@ -5,9 +5,13 @@
 //! [`render`] writes YAML or JSON.
 
 pub mod build;
+pub mod lint;
 pub mod parse;
 pub mod render;
+pub mod spec;
 pub mod validate;
+pub mod write;
+mod locate;
 mod yaml;
 
 pub use daemonset_rules as rules;

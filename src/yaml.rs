@@ -82,3 +82,19 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
         Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => ignored_path(parent),
     }
 }
+
+/// Parses one YAML document into a JSON value (template values); an empty document is `null`.
+pub(crate) fn to_json_value(text: &str) -> Result<serde_json::Value, YamlError> {
+    if is_empty_document(text) {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_yaml::from_str::<serde_json::Value>(text).map_err(|e| {
+        let location = e.location();
+        YamlError {
+            message: strip_location(&e.to_string()),
+            path: None,
+            line: location.as_ref().map(serde_yaml::Location::line),
+            column: location.as_ref().map(serde_yaml::Location::column),
+        }
+    })
+}

@@ -1,0 +1,2 @@
+//! The `daemonset` command.
+fn main() {}
