@@ -11,7 +11,7 @@ pub mod render;
 pub mod spec;
 pub mod validate;
 pub mod write;
-mod locate;
+pub mod locate;
 mod yaml;
 
 pub use daemonset_rules as rules;

@@ -64,7 +64,12 @@ fn has_key(content: &str, key: &str) -> bool {
 }
 
 /// The 1-based line of `path` in `text`, or of its deepest ancestor that was found.
-pub(crate) fn line_of(text: &str, path: &str) -> Option<usize> {
+///
+/// ```
+/// let text = "spec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a:1\n";
+/// assert_eq!(daemonset::locate::line_of(text, "spec.template.spec.containers[0].image"), Some(6));
+/// ```
+pub fn line_of(text: &str, path: &str) -> Option<usize> {
     let lines: Vec<(usize, Line<'_>)> =
         text.lines().enumerate().filter_map(|(i, l)| parse_line(l).map(|line| (i + 1, line))).collect();
     // The current block: lines[from..to], whose keys are at `level` (None: the block's first line decides).

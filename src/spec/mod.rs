@@ -46,7 +46,7 @@ use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 
 pub use values::{Values, ValuesError};
 
-use crate::locate::line_of;
+use crate::locate;
 use crate::yaml;
 
 /// What step of reading a spec file failed.
@@ -170,7 +170,7 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
             kind: SpecErrorKind::Invalid,
             problems: problems
                 .into_iter()
-                .map(|(path, message)| Problem { line: line_of(text, &path), column: None, path: Some(path), message })
+                .map(|(path, message)| Problem { line: locate::line_of(text, &path), column: None, path: Some(path), message })
                 .collect(),
         }),
         Ok(Err(errors)) => Err(SpecError {
@@ -182,7 +182,7 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                 .map(|v| {
                     let path = v.path.as_str();
                     let message = v.to_string().strip_prefix(&format!("{path}: ")).map(str::to_owned).unwrap_or_else(|| v.to_string());
-                    Problem { line: line_of(text, &spec_path(path)), column: None, path: Some(path.to_owned()), message }
+                    Problem { line: locate::line_of(text, &spec_path(path)), column: None, path: Some(path.to_owned()), message }
                 })
                 .collect(),
         }),
@@ -250,6 +250,12 @@ fn suggest(message: &str) -> String {
         Some(best) => format!("{head}, did you mean `{best}`?"),
         None => message.to_owned(),
     }
+}
+
+/// The line of a rendered spec that sets the object field at `object_path`
+/// (`spec.template.spec.containers[0].image` is `containers[0].image` in the spec), or of its closest ancestor.
+pub fn line_of(rendered: &str, object_path: &str) -> Option<usize> {
+    crate::locate::line_of(rendered, &spec_path(object_path))
 }
 
 /// The spec path that corresponds to an object path, to find the line of a validation error.
