@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Kubernetes DaemonSets that are correct by construction: render spec files to manifests, check and lint
 /// existing manifests with the API server's rules.
 #[derive(Debug, Parser)]
-#[command(name = "daemonset", version, about, long_about = None, after_help = "\
+#[command(name = "daemonset", version, after_help = "\
 Exit codes:
   0  success
   1  the inputs have problems (violations, spec or template errors, denied lint findings, drift)

@@ -216,26 +216,12 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
             let (kind, message) = if schema.iter().any(|s| message.starts_with(s)) {
                 (SpecErrorKind::Schema, suggest(&message))
             } else {
-                (SpecErrorKind::Yaml, format!("invalid YAML: {}", strip_positions(&message)))
+                (SpecErrorKind::Yaml, format!("invalid YAML: {message}"))
             };
             let path = e.path.filter(|_| kind == SpecErrorKind::Schema);
             Err(SpecError::one(file, kind, Problem { line: e.line, column: e.column, path, message }))
         }
     }
-}
-
-/// Removes the parser's " at line L column C" (the location is reported in front).
-fn strip_positions(message: &str) -> String {
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(i) = rest.find(" at line ") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + " at line ".len()..];
-        let skip = after.find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c))).unwrap_or(after.len());
-        rest = &after[skip..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" when one is close.
