@@ -139,8 +139,8 @@ fn locate(text: &str, path: &str) -> Option<usize> {
         let mut hit = None;
         for (i, line) in lines.iter().enumerate().skip(from) {
             let trimmed = line.trim_start();
-            let indent = line.len() - trimmed.len();
             let content = trimmed.trim_start_matches("- ");
+            let indent = line.len() - content.len();
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
@@ -150,7 +150,7 @@ fn locate(text: &str, path: &str) -> Option<usize> {
             let plain = content.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'));
             let quoted = content.strip_prefix(&format!("\"{key}\"")).is_some_and(|rest| rest.starts_with(':'));
             if plain || quoted {
-                hit = Some((i, indent + (trimmed.len() - content.len()) + 1));
+                hit = Some((i, indent + 1));
                 break;
             }
         }
