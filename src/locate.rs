@@ -50,17 +50,33 @@ fn parse_line(text: &str) -> Option<Line<'_>> {
     let indent = text.len() - trimmed.len();
     let mut content = trimmed;
     let mut item = false;
-    while let Some(rest) = content.strip_prefix("- ").or_else(|| (content == "-").then_some("")) {
+    while let Some(rest) = content
+        .strip_prefix("- ")
+        .or_else(|| (content == "-").then_some(""))
+    {
         item = true;
         content = rest.trim_start();
     }
-    Some(Line { indent, key_indent: text.len() - content.len(), item, content })
+    Some(Line {
+        indent,
+        key_indent: text.len() - content.len(),
+        item,
+        content,
+    })
 }
 
 fn has_key(content: &str, key: &str) -> bool {
-    [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")]
-        .iter()
-        .any(|k| content.strip_prefix(k.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t'])))
+    [
+        format!("{key}:"),
+        format!("\"{key}\":"),
+        format!("'{key}':"),
+    ]
+    .iter()
+    .any(|k| {
+        content
+            .strip_prefix(k.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    })
 }
 
 /// The 1-based line of `path` in `text`, or of its deepest ancestor that was found.
@@ -70,8 +86,11 @@ fn has_key(content: &str, key: &str) -> bool {
 /// assert_eq!(daemonset::locate::line_of(text, "spec.template.spec.containers[0].image"), Some(6));
 /// ```
 pub fn line_of(text: &str, path: &str) -> Option<usize> {
-    let lines: Vec<(usize, Line<'_>)> =
-        text.lines().enumerate().filter_map(|(i, l)| parse_line(l).map(|line| (i + 1, line))).collect();
+    let lines: Vec<(usize, Line<'_>)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| parse_line(l).map(|line| (i + 1, line)))
+        .collect();
     // The current block: lines[from..to], whose keys are at `level` (None: the block's first line decides).
     let (mut from, mut to) = (0, lines.len());
     let mut level: Option<usize> = None;
@@ -83,7 +102,9 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
         match segment {
             Segment::Key(key) => {
                 let level_here = level.unwrap_or(lines[from].1.key_indent);
-                let hit = (from..to).find(|&i| lines[i].1.key_indent == level_here && has_key(lines[i].1.content, key));
+                let hit = (from..to).find(|&i| {
+                    lines[i].1.key_indent == level_here && has_key(lines[i].1.content, key)
+                });
                 let Some(i) = hit else { break };
                 found = Some(lines[i].0);
                 let own = lines[i].1.key_indent;
@@ -97,8 +118,9 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
             }
             Segment::Index(n) => {
                 let item_indent = lines[from].1.indent;
-                let items: Vec<usize> =
-                    (from..to).filter(|&i| lines[i].1.item && lines[i].1.indent == item_indent).collect();
+                let items: Vec<usize> = (from..to)
+                    .filter(|&i| lines[i].1.item && lines[i].1.indent == item_indent)
+                    .collect();
                 let Some(&i) = items.get(n) else { break };
                 found = Some(lines[i].0);
                 let end = items.get(n + 1).copied().unwrap_or(to);
@@ -139,9 +161,21 @@ volumes:
     fn splits_paths() {
         assert_eq!(
             segments("a.b[0].c[cpu]"),
-            vec![Segment::Key("a"), Segment::Key("b"), Segment::Index(0), Segment::Key("c"), Segment::Key("cpu")]
+            vec![
+                Segment::Key("a"),
+                Segment::Key("b"),
+                Segment::Index(0),
+                Segment::Key("c"),
+                Segment::Key("cpu")
+            ]
         );
-        assert_eq!(segments("labels[app.kubernetes.io/name]"), vec![Segment::Key("labels"), Segment::Key("app.kubernetes.io/name")]);
+        assert_eq!(
+            segments("labels[app.kubernetes.io/name]"),
+            vec![
+                Segment::Key("labels"),
+                Segment::Key("app.kubernetes.io/name")
+            ]
+        );
     }
 
     #[test]
@@ -152,7 +186,10 @@ volumes:
         assert_eq!(line_of(SPEC, "containers[1].name"), Some(8));
         assert_eq!(line_of(SPEC, "containers[1].mounts[1].volume"), Some(13));
         assert_eq!(line_of(SPEC, "containers[1].mounts[1].path"), Some(14));
-        assert_eq!(line_of(SPEC, "containers[1].resources.limits[cpu]"), Some(17));
+        assert_eq!(
+            line_of(SPEC, "containers[1].resources.limits[cpu]"),
+            Some(17)
+        );
         assert_eq!(line_of(SPEC, "volumes[0].name"), Some(19));
     }
 

@@ -129,15 +129,23 @@ pub fn file_name(daemon_set: &DaemonSet, format: Format) -> Result<String, Write
     let name = daemon_set.metadata.name.as_deref().unwrap_or_default();
     let namespace = daemon_set.metadata.namespace.as_deref();
     let label = namespace.map_or_else(|| name.to_owned(), |ns| format!("{ns}/{name}"));
-    let unsafe_name = |reason| WriteError::UnsafeName { name: label.clone(), reason };
+    let unsafe_name = |reason| WriteError::UnsafeName {
+        name: label.clone(),
+        reason,
+    };
     if name.is_empty() {
         return Err(unsafe_name("it has no name"));
     }
     let safe = |s: &str| {
-        !s.starts_with('.') && s.len() <= 253 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        !s.starts_with('.')
+            && s.len() <= 253
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
     };
     if !safe(name) || namespace.is_some_and(|ns| ns.is_empty() || ns.contains('.') || !safe(ns)) {
-        return Err(unsafe_name("names must be lowercase letters, digits, '-' and '.', not starting with '.'"));
+        return Err(unsafe_name(
+            "names must be lowercase letters, digits, '-' and '.', not starting with '.'",
+        ));
     }
     Ok(match namespace {
         Some(ns) => format!("{ns}.{name}.{}", format.extension()),
@@ -146,16 +154,25 @@ pub fn file_name(daemon_set: &DaemonSet, format: Format) -> Result<String, Write
 }
 
 /// Writes `daemon_sets` as YAML into `dir` (created if missing), without pruning: the build-script entry point.
-pub fn write_manifests(dir: impl AsRef<Path>, daemon_sets: &[DaemonSet]) -> Result<Report, WriteError> {
+pub fn write_manifests(
+    dir: impl AsRef<Path>,
+    daemon_sets: &[DaemonSet],
+) -> Result<Report, WriteError> {
     write(dir.as_ref(), daemon_sets, Options::default())
 }
 
 /// Renders every object to its file name and content, checking names first; nothing is written.
-pub fn render_files(daemon_sets: &[DaemonSet], format: Format) -> Result<BTreeMap<String, String>, WriteError> {
+pub fn render_files(
+    daemon_sets: &[DaemonSet],
+    format: Format,
+) -> Result<BTreeMap<String, String>, WriteError> {
     let mut files = BTreeMap::new();
     for ds in daemon_sets {
         let file = file_name(ds, format)?;
-        let content = render::to_string(ds, format).map_err(|source| WriteError::Render { file: file.clone(), source })?;
+        let content = render::to_string(ds, format).map_err(|source| WriteError::Render {
+            file: file.clone(),
+            source,
+        })?;
         if files.insert(file.clone(), content).is_some() {
             return Err(WriteError::Duplicate { file });
         }
@@ -164,19 +181,29 @@ pub fn render_files(daemon_sets: &[DaemonSet], format: Format) -> Result<BTreeMa
 }
 
 /// Writes `daemon_sets` into `dir` with `options`.
-pub fn write(dir: &Path, daemon_sets: &[DaemonSet], options: Options) -> Result<Report, WriteError> {
+pub fn write(
+    dir: &Path,
+    daemon_sets: &[DaemonSet],
+    options: Options,
+) -> Result<Report, WriteError> {
     let files = render_files(daemon_sets, options.format)?;
     write_files(dir, &files, options.prune)
 }
 
 /// Compares `dir` with what [`write`] would do: every file that would change, with how. Nothing is written.
-pub fn check(dir: &Path, daemon_sets: &[DaemonSet], options: Options) -> Result<Vec<(String, Drift)>, WriteError> {
+pub fn check(
+    dir: &Path,
+    daemon_sets: &[DaemonSet],
+    options: Options,
+) -> Result<Vec<(String, Drift)>, WriteError> {
     let files = render_files(daemon_sets, options.format)?;
     let mut drift = Vec::new();
     for (name, content) in &files {
         match read_if_exists(&dir.join(name))? {
             None => drift.push((name.clone(), Drift::Missing)),
-            Some(existing) if existing != content.as_bytes() => drift.push((name.clone(), Drift::Changed)),
+            Some(existing) if existing != content.as_bytes() => {
+                drift.push((name.clone(), Drift::Changed))
+            }
             Some(_) => {}
         }
     }
@@ -193,27 +220,42 @@ pub fn check(dir: &Path, daemon_sets: &[DaemonSet], options: Options) -> Result<
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> WriteError + use<> {
     let path = path.to_owned();
-    move |source| WriteError::Io { action, path, source }
+    move |source| WriteError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(io_error("read", path)(e)),
     }
 }
 
 fn read_manifest(dir: &Path) -> Result<BTreeSet<String>, WriteError> {
     let path = dir.join(MANIFEST);
-    let Some(bytes) = read_if_exists(&path)? else { return Ok(BTreeSet::new()) };
+    let Some(bytes) = read_if_exists(&path)? else {
+        return Ok(BTreeSet::new());
+    };
     let text = String::from_utf8_lossy(&bytes);
     Ok(text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         // Only plain file names in this directory, whatever the manifest says.
-        .filter(|l| !l.contains('/') && !l.contains('\\') && *l != "." && *l != ".." && *l != MANIFEST)
+        .filter(|l| {
+            !l.contains('/') && !l.contains('\\') && *l != "." && *l != ".." && *l != MANIFEST
+        })
         .map(str::to_owned)
         .collect())
 }
@@ -251,12 +293,19 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Writes already rendered files (name to content) into `dir`; see the module docs for the guarantees.
-pub fn write_files(dir: &Path, files: &BTreeMap<String, String>, prune: bool) -> Result<Report, WriteError> {
+pub fn write_files(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    prune: bool,
+) -> Result<Report, WriteError> {
     if dir.exists() && !dir.is_dir() {
         return Err(WriteError::Io {
             action: "use as output directory",
             path: dir.to_owned(),
-            source: io::Error::new(io::ErrorKind::AlreadyExists, "it exists and is not a directory"),
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it exists and is not a directory",
+            ),
         });
     }
     let recorded = read_manifest(dir)?;
@@ -271,10 +320,26 @@ pub fn write_files(dir: &Path, files: &BTreeMap<String, String>, prune: bool) ->
             _ => to_write.push((name, content)),
         }
     }
-    let stale: Vec<String> = if prune { recorded.iter().filter(|n| !files.contains_key(*n)).cloned().collect() } else { Vec::new() };
+    let stale: Vec<String> = if prune {
+        recorded
+            .iter()
+            .filter(|n| !files.contains_key(*n))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ours: BTreeSet<String> = files.keys().cloned().collect();
-    let final_manifest: BTreeSet<String> = if prune { ours.clone() } else { ours.union(&recorded).cloned().collect() };
-    if to_write.is_empty() && stale.is_empty() && final_manifest == recorded && dir.join(MANIFEST).exists() {
+    let final_manifest: BTreeSet<String> = if prune {
+        ours.clone()
+    } else {
+        ours.union(&recorded).cloned().collect()
+    };
+    if to_write.is_empty()
+        && stale.is_empty()
+        && final_manifest == recorded
+        && dir.join(MANIFEST).exists()
+    {
         return Ok(report);
     }
 
@@ -306,7 +371,10 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     fn listing(dir: &Path) -> Vec<(String, String)> {
@@ -314,7 +382,10 @@ mod tests {
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), fs::read_to_string(e.path()).unwrap())
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read_to_string(e.path()).unwrap(),
+                )
             })
             .collect();
         out.sort();
@@ -324,21 +395,44 @@ mod tests {
     #[test]
     fn writes_records_and_skips_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let report = write_files(dir.path(), &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]), false).unwrap();
+        let report = write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]),
+            false,
+        )
+        .unwrap();
         assert_eq!(report.written, ["a.yaml", "b.yaml"]);
         let manifest = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
         assert!(manifest.ends_with("a.yaml\nb.yaml\n"), "{manifest}");
-        let report = write_files(dir.path(), &files(&[("a.yaml", "a\n"), ("b.yaml", "B\n")]), false).unwrap();
+        let report = write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "B\n")]),
+            false,
+        )
+        .unwrap();
         assert_eq!(report.written, ["b.yaml"]);
         assert_eq!(report.unchanged, ["a.yaml"]);
-        assert_eq!(fs::read_to_string(dir.path().join("b.yaml")).unwrap(), "B\n");
-        assert!(listing(dir.path()).iter().all(|(n, _)| !n.contains(".tmp-")), "no temporary file is left");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.yaml")).unwrap(),
+            "B\n"
+        );
+        assert!(
+            listing(dir.path())
+                .iter()
+                .all(|(n, _)| !n.contains(".tmp-")),
+            "no temporary file is left"
+        );
     }
 
     #[test]
     fn prune_removes_only_recorded_files() {
         let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]), false).unwrap();
+        write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]),
+            false,
+        )
+        .unwrap();
         fs::write(dir.path().join("mine.yaml"), "keep me\n").unwrap();
         let report = write_files(dir.path(), &files(&[("a.yaml", "a\n")]), true).unwrap();
         assert_eq!(report.pruned, ["b.yaml"]);
@@ -349,20 +443,38 @@ mod tests {
     #[test]
     fn without_prune_old_files_stay_recorded() {
         let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]), false).unwrap();
+        write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]),
+            false,
+        )
+        .unwrap();
         write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
         assert!(dir.path().join("b.yaml").exists());
         let report = write_files(dir.path(), &files(&[("a.yaml", "a\n")]), true).unwrap();
-        assert_eq!(report.pruned, ["b.yaml"], "a later prune still knows b.yaml is ours");
+        assert_eq!(
+            report.pruned,
+            ["b.yaml"],
+            "a later prune still knows b.yaml is ours"
+        );
     }
 
     #[test]
     fn refuses_to_overwrite_a_file_it_did_not_write() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("a.yaml"), "someone else's\n").unwrap();
-        let err = write_files(dir.path(), &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]), true).unwrap_err();
+        let err = write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]),
+            true,
+        )
+        .unwrap_err();
         assert!(matches!(err, WriteError::NotOurs { .. }), "{err}");
-        assert_eq!(listing(dir.path()), [("a.yaml".to_owned(), "someone else's\n".to_owned())], "nothing changed");
+        assert_eq!(
+            listing(dir.path()),
+            [("a.yaml".to_owned(), "someone else's\n".to_owned())],
+            "nothing changed"
+        );
     }
 
     #[test]
@@ -382,25 +494,52 @@ mod tests {
         let file = dir.path().join("f");
         fs::write(&file, "x").unwrap();
         let err = write_files(&file, &files(&[("a.yaml", "a\n")]), false).unwrap_err();
-        assert!(err.to_string().starts_with("cannot use as output directory"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot use as output directory"),
+            "{err}"
+        );
         let err = write_files(&file.join("sub"), &files(&[("a.yaml", "a\n")]), false).unwrap_err();
-        assert!(err.to_string().starts_with("cannot create directory"), "{err}");
+        assert!(
+            err.to_string().starts_with("cannot create directory"),
+            "{err}"
+        );
         assert_eq!(fs::read_to_string(&file).unwrap(), "x");
     }
 
     #[test]
     fn check_reports_drift() {
         let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]), false).unwrap();
+        write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]),
+            false,
+        )
+        .unwrap();
         fs::write(dir.path().join("a.yaml"), "edited\n").unwrap();
         let ds = |name: &str| DaemonSet {
-            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta { name: Some(name.into()), ..Default::default() },
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                name: Some(name.into()),
+                ..Default::default()
+            },
             ..Default::default()
         };
-        let drift = check(dir.path(), &[ds("a"), ds("c")], Options { prune: true, ..Options::default() }).unwrap();
+        let drift = check(
+            dir.path(),
+            &[ds("a"), ds("c")],
+            Options {
+                prune: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
         assert_eq!(
             drift,
-            [("a.yaml".to_owned(), Drift::Changed), ("b.yaml".to_owned(), Drift::Stale), ("c.yaml".to_owned(), Drift::Missing)]
+            [
+                ("a.yaml".to_owned(), Drift::Changed),
+                ("b.yaml".to_owned(), Drift::Stale),
+                ("c.yaml".to_owned(), Drift::Missing)
+            ]
         );
     }
 
@@ -408,9 +547,15 @@ mod tests {
     fn unsafe_names_are_refused() {
         let mut ds = DaemonSet::default();
         ds.metadata.name = Some("../x".into());
-        assert!(matches!(file_name(&ds, Format::Yaml), Err(WriteError::UnsafeName { .. })));
+        assert!(matches!(
+            file_name(&ds, Format::Yaml),
+            Err(WriteError::UnsafeName { .. })
+        ));
         ds.metadata.name = Some("agent".into());
         ds.metadata.namespace = Some("kube-system".into());
-        assert_eq!(file_name(&ds, Format::Json).unwrap(), "kube-system.agent.json");
+        assert_eq!(
+            file_name(&ds, Format::Json).unwrap(),
+            "kube-system.agent.json"
+        );
     }
 }

@@ -19,7 +19,12 @@ fn read(path: &str) -> String {
 
 fn values() -> Values {
     let mut values = Values::new();
-    values.merge_yaml("examples/specs/values.yaml", &read("examples/specs/values.yaml")).unwrap();
+    values
+        .merge_yaml(
+            "examples/specs/values.yaml",
+            &read("examples/specs/values.yaml"),
+        )
+        .unwrap();
     values
 }
 
@@ -28,7 +33,9 @@ fn every_example_spec_equals_its_seed() {
     for name in SEEDS {
         let file = format!("examples/specs/{name}.yaml");
         let built = spec::load(&file, &read(&file), &values()).unwrap_or_else(|e| panic!("{e}"));
-        let seed: DaemonSet = daemonset::parse::from_yaml(&read(&format!("tests/fixtures/seeds/{name}.yaml"))).unwrap();
+        let seed: DaemonSet =
+            daemonset::parse::from_yaml(&read(&format!("tests/fixtures/seeds/{name}.yaml")))
+                .unwrap();
         assert_eq!(built, seed, "{file} differs from the seed");
     }
 }
@@ -38,7 +45,10 @@ fn the_values_are_needed_and_named_when_missing() {
     let file = "examples/specs/log-collector.yaml";
     let err = spec::load(file, &read(file), &Values::new()).unwrap_err();
     assert_eq!(err.kind(), SpecErrorKind::MissingValue);
-    assert_eq!(err.to_string(), "examples/specs/log-collector.yaml:20:13: missing value: `logCollector` is undefined");
+    assert_eq!(
+        err.to_string(),
+        "examples/specs/log-collector.yaml:20:13: missing value: `logCollector` is undefined"
+    );
 }
 
 #[test]
@@ -47,6 +57,8 @@ fn set_overrides_a_values_file() {
     let mut values = values();
     values.set("logCollector.image.tag=v1.16").unwrap();
     let built = spec::load(file, &read(file), &values).unwrap();
-    let image = built.spec.unwrap().template.spec.unwrap().containers[0].image.clone();
+    let image = built.spec.unwrap().template.spec.unwrap().containers[0]
+        .image
+        .clone();
     assert_eq!(image.as_deref(), Some("fluent/fluentd:v1.16"));
 }

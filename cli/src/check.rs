@@ -43,6 +43,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
         outcome = outcome.max(Outcome::Problems);
     }
     let s = |n: usize| if n == 1 { "" } else { "s" };
-    eprintln!("checked {checked} DaemonSet{}: {problems} problem{}", s(checked), s(problems));
+    eprintln!(
+        "checked {checked} DaemonSet{}: {problems} problem{}",
+        s(checked),
+        s(problems)
+    );
     outcome
 }

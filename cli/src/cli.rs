@@ -7,7 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Kubernetes DaemonSets that are correct by construction: render spec files to manifests, check and lint
 /// existing manifests with the API server's rules.
 #[derive(Debug, Parser)]
-#[command(name = "daemonset", version, after_help = "\
+#[command(
+    name = "daemonset",
+    version,
+    after_help = "\
 Exit codes:
   0  success
   1  the inputs have problems (violations, spec or template errors, denied lint findings, drift)
@@ -19,7 +22,8 @@ Examples:
   daemonset render examples/specs --values examples/specs/values.yaml --out deploy/ --prune
   daemonset render examples/specs --values examples/specs/values.yaml --out deploy/ --check
   daemonset check deploy/
-  daemonset lint deploy/ --nodes 500 --deny warnings")]
+  daemonset lint deploy/ --nodes 500 --deny warnings"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

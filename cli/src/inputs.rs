@@ -39,8 +39,16 @@ impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InputError::Io { path, .. } => write!(f, "cannot read `{path}`"),
-            InputError::NotUtf8 { path, line, column, byte } => {
-                write!(f, "{path}:{line}:{column}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")
+            InputError::NotUtf8 {
+                path,
+                line,
+                column,
+                byte,
+            } => {
+                write!(
+                    f,
+                    "{path}:{line}:{column}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+                )
             }
         }
     }
@@ -90,7 +98,9 @@ fn display(path: &Path) -> String {
 /// Whether a file in a directory is taken as input: `*.yaml` or `*.yml`, not hidden, not a values file.
 fn wanted(name: &str) -> bool {
     let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-    let values = matches!(name, "values.yaml" | "values.yml") || name.ends_with(".values.yaml") || name.ends_with(".values.yml");
+    let values = matches!(name, "values.yaml" | "values.yml")
+        || name.ends_with(".values.yaml")
+        || name.ends_with(".values.yml");
     yaml && !values && !name.starts_with('.')
 }
 
@@ -101,10 +111,16 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, InputError> {
         if path.as_os_str() == "-" {
             sources.push(Source::Stdin);
         } else if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| InputError::Io { path: display(path), source })?;
+            let entries = std::fs::read_dir(path).map_err(|source| InputError::Io {
+                path: display(path),
+                source,
+            })?;
             let mut files = Vec::new();
             for entry in entries {
-                let entry = entry.map_err(|source| InputError::Io { path: display(path), source })?;
+                let entry = entry.map_err(|source| InputError::Io {
+                    path: display(path),
+                    source,
+                })?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if wanted(&name) && entry.path().is_file() {
                     files.push(entry.path());
@@ -127,7 +143,12 @@ pub fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        InputError::NotUtf8 { path: name.to_owned(), line, column, byte: bytes[valid] }
+        InputError::NotUtf8 {
+            path: name.to_owned(),
+            line,
+            column,
+            byte: bytes[valid],
+        }
     })
 }
 
@@ -136,20 +157,32 @@ pub fn read(source: &Source) -> Result<Input, InputError> {
     let (name, bytes) = match source {
         Source::Stdin => {
             let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes).map_err(|source| InputError::Io { path: "<stdin>".into(), source })?;
+            io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|source| InputError::Io {
+                    path: "<stdin>".into(),
+                    source,
+                })?;
             ("<stdin>".to_owned(), bytes)
         }
         Source::File(path) => {
-            let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: display(path), source })?;
+            let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+                path: display(path),
+                source,
+            })?;
             (display(path), bytes)
         }
     };
-    Ok(Input { text: utf8(&name, bytes)?, name })
+    Ok(Input {
+        text: utf8(&name, bytes)?,
+        name,
+    })
 }
 
 /// Whether a text is a Kubernetes manifest (it has a top-level `kind:` or `apiVersion:`) rather than a spec file.
 pub fn is_manifest(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("kind:") || l.starts_with("apiVersion:"))
+    text.lines()
+        .any(|l| l.starts_with("kind:") || l.starts_with("apiVersion:"))
 }
 
 /// Reads the values files and `--set` assignments; on error prints it and returns the outcome.
@@ -206,7 +239,10 @@ pub struct Manifest {
 fn parse_problem(name: &str, error: &ParseError, doc_line: usize) -> String {
     let text = error.to_string();
     // ParseError puts "line L: " or "line L, column C: " first; the file:line form replaces it.
-    let message = match text.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+    let message = match text
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
         Some((_, message)) => message.to_owned(),
         None => text,
     };
@@ -224,16 +260,32 @@ pub fn manifest(input: &Input) -> Manifest {
         match document {
             Document::DaemonSet { object, .. } => {
                 let end = starts.get(i + 1).map_or(lines.len(), |next| next - 1);
-                let doc = lines.get(line - 1..end.max(line - 1)).unwrap_or_default().concat();
-                out.found.push(Found { object: *object, line, doc });
+                let doc = lines
+                    .get(line - 1..end.max(line - 1))
+                    .unwrap_or_default()
+                    .concat();
+                out.found.push(Found {
+                    object: *object,
+                    line,
+                    doc,
+                });
             }
-            Document::Other { kind, api_version, .. } => {
-                out.notes.push(format!("{}:{line}: skipping {kind} ({api_version}): not a DaemonSet", input.name));
+            Document::Other {
+                kind, api_version, ..
+            } => {
+                out.notes.push(format!(
+                    "{}:{line}: skipping {kind} ({api_version}): not a DaemonSet",
+                    input.name
+                ));
             }
             Document::Invalid { errors, .. } => {
-                out.problems.extend(errors.iter().map(|e| parse_problem(&input.name, e, line)));
+                out.problems
+                    .extend(errors.iter().map(|e| parse_problem(&input.name, e, line)));
             }
-            _ => out.notes.push(format!("{}:{line}: skipping a document of an unknown form", input.name)),
+            _ => out.notes.push(format!(
+                "{}:{line}: skipping a document of an unknown form",
+                input.name
+            )),
         }
     }
     if out.found.is_empty() && out.problems.is_empty() && out.notes.is_empty() {
@@ -244,7 +296,9 @@ pub fn manifest(input: &Input) -> Manifest {
 
 fn document_line(document: &Document) -> usize {
     match document {
-        Document::DaemonSet { line, .. } | Document::Other { line, .. } | Document::Invalid { line, .. } => *line,
+        Document::DaemonSet { line, .. }
+        | Document::Other { line, .. }
+        | Document::Invalid { line, .. } => *line,
         _ => 1,
     }
 }

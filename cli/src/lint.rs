@@ -12,7 +12,10 @@ use crate::report::{self, Outcome};
 pub fn run(args: &LintArgs) -> Outcome {
     if args.list_rules {
         for rule in RULES {
-            println!("{}  {:<7}  {:<24} {}", rule.id, rule.severity, rule.name, rule.summary);
+            println!(
+                "{}  {:<7}  {:<24} {}",
+                rule.id, rule.severity, rule.name, rule.summary
+            );
         }
         return Outcome::Success;
     }
@@ -64,7 +67,9 @@ pub fn run(args: &LintArgs) -> Outcome {
             let loaded = spec::render_template(&input.name, &input.text, &values)
                 .and_then(|text| spec::from_str(&input.name, &text).map(|object| (text, object)));
             match loaded {
-                Ok((text, object)) => emit(&input.name, &object, &|path| spec::line_of(&text, path).unwrap_or(1)),
+                Ok((text, object)) => emit(&input.name, &object, &|path| {
+                    spec::line_of(&text, path).unwrap_or(1)
+                }),
                 Err(e) => {
                     for line in e.lines() {
                         eprintln!("error: {line}");

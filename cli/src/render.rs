@@ -59,7 +59,11 @@ pub fn load_all(paths: &[std::path::PathBuf], values: &Values) -> Result<Vec<Dae
             }
         }
     }
-    if outcome == Outcome::Success { Ok(objects) } else { Err(outcome) }
+    if outcome == Outcome::Success {
+        Ok(objects)
+    } else {
+        Err(outcome)
+    }
 }
 
 /// Runs the command.
@@ -75,23 +79,45 @@ pub fn run(args: &RenderArgs) -> Outcome {
     let objects = match load_all(&args.inputs, &values) {
         Ok(objects) => objects,
         Err(outcome) => {
-            eprintln!("error: nothing was {}: fix the problems above", if args.out.is_some() { "written" } else { "rendered" });
+            eprintln!(
+                "error: nothing was {}: fix the problems above",
+                if args.out.is_some() {
+                    "written"
+                } else {
+                    "rendered"
+                }
+            );
             return outcome;
         }
     };
-    let Some(dir) = &args.out else { return stream(&objects, format) };
-    let options = Options { format, prune: args.prune };
+    let Some(dir) = &args.out else {
+        return stream(&objects, format);
+    };
+    let options = Options {
+        format,
+        prune: args.prune,
+    };
     if args.check {
         return match write::check(dir, &objects, options) {
             Ok(drift) if drift.is_empty() => {
-                eprintln!("{}: {} file{} up to date", dir.display(), objects.len(), if objects.len() == 1 { "" } else { "s" });
+                eprintln!(
+                    "{}: {} file{} up to date",
+                    dir.display(),
+                    objects.len(),
+                    if objects.len() == 1 { "" } else { "s" }
+                );
                 Outcome::Success
             }
             Ok(drift) => {
                 for (file, how) in &drift {
                     println!("{:<8} {}", how.as_str(), dir.join(file).display());
                 }
-                eprintln!("error: {} file{} in {} differ from the rendered specs; run without --check to update", drift.len(), if drift.len() == 1 { "" } else { "s" }, dir.display());
+                eprintln!(
+                    "error: {} file{} in {} differ from the rendered specs; run without --check to update",
+                    drift.len(),
+                    if drift.len() == 1 { "" } else { "s" },
+                    dir.display()
+                );
                 Outcome::Problems
             }
             Err(e) => {
@@ -102,7 +128,11 @@ pub fn run(args: &RenderArgs) -> Outcome {
     }
     match write::write(dir, &objects, options) {
         Ok(report) => {
-            for (what, files) in [("written", &report.written), ("unchanged", &report.unchanged), ("pruned", &report.pruned)] {
+            for (what, files) in [
+                ("written", &report.written),
+                ("unchanged", &report.unchanged),
+                ("pruned", &report.pruned),
+            ] {
                 for file in files {
                     println!("{what:<9} {}", dir.join(file).display());
                 }
@@ -123,7 +153,10 @@ pub fn run(args: &RenderArgs) -> Outcome {
 fn stream(objects: &[DaemonSet], format: Format) -> Outcome {
     let stdout = io::stdout().lock();
     let mut writer = StreamWriter::new(io::BufWriter::new(stdout), format);
-    let result = objects.iter().try_for_each(|o| writer.write(o)).and_then(|()| writer.finish().map(|mut w| w.flush()).map(|_| ()));
+    let result = objects
+        .iter()
+        .try_for_each(|o| writer.write(o))
+        .and_then(|()| writer.finish().map(|mut w| w.flush()).map(|_| ()));
     match result {
         Ok(()) => Outcome::Success,
         Err(e) => {

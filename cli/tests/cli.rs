@@ -7,11 +7,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use insta_cmd::{SpawnExt, assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 use tempfile::TempDir;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_owned()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -28,9 +31,18 @@ fn copy_dir(from: &Path, to: &Path) {
 fn sandbox() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("examples/specs"), &dir.path().join("specs"));
-    copy_dir(&root().join("tests/fixtures/seeds"), &dir.path().join("seeds"));
-    copy_dir(&root().join("cli/tests/fixtures/bad"), &dir.path().join("bad"));
-    copy_dir(&root().join("cli/tests/fixtures/manifests"), &dir.path().join("manifests"));
+    copy_dir(
+        &root().join("tests/fixtures/seeds"),
+        &dir.path().join("seeds"),
+    );
+    copy_dir(
+        &root().join("cli/tests/fixtures/bad"),
+        &dir.path().join("bad"),
+    );
+    copy_dir(
+        &root().join("cli/tests/fixtures/manifests"),
+        &dir.path().join("manifests"),
+    );
     dir
 }
 
@@ -46,7 +58,10 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     if dir.is_dir() {
         for entry in fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
-            out.insert(entry.file_name().to_string_lossy().into_owned(), fs::read(entry.path()).unwrap());
+            out.insert(
+                entry.file_name().to_string_lossy().into_owned(),
+                fs::read(entry.path()).unwrap(),
+            );
         }
     }
     out
@@ -65,7 +80,12 @@ fn render_streams_the_example_specs() {
 #[test]
 fn render_json_of_one_spec() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs/rolling-update-daemonset.yaml", "-o", "json"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "specs/rolling-update-daemonset.yaml",
+        "-o",
+        "json"
+    ]));
 }
 
 #[test]
@@ -90,7 +110,12 @@ fn render_normalizes_a_manifest() {
 #[test]
 fn bad_input_missing_value_names_the_variable_and_line() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "bad/missing-value.yaml", "--values", "bad/missing-value.values.yaml"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "bad/missing-value.yaml",
+        "--values",
+        "bad/missing-value.values.yaml"
+    ]));
 }
 
 #[test]
@@ -132,7 +157,11 @@ fn bad_input_spec_breaking_validation() {
 #[test]
 fn bad_input_non_utf8_spec() {
     let dir = sandbox();
-    fs::write(dir.path().join("latin1.yaml"), b"name: agent\nselectorLabels: {app: caf\xe9}\n").unwrap();
+    fs::write(
+        dir.path().join("latin1.yaml"),
+        b"name: agent\nselectorLabels: {app: caf\xe9}\n",
+    )
+    .unwrap();
     assert_cmd_snapshot!(daemonset(&dir).args(["render", "latin1.yaml"]));
 }
 
@@ -146,13 +175,23 @@ fn bad_input_missing_file() {
 fn bad_input_malformed_values_file() {
     let dir = sandbox();
     fs::write(dir.path().join("broken.values.yaml"), "image: [a\n").unwrap();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--values", "broken.values.yaml"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "specs",
+        "--values",
+        "broken.values.yaml"
+    ]));
 }
 
 #[test]
 fn bad_input_set_without_equals() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--set", "logCollector.image.tag"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "specs",
+        "--set",
+        "logCollector.image.tag"
+    ]));
 }
 
 #[test]
@@ -166,61 +205,128 @@ fn usage_error_prune_needs_out() {
 #[test]
 fn render_out_writes_one_file_per_object_and_the_manifest() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--out", "deploy"]).args(VALUES));
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy"])
+            .args(VALUES)
+    );
     let files = contents(&dir.path().join("deploy"));
     insta::assert_snapshot!(String::from_utf8_lossy(&files[".daemonset-manifest"]));
-    let expected = fs::read_to_string(root().join("cli/tests/snapshots/cli__render_streams_the_example_specs.snap")).unwrap();
+    let expected = fs::read_to_string(
+        root().join("cli/tests/snapshots/cli__render_streams_the_example_specs.snap"),
+    )
+    .unwrap();
     for (name, content) in &files {
         if name != ".daemonset-manifest" {
-            assert!(expected.contains(&*String::from_utf8_lossy(content)), "{name} is what the stream renders");
+            assert!(
+                expected.contains(&*String::from_utf8_lossy(content)),
+                "{name} is what the stream renders"
+            );
         }
     }
     // A second run changes nothing.
-    assert_cmd_snapshot!("render_out_second_run", daemonset(&dir).args(["render", "specs", "--out", "deploy"]).args(VALUES));
+    assert_cmd_snapshot!(
+        "render_out_second_run",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy"])
+            .args(VALUES)
+    );
     assert_eq!(contents(&dir.path().join("deploy")), files);
 }
 
 #[test]
 fn render_out_failure_leaves_the_directory_unchanged() {
     let dir = sandbox();
-    let ok = daemonset(&dir).args(["render", "specs", "--out", "deploy"]).args(VALUES).output().unwrap();
+    let ok = daemonset(&dir)
+        .args(["render", "specs", "--out", "deploy"])
+        .args(VALUES)
+        .output()
+        .unwrap();
     assert!(ok.status.success());
     let before = contents(&dir.path().join("deploy"));
-    fs::copy(dir.path().join("bad/unknown-key.yaml"), dir.path().join("specs/zz-unknown-key.yaml")).unwrap();
-    fs::write(dir.path().join("specs/nginx-daemonset.yaml"), "name: nginx-renamed\nselectorLabels: {a: b}\ncontainers:\n- {name: a, image: a:1}\n").unwrap();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--out", "deploy", "--prune"]).args(VALUES));
-    assert_eq!(contents(&dir.path().join("deploy")), before, "nothing was written, renamed or pruned");
+    fs::copy(
+        dir.path().join("bad/unknown-key.yaml"),
+        dir.path().join("specs/zz-unknown-key.yaml"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("specs/nginx-daemonset.yaml"),
+        "name: nginx-renamed\nselectorLabels: {a: b}\ncontainers:\n- {name: a, image: a:1}\n",
+    )
+    .unwrap();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--prune"])
+            .args(VALUES)
+    );
+    assert_eq!(
+        contents(&dir.path().join("deploy")),
+        before,
+        "nothing was written, renamed or pruned"
+    );
 }
 
 #[test]
 fn bad_input_unwritable_output_directory() {
     let dir = sandbox();
     fs::write(dir.path().join("taken"), "a file, not a directory\n").unwrap();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--out", "taken"]).args(VALUES));
-    assert_cmd_snapshot!("bad_input_output_directory_under_a_file", daemonset(&dir).args(["render", "specs", "--out", "taken/deploy"]).args(VALUES));
-    assert_eq!(fs::read_to_string(dir.path().join("taken")).unwrap(), "a file, not a directory\n");
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "taken"])
+            .args(VALUES)
+    );
+    assert_cmd_snapshot!(
+        "bad_input_output_directory_under_a_file",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "taken/deploy"])
+            .args(VALUES)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("taken")).unwrap(),
+        "a file, not a directory\n"
+    );
 }
 
 #[test]
 fn render_out_refuses_to_overwrite_a_file_it_did_not_write() {
     let dir = sandbox();
     fs::create_dir(dir.path().join("deploy")).unwrap();
-    fs::write(dir.path().join("deploy/nginx-daemonset.yaml"), "# hand-written\n").unwrap();
+    fs::write(
+        dir.path().join("deploy/nginx-daemonset.yaml"),
+        "# hand-written\n",
+    )
+    .unwrap();
     let before = contents(&dir.path().join("deploy"));
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--out", "deploy"]).args(VALUES));
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy"])
+            .args(VALUES)
+    );
     assert_eq!(contents(&dir.path().join("deploy")), before);
 }
 
 #[test]
 fn prune_never_deletes_a_file_it_did_not_write() {
     let dir = sandbox();
-    let ok = daemonset(&dir).args(["render", "specs", "--out", "deploy"]).args(VALUES).output().unwrap();
+    let ok = daemonset(&dir)
+        .args(["render", "specs", "--out", "deploy"])
+        .args(VALUES)
+        .output()
+        .unwrap();
     assert!(ok.status.success());
     fs::write(dir.path().join("deploy/README.md"), "mine\n").unwrap();
-    fs::write(dir.path().join("deploy/configmap.yaml"), "kind: ConfigMap\n").unwrap();
+    fs::write(
+        dir.path().join("deploy/configmap.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
     fs::remove_file(dir.path().join("specs/nginx-daemonset.yaml")).unwrap();
     fs::remove_file(dir.path().join("specs/rolling-update-daemonset.yaml")).unwrap();
-    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--out", "deploy", "--prune"]).args(VALUES));
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--prune"])
+            .args(VALUES)
+    );
     let names: Vec<String> = contents(&dir.path().join("deploy")).into_keys().collect();
     assert_eq!(
         names,
@@ -239,15 +345,37 @@ fn prune_never_deletes_a_file_it_did_not_write() {
 #[test]
 fn render_check_exit_codes() {
     let dir = sandbox();
-    assert_cmd_snapshot!("render_check_before_any_write", daemonset(&dir).args(["render", "specs", "--out", "deploy", "--check"]).args(VALUES));
-    assert!(!dir.path().join("deploy").exists(), "--check writes nothing");
-    let ok = daemonset(&dir).args(["render", "specs", "--out", "deploy"]).args(VALUES).output().unwrap();
+    assert_cmd_snapshot!(
+        "render_check_before_any_write",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--check"])
+            .args(VALUES)
+    );
+    assert!(
+        !dir.path().join("deploy").exists(),
+        "--check writes nothing"
+    );
+    let ok = daemonset(&dir)
+        .args(["render", "specs", "--out", "deploy"])
+        .args(VALUES)
+        .output()
+        .unwrap();
     assert!(ok.status.success());
-    assert_cmd_snapshot!("render_check_up_to_date", daemonset(&dir).args(["render", "specs", "--out", "deploy", "--check"]).args(VALUES));
+    assert_cmd_snapshot!(
+        "render_check_up_to_date",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--check"])
+            .args(VALUES)
+    );
     fs::write(dir.path().join("deploy/nginx-daemonset.yaml"), "edited\n").unwrap();
     fs::remove_file(dir.path().join("specs/rolling-update-daemonset.yaml")).unwrap();
     let before = contents(&dir.path().join("deploy"));
-    assert_cmd_snapshot!("render_check_drift", daemonset(&dir).args(["render", "specs", "--out", "deploy", "--check", "--prune"]).args(VALUES));
+    assert_cmd_snapshot!(
+        "render_check_drift",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--check", "--prune"])
+            .args(VALUES)
+    );
     assert_eq!(contents(&dir.path().join("deploy")), before);
 }
 
@@ -274,20 +402,32 @@ fn check_skips_other_kinds_and_reports_every_violation_with_its_line() {
 #[test]
 fn check_reads_stdin() {
     let dir = sandbox();
-    let text = fs::read_to_string(dir.path().join("seeds/node-specific-daemonset.misplaced.yaml")).unwrap();
+    let text = fs::read_to_string(
+        dir.path()
+            .join("seeds/node-specific-daemonset.misplaced.yaml"),
+    )
+    .unwrap();
     assert_cmd_snapshot!(daemonset(&dir).args(["check", "-"]).pass_stdin(text));
 }
 
 #[test]
 fn check_malformed_yaml() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["check", "-"]).pass_stdin("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x\n"));
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["check", "-"])
+            .pass_stdin("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x\n")
+    );
 }
 
 #[test]
 fn check_non_utf8_file() {
     let dir = sandbox();
-    fs::write(dir.path().join("latin1.yaml"), b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: caf\xe9\n").unwrap();
+    fs::write(
+        dir.path().join("latin1.yaml"),
+        b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: caf\xe9\n",
+    )
+    .unwrap();
     assert_cmd_snapshot!(daemonset(&dir).args(["check", "latin1.yaml", "manifests/good.yaml"]));
 }
 
@@ -302,25 +442,45 @@ fn check_missing_file() {
 #[test]
 fn lint_example_specs_for_a_large_fleet() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["lint", "specs", "--nodes", "500"]).args(VALUES));
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["lint", "specs", "--nodes", "500"])
+            .args(VALUES)
+    );
 }
 
 #[test]
 fn lint_deny_warnings_fails_on_a_warning() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["lint", "seeds/rolling-update-daemonset.yaml", "--deny", "warnings"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "lint",
+        "seeds/rolling-update-daemonset.yaml",
+        "--deny",
+        "warnings"
+    ]));
 }
 
 #[test]
 fn lint_deny_warnings_passes_a_clean_manifest() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["lint", "manifests/good.yaml", "--deny", "warnings", "--nodes", "500"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "lint",
+        "manifests/good.yaml",
+        "--deny",
+        "warnings",
+        "--nodes",
+        "500"
+    ]));
 }
 
 #[test]
 fn lint_reports_spec_errors_instead_of_findings() {
     let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args(["lint", "bad/unknown-key.yaml", "seeds/node-specific-daemonset.misplaced.yaml"]));
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "lint",
+        "bad/unknown-key.yaml",
+        "seeds/node-specific-daemonset.misplaced.yaml"
+    ]));
 }
 
 #[test]

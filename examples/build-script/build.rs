@@ -1,7 +1,10 @@
 //! Generates the DaemonSet manifests at build time into `$OUT_DIR/manifests`, with the same atomic, deterministic
 //! writer as `daemonset render --out`, and lints them (findings become cargo warnings).
 
-use daemonset::build::{Budget, Container, Cpu, DaemonSet, Effect, Memory, Resources, Toleration, UpdateStrategy, Volume};
+use daemonset::build::{
+    Budget, Container, Cpu, DaemonSet, Effect, Memory, Resources, Toleration, UpdateStrategy,
+    Volume,
+};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 fn node_agent() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
@@ -12,7 +15,9 @@ fn node_agent() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
         .selector_label("app", "node-agent")
         .priority_class_name("system-node-critical")
         .update_strategy(UpdateStrategy::max_unavailable(Budget::Percent(10)))
-        .toleration(Toleration::key("node-role.kubernetes.io/control-plane").effect(Effect::NoSchedule))
+        .toleration(
+            Toleration::key("node-role.kubernetes.io/control-plane").effect(Effect::NoSchedule),
+        )
         .container(
             Container::builder()
                 .name("agent")
@@ -41,7 +46,8 @@ fn main() {
             println!("cargo::warning={finding}");
         }
     }
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("manifests");
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("manifests");
     if let Err(e) = daemonset::write::write_manifests(&out, &daemon_sets) {
         panic!("cannot write the manifests: {e}");
     }

@@ -96,7 +96,11 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}: {}", self.rule.id, self.rule.severity, self.path, self.message)
+        write!(
+            f,
+            "{} {}: {}: {}",
+            self.rule.id, self.rule.severity, self.path, self.message
+        )
     }
 }
 
@@ -113,7 +117,11 @@ pub fn lint(daemon_set: &DaemonSet, options: &Options) -> Vec<Finding> {
         .annotations
         .as_ref()
         .and_then(|a| a.get(ALLOW_ANNOTATION))
-        .map(|list| list.split(',').map(|s| s.trim().to_ascii_uppercase()).collect())
+        .map(|list| {
+            list.split(',')
+                .map(|s| s.trim().to_ascii_uppercase())
+                .collect()
+        })
         .unwrap_or_default();
     let mut findings = Vec::new();
     for rule in RULES {
@@ -122,7 +130,11 @@ pub fn lint(daemon_set: &DaemonSet, options: &Options) -> Vec<Finding> {
         }
         let mut found = Vec::new();
         (rule.check)(daemon_set, options, &mut found);
-        findings.extend(found.into_iter().map(|(path, message)| Finding { rule, path, message }));
+        findings.extend(found.into_iter().map(|(path, message)| Finding {
+            rule,
+            path,
+            message,
+        }));
     }
     findings
 }
@@ -135,7 +147,11 @@ pub fn lint(daemon_set: &DaemonSet, options: &Options) -> Vec<Finding> {
 /// assert_eq!(daemonset::lint::rollout_waves(7, 3), 3);
 /// ```
 pub fn rollout_waves(nodes: u32, budget: u32) -> u32 {
-    if budget == 0 { 0 } else { nodes.div_ceil(budget) }
+    if budget == 0 {
+        0
+    } else {
+        nodes.div_ceil(budget)
+    }
 }
 
 #[cfg(test)]

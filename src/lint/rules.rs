@@ -119,16 +119,29 @@ fn pod_path() -> FieldPath {
 }
 
 fn containers(ds: &DaemonSet) -> Vec<(FieldPath, &Container)> {
-    let Some(pod) = pod(ds) else { return Vec::new() };
-    let init = pod.init_containers.iter().flatten().enumerate().map(|(i, c)| (pod_path().child("initContainers").index(i), c));
-    let main = pod.containers.iter().enumerate().map(|(i, c)| (pod_path().child("containers").index(i), c));
+    let Some(pod) = pod(ds) else {
+        return Vec::new();
+    };
+    let init = pod
+        .init_containers
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, c)| (pod_path().child("initContainers").index(i), c));
+    let main = pod
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (pod_path().child("containers").index(i), c));
     main.chain(init).collect()
 }
 
 fn missing_resources(ds: &DaemonSet, _: &Options, out: &mut Out) {
     for (path, c) in containers(ds) {
         let resources = c.resources.as_ref();
-        let has = |list: Option<&std::collections::BTreeMap<String, _>>, key: &str| list.is_some_and(|m| m.contains_key(key));
+        let has = |list: Option<&std::collections::BTreeMap<String, _>>, key: &str| {
+            list.is_some_and(|m| m.contains_key(key))
+        };
         let requests = resources.and_then(|r| r.requests.as_ref());
         let limits = resources.and_then(|r| r.limits.as_ref());
         let missing: Vec<&str> = [
@@ -142,7 +155,11 @@ fn missing_resources(ds: &DaemonSet, _: &Options, out: &mut Out) {
         if !missing.is_empty() {
             out.push((
                 path.child("resources"),
-                format!("container `{}` has no {}; the agent can starve the node or be evicted first", c.name, missing.join(", ")),
+                format!(
+                    "container `{}` has no {}; the agent can starve the node or be evicted first",
+                    c.name,
+                    missing.join(", ")
+                ),
             ));
         }
     }
@@ -150,7 +167,9 @@ fn missing_resources(ds: &DaemonSet, _: &Options, out: &mut Out) {
 
 fn unpinned_image(ds: &DaemonSet, _: &Options, out: &mut Out) {
     for (path, c) in containers(ds) {
-        let Some(image) = c.image.as_deref() else { continue };
+        let Some(image) = c.image.as_deref() else {
+            continue;
+        };
         if image.contains('@') {
             continue;
         }
@@ -164,7 +183,11 @@ fn unpinned_image(ds: &DaemonSet, _: &Options, out: &mut Out) {
 }
 
 fn implicit_update_strategy(ds: &DaemonSet, _: &Options, out: &mut Out) {
-    if ds.spec.as_ref().is_some_and(|s| s.update_strategy.is_none()) {
+    if ds
+        .spec
+        .as_ref()
+        .is_some_and(|s| s.update_strategy.is_none())
+    {
         out.push((
             FieldPath::root("spec").child("updateStrategy"),
             "no update strategy: the server's default replaces one pod at a time (RollingUpdate, maxUnavailable 1); say what you want".into(),
@@ -177,11 +200,22 @@ fn is_node_agent(ds: &DaemonSet) -> bool {
     pod.host_network == Some(true)
         || pod.host_pid == Some(true)
         || pod.volumes.iter().flatten().any(|v| v.host_path.is_some())
-        || pod.tolerations.iter().flatten().any(|t| t.key.is_none() && t.operator.as_deref() == Some("Exists"))
+        || pod
+            .tolerations
+            .iter()
+            .flatten()
+            .any(|t| t.key.is_none() && t.operator.as_deref() == Some("Exists"))
 }
 
 fn missing_priority_class(ds: &DaemonSet, _: &Options, out: &mut Out) {
-    if is_node_agent(ds) && pod(ds).is_some_and(|p| p.priority_class_name.as_deref().unwrap_or_default().is_empty()) {
+    if is_node_agent(ds)
+        && pod(ds).is_some_and(|p| {
+            p.priority_class_name
+                .as_deref()
+                .unwrap_or_default()
+                .is_empty()
+        })
+    {
         out.push((
             pod_path().child("priorityClassName"),
             "a node agent without priority class can be crowded out of a full node; use `system-node-critical` (or a class of your own)".into(),
@@ -208,7 +242,10 @@ fn host_namespaces(ds: &DaemonSet, _: &Options, out: &mut Out) {
         ("hostIPC", pod.host_ipc, "the node's IPC"),
     ] {
         if on == Some(true) {
-            out.push((pod_path().child(field), format!("the pod shares {what}; keep it only if the agent needs it")));
+            out.push((
+                pod_path().child(field),
+                format!("the pod shares {what}; keep it only if the agent needs it"),
+            ));
         }
     }
 }
@@ -245,8 +282,16 @@ fn sensitive_host_path(ds: &DaemonSet, _: &Options, out: &mut Out) {
         let path = normalize(&host.path);
         if SENSITIVE.contains(&path) || path.starts_with("/etc/kubernetes/") {
             out.push((
-                pod_path().child("volumes").index(i).child("hostPath").child("path"),
-                format!("volume `{}` exposes {} of the node; mount the narrowest path, read-only", v.name, quote(&host.path)),
+                pod_path()
+                    .child("volumes")
+                    .index(i)
+                    .child("hostPath")
+                    .child("path"),
+                format!(
+                    "volume `{}` exposes {} of the node; mount the narrowest path, read-only",
+                    v.name,
+                    quote(&host.path)
+                ),
             ));
         }
     }
@@ -254,8 +299,13 @@ fn sensitive_host_path(ds: &DaemonSet, _: &Options, out: &mut Out) {
 
 fn writable_host_path(ds: &DaemonSet, _: &Options, out: &mut Out) {
     let Some(pod) = pod(ds) else { return };
-    let host_volumes: Vec<&str> =
-        pod.volumes.iter().flatten().filter(|v| v.host_path.is_some()).map(|v| v.name.as_str()).collect();
+    let host_volumes: Vec<&str> = pod
+        .volumes
+        .iter()
+        .flatten()
+        .filter(|v| v.host_path.is_some())
+        .map(|v| v.name.as_str())
+        .collect();
     for (path, c) in containers(ds) {
         for (j, m) in c.volume_mounts.iter().flatten().enumerate() {
             if host_volumes.contains(&m.name.as_str()) && m.read_only != Some(true) {
@@ -271,8 +321,13 @@ fn writable_host_path(ds: &DaemonSet, _: &Options, out: &mut Out) {
 fn tolerates_everything(ds: &DaemonSet, _: &Options, out: &mut Out) {
     let Some(pod) = pod(ds) else { return };
     for (i, t) in pod.tolerations.iter().flatten().enumerate() {
-        if t.key.as_deref().unwrap_or_default().is_empty() && t.operator.as_deref() == Some("Exists") {
-            let scope = t.effect.as_deref().map_or_else(|| "every taint".to_owned(), |e| format!("every {e} taint"));
+        if t.key.as_deref().unwrap_or_default().is_empty()
+            && t.operator.as_deref() == Some("Exists")
+        {
+            let scope = t
+                .effect
+                .as_deref()
+                .map_or_else(|| "every taint".to_owned(), |e| format!("every {e} taint"));
             out.push((
                 pod_path().child("tolerations").index(i),
                 format!("tolerates {scope}, also of nodes that are draining or failing; tolerate the taints you need by key"),
@@ -293,20 +348,40 @@ fn resolve(budget: &IntOrString, nodes: u32) -> Option<u32> {
 }
 
 fn slow_rollout(ds: &DaemonSet, options: &Options, out: &mut Out) {
-    let (Some(nodes), Some(spec)) = (options.nodes, ds.spec.as_ref()) else { return };
+    let (Some(nodes), Some(spec)) = (options.nodes, ds.spec.as_ref()) else {
+        return;
+    };
     let strategy = spec.update_strategy.as_ref();
     if strategy.and_then(|s| s.type_.as_deref()) == Some("OnDelete") {
         return;
     }
     let rolling = strategy.and_then(|s| s.rolling_update.as_ref());
-    let surge = rolling.and_then(|r| r.max_surge.as_ref()).and_then(|b| resolve(b, nodes)).unwrap_or(0);
-    let unavailable = rolling.and_then(|r| r.max_unavailable.as_ref()).map_or(Some(1), |b| resolve(b, nodes));
-    let budget = if surge > 0 { surge } else { unavailable.unwrap_or(1) };
+    let surge = rolling
+        .and_then(|r| r.max_surge.as_ref())
+        .and_then(|b| resolve(b, nodes))
+        .unwrap_or(0);
+    let unavailable = rolling
+        .and_then(|r| r.max_unavailable.as_ref())
+        .map_or(Some(1), |b| resolve(b, nodes));
+    let budget = if surge > 0 {
+        surge
+    } else {
+        unavailable.unwrap_or(1)
+    };
     if budget == 1 && nodes >= LARGE_FLEET {
-        let path = if rolling.and_then(|r| r.max_surge.as_ref()).is_some_and(|_| surge > 0) {
-            FieldPath::root("spec").child("updateStrategy").child("rollingUpdate").child("maxSurge")
+        let path = if rolling
+            .and_then(|r| r.max_surge.as_ref())
+            .is_some_and(|_| surge > 0)
+        {
+            FieldPath::root("spec")
+                .child("updateStrategy")
+                .child("rollingUpdate")
+                .child("maxSurge")
         } else {
-            FieldPath::root("spec").child("updateStrategy").child("rollingUpdate").child("maxUnavailable")
+            FieldPath::root("spec")
+                .child("updateStrategy")
+                .child("rollingUpdate")
+                .child("maxUnavailable")
         };
         let ten_percent = u32::try_from(u64::from(nodes).div_ceil(10)).unwrap_or(u32::MAX);
         out.push((

@@ -4,21 +4,22 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
+use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 use super::model::{
-    FieldFileSpec,
-    AffinitySpec, AmountsSpec, ContainerSpec, DnsPolicySpec, EffectSpec, EnvFromSpec, EnvSpec, HostPathTypeSpec,
-    MountSpec, OperatorSpec, ProbeSpec, PropagationSpec, PullPolicySpec, RequirementSpec, Spec, Text,
-    TolerationOperatorSpec, TolerationSpec, UpdateKindSpec, UpdateStrategySpec, VolumeSpec,
+    AffinitySpec, AmountsSpec, ContainerSpec, DnsPolicySpec, EffectSpec, EnvFromSpec, EnvSpec,
+    FieldFileSpec, HostPathTypeSpec, MountSpec, OperatorSpec, ProbeSpec, PropagationSpec,
+    PullPolicySpec, RequirementSpec, Spec, Text, TolerationOperatorSpec, TolerationSpec,
+    UpdateKindSpec, UpdateStrategySpec, VolumeSpec,
 };
 use crate::ValidationErrors;
 use crate::build::{
-    Budget, Container, Cpu, DaemonSet, DnsPolicy, Effect, EnvFrom, EnvVar, HostPathType, ImagePullPolicy, Memory,
-    MountPropagation, NodeAffinity, PodField, Port, Probe, Projection, Protocol, Requirement, ResourceField, Resources,
-    SecurityContext, Term, Toleration, UpdateStrategy, Volume, Weight,
+    Budget, Container, Cpu, DaemonSet, DnsPolicy, Effect, EnvFrom, EnvVar, HostPathType,
+    ImagePullPolicy, Memory, MountPropagation, NodeAffinity, PodField, Port, Probe, Projection,
+    Protocol, Requirement, ResourceField, Resources, SecurityContext, Term, Toleration,
+    UpdateStrategy, Volume, Weight,
 };
 
 /// A problem at a spec path (`containers[0].mounts[1].volume`).
@@ -37,13 +38,22 @@ impl Ctx {
 /// Converts a spec into builder calls and builds it (so validation applies), or returns every problem found before
 /// building.
 pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>, Vec<Problem>> {
-    let mut ctx = Ctx { problems: Vec::new() };
-    let volumes: Vec<Volume> =
-        spec.volumes.into_iter().enumerate().filter_map(|(i, v)| volume(&mut ctx, &format!("volumes[{i}]"), v)).collect();
+    let mut ctx = Ctx {
+        problems: Vec::new(),
+    };
+    let volumes: Vec<Volume> = spec
+        .volumes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| volume(&mut ctx, &format!("volumes[{i}]"), v))
+        .collect();
     let mut declared: BTreeMap<String, Volume> = BTreeMap::new();
     for (i, v) in volumes.iter().enumerate() {
         if declared.insert(v.name().to_owned(), v.clone()).is_some() {
-            ctx.problem(format!("volumes[{i}].name"), format!("volume `{}` is declared twice", v.name()));
+            ctx.problem(
+                format!("volumes[{i}].name"),
+                format!("volume `{}` is declared twice", v.name()),
+            );
         }
     }
     let containers: Vec<Container> = spec
@@ -65,7 +75,9 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .enumerate()
         .filter_map(|(i, t)| toleration(&mut ctx, &format!("tolerations[{i}]"), t))
         .collect();
-    let update_strategy = spec.update_strategy.and_then(|u| update_strategy(&mut ctx, u));
+    let update_strategy = spec
+        .update_strategy
+        .and_then(|u| update_strategy(&mut ctx, u));
 
     let mut builder = DaemonSet::builder()
         .name(spec.name)
@@ -113,11 +125,23 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
     for s in spec.image_pull_secrets {
         builder = builder.image_pull_secret(s);
     }
-    if ctx.problems.is_empty() { Ok(builder.build()) } else { Err(ctx.problems) }
+    if ctx.problems.is_empty() {
+        Ok(builder.build())
+    } else {
+        Err(ctx.problems)
+    }
 }
 
 fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
-    let VolumeSpec { name, host_path, config_map, secret, empty_dir, projected, downward_api } = spec;
+    let VolumeSpec {
+        name,
+        host_path,
+        config_map,
+        secret,
+        empty_dir,
+        projected,
+        downward_api,
+    } = spec;
     let sources = [
         host_path.is_some(),
         config_map.is_some(),
@@ -133,7 +157,10 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
             return None;
         }
         _ => {
-            ctx.problem(path, format!("volume `{name}` has more than one source; give exactly one"));
+            ctx.problem(
+                path,
+                format!("volume `{name}` has more than one source; give exactly one"),
+            );
             return None;
         }
     }
@@ -144,7 +171,10 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
             None => v,
         });
     }
-    if let Some(o) = config_map.map(|o| (Volume::config_map(&name, o.name.clone()), o)).or_else(|| secret.map(|o| (Volume::secret(&name, o.name.clone()), o))) {
+    if let Some(o) = config_map
+        .map(|o| (Volume::config_map(&name, o.name.clone()), o))
+        .or_else(|| secret.map(|o| (Volume::secret(&name, o.name.clone()), o)))
+    {
         let (mut v, spec) = o;
         if !spec.items.is_empty() {
             v = v.items(spec.items.into_iter().map(|i| (i.key, i.path)));
@@ -160,7 +190,10 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
             (Some(_), Some(size)) => match Memory::parse(&size.0) {
                 Ok(size) => Some(Volume::memory_dir(name, size)),
                 Err(err) => {
-                    ctx.problem(format!("{path}.emptyDir.sizeLimit"), format!("invalid quantity {:?}: {err}", size.0));
+                    ctx.problem(
+                        format!("{path}.emptyDir.sizeLimit"),
+                        format!("invalid quantity {:?}: {err}", size.0),
+                    );
                     None
                 }
             },
@@ -169,7 +202,10 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
                 None
             }
             (None, Some(_)) => {
-                ctx.problem(format!("{path}.emptyDir.sizeLimit"), "`sizeLimit` is only supported with `medium: Memory` in spec files");
+                ctx.problem(
+                    format!("{path}.emptyDir.sizeLimit"),
+                    "`sizeLimit` is only supported with `medium: Memory` in spec files",
+                );
                 None
             }
         };
@@ -178,10 +214,15 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         let mut sources = Vec::new();
         for (i, s) in p.sources.into_iter().enumerate() {
             let here = format!("{path}.projected.sources[{i}]");
-            let count = [s.config_map.is_some(), s.secret.is_some(), s.service_account_token.is_some(), s.downward_api.is_some()]
-                .iter()
-                .filter(|x| **x)
-                .count();
+            let count = [
+                s.config_map.is_some(),
+                s.secret.is_some(),
+                s.service_account_token.is_some(),
+                s.downward_api.is_some(),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
             if count != 1 {
                 ctx.problem(here, "a projection needs exactly one of `configMap`, `secret`, `serviceAccountToken`, `downwardAPI`");
                 continue;
@@ -191,7 +232,11 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
             } else if let Some(name) = s.secret {
                 sources.push(Projection::secret(name));
             } else if let Some(t) = s.service_account_token {
-                sources.push(Projection::service_account_token(t.path, t.audience, t.expiration_seconds));
+                sources.push(Projection::service_account_token(
+                    t.path,
+                    t.audience,
+                    t.expiration_seconds,
+                ));
             } else if let Some(files) = s.downward_api {
                 let files = field_files(ctx, &format!("{here}.downwardAPI"), files);
                 sources.push(Projection::downward_api(files));
@@ -270,18 +315,39 @@ pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
 const RESOURCE_FIELDS: &[(&str, ResourceField)] = &[
     ("limits.cpu", ResourceField::LimitsCpu),
     ("limits.memory", ResourceField::LimitsMemory),
-    ("limits.ephemeral-storage", ResourceField::LimitsEphemeralStorage),
+    (
+        "limits.ephemeral-storage",
+        ResourceField::LimitsEphemeralStorage,
+    ),
     ("requests.cpu", ResourceField::RequestsCpu),
     ("requests.memory", ResourceField::RequestsMemory),
-    ("requests.ephemeral-storage", ResourceField::RequestsEphemeralStorage),
+    (
+        "requests.ephemeral-storage",
+        ResourceField::RequestsEphemeralStorage,
+    ),
 ];
 
 fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
-    let EnvSpec { name, value, field, resource_field, divisor, container, config_map_key, secret_key } = spec;
-    let count = [value.is_some(), field.is_some(), resource_field.is_some(), config_map_key.is_some(), secret_key.is_some()]
-        .iter()
-        .filter(|x| **x)
-        .count();
+    let EnvSpec {
+        name,
+        value,
+        field,
+        resource_field,
+        divisor,
+        container,
+        config_map_key,
+        secret_key,
+    } = spec;
+    let count = [
+        value.is_some(),
+        field.is_some(),
+        resource_field.is_some(),
+        config_map_key.is_some(),
+        secret_key.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
     if count != 1 {
         ctx.problem(
             path,
@@ -290,7 +356,10 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
         return None;
     }
     if (divisor.is_some() || container.is_some()) && resource_field.is_none() {
-        ctx.problem(path, format!("env var `{name}`: `divisor` and `container` go with `resourceField` only"));
+        ctx.problem(
+            path,
+            format!("env var `{name}`: `divisor` and `container` go with `resourceField` only"),
+        );
         return None;
     }
     if let Some(value) = value {
@@ -308,8 +377,16 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
     if let Some(resource) = resource_field {
         let Some((_, f)) = RESOURCE_FIELDS.iter().find(|(s, _)| *s == resource) else {
             let names: Vec<&str> = RESOURCE_FIELDS.iter().map(|(s, _)| *s).collect();
-            let hint = did_you_mean(&resource, names.iter().copied()).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-            ctx.problem(format!("{path}.resourceField"), format!("unsupported resource `{resource}`; {hint}supported: {}", names.join(", ")));
+            let hint = did_you_mean(&resource, names.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            ctx.problem(
+                format!("{path}.resourceField"),
+                format!(
+                    "unsupported resource `{resource}`; {hint}supported: {}",
+                    names.join(", ")
+                ),
+            );
             return None;
         };
         let mut var = EnvVar::resource(name, *f);
@@ -335,17 +412,29 @@ fn env_from(ctx: &mut Ctx, path: &str, spec: EnvFromSpec) -> Option<EnvFrom> {
         (Some(name), None) => EnvFrom::config_map(name),
         (None, Some(name)) => EnvFrom::secret(name),
         _ => {
-            ctx.problem(path, "`envFrom` needs exactly one of `configMap` and `secret`");
+            ctx.problem(
+                path,
+                "`envFrom` needs exactly one of `configMap` and `secret`",
+            );
             return None;
         }
     };
     if let Some(p) = spec.prefix {
         source = source.prefix(p);
     }
-    Some(if spec.optional { source.optional() } else { source })
+    Some(if spec.optional {
+        source.optional()
+    } else {
+        source
+    })
 }
 
-fn quantity<T>(ctx: &mut Ctx, path: String, text: Option<Text>, parse: fn(&str) -> Result<T, daemonset_rules::QuantityError>) -> Option<T> {
+fn quantity<T>(
+    ctx: &mut Ctx,
+    path: String,
+    text: Option<Text>,
+    parse: fn(&str) -> Result<T, daemonset_rules::QuantityError>,
+) -> Option<T> {
     let text = text?;
     match parse(&text.0) {
         Ok(q) => Some(q),
@@ -356,22 +445,41 @@ fn quantity<T>(ctx: &mut Ctx, path: String, text: Option<Text>, parse: fn(&str) 
     }
 }
 
-fn amounts(ctx: &mut Ctx, path: &str, spec: Option<AmountsSpec>) -> (Option<Cpu>, Option<Memory>, Option<Memory>) {
-    let Some(a) = spec else { return (None, None, None) };
+fn amounts(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: Option<AmountsSpec>,
+) -> (Option<Cpu>, Option<Memory>, Option<Memory>) {
+    let Some(a) = spec else {
+        return (None, None, None);
+    };
     (
         quantity(ctx, format!("{path}.cpu"), a.cpu, Cpu::parse),
         quantity(ctx, format!("{path}.memory"), a.memory, Memory::parse),
-        quantity(ctx, format!("{path}.ephemeral-storage"), a.ephemeral_storage, Memory::parse),
+        quantity(
+            ctx,
+            format!("{path}.ephemeral-storage"),
+            a.ephemeral_storage,
+            Memory::parse,
+        ),
     )
 }
 
 fn probe(ctx: &mut Ctx, path: &str, spec: ProbeSpec) -> Option<Probe> {
-    let count = [spec.http_get.is_some(), spec.tcp_socket.is_some(), spec.exec.is_some(), spec.grpc.is_some()]
-        .iter()
-        .filter(|x| **x)
-        .count();
+    let count = [
+        spec.http_get.is_some(),
+        spec.tcp_socket.is_some(),
+        spec.exec.is_some(),
+        spec.grpc.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
     if count != 1 {
-        ctx.problem(path, "a probe needs exactly one of `httpGet`, `tcpSocket`, `exec`, `grpc`");
+        ctx.problem(
+            path,
+            "a probe needs exactly one of `httpGet`, `tcpSocket`, `exec`, `grpc`",
+        );
         return None;
     }
     let mut p = if let Some(h) = spec.http_get {
@@ -404,7 +512,12 @@ fn probe(ctx: &mut Ctx, path: &str, spec: ProbeSpec) -> Option<Probe> {
     Some(p)
 }
 
-fn container(ctx: &mut Ctx, path: &str, spec: ContainerSpec, volumes: &BTreeMap<String, Volume>) -> Container {
+fn container(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: ContainerSpec,
+    volumes: &BTreeMap<String, Volume>,
+) -> Container {
     let ports = spec.ports.into_iter().map(|p| {
         let mut port = Port::new(p.container_port);
         if let Some(name) = p.name {
@@ -426,8 +539,12 @@ fn container(ctx: &mut Ctx, path: &str, spec: ContainerSpec, volumes: &BTreeMap<
         port
     });
     let ports: Vec<Port> = ports.collect();
-    let env: Vec<EnvVar> =
-        spec.env.into_iter().enumerate().filter_map(|(i, e)| env_var(ctx, &format!("{path}.env[{i}]"), e)).collect();
+    let env: Vec<EnvVar> = spec
+        .env
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| env_var(ctx, &format!("{path}.env[{i}]"), e))
+        .collect();
     let env_from: Vec<EnvFrom> = spec
         .env_from
         .into_iter()
@@ -435,8 +552,10 @@ fn container(ctx: &mut Ctx, path: &str, spec: ContainerSpec, volumes: &BTreeMap<
         .filter_map(|(i, e)| env_from(ctx, &format!("{path}.envFrom[{i}]"), e))
         .collect();
     let resources = spec.resources.map(|r| {
-        let (cpu_request, memory_request, ephemeral_storage_request) = amounts(ctx, &format!("{path}.resources.requests"), r.requests);
-        let (cpu_limit, memory_limit, ephemeral_storage_limit) = amounts(ctx, &format!("{path}.resources.limits"), r.limits);
+        let (cpu_request, memory_request, ephemeral_storage_request) =
+            amounts(ctx, &format!("{path}.resources.requests"), r.requests);
+        let (cpu_limit, memory_limit, ephemeral_storage_limit) =
+            amounts(ctx, &format!("{path}.resources.limits"), r.limits);
         Resources {
             cpu_request,
             cpu_limit,
@@ -453,11 +572,18 @@ fn container(ctx: &mut Ctx, path: &str, spec: ContainerSpec, volumes: &BTreeMap<
         .enumerate()
         .filter_map(|(i, m)| mount(ctx, &format!("{path}.mounts[{i}]"), m, volumes))
         .collect();
-    let liveness = spec.liveness_probe.and_then(|p| probe(ctx, &format!("{path}.livenessProbe"), p));
-    let readiness = spec.readiness_probe.and_then(|p| probe(ctx, &format!("{path}.readinessProbe"), p));
-    let startup = spec.startup_probe.and_then(|p| probe(ctx, &format!("{path}.startupProbe"), p));
+    let liveness = spec
+        .liveness_probe
+        .and_then(|p| probe(ctx, &format!("{path}.livenessProbe"), p));
+    let readiness = spec
+        .readiness_probe
+        .and_then(|p| probe(ctx, &format!("{path}.readinessProbe"), p));
+    let startup = spec
+        .startup_probe
+        .and_then(|p| probe(ctx, &format!("{path}.startupProbe"), p));
     let security_context = spec.security_context.map(|s| {
-        let (add_capabilities, drop_capabilities) = s.capabilities.map(|c| (c.add, c.drop)).unwrap_or_default();
+        let (add_capabilities, drop_capabilities) =
+            s.capabilities.map(|c| (c.add, c.drop)).unwrap_or_default();
         SecurityContext {
             privileged: s.privileged,
             allow_privilege_escalation: s.allow_privilege_escalation,
@@ -500,14 +626,34 @@ fn container(ctx: &mut Ctx, path: &str, spec: ContainerSpec, volumes: &BTreeMap<
     builder.build()
 }
 
-fn mount(ctx: &mut Ctx, path: &str, spec: MountSpec, volumes: &BTreeMap<String, Volume>) -> Option<crate::build::Mount> {
+fn mount(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: MountSpec,
+    volumes: &BTreeMap<String, Volume>,
+) -> Option<crate::build::Mount> {
     let Some(volume) = volumes.get(&spec.volume) else {
         let hint = match did_you_mean(&spec.volume, volumes.keys().map(String::as_str)) {
             Some(name) => format!("did you mean `{name}`?"),
-            None if volumes.is_empty() => "no volume is declared; declare it under `volumes`".to_owned(),
-            None => format!("declared: {}", volumes.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+            None if volumes.is_empty() => {
+                "no volume is declared; declare it under `volumes`".to_owned()
+            }
+            None => format!(
+                "declared: {}",
+                volumes
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
-        ctx.problem(format!("{path}.volume"), format!("mount of `{}` at {}: no volume `{}` is declared; {hint}", spec.volume, spec.path, spec.volume));
+        ctx.problem(
+            format!("{path}.volume"),
+            format!(
+                "mount of `{}` at {}: no volume `{}` is declared; {hint}",
+                spec.volume, spec.path, spec.volume
+            ),
+        );
         return None;
     };
     let mut m = volume.mount(spec.path);
@@ -533,22 +679,33 @@ fn requirement(ctx: &mut Ctx, path: &str, spec: RequirementSpec) -> Option<Requi
         OperatorSpec::In => Some(Requirement::is_in_values(spec.key, values)),
         OperatorSpec::NotIn => Some(Requirement::not_in_values(spec.key, values)),
         OperatorSpec::Exists | OperatorSpec::DoesNotExist if !values.is_empty() => {
-            ctx.problem(format!("{path}.values"), format!("operator `{:?}` takes no values", spec.operator));
+            ctx.problem(
+                format!("{path}.values"),
+                format!("operator `{:?}` takes no values", spec.operator),
+            );
             None
         }
         OperatorSpec::Exists => Some(Requirement::exists(spec.key)),
         OperatorSpec::DoesNotExist => Some(Requirement::does_not_exist(spec.key)),
         OperatorSpec::Gt | OperatorSpec::Lt => match values.as_slice() {
             [one] => match one.parse::<u64>() {
-                Ok(n) if spec.operator == OperatorSpec::Gt => Some(Requirement::greater_than(spec.key, n)),
+                Ok(n) if spec.operator == OperatorSpec::Gt => {
+                    Some(Requirement::greater_than(spec.key, n))
+                }
                 Ok(n) => Some(Requirement::less_than(spec.key, n)),
                 Err(_) => {
-                    ctx.problem(format!("{path}.values[0]"), format!("`{:?}` needs a whole number, not {one:?}", spec.operator));
+                    ctx.problem(
+                        format!("{path}.values[0]"),
+                        format!("`{:?}` needs a whole number, not {one:?}", spec.operator),
+                    );
                     None
                 }
             },
             _ => {
-                ctx.problem(format!("{path}.values"), format!("operator `{:?}` takes exactly one value", spec.operator));
+                ctx.problem(
+                    format!("{path}.values"),
+                    format!("operator `{:?}` takes exactly one value", spec.operator),
+                );
                 None
             }
         },
@@ -556,7 +713,11 @@ fn requirement(ctx: &mut Ctx, path: &str, spec: RequirementSpec) -> Option<Requi
 }
 
 fn requirements(ctx: &mut Ctx, path: &str, specs: Vec<RequirementSpec>) -> Vec<Requirement> {
-    specs.into_iter().enumerate().filter_map(|(i, r)| requirement(ctx, &format!("{path}[{i}]"), r)).collect()
+    specs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| requirement(ctx, &format!("{path}[{i}]"), r))
+        .collect()
 }
 
 fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
@@ -566,18 +727,35 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
         match (term.node_name, term.match_expressions.is_empty()) {
             (Some(node), true) => affinity = affinity.require(Term::node_name(node)),
             (None, false) => {
-                affinity = affinity.require(Term::all(requirements(ctx, &format!("{path}.matchExpressions"), term.match_expressions)));
+                affinity = affinity.require(Term::all(requirements(
+                    ctx,
+                    &format!("{path}.matchExpressions"),
+                    term.match_expressions,
+                )));
             }
-            _ => ctx.problem(path, "a required term needs exactly one of `matchExpressions` and `nodeName`"),
+            _ => ctx.problem(
+                path,
+                "a required term needs exactly one of `matchExpressions` and `nodeName`",
+            ),
         }
     }
     for (i, pref) in spec.preferred.into_iter().enumerate() {
         let path = format!("affinity.preferred[{i}]");
         let Some(weight) = Weight::new(pref.weight) else {
-            ctx.problem(format!("{path}.weight"), format!("weight {} is not between 1 and 100", pref.weight));
+            ctx.problem(
+                format!("{path}.weight"),
+                format!("weight {} is not between 1 and 100", pref.weight),
+            );
             continue;
         };
-        affinity = affinity.prefer(weight, Term::all(requirements(ctx, &format!("{path}.matchExpressions"), pref.match_expressions)));
+        affinity = affinity.prefer(
+            weight,
+            Term::all(requirements(
+                ctx,
+                &format!("{path}.matchExpressions"),
+                pref.match_expressions,
+            )),
+        );
     }
     affinity
 }
@@ -609,7 +787,10 @@ fn toleration(ctx: &mut Ctx, path: &str, spec: TolerationSpec) -> Option<Tolerat
     Some(match (spec.toleration_seconds, spec.effect) {
         (Some(seconds), None | Some(EffectSpec::NoExecute)) => t.evict_after(seconds),
         (Some(_), Some(_)) => {
-            ctx.problem(format!("{path}.tolerationSeconds"), "`tolerationSeconds` goes with `effect: NoExecute` only");
+            ctx.problem(
+                format!("{path}.tolerationSeconds"),
+                "`tolerationSeconds` goes with `effect: NoExecute` only",
+            );
             return None;
         }
         (None, Some(e)) => t.effect(effect(e)),
@@ -619,11 +800,21 @@ fn toleration(ctx: &mut Ctx, path: &str, spec: TolerationSpec) -> Option<Tolerat
 
 fn budget(ctx: &mut Ctx, path: &str, text: &Text) -> Option<Budget> {
     let parsed = match text.0.strip_suffix('%') {
-        Some(p) => p.parse::<u8>().ok().filter(|p| *p <= 100).map(Budget::Percent),
+        Some(p) => p
+            .parse::<u8>()
+            .ok()
+            .filter(|p| *p <= 100)
+            .map(Budget::Percent),
         None => text.0.parse::<u32>().ok().map(Budget::Count),
     };
     if parsed.is_none() {
-        ctx.problem(path, format!("{:?} is neither a number of pods nor a percentage like \"10%\"", text.0));
+        ctx.problem(
+            path,
+            format!(
+                "{:?} is neither a number of pods nor a percentage like \"10%\"",
+                text.0
+            ),
+        );
     }
     parsed
 }
@@ -633,17 +824,30 @@ fn update_strategy(ctx: &mut Ctx, spec: UpdateStrategySpec) -> Option<UpdateStra
     match (spec.kind, spec.max_unavailable, spec.max_surge) {
         (Some(UpdateKindSpec::OnDelete), None, None) => Some(UpdateStrategy::OnDelete),
         (Some(UpdateKindSpec::OnDelete), _, _) => {
-            ctx.problem(path, "`type: OnDelete` takes no `maxUnavailable` or `maxSurge`");
+            ctx.problem(
+                path,
+                "`type: OnDelete` takes no `maxUnavailable` or `maxSurge`",
+            );
             None
         }
-        (_, Some(u), None) => budget(ctx, &format!("{path}.maxUnavailable"), &u).map(UpdateStrategy::MaxUnavailable),
-        (_, None, Some(s)) => budget(ctx, &format!("{path}.maxSurge"), &s).map(UpdateStrategy::MaxSurge),
+        (_, Some(u), None) => {
+            budget(ctx, &format!("{path}.maxUnavailable"), &u).map(UpdateStrategy::MaxUnavailable)
+        }
+        (_, None, Some(s)) => {
+            budget(ctx, &format!("{path}.maxSurge"), &s).map(UpdateStrategy::MaxSurge)
+        }
         (_, Some(_), Some(_)) => {
-            ctx.problem(path, "give one of `maxUnavailable` and `maxSurge`, not both (the other is 0)");
+            ctx.problem(
+                path,
+                "give one of `maxUnavailable` and `maxSurge`, not both (the other is 0)",
+            );
             None
         }
         (_, None, None) => {
-            ctx.problem(path, "a rolling update needs `maxUnavailable` or `maxSurge` (or use `type: OnDelete`)");
+            ctx.problem(
+                path,
+                "a rolling update needs `maxUnavailable` or `maxSurge` (or use `type: OnDelete`)",
+            );
             None
         }
     }

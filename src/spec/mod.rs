@@ -29,7 +29,7 @@
 //! assert_eq!(ds.spec.unwrap().template.spec.unwrap().containers[0].image.as_deref(), Some("agent:1.2"));
 //!
 //! let err = spec::load("agent.yaml", source, &Values::new()).unwrap_err();
-//! assert_eq!(err.to_string(), "agent.yaml:8:23: missing value: `tag` is undefined");
+//! assert_eq!(err.to_string(), "agent.yaml:8:19: missing value: `tag` is undefined");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -90,7 +90,11 @@ pub struct SpecError {
 
 impl SpecError {
     fn one(file: &str, kind: SpecErrorKind, problem: Problem) -> SpecError {
-        SpecError { file: file.to_owned(), kind, problems: vec![problem] }
+        SpecError {
+            file: file.to_owned(),
+            kind,
+            problems: vec![problem],
+        }
     }
 
     /// The file name given when loading.
@@ -143,7 +147,8 @@ pub fn render_template(file: &str, source: &str, values: &Values) -> Result<Stri
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_debug(true);
     let context = minijinja::Value::from(minijinja::value::Serde(values.as_json()));
-    env.render_named_str(file, source, context).map_err(|e| template_error(file, source, &e))
+    env.render_named_str(file, source, context)
+        .map_err(|e| template_error(file, source, &e))
 }
 
 fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
@@ -152,13 +157,34 @@ fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
         source.get(line_start..start).map(|s| s.chars().count() + 1)
     });
-    let detail = e.detail().map(str::to_owned).unwrap_or_else(|| e.kind().to_string());
+    let detail = e
+        .detail()
+        .map(str::to_owned)
+        .unwrap_or_else(|| e.kind().to_string());
     let (kind, message) = match e.kind() {
-        ErrorKind::UndefinedError => (SpecErrorKind::MissingValue, format!("missing value: {detail}")),
-        ErrorKind::SyntaxError => (SpecErrorKind::Template, format!("template syntax error: {detail}")),
-        _ => (SpecErrorKind::Template, format!("template error: {}: {detail}", e.kind())),
+        ErrorKind::UndefinedError => (
+            SpecErrorKind::MissingValue,
+            format!("missing value: {detail}"),
+        ),
+        ErrorKind::SyntaxError => (
+            SpecErrorKind::Template,
+            format!("template syntax error: {detail}"),
+        ),
+        _ => (
+            SpecErrorKind::Template,
+            format!("template error: {}: {detail}", e.kind()),
+        ),
     };
-    SpecError::one(file, kind, Problem { line: e.line(), column, path: None, message })
+    SpecError::one(
+        file,
+        kind,
+        Problem {
+            line: e.line(),
+            column,
+            path: None,
+            message,
+        },
+    )
 }
 
 /// Reads an already rendered spec strictly and builds it (with validation).
@@ -170,7 +196,12 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
             kind: SpecErrorKind::Invalid,
             problems: problems
                 .into_iter()
-                .map(|(path, message)| Problem { line: locate::line_of(text, &path), column: None, path: Some(path), message })
+                .map(|(path, message)| Problem {
+                    line: locate::line_of(text, &path),
+                    column: None,
+                    path: Some(path),
+                    message,
+                })
                 .collect(),
         }),
         Ok(Err(errors)) => Err(SpecError {
@@ -181,8 +212,17 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                 .iter()
                 .map(|v| {
                     let path = v.path.as_str();
-                    let message = v.to_string().strip_prefix(&format!("{path}: ")).map(str::to_owned).unwrap_or_else(|| v.to_string());
-                    Problem { line: locate::line_of(text, &spec_path(path)), column: None, path: Some(path.to_owned()), message }
+                    let message = v
+                        .to_string()
+                        .strip_prefix(&format!("{path}: "))
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string());
+                    Problem {
+                        line: locate::line_of(text, &spec_path(path)),
+                        column: None,
+                        path: Some(path.to_owned()),
+                        message,
+                    }
                 })
                 .collect(),
         }),
@@ -201,7 +241,12 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
         return Err(SpecError::one(
             file,
             SpecErrorKind::Schema,
-            Problem { line: None, column: None, path: None, message: "the spec is empty".into() },
+            Problem {
+                line: None,
+                column: None,
+                path: None,
+                message: "the spec is empty".into(),
+            },
         ));
     }
     match yaml::from_str_reporting_unknown::<model::Spec>(text) {
@@ -212,21 +257,40 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
                 Some((head, rest)) if !head.contains(' ') => rest.to_owned(),
                 _ => e.message.clone(),
             };
-            let schema = ["unknown field", "missing field", "duplicate field", "invalid type", "invalid value", "invalid length", "unknown variant"];
+            let schema = [
+                "unknown field",
+                "missing field",
+                "duplicate field",
+                "invalid type",
+                "invalid value",
+                "invalid length",
+                "unknown variant",
+            ];
             let (kind, message) = if schema.iter().any(|s| message.starts_with(s)) {
                 (SpecErrorKind::Schema, suggest(&message))
             } else {
                 (SpecErrorKind::Yaml, format!("invalid YAML: {message}"))
             };
             let path = e.path.filter(|_| kind == SpecErrorKind::Schema);
-            Err(SpecError::one(file, kind, Problem { line: e.line, column: e.column, path, message }))
+            Err(SpecError::one(
+                file,
+                kind,
+                Problem {
+                    line: e.line,
+                    column: e.column,
+                    path,
+                    message,
+                },
+            ))
         }
     }
 }
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" when one is close.
 fn suggest(message: &str) -> String {
-    let Some((head, expected)) = message.split_once(", expected ") else { return message.to_owned() };
+    let Some((head, expected)) = message.split_once(", expected ") else {
+        return message.to_owned();
+    };
     if !(head.starts_with("unknown field") || head.starts_with("unknown variant")) {
         return message.to_owned();
     }

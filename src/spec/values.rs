@@ -86,17 +86,26 @@ impl Values {
                 merge(&mut self.0, value);
                 Ok(())
             }
-            _ => Err(ValuesError::NotAMapping { file: file.to_owned() }),
+            _ => Err(ValuesError::NotAMapping {
+                file: file.to_owned(),
+            }),
         }
     }
 
     /// Sets one value from `dotted.key=value`; the value is always a string (use a values file for numbers,
     /// booleans, lists).
     pub fn set(&mut self, assignment: &str) -> Result<(), ValuesError> {
-        let fail = |message: &str| ValuesError::Assignment { assignment: assignment.to_owned(), message: message.into() };
-        let (key, value) = assignment.split_once('=').ok_or_else(|| fail("expected `key=value`"))?;
+        let fail = |message: &str| ValuesError::Assignment {
+            assignment: assignment.to_owned(),
+            message: message.into(),
+        };
+        let (key, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| fail("expected `key=value`"))?;
         if key.is_empty() || key.split('.').any(str::is_empty) {
-            return Err(fail("the key must be names separated by dots, like `image.tag`"));
+            return Err(fail(
+                "the key must be names separated by dots, like `image.tag`",
+            ));
         }
         let mut nested = Value::String(value.to_owned());
         for part in key.rsplit('.') {

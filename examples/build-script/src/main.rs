@@ -2,7 +2,10 @@
 //! daemonset-build-script-example | kubectl apply -f -`.
 
 /// The node agent's manifest, rendered by the build script.
-pub const NODE_AGENT: &str = include_str!(concat!(env!("OUT_DIR"), "/manifests/kube-system.node-agent.yaml"));
+pub const NODE_AGENT: &str = include_str!(concat!(
+    env!("OUT_DIR"),
+    "/manifests/kube-system.node-agent.yaml"
+));
 
 fn main() {
     print!("{NODE_AGENT}");
