@@ -190,7 +190,7 @@ pub fn write(
     write_files(dir, &files, options.prune)
 }
 
-/// Compares `dir` with what [`write`] would do: every file that would change, with how. Nothing is written.
+/// Compares `dir` with what [`write()`] would do: every file that would change, with how. Nothing is written.
 pub fn check(
     dir: &Path,
     daemon_sets: &[DaemonSet],
