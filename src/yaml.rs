@@ -78,11 +78,18 @@ pub(crate) fn is_empty_document(text: &str) -> bool {
 }
 
 fn strip_location(message: &str) -> String {
-    // serde_yaml appends " at line L column C"; the caller reports the location itself.
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+    // serde_yaml writes " at line L column C" after its message and sometimes inside it ("... at line 2 column 1,
+    // while parsing ..."); the caller reports the location itself.
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let skip = after.find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c))).unwrap_or(after.len());
+        rest = &after[skip..];
     }
+    out.push_str(rest);
+    out
 }
 
 fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
@@ -102,4 +109,20 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
         | Path::NewtypeStruct { parent }
         | Path::NewtypeVariant { parent } => ignored_path(parent),
     }
+}
+
+/// Parses one YAML document into a JSON value (template values); an empty document is `null`.
+pub(crate) fn to_json_value(text: &str) -> Result<serde_json::Value, YamlError> {
+    if is_empty_document(text) {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_yaml::from_str::<serde_json::Value>(text).map_err(|e| {
+        let location = e.location();
+        YamlError {
+            message: strip_location(&e.to_string()),
+            path: None,
+            line: location.as_ref().map(serde_yaml::Location::line),
+            column: location.as_ref().map(serde_yaml::Location::column),
+        }
+    })
 }

@@ -171,10 +171,10 @@ pub struct DaemonSet {
     /// Seconds a pod gets to stop.
     pub termination_grace_period_seconds: Option<u32>,
     /// Uses the node's network namespace.
-    #[builder(!default, setter(!strip_option, strip_bool))]
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = host_network_bool)))]
     pub host_network: bool,
     /// Uses the node's process namespace.
-    #[builder(!default, setter(!strip_option, strip_bool))]
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = host_pid_bool)))]
     pub host_pid: bool,
     /// DNS policy.
     pub dns_policy: Option<DnsPolicy>,

@@ -1,0 +1,496 @@
+//! The `daemonset` command as a user sees it: exact stdout, stderr and exit code of every command and every
+//! bad-input case, snapshotted with insta-cmd. Each test runs in a sandbox directory holding copies of the example
+//! specs, the seed manifests and the fixtures, so the paths in messages are short and stable.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use tempfile::TempDir;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// A directory with `specs/` (the example specs and values), `seeds/`, `bad/` and `manifests/`.
+fn sandbox() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("examples/specs"), &dir.path().join("specs"));
+    copy_dir(
+        &root().join("tests/fixtures/seeds"),
+        &dir.path().join("seeds"),
+    );
+    copy_dir(
+        &root().join("cli/tests/fixtures/bad"),
+        &dir.path().join("bad"),
+    );
+    copy_dir(
+        &root().join("cli/tests/fixtures/manifests"),
+        &dir.path().join("manifests"),
+    );
+    dir
+}
+
+fn daemonset(dir: &TempDir) -> Command {
+    let mut cmd = Command::new(get_cargo_bin("daemonset"));
+    cmd.current_dir(dir.path());
+    cmd
+}
+
+/// Every file under `dir` with its content, to show a directory is unchanged.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if dir.is_dir() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            out.insert(
+                entry.file_name().to_string_lossy().into_owned(),
+                fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+    out
+}
+
+const VALUES: [&str; 2] = ["--values", "specs/values.yaml"];
+
+// ---- render ----------------------------------------------------------------------------------------------------
+
+#[test]
+fn render_streams_the_example_specs() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).arg("render").arg("specs").args(VALUES));
+}
+
+#[test]
+fn render_json_of_one_spec() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "specs/rolling-update-daemonset.yaml",
+        "-o",
+        "json"
+    ]));
+}
+
+#[test]
+fn render_set_overrides_values() {
+    let dir = sandbox();
+    let out = daemonset(&dir)
+        .args(["render", "specs/log-collector.yaml"])
+        .args(VALUES)
+        .args(["--set", "logCollector.image.tag=v1.16"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("image: fluent/fluentd:v1.16\n"));
+}
+
+#[test]
+fn render_normalizes_a_manifest() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "seeds/tolerate-taints-daemonset.yaml"]));
+}
+
+#[test]
+fn bad_input_missing_value_names_the_variable_and_line() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "bad/missing-value.yaml",
+        "--values",
+        "bad/missing-value.values.yaml"
+    ]));
+}
+
+#[test]
+fn bad_input_missing_value_without_any_values() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs/log-collector.yaml"]));
+}
+
+#[test]
+fn bad_input_malformed_yaml() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "bad/malformed.yaml"]));
+}
+
+#[test]
+fn bad_input_template_syntax_error() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "bad/template-syntax.yaml"]));
+}
+
+#[test]
+fn bad_input_unknown_key_did_you_mean() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "bad/unknown-key.yaml"]));
+}
+
+#[test]
+fn bad_input_mount_of_undeclared_volume() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "bad/undeclared-volume.yaml"]));
+}
+
+#[test]
+fn bad_input_spec_breaking_validation() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "bad/invalid-object.yaml"]));
+}
+
+#[test]
+fn bad_input_non_utf8_spec() {
+    let dir = sandbox();
+    fs::write(
+        dir.path().join("latin1.yaml"),
+        b"name: agent\nselectorLabels: {app: caf\xe9}\n",
+    )
+    .unwrap();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "latin1.yaml"]));
+}
+
+#[test]
+fn bad_input_missing_file() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "nowhere.yaml"]));
+}
+
+#[test]
+fn bad_input_malformed_values_file() {
+    let dir = sandbox();
+    fs::write(dir.path().join("broken.values.yaml"), "image: [a\n").unwrap();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "specs",
+        "--values",
+        "broken.values.yaml"
+    ]));
+}
+
+#[test]
+fn bad_input_set_without_equals() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "render",
+        "specs",
+        "--set",
+        "logCollector.image.tag"
+    ]));
+}
+
+#[test]
+fn usage_error_prune_needs_out() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["render", "specs", "--prune"]));
+}
+
+// ---- render --out ----------------------------------------------------------------------------------------------
+
+#[test]
+fn render_out_writes_one_file_per_object_and_the_manifest() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy"])
+            .args(VALUES)
+    );
+    let files = contents(&dir.path().join("deploy"));
+    insta::assert_snapshot!(String::from_utf8_lossy(&files[".daemonset-manifest"]));
+    let expected = fs::read_to_string(
+        root().join("cli/tests/snapshots/cli__render_streams_the_example_specs.snap"),
+    )
+    .unwrap();
+    for (name, content) in &files {
+        if name != ".daemonset-manifest" {
+            assert!(
+                expected.contains(&*String::from_utf8_lossy(content)),
+                "{name} is what the stream renders"
+            );
+        }
+    }
+    // A second run changes nothing.
+    assert_cmd_snapshot!(
+        "render_out_second_run",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy"])
+            .args(VALUES)
+    );
+    assert_eq!(contents(&dir.path().join("deploy")), files);
+}
+
+#[test]
+fn render_out_failure_leaves_the_directory_unchanged() {
+    let dir = sandbox();
+    let ok = daemonset(&dir)
+        .args(["render", "specs", "--out", "deploy"])
+        .args(VALUES)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let before = contents(&dir.path().join("deploy"));
+    fs::copy(
+        dir.path().join("bad/unknown-key.yaml"),
+        dir.path().join("specs/zz-unknown-key.yaml"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("specs/nginx-daemonset.yaml"),
+        "name: nginx-renamed\nselectorLabels: {a: b}\ncontainers:\n- {name: a, image: a:1}\n",
+    )
+    .unwrap();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--prune"])
+            .args(VALUES)
+    );
+    assert_eq!(
+        contents(&dir.path().join("deploy")),
+        before,
+        "nothing was written, renamed or pruned"
+    );
+}
+
+#[test]
+fn bad_input_unwritable_output_directory() {
+    let dir = sandbox();
+    fs::write(dir.path().join("taken"), "a file, not a directory\n").unwrap();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "taken"])
+            .args(VALUES)
+    );
+    assert_cmd_snapshot!(
+        "bad_input_output_directory_under_a_file",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "taken/deploy"])
+            .args(VALUES)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("taken")).unwrap(),
+        "a file, not a directory\n"
+    );
+}
+
+#[test]
+fn render_out_refuses_to_overwrite_a_file_it_did_not_write() {
+    let dir = sandbox();
+    fs::create_dir(dir.path().join("deploy")).unwrap();
+    fs::write(
+        dir.path().join("deploy/nginx-daemonset.yaml"),
+        "# hand-written\n",
+    )
+    .unwrap();
+    let before = contents(&dir.path().join("deploy"));
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy"])
+            .args(VALUES)
+    );
+    assert_eq!(contents(&dir.path().join("deploy")), before);
+}
+
+#[test]
+fn prune_never_deletes_a_file_it_did_not_write() {
+    let dir = sandbox();
+    let ok = daemonset(&dir)
+        .args(["render", "specs", "--out", "deploy"])
+        .args(VALUES)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    fs::write(dir.path().join("deploy/README.md"), "mine\n").unwrap();
+    fs::write(
+        dir.path().join("deploy/configmap.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
+    fs::remove_file(dir.path().join("specs/nginx-daemonset.yaml")).unwrap();
+    fs::remove_file(dir.path().join("specs/rolling-update-daemonset.yaml")).unwrap();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--prune"])
+            .args(VALUES)
+    );
+    let names: Vec<String> = contents(&dir.path().join("deploy")).into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            ".daemonset-manifest",
+            "README.md",
+            "configmap.yaml",
+            "log-collector.yaml",
+            "node-specific-daemonset.yaml",
+            "resource-limited-daemonset.yaml",
+            "tolerate-taints-daemonset.yaml"
+        ]
+    );
+}
+
+#[test]
+fn render_check_exit_codes() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(
+        "render_check_before_any_write",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--check"])
+            .args(VALUES)
+    );
+    assert!(
+        !dir.path().join("deploy").exists(),
+        "--check writes nothing"
+    );
+    let ok = daemonset(&dir)
+        .args(["render", "specs", "--out", "deploy"])
+        .args(VALUES)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    assert_cmd_snapshot!(
+        "render_check_up_to_date",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--check"])
+            .args(VALUES)
+    );
+    fs::write(dir.path().join("deploy/nginx-daemonset.yaml"), "edited\n").unwrap();
+    fs::remove_file(dir.path().join("specs/rolling-update-daemonset.yaml")).unwrap();
+    let before = contents(&dir.path().join("deploy"));
+    assert_cmd_snapshot!(
+        "render_check_drift",
+        daemonset(&dir)
+            .args(["render", "specs", "--out", "deploy", "--check", "--prune"])
+            .args(VALUES)
+    );
+    assert_eq!(contents(&dir.path().join("deploy")), before);
+}
+
+// ---- check -----------------------------------------------------------------------------------------------------
+
+#[test]
+fn check_reports_the_seeds_misplaced_node_selector() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["check", "seeds"]));
+}
+
+#[test]
+fn check_valid_manifest() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["check", "manifests/good.yaml"]));
+}
+
+#[test]
+fn check_skips_other_kinds_and_reports_every_violation_with_its_line() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["check", "manifests/mixed.yaml"]));
+}
+
+#[test]
+fn check_reads_stdin() {
+    let dir = sandbox();
+    let text = fs::read_to_string(
+        dir.path()
+            .join("seeds/node-specific-daemonset.misplaced.yaml"),
+    )
+    .unwrap();
+    assert_cmd_snapshot!(daemonset(&dir).args(["check", "-"]).pass_stdin(text));
+}
+
+#[test]
+fn check_malformed_yaml() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["check", "-"])
+            .pass_stdin("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x\n")
+    );
+}
+
+#[test]
+fn check_non_utf8_file() {
+    let dir = sandbox();
+    fs::write(
+        dir.path().join("latin1.yaml"),
+        b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: caf\xe9\n",
+    )
+    .unwrap();
+    assert_cmd_snapshot!(daemonset(&dir).args(["check", "latin1.yaml", "manifests/good.yaml"]));
+}
+
+#[test]
+fn check_missing_file() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["check", "nowhere.yaml"]));
+}
+
+// ---- lint ------------------------------------------------------------------------------------------------------
+
+#[test]
+fn lint_example_specs_for_a_large_fleet() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(["lint", "specs", "--nodes", "500"])
+            .args(VALUES)
+    );
+}
+
+#[test]
+fn lint_deny_warnings_fails_on_a_warning() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "lint",
+        "seeds/rolling-update-daemonset.yaml",
+        "--deny",
+        "warnings"
+    ]));
+}
+
+#[test]
+fn lint_deny_warnings_passes_a_clean_manifest() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "lint",
+        "manifests/good.yaml",
+        "--deny",
+        "warnings",
+        "--nodes",
+        "500"
+    ]));
+}
+
+#[test]
+fn lint_reports_spec_errors_instead_of_findings() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "lint",
+        "bad/unknown-key.yaml",
+        "seeds/node-specific-daemonset.misplaced.yaml"
+    ]));
+}
+
+#[test]
+fn lint_list_rules() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["lint", "--list-rules"]));
+}
+
+#[test]
+fn help_teaches() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).arg("--help"));
+}

@@ -1,0 +1,863 @@
+//! From the spec model to the typed builder. Everything the types of the builder cannot take (an unknown volume
+//! name, a malformed quantity, an env var with two sources) is collected as a problem at its spec path; the rest is
+//! left to validation when the DaemonSet is built.
+
+use std::collections::BTreeMap;
+
+use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
+use daemonset_rules::suggest::did_you_mean;
+use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
+
+use super::model::{
+    AffinitySpec, AmountsSpec, ContainerSpec, DnsPolicySpec, EffectSpec, EnvFromSpec, EnvSpec,
+    FieldFileSpec, HostPathTypeSpec, MountSpec, OperatorSpec, ProbeSpec, PropagationSpec,
+    PullPolicySpec, RequirementSpec, Spec, Text, TolerationOperatorSpec, TolerationSpec,
+    UpdateKindSpec, UpdateStrategySpec, VolumeSpec,
+};
+use crate::ValidationErrors;
+use crate::build::{
+    Budget, Container, Cpu, DaemonSet, DnsPolicy, Effect, EnvFrom, EnvVar, HostPathType,
+    ImagePullPolicy, Memory, MountPropagation, NodeAffinity, PodField, Port, Probe, Projection,
+    Protocol, Requirement, ResourceField, Resources, SecurityContext, Term, Toleration,
+    UpdateStrategy, Volume, Weight,
+};
+
+/// A problem at a spec path (`containers[0].mounts[1].volume`).
+pub(crate) type Problem = (String, String);
+
+struct Ctx {
+    problems: Vec<Problem>,
+}
+
+impl Ctx {
+    fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push((path.into(), message.into()));
+    }
+}
+
+/// Converts a spec into builder calls and builds it (so validation applies), or returns every problem found before
+/// building.
+pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>, Vec<Problem>> {
+    let mut ctx = Ctx {
+        problems: Vec::new(),
+    };
+    let volumes: Vec<Volume> = spec
+        .volumes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| volume(&mut ctx, &format!("volumes[{i}]"), v))
+        .collect();
+    let mut declared: BTreeMap<String, Volume> = BTreeMap::new();
+    for (i, v) in volumes.iter().enumerate() {
+        if declared.insert(v.name().to_owned(), v.clone()).is_some() {
+            ctx.problem(
+                format!("volumes[{i}].name"),
+                format!("volume `{}` is declared twice", v.name()),
+            );
+        }
+    }
+    let containers: Vec<Container> = spec
+        .containers
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| container(&mut ctx, &format!("containers[{i}]"), c, &declared))
+        .collect();
+    let init_containers: Vec<Container> = spec
+        .init_containers
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| container(&mut ctx, &format!("initContainers[{i}]"), c, &declared))
+        .collect();
+    let affinity = spec.affinity.map(|a| affinity(&mut ctx, a));
+    let tolerations: Vec<Toleration> = spec
+        .tolerations
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, t)| toleration(&mut ctx, &format!("tolerations[{i}]"), t))
+        .collect();
+    let update_strategy = spec
+        .update_strategy
+        .and_then(|u| update_strategy(&mut ctx, u));
+
+    let mut builder = DaemonSet::builder()
+        .name(spec.name)
+        .namespace_opt(spec.namespace)
+        .node_affinity_opt(affinity)
+        .update_strategy_opt(update_strategy)
+        .termination_grace_period_seconds_opt(spec.termination_grace_period_seconds)
+        .host_network_bool(spec.host_network)
+        .host_pid_bool(spec.host_pid)
+        .dns_policy_opt(spec.dns_policy.map(dns_policy))
+        .priority_class_name_opt(spec.priority_class_name)
+        .service_account_name_opt(spec.service_account_name)
+        .min_ready_seconds_opt(spec.min_ready_seconds)
+        .revision_history_limit_opt(spec.revision_history_limit);
+    for (k, v) in spec.labels {
+        builder = builder.label(k, v);
+    }
+    for (k, v) in spec.annotations {
+        builder = builder.annotation(k, v);
+    }
+    for (k, v) in spec.selector_labels {
+        builder = builder.selector_label(k, v);
+    }
+    for (k, v) in spec.pod_labels {
+        builder = builder.pod_label(k, v);
+    }
+    for (k, v) in spec.pod_annotations {
+        builder = builder.pod_annotation(k, v);
+    }
+    for (k, v) in spec.node_selector {
+        builder = builder.node_selector(k, v);
+    }
+    for v in volumes {
+        builder = builder.volume(v);
+    }
+    for c in containers {
+        builder = builder.container(c);
+    }
+    for c in init_containers {
+        builder = builder.init_container(c);
+    }
+    for t in tolerations {
+        builder = builder.toleration(t);
+    }
+    for s in spec.image_pull_secrets {
+        builder = builder.image_pull_secret(s);
+    }
+    if ctx.problems.is_empty() {
+        Ok(builder.build())
+    } else {
+        Err(ctx.problems)
+    }
+}
+
+fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
+    let VolumeSpec {
+        name,
+        host_path,
+        config_map,
+        secret,
+        empty_dir,
+        projected,
+        downward_api,
+    } = spec;
+    let sources = [
+        host_path.is_some(),
+        config_map.is_some(),
+        secret.is_some(),
+        empty_dir.is_some(),
+        projected.is_some(),
+        downward_api.is_some(),
+    ];
+    match sources.iter().filter(|s| **s).count() {
+        1 => {}
+        0 => {
+            ctx.problem(path, format!("volume `{name}` needs a source: one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`"));
+            return None;
+        }
+        _ => {
+            ctx.problem(
+                path,
+                format!("volume `{name}` has more than one source; give exactly one"),
+            );
+            return None;
+        }
+    }
+    if let Some(h) = host_path {
+        let v = Volume::host_path(name, h.path);
+        return Some(match h.kind {
+            Some(kind) => v.with_type(host_path_type(kind)),
+            None => v,
+        });
+    }
+    if let Some(o) = config_map
+        .map(|o| (Volume::config_map(&name, o.name.clone()), o))
+        .or_else(|| secret.map(|o| (Volume::secret(&name, o.name.clone()), o)))
+    {
+        let (mut v, spec) = o;
+        if !spec.items.is_empty() {
+            v = v.items(spec.items.into_iter().map(|i| (i.key, i.path)));
+        }
+        if let Some(mode) = spec.default_mode {
+            v = v.default_mode(mode);
+        }
+        return Some(v);
+    }
+    if let Some(e) = empty_dir {
+        return match (e.medium, e.size_limit) {
+            (None, None) => Some(Volume::empty_dir(name)),
+            (Some(_), Some(size)) => match Memory::parse(&size.0) {
+                Ok(size) => Some(Volume::memory_dir(name, size)),
+                Err(err) => {
+                    ctx.problem(
+                        format!("{path}.emptyDir.sizeLimit"),
+                        format!("invalid quantity {:?}: {err}", size.0),
+                    );
+                    None
+                }
+            },
+            (Some(_), None) => {
+                ctx.problem(format!("{path}.emptyDir"), "a `Memory` emptyDir needs a `sizeLimit` (it counts against the container's memory)");
+                None
+            }
+            (None, Some(_)) => {
+                ctx.problem(
+                    format!("{path}.emptyDir.sizeLimit"),
+                    "`sizeLimit` is only supported with `medium: Memory` in spec files",
+                );
+                None
+            }
+        };
+    }
+    if let Some(p) = projected {
+        let mut sources = Vec::new();
+        for (i, s) in p.sources.into_iter().enumerate() {
+            let here = format!("{path}.projected.sources[{i}]");
+            let count = [
+                s.config_map.is_some(),
+                s.secret.is_some(),
+                s.service_account_token.is_some(),
+                s.downward_api.is_some(),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
+            if count != 1 {
+                ctx.problem(here, "a projection needs exactly one of `configMap`, `secret`, `serviceAccountToken`, `downwardAPI`");
+                continue;
+            }
+            if let Some(name) = s.config_map {
+                sources.push(Projection::config_map(name));
+            } else if let Some(name) = s.secret {
+                sources.push(Projection::secret(name));
+            } else if let Some(t) = s.service_account_token {
+                sources.push(Projection::service_account_token(
+                    t.path,
+                    t.audience,
+                    t.expiration_seconds,
+                ));
+            } else if let Some(files) = s.downward_api {
+                let files = field_files(ctx, &format!("{here}.downwardAPI"), files);
+                sources.push(Projection::downward_api(files));
+            }
+        }
+        let v = Volume::projected(name, sources);
+        return Some(match p.default_mode {
+            Some(mode) => v.default_mode(mode),
+            None => v,
+        });
+    }
+    let d = downward_api?;
+    let files = field_files(ctx, &format!("{path}.downwardAPI.items"), d.items);
+    let v = Volume::downward_api(name, files);
+    Some(match d.default_mode {
+        Some(mode) => v.default_mode(mode),
+        None => v,
+    })
+}
+
+fn field_files(ctx: &mut Ctx, path: &str, files: Vec<FieldFileSpec>) -> Vec<(String, PodField)> {
+    files
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, f)| match pod_field(&f.field) {
+            Ok(field) => Some((f.path, field)),
+            Err(message) => {
+                ctx.problem(format!("{path}[{i}].field"), message);
+                None
+            }
+        })
+        .collect()
+}
+
+fn host_path_type(kind: HostPathTypeSpec) -> HostPathType {
+    match kind {
+        HostPathTypeSpec::Directory => HostPathType::Directory,
+        HostPathTypeSpec::DirectoryOrCreate => HostPathType::DirectoryOrCreate,
+        HostPathTypeSpec::File => HostPathType::File,
+        HostPathTypeSpec::FileOrCreate => HostPathType::FileOrCreate,
+        HostPathTypeSpec::Socket => HostPathType::Socket,
+        HostPathTypeSpec::CharDevice => HostPathType::CharDevice,
+        HostPathTypeSpec::BlockDevice => HostPathType::BlockDevice,
+    }
+}
+
+/// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`).
+pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
+    let field = match text {
+        "metadata.name" => PodField::Name,
+        "metadata.namespace" => PodField::Namespace,
+        "metadata.uid" => PodField::Uid,
+        "spec.nodeName" => PodField::NodeName,
+        "spec.serviceAccountName" => PodField::ServiceAccountName,
+        "status.hostIP" => PodField::HostIp,
+        "status.hostIPs" => PodField::HostIps,
+        "status.podIP" => PodField::PodIp,
+        "status.podIPs" => PodField::PodIps,
+        _ => match split_subscript(text) {
+            Some(("metadata.labels", key)) => PodField::Label(key.to_owned()),
+            Some(("metadata.annotations", key)) => PodField::Annotation(key.to_owned()),
+            _ => {
+                let hint = did_you_mean(text, ENV_FIELD_PATHS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "unsupported pod field `{text}`; {hint}supported: {}, metadata.labels['<key>'], metadata.annotations['<key>']",
+                    ENV_FIELD_PATHS.join(", ")
+                ));
+            }
+        },
+    };
+    Ok(field)
+}
+
+const RESOURCE_FIELDS: &[(&str, ResourceField)] = &[
+    ("limits.cpu", ResourceField::LimitsCpu),
+    ("limits.memory", ResourceField::LimitsMemory),
+    (
+        "limits.ephemeral-storage",
+        ResourceField::LimitsEphemeralStorage,
+    ),
+    ("requests.cpu", ResourceField::RequestsCpu),
+    ("requests.memory", ResourceField::RequestsMemory),
+    (
+        "requests.ephemeral-storage",
+        ResourceField::RequestsEphemeralStorage,
+    ),
+];
+
+fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
+    let EnvSpec {
+        name,
+        value,
+        field,
+        resource_field,
+        divisor,
+        container,
+        config_map_key,
+        secret_key,
+    } = spec;
+    let count = [
+        value.is_some(),
+        field.is_some(),
+        resource_field.is_some(),
+        config_map_key.is_some(),
+        secret_key.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if count != 1 {
+        ctx.problem(
+            path,
+            format!("env var `{name}` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`"),
+        );
+        return None;
+    }
+    if (divisor.is_some() || container.is_some()) && resource_field.is_none() {
+        ctx.problem(
+            path,
+            format!("env var `{name}`: `divisor` and `container` go with `resourceField` only"),
+        );
+        return None;
+    }
+    if let Some(value) = value {
+        return Some(EnvVar::value(name, value));
+    }
+    if let Some(field) = field {
+        return match pod_field(&field) {
+            Ok(f) => Some(EnvVar::field(name, f)),
+            Err(message) => {
+                ctx.problem(format!("{path}.field"), message);
+                None
+            }
+        };
+    }
+    if let Some(resource) = resource_field {
+        let Some((_, f)) = RESOURCE_FIELDS.iter().find(|(s, _)| *s == resource) else {
+            let names: Vec<&str> = RESOURCE_FIELDS.iter().map(|(s, _)| *s).collect();
+            let hint = did_you_mean(&resource, names.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            ctx.problem(
+                format!("{path}.resourceField"),
+                format!(
+                    "unsupported resource `{resource}`; {hint}supported: {}",
+                    names.join(", ")
+                ),
+            );
+            return None;
+        };
+        let mut var = EnvVar::resource(name, *f);
+        if let Some(d) = divisor {
+            var = var.divisor(d.0);
+        }
+        if let Some(c) = container {
+            var = var.of_container(c);
+        }
+        return Some(var);
+    }
+    if let Some(r) = config_map_key {
+        let var = EnvVar::config_map_key(name, r.name, r.key);
+        return Some(if r.optional { var.optional() } else { var });
+    }
+    let r = secret_key?;
+    let var = EnvVar::secret_key(name, r.name, r.key);
+    Some(if r.optional { var.optional() } else { var })
+}
+
+fn env_from(ctx: &mut Ctx, path: &str, spec: EnvFromSpec) -> Option<EnvFrom> {
+    let mut source = match (spec.config_map, spec.secret) {
+        (Some(name), None) => EnvFrom::config_map(name),
+        (None, Some(name)) => EnvFrom::secret(name),
+        _ => {
+            ctx.problem(
+                path,
+                "`envFrom` needs exactly one of `configMap` and `secret`",
+            );
+            return None;
+        }
+    };
+    if let Some(p) = spec.prefix {
+        source = source.prefix(p);
+    }
+    Some(if spec.optional {
+        source.optional()
+    } else {
+        source
+    })
+}
+
+fn quantity<T>(
+    ctx: &mut Ctx,
+    path: String,
+    text: Option<Text>,
+    parse: fn(&str) -> Result<T, daemonset_rules::QuantityError>,
+) -> Option<T> {
+    let text = text?;
+    match parse(&text.0) {
+        Ok(q) => Some(q),
+        Err(err) => {
+            ctx.problem(path, format!("invalid quantity {:?}: {err}", text.0));
+            None
+        }
+    }
+}
+
+fn amounts(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: Option<AmountsSpec>,
+) -> (Option<Cpu>, Option<Memory>, Option<Memory>) {
+    let Some(a) = spec else {
+        return (None, None, None);
+    };
+    (
+        quantity(ctx, format!("{path}.cpu"), a.cpu, Cpu::parse),
+        quantity(ctx, format!("{path}.memory"), a.memory, Memory::parse),
+        quantity(
+            ctx,
+            format!("{path}.ephemeral-storage"),
+            a.ephemeral_storage,
+            Memory::parse,
+        ),
+    )
+}
+
+fn probe(ctx: &mut Ctx, path: &str, spec: ProbeSpec) -> Option<Probe> {
+    let count = [
+        spec.http_get.is_some(),
+        spec.tcp_socket.is_some(),
+        spec.exec.is_some(),
+        spec.grpc.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if count != 1 {
+        ctx.problem(
+            path,
+            "a probe needs exactly one of `httpGet`, `tcpSocket`, `exec`, `grpc`",
+        );
+        return None;
+    }
+    let mut p = if let Some(h) = spec.http_get {
+        match h.port.0.parse::<u16>() {
+            Ok(port) => Probe::http_get(h.path, port),
+            Err(_) => Probe::http_get_named(h.path, h.port.0),
+        }
+    } else if let Some(t) = spec.tcp_socket {
+        Probe::tcp_socket(t.port)
+    } else if let Some(g) = spec.grpc {
+        Probe::grpc(g.port)
+    } else {
+        Probe::exec(spec.exec.unwrap_or_default())
+    };
+    if let Some(s) = spec.initial_delay_seconds {
+        p = p.initial_delay_seconds(s);
+    }
+    if let Some(s) = spec.period_seconds {
+        p = p.period_seconds(s);
+    }
+    if let Some(s) = spec.timeout_seconds {
+        p = p.timeout_seconds(s);
+    }
+    if let Some(n) = spec.failure_threshold {
+        p = p.failure_threshold(n);
+    }
+    if let Some(n) = spec.success_threshold {
+        p = p.success_threshold(n);
+    }
+    Some(p)
+}
+
+fn container(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: ContainerSpec,
+    volumes: &BTreeMap<String, Volume>,
+) -> Container {
+    let ports = spec.ports.into_iter().map(|p| {
+        let mut port = Port::new(p.container_port);
+        if let Some(name) = p.name {
+            port = port.name(name);
+        }
+        if let Some(protocol) = p.protocol {
+            port = port.protocol(match protocol {
+                super::model::ProtocolSpec::Tcp => Protocol::Tcp,
+                super::model::ProtocolSpec::Udp => Protocol::Udp,
+                super::model::ProtocolSpec::Sctp => Protocol::Sctp,
+            });
+        }
+        if let Some(host_port) = p.host_port {
+            port = port.host_port(host_port);
+        }
+        if let Some(ip) = p.host_ip {
+            port = port.host_ip(ip);
+        }
+        port
+    });
+    let ports: Vec<Port> = ports.collect();
+    let env: Vec<EnvVar> = spec
+        .env
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| env_var(ctx, &format!("{path}.env[{i}]"), e))
+        .collect();
+    let env_from: Vec<EnvFrom> = spec
+        .env_from
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| env_from(ctx, &format!("{path}.envFrom[{i}]"), e))
+        .collect();
+    let resources = spec.resources.map(|r| {
+        let (cpu_request, memory_request, ephemeral_storage_request) =
+            amounts(ctx, &format!("{path}.resources.requests"), r.requests);
+        let (cpu_limit, memory_limit, ephemeral_storage_limit) =
+            amounts(ctx, &format!("{path}.resources.limits"), r.limits);
+        Resources {
+            cpu_request,
+            cpu_limit,
+            memory_request,
+            memory_limit,
+            ephemeral_storage_request,
+            ephemeral_storage_limit,
+            ..Resources::default()
+        }
+    });
+    let mounts: Vec<_> = spec
+        .mounts
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, m)| mount(ctx, &format!("{path}.mounts[{i}]"), m, volumes))
+        .collect();
+    let liveness = spec
+        .liveness_probe
+        .and_then(|p| probe(ctx, &format!("{path}.livenessProbe"), p));
+    let readiness = spec
+        .readiness_probe
+        .and_then(|p| probe(ctx, &format!("{path}.readinessProbe"), p));
+    let startup = spec
+        .startup_probe
+        .and_then(|p| probe(ctx, &format!("{path}.startupProbe"), p));
+    let security_context = spec.security_context.map(|s| {
+        let (add_capabilities, drop_capabilities) =
+            s.capabilities.map(|c| (c.add, c.drop)).unwrap_or_default();
+        SecurityContext {
+            privileged: s.privileged,
+            allow_privilege_escalation: s.allow_privilege_escalation,
+            read_only_root_filesystem: s.read_only_root_filesystem,
+            run_as_non_root: s.run_as_non_root,
+            run_as_user: s.run_as_user,
+            run_as_group: s.run_as_group,
+            add_capabilities,
+            drop_capabilities,
+        }
+    });
+    let mut builder = Container::builder()
+        .name(spec.name)
+        .image(spec.image)
+        .command(spec.command)
+        .args(spec.args)
+        .working_dir_opt(spec.working_dir)
+        .image_pull_policy_opt(spec.image_pull_policy.map(|p| match p {
+            PullPolicySpec::Always => ImagePullPolicy::Always,
+            PullPolicySpec::IfNotPresent => ImagePullPolicy::IfNotPresent,
+            PullPolicySpec::Never => ImagePullPolicy::Never,
+        }))
+        .resources_opt(resources)
+        .liveness_probe_opt(liveness)
+        .readiness_probe_opt(readiness)
+        .startup_probe_opt(startup)
+        .security_context_opt(security_context);
+    for p in ports {
+        builder = builder.port(p);
+    }
+    for e in env {
+        builder = builder.env(e);
+    }
+    for e in env_from {
+        builder = builder.env_from(e);
+    }
+    for m in mounts {
+        builder = builder.mount(m);
+    }
+    builder.build()
+}
+
+fn mount(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: MountSpec,
+    volumes: &BTreeMap<String, Volume>,
+) -> Option<crate::build::Mount> {
+    let Some(volume) = volumes.get(&spec.volume) else {
+        let hint = match did_you_mean(&spec.volume, volumes.keys().map(String::as_str)) {
+            Some(name) => format!("did you mean `{name}`?"),
+            None if volumes.is_empty() => {
+                "no volume is declared; declare it under `volumes`".to_owned()
+            }
+            None => format!(
+                "declared: {}",
+                volumes
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        ctx.problem(
+            format!("{path}.volume"),
+            format!(
+                "mount of `{}` at {}: no volume `{}` is declared; {hint}",
+                spec.volume, spec.path, spec.volume
+            ),
+        );
+        return None;
+    };
+    let mut m = volume.mount(spec.path);
+    if spec.read_only {
+        m = m.read_only();
+    }
+    if let Some(sub) = spec.sub_path {
+        m = m.sub_path(sub);
+    }
+    if let Some(p) = spec.propagation {
+        m = m.propagation(match p {
+            PropagationSpec::None => MountPropagation::None,
+            PropagationSpec::HostToContainer => MountPropagation::HostToContainer,
+            PropagationSpec::Bidirectional => MountPropagation::Bidirectional,
+        });
+    }
+    Some(m)
+}
+
+fn requirement(ctx: &mut Ctx, path: &str, spec: RequirementSpec) -> Option<Requirement> {
+    let values: Vec<String> = spec.values.into_iter().map(|t| t.0).collect();
+    match spec.operator {
+        OperatorSpec::In => Some(Requirement::is_in_values(spec.key, values)),
+        OperatorSpec::NotIn => Some(Requirement::not_in_values(spec.key, values)),
+        OperatorSpec::Exists | OperatorSpec::DoesNotExist if !values.is_empty() => {
+            ctx.problem(
+                format!("{path}.values"),
+                format!("operator `{:?}` takes no values", spec.operator),
+            );
+            None
+        }
+        OperatorSpec::Exists => Some(Requirement::exists(spec.key)),
+        OperatorSpec::DoesNotExist => Some(Requirement::does_not_exist(spec.key)),
+        OperatorSpec::Gt | OperatorSpec::Lt => match values.as_slice() {
+            [one] => match one.parse::<u64>() {
+                Ok(n) if spec.operator == OperatorSpec::Gt => {
+                    Some(Requirement::greater_than(spec.key, n))
+                }
+                Ok(n) => Some(Requirement::less_than(spec.key, n)),
+                Err(_) => {
+                    ctx.problem(
+                        format!("{path}.values[0]"),
+                        format!("`{:?}` needs a whole number, not {one:?}", spec.operator),
+                    );
+                    None
+                }
+            },
+            _ => {
+                ctx.problem(
+                    format!("{path}.values"),
+                    format!("operator `{:?}` takes exactly one value", spec.operator),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn requirements(ctx: &mut Ctx, path: &str, specs: Vec<RequirementSpec>) -> Vec<Requirement> {
+    specs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| requirement(ctx, &format!("{path}[{i}]"), r))
+        .collect()
+}
+
+fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
+    let mut affinity = NodeAffinity::new();
+    for (i, term) in spec.required.into_iter().enumerate() {
+        let path = format!("affinity.required[{i}]");
+        match (term.node_name, term.match_expressions.is_empty()) {
+            (Some(node), true) => affinity = affinity.require(Term::node_name(node)),
+            (None, false) => {
+                affinity = affinity.require(Term::all(requirements(
+                    ctx,
+                    &format!("{path}.matchExpressions"),
+                    term.match_expressions,
+                )));
+            }
+            _ => ctx.problem(
+                path,
+                "a required term needs exactly one of `matchExpressions` and `nodeName`",
+            ),
+        }
+    }
+    for (i, pref) in spec.preferred.into_iter().enumerate() {
+        let path = format!("affinity.preferred[{i}]");
+        let Some(weight) = Weight::new(pref.weight) else {
+            ctx.problem(
+                format!("{path}.weight"),
+                format!("weight {} is not between 1 and 100", pref.weight),
+            );
+            continue;
+        };
+        affinity = affinity.prefer(
+            weight,
+            Term::all(requirements(
+                ctx,
+                &format!("{path}.matchExpressions"),
+                pref.match_expressions,
+            )),
+        );
+    }
+    affinity
+}
+
+fn effect(e: EffectSpec) -> Effect {
+    match e {
+        EffectSpec::NoSchedule => Effect::NoSchedule,
+        EffectSpec::PreferNoSchedule => Effect::PreferNoSchedule,
+        EffectSpec::NoExecute => Effect::NoExecute,
+    }
+}
+
+fn toleration(ctx: &mut Ctx, path: &str, spec: TolerationSpec) -> Option<Toleration> {
+    use TolerationOperatorSpec::{Equal, Exists};
+    let t = match (spec.key, spec.operator, spec.value) {
+        (None, Some(Exists), None) => Toleration::everything(),
+        (None, _, _) => {
+            ctx.problem(path, "a toleration without `key` must be `operator: Exists` without value (it tolerates every taint)");
+            return None;
+        }
+        (Some(key), Some(Exists), None) => Toleration::exists(key),
+        (Some(_), Some(Exists), Some(_)) => {
+            ctx.problem(format!("{path}.value"), "`operator: Exists` takes no value");
+            return None;
+        }
+        (Some(key), None | Some(Equal), Some(value)) => Toleration::equal(key, value),
+        (Some(key), None | Some(Equal), None) => Toleration::key(key),
+    };
+    Some(match (spec.toleration_seconds, spec.effect) {
+        (Some(seconds), None | Some(EffectSpec::NoExecute)) => t.evict_after(seconds),
+        (Some(_), Some(_)) => {
+            ctx.problem(
+                format!("{path}.tolerationSeconds"),
+                "`tolerationSeconds` goes with `effect: NoExecute` only",
+            );
+            return None;
+        }
+        (None, Some(e)) => t.effect(effect(e)),
+        (None, None) => t,
+    })
+}
+
+fn budget(ctx: &mut Ctx, path: &str, text: &Text) -> Option<Budget> {
+    let parsed = match text.0.strip_suffix('%') {
+        Some(p) => p
+            .parse::<u8>()
+            .ok()
+            .filter(|p| *p <= 100)
+            .map(Budget::Percent),
+        None => text.0.parse::<u32>().ok().map(Budget::Count),
+    };
+    if parsed.is_none() {
+        ctx.problem(
+            path,
+            format!(
+                "{:?} is neither a number of pods nor a percentage like \"10%\"",
+                text.0
+            ),
+        );
+    }
+    parsed
+}
+
+fn update_strategy(ctx: &mut Ctx, spec: UpdateStrategySpec) -> Option<UpdateStrategy> {
+    let path = "updateStrategy";
+    match (spec.kind, spec.max_unavailable, spec.max_surge) {
+        (Some(UpdateKindSpec::OnDelete), None, None) => Some(UpdateStrategy::OnDelete),
+        (Some(UpdateKindSpec::OnDelete), _, _) => {
+            ctx.problem(
+                path,
+                "`type: OnDelete` takes no `maxUnavailable` or `maxSurge`",
+            );
+            None
+        }
+        (_, Some(u), None) => {
+            budget(ctx, &format!("{path}.maxUnavailable"), &u).map(UpdateStrategy::MaxUnavailable)
+        }
+        (_, None, Some(s)) => {
+            budget(ctx, &format!("{path}.maxSurge"), &s).map(UpdateStrategy::MaxSurge)
+        }
+        (_, Some(_), Some(_)) => {
+            ctx.problem(
+                path,
+                "give one of `maxUnavailable` and `maxSurge`, not both (the other is 0)",
+            );
+            None
+        }
+        (_, None, None) => {
+            ctx.problem(
+                path,
+                "a rolling update needs `maxUnavailable` or `maxSurge` (or use `type: OnDelete`)",
+            );
+            None
+        }
+    }
+}
+
+fn dns_policy(p: DnsPolicySpec) -> DnsPolicy {
+    match p {
+        DnsPolicySpec::ClusterFirst => DnsPolicy::ClusterFirst,
+        DnsPolicySpec::ClusterFirstWithHostNet => DnsPolicy::ClusterFirstWithHostNet,
+        DnsPolicySpec::Default => DnsPolicy::Default,
+        DnsPolicySpec::None => DnsPolicy::None,
+    }
+}

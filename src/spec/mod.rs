@@ -1,0 +1,331 @@
+//! Spec files: a declarative YAML with the builder's vocabulary, rendered as a [minijinja] template first.
+//!
+//! A spec file goes through three steps, each with errors that name the file, line and column:
+//! 1. **Template**: the file is a minijinja template rendered with [`Values`] (values files deep-merged, later
+//!    wins, then `key=value` assignments). An undefined value is an error naming the variable, never an empty
+//!    string (`UndefinedBehavior::Strict`; test optional values with `{% if x is defined %}`).
+//! 2. **Strict YAML**: every key must be known; a typo gets a "did you mean".
+//! 3. **Builder**: the spec is turned into [`crate::build::DaemonSet`] builder calls, so the same validation
+//!    applies. A mount names a declared volume; an unknown name is an error suggesting the closest one.
+//!
+//! ```
+//! use daemonset::spec::{self, Values};
+//!
+//! let source = "\
+//! name: agent
+//! selectorLabels: {app: agent}
+//! volumes:
+//! - name: varlog
+//!   hostPath: {path: /var/log}
+//! containers:
+//! - name: agent
+//!   image: agent:{{ tag }}
+//!   mounts:
+//!   - {volume: varlog, path: /var/log, readOnly: true}
+//! ";
+//! let mut values = Values::new();
+//! values.set("tag=1.2")?;
+//! let ds = spec::load("agent.yaml", source, &values)?;
+//! assert_eq!(ds.spec.unwrap().template.spec.unwrap().containers[0].image.as_deref(), Some("agent:1.2"));
+//!
+//! let err = spec::load("agent.yaml", source, &Values::new()).unwrap_err();
+//! assert_eq!(err.to_string(), "agent.yaml:8:19: missing value: `tag` is undefined");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The format is documented field by field in the README (`Spec files`).
+
+mod convert;
+mod model;
+mod values;
+
+use std::fmt;
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+
+pub use values::{Values, ValuesError};
+
+use crate::locate;
+use crate::yaml;
+
+/// What step of reading a spec file failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpecErrorKind {
+    /// The template does not parse (`{% if %}` without `{% endif %}`) or fails to render.
+    Template,
+    /// The template uses a value that was not given.
+    MissingValue,
+    /// The rendered text is not YAML.
+    Yaml,
+    /// An unknown key or a value of the wrong type.
+    Schema,
+    /// A value the builder cannot take (a mount of an undeclared volume, a malformed quantity).
+    Invalid,
+    /// The built DaemonSet breaks the API server's rules.
+    Validation,
+}
+
+/// One problem in a spec file, with its location when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line (of the rendered template, which keeps the source's lines unless a loop or include adds some).
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// The field path: a spec path (`containers[0].mounts[1].volume`) or, for validation, the object's path.
+    pub path: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Why a spec file could not be turned into a DaemonSet: every problem found in one step, with the file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SpecError {
+    file: String,
+    kind: SpecErrorKind,
+    problems: Vec<Problem>,
+}
+
+impl SpecError {
+    fn one(file: &str, kind: SpecErrorKind, problem: Problem) -> SpecError {
+        SpecError {
+            file: file.to_owned(),
+            kind,
+            problems: vec![problem],
+        }
+    }
+
+    /// The file name given when loading.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The step that failed.
+    pub fn kind(&self) -> SpecErrorKind {
+        self.kind
+    }
+
+    /// The problems, in file order (at least one).
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// One line per problem: `file:line:column: path: message`.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.problems.iter().map(|p| {
+            let mut out = self.file.clone();
+            if let Some(line) = p.line {
+                out.push_str(&format!(":{line}"));
+                if let Some(column) = p.column {
+                    out.push_str(&format!(":{column}"));
+                }
+            }
+            out.push_str(": ");
+            if let Some(path) = &p.path {
+                out.push_str(path);
+                out.push_str(": ");
+            }
+            out.push_str(&p.message);
+            out
+        })
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.lines().collect();
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+/// Renders a spec template with `values`. Lines are kept (no block trimming), so a line of the result is the same
+/// line of the source unless a loop or include adds lines.
+pub fn render_template(file: &str, source: &str, values: &Values) -> Result<String, SpecError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_debug(true);
+    let context = minijinja::Value::from(minijinja::value::Serde(values.as_json()));
+    env.render_named_str(file, source, context)
+        .map_err(|e| template_error(file, source, &e))
+}
+
+fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
+    let column = e.range().and_then(|r| {
+        let start = r.start.min(source.len());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        source.get(line_start..start).map(|s| s.chars().count() + 1)
+    });
+    let detail = e
+        .detail()
+        .map(str::to_owned)
+        .unwrap_or_else(|| e.kind().to_string());
+    let (kind, message) = match e.kind() {
+        ErrorKind::UndefinedError => (
+            SpecErrorKind::MissingValue,
+            format!("missing value: {detail}"),
+        ),
+        ErrorKind::SyntaxError => (
+            SpecErrorKind::Template,
+            format!("template syntax error: {detail}"),
+        ),
+        _ => (
+            SpecErrorKind::Template,
+            format!("template error: {}: {detail}", e.kind()),
+        ),
+    };
+    SpecError::one(
+        file,
+        kind,
+        Problem {
+            line: e.line(),
+            column,
+            path: None,
+            message,
+        },
+    )
+}
+
+/// Reads an already rendered spec strictly and builds it (with validation).
+pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
+    let spec = parse(file, text)?;
+    match convert::build(spec) {
+        Err(problems) => Err(SpecError {
+            file: file.to_owned(),
+            kind: SpecErrorKind::Invalid,
+            problems: problems
+                .into_iter()
+                .map(|(path, message)| Problem {
+                    line: locate::line_of(text, &path),
+                    column: None,
+                    path: Some(path),
+                    message,
+                })
+                .collect(),
+        }),
+        Ok(Err(errors)) => Err(SpecError {
+            file: file.to_owned(),
+            kind: SpecErrorKind::Validation,
+            problems: errors
+                .violations()
+                .iter()
+                .map(|v| {
+                    let path = v.path.as_str();
+                    let message = v
+                        .to_string()
+                        .strip_prefix(&format!("{path}: "))
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string());
+                    Problem {
+                        line: locate::line_of(text, &spec_path(path)),
+                        column: None,
+                        path: Some(path.to_owned()),
+                        message,
+                    }
+                })
+                .collect(),
+        }),
+        Ok(Ok(daemon_set)) => Ok(daemon_set),
+    }
+}
+
+/// Renders the template with `values`, reads the result strictly and builds it.
+pub fn load(file: &str, source: &str, values: &Values) -> Result<DaemonSet, SpecError> {
+    let text = render_template(file, source, values)?;
+    from_str(file, &text)
+}
+
+fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
+    if yaml::is_empty_document(text) {
+        return Err(SpecError::one(
+            file,
+            SpecErrorKind::Schema,
+            Problem {
+                line: None,
+                column: None,
+                path: None,
+                message: "the spec is empty".into(),
+            },
+        ));
+    }
+    match yaml::from_str_reporting_unknown::<model::Spec>(text) {
+        Ok((spec, _)) => Ok(spec),
+        Err(e) => {
+            // serde_yaml puts its own path before the message; the path is reported separately.
+            let message = match e.message.split_once(": ") {
+                Some((head, rest)) if !head.contains(' ') => rest.to_owned(),
+                _ => e.message.clone(),
+            };
+            let schema = [
+                "unknown field",
+                "missing field",
+                "duplicate field",
+                "invalid type",
+                "invalid value",
+                "invalid length",
+                "unknown variant",
+            ];
+            let (kind, message) = if schema.iter().any(|s| message.starts_with(s)) {
+                (SpecErrorKind::Schema, suggest(&message))
+            } else {
+                (SpecErrorKind::Yaml, format!("invalid YAML: {message}"))
+            };
+            let path = e.path.filter(|_| kind == SpecErrorKind::Schema);
+            Err(SpecError::one(
+                file,
+                kind,
+                Problem {
+                    line: e.line,
+                    column: e.column,
+                    path,
+                    message,
+                },
+            ))
+        }
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" when one is close.
+fn suggest(message: &str) -> String {
+    let Some((head, expected)) = message.split_once(", expected ") else {
+        return message.to_owned();
+    };
+    if !(head.starts_with("unknown field") || head.starts_with("unknown variant")) {
+        return message.to_owned();
+    }
+    let word = head.split('`').nth(1).unwrap_or_default();
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match daemonset_rules::suggest::did_you_mean(word, candidates.iter().copied()) {
+        Some(best) => format!("{head}, did you mean `{best}`?"),
+        None => message.to_owned(),
+    }
+}
+
+/// The line of a rendered spec that sets the object field at `object_path`
+/// (`spec.template.spec.containers[0].image` is `containers[0].image` in the spec), or of its closest ancestor.
+pub fn line_of(rendered: &str, object_path: &str) -> Option<usize> {
+    crate::locate::line_of(rendered, &spec_path(object_path))
+}
+
+/// The spec path that corresponds to an object path, to find the line of a validation error.
+fn spec_path(path: &str) -> String {
+    let renamed = path.replace("volumeMounts", "mounts");
+    for (prefix, replacement) in [
+        ("spec.template.spec.affinity.nodeAffinity", "affinity"),
+        ("spec.template.spec.", ""),
+        ("spec.template.metadata.labels", "selectorLabels"),
+        ("spec.template.metadata.annotations", "podAnnotations"),
+        ("spec.selector", "selectorLabels"),
+        ("spec.", ""),
+        ("metadata.", ""),
+    ] {
+        if let Some(rest) = renamed.strip_prefix(prefix) {
+            return format!("{replacement}{rest}");
+        }
+    }
+    renamed
+}
+
+#[cfg(test)]
+mod tests;

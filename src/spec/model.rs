@@ -1,0 +1,434 @@
+//! The spec-file format: plain data, deserialized strictly (every struct denies unknown keys).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+type Map = BTreeMap<String, String>;
+
+/// A whole spec file: one DaemonSet in the builder's vocabulary.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct Spec {
+    pub name: String,
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub labels: Map,
+    #[serde(default)]
+    pub annotations: Map,
+    #[serde(default)]
+    pub selector_labels: Map,
+    #[serde(default)]
+    pub pod_labels: Map,
+    #[serde(default)]
+    pub pod_annotations: Map,
+    #[serde(default)]
+    pub containers: Vec<ContainerSpec>,
+    #[serde(default)]
+    pub init_containers: Vec<ContainerSpec>,
+    #[serde(default)]
+    pub volumes: Vec<VolumeSpec>,
+    #[serde(default)]
+    pub node_selector: Map,
+    pub affinity: Option<AffinitySpec>,
+    #[serde(default)]
+    pub tolerations: Vec<TolerationSpec>,
+    pub update_strategy: Option<UpdateStrategySpec>,
+    pub termination_grace_period_seconds: Option<u32>,
+    #[serde(default)]
+    pub host_network: bool,
+    #[serde(default, rename = "hostPID")]
+    pub host_pid: bool,
+    pub dns_policy: Option<DnsPolicySpec>,
+    pub priority_class_name: Option<String>,
+    pub service_account_name: Option<String>,
+    #[serde(default)]
+    pub image_pull_secrets: Vec<String>,
+    pub min_ready_seconds: Option<u32>,
+    pub revision_history_limit: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    pub working_dir: Option<String>,
+    pub image_pull_policy: Option<PullPolicySpec>,
+    #[serde(default)]
+    pub ports: Vec<PortSpec>,
+    #[serde(default)]
+    pub env: Vec<EnvSpec>,
+    #[serde(default)]
+    pub env_from: Vec<EnvFromSpec>,
+    pub resources: Option<ResourcesSpec>,
+    #[serde(default)]
+    pub mounts: Vec<MountSpec>,
+    pub liveness_probe: Option<ProbeSpec>,
+    pub readiness_probe: Option<ProbeSpec>,
+    pub startup_probe: Option<ProbeSpec>,
+    pub security_context: Option<SecurityContextSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum PullPolicySpec {
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PortSpec {
+    pub container_port: u16,
+    pub name: Option<String>,
+    pub protocol: Option<ProtocolSpec>,
+    pub host_port: Option<u16>,
+    #[serde(rename = "hostIP")]
+    pub host_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub(crate) enum ProtocolSpec {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct EnvSpec {
+    pub name: String,
+    pub value: Option<String>,
+    pub field: Option<String>,
+    pub resource_field: Option<String>,
+    pub divisor: Option<Text>,
+    pub container: Option<String>,
+    pub config_map_key: Option<KeyRefSpec>,
+    pub secret_key: Option<KeyRefSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct KeyRefSpec {
+    pub name: String,
+    pub key: String,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct EnvFromSpec {
+    pub config_map: Option<String>,
+    pub secret: Option<String>,
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ResourcesSpec {
+    pub requests: Option<AmountsSpec>,
+    pub limits: Option<AmountsSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct AmountsSpec {
+    pub cpu: Option<Text>,
+    pub memory: Option<Text>,
+    #[serde(rename = "ephemeral-storage")]
+    pub ephemeral_storage: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct MountSpec {
+    pub volume: String,
+    pub path: String,
+    #[serde(default)]
+    pub read_only: bool,
+    pub sub_path: Option<String>,
+    pub propagation: Option<PropagationSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum PropagationSpec {
+    None,
+    HostToContainer,
+    Bidirectional,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ProbeSpec {
+    pub http_get: Option<HttpGetSpec>,
+    pub tcp_socket: Option<PortOnlySpec>,
+    pub exec: Option<Vec<String>>,
+    pub grpc: Option<PortOnlySpec>,
+    pub initial_delay_seconds: Option<u32>,
+    pub period_seconds: Option<u32>,
+    pub timeout_seconds: Option<u32>,
+    pub failure_threshold: Option<u32>,
+    pub success_threshold: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct HttpGetSpec {
+    pub path: String,
+    pub port: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PortOnlySpec {
+    pub port: u16,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct SecurityContextSpec {
+    pub privileged: Option<bool>,
+    pub allow_privilege_escalation: Option<bool>,
+    pub read_only_root_filesystem: Option<bool>,
+    pub run_as_non_root: Option<bool>,
+    pub run_as_user: Option<i64>,
+    pub run_as_group: Option<i64>,
+    pub capabilities: Option<CapabilitiesSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct CapabilitiesSpec {
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub drop: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct VolumeSpec {
+    pub name: String,
+    pub host_path: Option<HostPathSpec>,
+    pub config_map: Option<ObjectVolumeSpec>,
+    pub secret: Option<ObjectVolumeSpec>,
+    pub empty_dir: Option<EmptyDirSpec>,
+    pub projected: Option<ProjectedSpec>,
+    #[serde(rename = "downwardAPI")]
+    pub downward_api: Option<DownwardSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct HostPathSpec {
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: Option<HostPathTypeSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum HostPathTypeSpec {
+    Directory,
+    DirectoryOrCreate,
+    File,
+    FileOrCreate,
+    Socket,
+    CharDevice,
+    BlockDevice,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ObjectVolumeSpec {
+    pub name: String,
+    #[serde(default)]
+    pub items: Vec<KeyPathSpec>,
+    pub default_mode: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct KeyPathSpec {
+    pub key: String,
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct EmptyDirSpec {
+    pub medium: Option<MediumSpec>,
+    pub size_limit: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum MediumSpec {
+    Memory,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ProjectedSpec {
+    pub sources: Vec<ProjectionSpec>,
+    pub default_mode: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ProjectionSpec {
+    pub config_map: Option<String>,
+    pub secret: Option<String>,
+    pub service_account_token: Option<TokenSpec>,
+    #[serde(rename = "downwardAPI")]
+    pub downward_api: Option<Vec<FieldFileSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct TokenSpec {
+    pub path: String,
+    pub audience: Option<String>,
+    pub expiration_seconds: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct DownwardSpec {
+    pub items: Vec<FieldFileSpec>,
+    pub default_mode: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct FieldFileSpec {
+    pub path: String,
+    pub field: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct AffinitySpec {
+    #[serde(default)]
+    pub required: Vec<TermSpec>,
+    #[serde(default)]
+    pub preferred: Vec<PreferredSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct TermSpec {
+    #[serde(default)]
+    pub match_expressions: Vec<RequirementSpec>,
+    pub node_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PreferredSpec {
+    pub weight: i32,
+    pub match_expressions: Vec<RequirementSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RequirementSpec {
+    pub key: String,
+    pub operator: OperatorSpec,
+    #[serde(default)]
+    pub values: Vec<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub(crate) enum OperatorSpec {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Gt,
+    Lt,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct TolerationSpec {
+    pub key: Option<String>,
+    pub operator: Option<TolerationOperatorSpec>,
+    pub value: Option<String>,
+    pub effect: Option<EffectSpec>,
+    pub toleration_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub(crate) enum TolerationOperatorSpec {
+    Exists,
+    Equal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub(crate) enum EffectSpec {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct UpdateStrategySpec {
+    #[serde(rename = "type")]
+    pub kind: Option<UpdateKindSpec>,
+    pub max_unavailable: Option<Text>,
+    pub max_surge: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub(crate) enum UpdateKindSpec {
+    RollingUpdate,
+    OnDelete,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum DnsPolicySpec {
+    ClusterFirst,
+    ClusterFirstWithHostNet,
+    Default,
+    None,
+}
+
+/// A scalar written as a string or a number (`cpu: 1`, `cpu: "250m"`, `port: 8080`, `port: http`), kept as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
