@@ -8,12 +8,12 @@ pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod lint;
+pub mod locate;
 pub mod parse;
 pub mod render;
 pub mod spec;
 pub mod validate;
 pub mod write;
-pub mod locate;
 mod yaml;
 
 pub use daemonset_rules as rules;

@@ -145,7 +145,7 @@ fn unknown_field(text: &str, path: String) -> ParseError {
         )
     });
     ParseError::UnknownField {
-        line: locate(text, &path),
+        line: crate::locate::line_of(text, &path),
         path,
         field,
         hint,
@@ -157,49 +157,6 @@ fn is_pod_spec_field(key: &str) -> bool {
     let probe = format!("{key}: null\ncontainers: []\n");
     matches!(yaml::from_str_reporting_unknown::<PodSpec>(&probe), Ok((_, unknown)) if unknown.is_empty())
         || matches!(yaml::from_str_reporting_unknown::<PodSpec>(&probe), Err(e) if e.path.as_deref() == Some(key))
-}
-
-/// Finds the line of a block-style key path (`spec.template.spec.containers[0].name`): each key is looked for
-/// after the previous one, deeper indented. Best effort: flow style (`{a: b}`) finds the enclosing line.
-fn locate(text: &str, path: &str) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut from = 0;
-    let mut min_indent = 0;
-    let mut found = None;
-    for segment in path.split('.') {
-        let key = segment.split('[').next().unwrap_or(segment);
-        let mut hit = None;
-        for (i, line) in lines.iter().enumerate().skip(from) {
-            let trimmed = line.trim_start();
-            let content = trimmed.trim_start_matches("- ");
-            let indent = line.len() - content.len();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            if found.is_some() && indent < min_indent {
-                break;
-            }
-            let plain = content
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.starts_with(':'));
-            let quoted = content
-                .strip_prefix(&format!("\"{key}\""))
-                .is_some_and(|rest| rest.starts_with(':'));
-            if plain || quoted {
-                hit = Some((i, indent + 1));
-                break;
-            }
-        }
-        match hit {
-            Some((i, indent)) => {
-                found = Some(i + 1);
-                from = i + 1;
-                min_indent = indent;
-            }
-            None => return found,
-        }
-    }
-    found
 }
 
 /// One document of a multi-document YAML text.
@@ -329,15 +286,5 @@ mod tests {
     fn splits_documents_with_line_offsets() {
         let docs = split_documents("a: 1\n---\nb: 2\nc: 3\n---\n");
         assert_eq!(docs, vec![("a: 1\n", 0), ("b: 2\nc: 3\n", 2), ("", 5)]);
-    }
-
-    #[test]
-    fn locates_nested_keys() {
-        let text =
-            "spec:\n  template:\n    spec:\n      containers:\n      - name: a\n        bogus: 1\n";
-        assert_eq!(
-            locate(text, "spec.template.spec.containers[0].bogus"),
-            Some(6)
-        );
     }
 }
