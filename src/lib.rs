@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod parse;
+pub mod plan;
 pub mod render;
 pub mod validate;
 mod yaml;
