@@ -275,25 +275,6 @@ impl<'a> RequiredAffinity<'a> {
             written_terms: required.map_or(0, |r| r.node_selector_terms.len()),
         }
     }
-
-    /// Whether every `nodeSelector` pair is a label of the node.
-    #[inline]
-    pub(crate) fn selector_matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.selector
-            .iter()
-            .all(|(k, v)| labels.get(*k).is_some_and(|actual| actual == v))
-    }
-
-    /// Whether some term matches the node (true without required node affinity).
-    #[inline]
-    pub(crate) fn terms_match(&self, node: &Node, labels: &BTreeMap<String, String>) -> bool {
-        match &self.terms {
-            None => true,
-            Some(terms) => terms
-                .iter()
-                .any(|t| t.first_failure(node, labels).is_none()),
-        }
-    }
 }
 
 impl<'a> LabelExpr<'a> {
@@ -370,43 +351,5 @@ impl<'a> Term<'a> {
             }
         }
         None
-    }
-
-    /// Describes a failing expression.
-    pub(crate) fn describe<'n>(
-        &self,
-        failing: Failing,
-        node: &'n Node,
-        labels: &'n BTreeMap<String, String>,
-    ) -> TermFailure<'n>
-    where
-        'a: 'n,
-    {
-        let expression = match failing {
-            Failing::Label(i) => {
-                let e = &self.labels[i];
-                ExpressionFailure {
-                    field: "matchExpressions",
-                    index: i,
-                    requirement: e.source,
-                    actual: labels.get(e.source.key.as_str()).map(String::as_str),
-                    invalid: e.invalid.is_some(),
-                }
-            }
-            Failing::Field(i) => {
-                let e = &self.fields[i];
-                ExpressionFailure {
-                    field: "matchFields",
-                    index: i,
-                    requirement: e.source,
-                    actual: e.actual(node),
-                    invalid: e.invalid.is_some(),
-                }
-            }
-        };
-        TermFailure {
-            term: self.index,
-            expression,
-        }
     }
 }

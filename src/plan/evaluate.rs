@@ -1,5 +1,5 @@
-//! `NodeShouldRunDaemonPod` for one node, on a DaemonSet compiled once: the fast path answers with flags and no
-//! allocation; the reasons are collected only for nodes that fail.
+//! A DaemonSet compiled once for placement (the simulated pod's nodeName, required node affinity, tolerations with the
+//! automatic ones, requests, host ports), independent of any inventory; see `fast` for the per-node check.
 
 use std::collections::BTreeMap;
 
@@ -8,9 +8,8 @@ use k8s_openapi::api::core::v1::{Node, Taint};
 
 use super::affinity::RequiredAffinity;
 use super::ports::{HostPort, host_ports};
-use super::reason::Reason;
 use super::resources::{Amounts, pod_requests};
-use super::taints::{NO_EXECUTE, NO_SCHEDULE, Tolerations};
+use super::taints::Tolerations;
 
 pub(crate) static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
@@ -60,73 +59,6 @@ impl<'a> Compiled<'a> {
             tolerations: Tolerations::new(spec),
             requests: spec.map(pod_requests).unwrap_or_default(),
             ports: spec.map(|s| host_ports(s).collect()).unwrap_or_default(),
-        }
-    }
-
-    /// The fast path: no allocation.
-    #[inline]
-    pub(crate) fn placement(&self, node: &Node) -> Placement {
-        let name = node.metadata.name.as_deref().unwrap_or("");
-        if self.node_name.is_some_and(|pinned| pinned != name) {
-            return Placement::default();
-        }
-        let labels = labels(node);
-        if !self.affinity.selector_matches(labels) || !self.affinity.terms_match(node, labels) {
-            return Placement::default();
-        }
-        let mut fits = true;
-        let mut keeps = true;
-        for taint in taints(node) {
-            let no_execute = taint.effect == NO_EXECUTE;
-            if (no_execute || taint.effect == NO_SCHEDULE) && !self.tolerations.tolerate(taint) {
-                fits = false;
-                if no_execute {
-                    keeps = false;
-                    break;
-                }
-            }
-        }
-        Placement {
-            should_run: fits,
-            should_continue_running: keeps,
-        }
-    }
-
-    /// Every reason the controller would not place the pod on the node (empty when it would).
-    pub(crate) fn reasons(&self, node: &'a Node, out: &mut Vec<Reason<'a>>) {
-        let name = node.metadata.name.as_deref().unwrap_or("");
-        if let Some(pinned) = self.node_name.filter(|pinned| *pinned != name) {
-            out.push(Reason::NodeNamePinnedElsewhere { pinned });
-        }
-        let labels = labels(node);
-        for (key, wanted) in &self.affinity.selector {
-            let actual = labels.get(*key).map(String::as_str);
-            if actual != Some(*wanted) {
-                out.push(Reason::NodeSelectorMismatch {
-                    key,
-                    wanted,
-                    actual,
-                });
-            }
-        }
-        if let Some(terms) = &self.affinity.terms {
-            let failures: Option<Vec<_>> = terms
-                .iter()
-                .map(|t| {
-                    t.first_failure(node, labels)
-                        .map(|f| t.describe(f, node, labels))
-                })
-                .collect();
-            if let Some(failures) = failures {
-                out.push(Reason::AffinityTermsNotMatched { terms: failures });
-            }
-        }
-        for taint in taints(node) {
-            if (taint.effect == NO_EXECUTE || taint.effect == NO_SCHEDULE)
-                && !self.tolerations.tolerate(taint)
-            {
-                out.push(Reason::UntoleratedTaint { taint });
-            }
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde::de::DeserializeOwned;
 
+use super::index::{FxMap, LabelIndex};
 use super::ownership::{is_bound, is_terminal};
 use super::ports::{HostPort, host_ports};
 use super::resources::{Amounts, Capacity, pod_requests};
@@ -149,6 +150,11 @@ pub struct Inventory<'a> {
     pub(crate) pods: &'a [Pod],
     pub(crate) index: HashMap<&'a str, usize>,
     pub(crate) state: Vec<NodeState<'a>>,
+    pub(crate) labels: LabelIndex<'a>,
+    /// Live pods with a DaemonSet controller reference, by `(namespace, DaemonSet name)`.
+    pub(crate) by_controller: FxMap<(&'a str, &'a str), Vec<usize>>,
+    /// Live pods without a controller reference, by namespace (a DaemonSet may adopt them).
+    pub(crate) orphans: FxMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Inventory<'a> {
@@ -166,6 +172,20 @@ impl<'a> Inventory<'a> {
                 ..NodeState::default()
             })
             .collect();
+        let mut by_controller: FxMap<(&str, &str), Vec<usize>> = FxMap::default();
+        let mut orphans: FxMap<&str, Vec<usize>> = FxMap::default();
+        for (p, pod) in pods.iter().enumerate() {
+            if is_terminal(pod) || pod.metadata.deletion_timestamp.is_some() {
+                continue;
+            }
+            let namespace = pod.metadata.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or("default");
+            let refs = pod.metadata.owner_references.as_deref().unwrap_or_default();
+            match refs.iter().find(|r| r.controller == Some(true)) {
+                Some(r) if r.kind == "DaemonSet" => by_controller.entry((namespace, r.name.as_str())).or_default().push(p),
+                Some(_) => {}
+                None => orphans.entry(namespace).or_default().push(p),
+            }
+        }
         for (p, pod) in pods.iter().enumerate() {
             if !is_bound(pod) || is_terminal(pod) {
                 continue;
@@ -181,12 +201,7 @@ impl<'a> Inventory<'a> {
             s.used.add(&pod_requests(spec));
             s.ports.extend(host_ports(spec).map(|port| (port, p)));
         }
-        Inventory {
-            nodes,
-            pods,
-            index,
-            state,
-        }
+        Inventory { nodes, pods, index, state, labels: LabelIndex::new(nodes), by_controller, orphans }
     }
 
     /// The nodes, in the order given.

@@ -28,6 +28,8 @@
 mod affinity;
 mod evaluate;
 mod explain;
+mod fast;
+mod index;
 mod inventory;
 mod outcome;
 mod ownership;
@@ -61,7 +63,9 @@ pub use taints::{
 /// `NodeShouldRunDaemonPod(node, ds)`: whether the controller wants a pod on the node, and whether a pod already there
 /// may keep running. Resources and host ports are not part of it (see [`plan`]).
 pub fn node_should_run(ds: &DaemonSet, node: &Node) -> Placement {
-    evaluate::Compiled::new(ds).placement(node)
+    let inventory = Inventory::new(std::slice::from_ref(node), &[]);
+    let compiled = evaluate::Compiled::new(ds);
+    fast::Indexed::new(&compiled, &inventory).placement(0)
 }
 
 /// Whether the DaemonSet controller creates a pod of `ds` on `node` (the node counts in `desiredNumberScheduled`).
@@ -72,17 +76,20 @@ pub fn should_run(ds: &DaemonSet, node: &Node) -> bool {
 /// The names of the nodes where the controller wants a pod of `ds`, in inventory order: the set the real controller's
 /// pods must land on.
 pub fn desired_nodes<'a>(ds: &DaemonSet, nodes: &'a [Node]) -> Vec<&'a str> {
+    let inventory = Inventory::new(nodes, &[]);
     let compiled = evaluate::Compiled::new(ds);
-    nodes
-        .iter()
-        .filter(|n| compiled.placement(n).should_run)
-        .map(|n| n.metadata.name.as_deref().unwrap_or(""))
+    let indexed = fast::Indexed::new(&compiled, &inventory);
+    (0..nodes.len())
+        .filter(|&i| indexed.placement(i).should_run)
+        .map(|i| nodes[i].metadata.name.as_deref().unwrap_or(""))
         .collect()
 }
 
 /// Every reason the controller would not place a pod of `ds` on `node` (empty when it would).
 pub fn reasons<'a>(ds: &'a DaemonSet, node: &'a Node) -> Vec<Reason<'a>> {
+    let inventory = Inventory::new(std::slice::from_ref(node), &[]);
+    let compiled = evaluate::Compiled::new(ds);
     let mut out = Vec::new();
-    evaluate::Compiled::new(ds).reasons(node, &mut out);
+    fast::Indexed::new(&compiled, &inventory).reasons(0, &mut out);
     out
 }

@@ -8,6 +8,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
 use super::evaluate::Compiled;
+use super::fast::Indexed;
 use super::inventory::Inventory;
 use super::ownership::{owned_by, target_node};
 use super::reason::Reason;
@@ -156,12 +157,13 @@ impl<'a> Inventory<'a> {
     /// Plans a DaemonSet over the inventory.
     pub fn plan(&self, ds: &'a DaemonSet) -> Plan<'a> {
         let compiled = Compiled::new(ds);
+        let indexed = Indexed::new(&compiled, self);
         let own = self.own_pods(ds);
         let mut nodes = Vec::with_capacity(self.nodes.len());
         let mut desired = 0;
         let mut pending = 0;
         for i in 0..self.nodes.len() {
-            let node = self.plan_node(&compiled, i, mine(&own, i));
+            let node = self.plan_node(&indexed, i, mine(&own, i));
             desired += usize::from(node.verdict.is_desired());
             pending += usize::from(node.verdict == Verdict::Pending);
             nodes.push(node);
@@ -179,21 +181,21 @@ impl<'a> Inventory<'a> {
     pub(crate) fn plan_one(&self, ds: &'a DaemonSet, name: &str) -> Option<NodePlan<'a>> {
         let i = *self.index.get(name)?;
         let own = self.own_pods(ds);
-        Some(self.plan_node(&Compiled::new(ds), i, mine(&own, i)))
+        let compiled = Compiled::new(ds);
+        Some(self.plan_node(&Indexed::new(&compiled, self), i, mine(&own, i)))
     }
 
     /// The DaemonSet's own live pods as `(node index, pod index)`, sorted.
     fn own_pods(&self, ds: &DaemonSet) -> Vec<(usize, usize)> {
-        let mut own: Vec<(usize, usize)> = self
-            .pods
+        let namespace = ds.metadata.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or("default");
+        let name = ds.metadata.name.as_deref().unwrap_or("");
+        let controlled = self.by_controller.get(&(namespace, name)).map(Vec::as_slice).unwrap_or_default();
+        let orphans = self.orphans.get(namespace).map(Vec::as_slice).unwrap_or_default();
+        let mut own: Vec<(usize, usize)> = controlled
             .iter()
-            .enumerate()
-            .filter(|(_, p)| !super::ownership::is_terminal(p) && owned_by(p, ds))
-            .filter_map(|(i, p)| {
-                target_node(p)
-                    .and_then(|n| self.index.get(n))
-                    .map(|&n| (n, i))
-            })
+            .chain(orphans)
+            .filter(|&&p| owned_by(&self.pods[p], ds))
+            .filter_map(|&p| target_node(&self.pods[p]).and_then(|n| self.index.get(n)).map(|&n| (n, p)))
             .collect();
         own.sort_unstable();
         own
@@ -202,12 +204,13 @@ impl<'a> Inventory<'a> {
     #[inline]
     fn plan_node(
         &self,
-        compiled: &Compiled<'a>,
+        indexed: &Indexed<'_, 'a>,
         i: usize,
         mine: &[(usize, usize)],
     ) -> NodePlan<'a> {
         let node = &self.nodes[i];
-        let placement = compiled.placement(node);
+        let compiled = indexed.compiled;
+        let placement = indexed.placement(i);
         let verdict = if placement.should_run {
             if self.fits(compiled, i, mine) {
                 Verdict::Runs
@@ -225,7 +228,7 @@ impl<'a> Inventory<'a> {
         match verdict {
             Verdict::Runs => {}
             Verdict::Pending => self.pending_reasons(compiled, i, mine, &mut reasons),
-            _ => compiled.reasons(node, &mut reasons),
+            _ => indexed.reasons(i, &mut reasons),
         }
         let existing = mine.iter().map(|&(_, p)| &self.pods[p]).collect();
         NodePlan {
