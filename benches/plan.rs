@@ -4,7 +4,6 @@
 //! milliseconds, nanoseconds per (node, DaemonSet) pair and the ratios is printed at the end.
 
 #[path = "../tests/plan_reference.rs"]
-#[allow(dead_code)]
 mod reference;
 
 use std::hint::black_box;
@@ -38,8 +37,16 @@ impl Rng {
 }
 
 const ZONES: [&str; 3] = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-const TYPES: [&str; 8] =
-    ["m5.large", "m5.xlarge", "m5.2xlarge", "c5.xlarge", "r5.2xlarge", "m6g.large", "p3.2xlarge", "t3.medium"];
+const TYPES: [&str; 8] = [
+    "m5.large",
+    "m5.xlarge",
+    "m5.2xlarge",
+    "c5.xlarge",
+    "r5.2xlarge",
+    "m6g.large",
+    "p3.2xlarge",
+    "t3.medium",
+];
 
 fn nodes(count: usize) -> Vec<Node> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -200,7 +207,14 @@ fn plan_all(nodes: &[Node], pods: &[Pod], sets: &[DaemonSet]) -> usize {
 }
 
 fn reference_all(nodes: &[Node], sets: &[DaemonSet]) -> usize {
-    sets.iter().map(|ds| nodes.iter().filter(|n| reference::node_should_run(ds, n).0).count()).sum()
+    sets.iter()
+        .map(|ds| {
+            nodes
+                .iter()
+                .filter(|n| reference::node_should_run(ds, n).0)
+                .count()
+        })
+        .sum()
 }
 
 /// The floor: touch every (node, DaemonSet) pair once (read the node's name and taint count).
@@ -211,8 +225,13 @@ fn bare_loop(nodes: &[Node], sets: &[DaemonSet]) -> usize {
             nodes
                 .iter()
                 .filter(|n| {
-                    let taints = n.spec.as_ref().and_then(|s| s.taints.as_ref()).map_or(0, Vec::len);
-                    black_box(n.metadata.name.as_deref().map_or(0, str::len) + taints + salt) % 2 == 0
+                    let taints = n
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.taints.as_ref())
+                        .map_or(0, Vec::len);
+                    black_box(n.metadata.name.as_deref().map_or(0, str::len) + taints + salt) % 2
+                        == 0
                 })
                 .count()
         })
@@ -239,7 +258,9 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     {
         let mut group = c.benchmark_group("plan_50_daemonsets");
-        group.sample_size(30).measurement_time(Duration::from_secs(4));
+        group
+            .sample_size(30)
+            .measurement_time(Duration::from_secs(4));
         for (n, nodes) in &clusters {
             group.throughput(Throughput::Elements((*n * DAEMON_SETS) as u64));
             group.bench_with_input(BenchmarkId::new("planner", n), nodes, |b, nodes| {
@@ -249,30 +270,59 @@ fn main() {
                 b.iter(|| bare_loop(black_box(nodes), &sets));
             });
         }
-        group.bench_function("planner_with_10k_pods/5000", |b| b.iter(|| plan_all(&clusters[1].1, &pods5k, &sets)));
-        group.sample_size(10).measurement_time(Duration::from_secs(8));
-        group.bench_with_input(BenchmarkId::new("reference", 5000), &clusters[1].1, |b, nodes| {
-            b.iter(|| reference_all(black_box(nodes), &sets));
+        group.bench_function("planner_with_10k_pods/5000", |b| {
+            b.iter(|| plan_all(&clusters[1].1, &pods5k, &sets))
         });
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(8));
+        group.bench_with_input(
+            BenchmarkId::new("reference", 5000),
+            &clusters[1].1,
+            |b, nodes| {
+                b.iter(|| reference_all(black_box(nodes), &sets));
+            },
+        );
         group.finish();
     }
     c.final_summary();
 
     // Same-run summary with ratios (medians of a few direct runs).
     println!("\nsummary: 50 DaemonSets, medians of direct runs");
-    println!("{:>7}  {:>10}  {:>12}  {:>10}  {:>12}  {:>10}", "nodes", "planner ms", "ns per pair", "bare ms", "reference ms", "ref/planner");
+    println!(
+        "{:>7}  {:>10}  {:>12}  {:>10}  {:>12}  {:>10}",
+        "nodes", "planner ms", "ns per pair", "bare ms", "reference ms", "ref/planner"
+    );
     let mut per_pair = Vec::new();
     for (n, nodes) in &clusters {
-        assert_eq!(plan_all(nodes, &[], &sets), reference_all(nodes, &sets), "planner and reference disagree");
+        assert_eq!(
+            plan_all(nodes, &[], &sets),
+            reference_all(nodes, &sets),
+            "planner and reference disagree"
+        );
         let planner = median_ms(|| plan_all(nodes, &[], &sets), 21);
         let bare = median_ms(|| bare_loop(nodes, &sets), 21);
         let reference = median_ms(|| reference_all(nodes, &sets), 3);
         let ns = planner * 1e6 / (*n * DAEMON_SETS) as f64;
         per_pair.push(ns);
-        println!("{n:>7}  {planner:>10.2}  {ns:>12.1}  {bare:>10.2}  {reference:>12.1}  {:>9.1}x", reference / planner);
+        println!(
+            "{n:>7}  {planner:>10.2}  {ns:>12.1}  {bare:>10.2}  {reference:>12.1}  {:>9.1}x",
+            reference / planner
+        );
     }
-    let with_pods = median_ms(|| plan_all(&clusters[1].1, &pods5k, &sets), 21);
-    println!("5000 nodes + {} pods: planner {with_pods:.2} ms", pods5k.len());
+    let nodes5k = &clusters[1].1;
+    let build = median_ms(|| Inventory::new(nodes5k, &[]).nodes().len(), 21);
+    let inventory = Inventory::new(nodes5k, &[]);
+    let plans = median_ms(
+        || sets.iter().map(|ds| inventory.plan(ds).desired).sum(),
+        21,
+    );
+    println!("5000 nodes: inventory index {build:.2} ms + 50 plans {plans:.2} ms");
+    let with_pods = median_ms(|| plan_all(nodes5k, &pods5k, &sets), 21);
+    println!(
+        "5000 nodes + {} pods: planner {with_pods:.2} ms",
+        pods5k.len()
+    );
     println!(
         "scaling (ns per pair, 1k -> 5k -> 10k): {:.1} -> {:.1} -> {:.1} (linear when flat)",
         per_pair[0], per_pair[1], per_pair[2]

@@ -76,7 +76,10 @@ fn explain() {
     let (ds, nodes, pods) = inputs();
     let inventory = Inventory::new(&nodes, &pods);
     for node in ["gpu-1", "small-1", "notready-1", "arm-1"] {
-        snapshot!(format!("plan_explain_{node}"), plan::explain(&inventory, &ds, node).unwrap());
+        snapshot!(
+            format!("plan_explain_{node}"),
+            plan::explain(&inventory, &ds, node).unwrap()
+        );
     }
     assert!(plan::explain(&inventory, &ds, "nope").is_none());
 }
@@ -94,7 +97,10 @@ fn inventory_forms_read_the_same() {
     let list = serde_json::json!({"apiVersion": "v1", "kind": "NodeList", "items": nodes});
     assert_eq!(plan::parse_nodes(&list.to_string()).unwrap(), nodes);
     let err = plan::parse_nodes(&fixture("pods.yaml")).unwrap_err();
-    assert_eq!(err.to_string(), "document 1: expected Node, found kind `Pod`");
+    assert_eq!(
+        err.to_string(),
+        "document 1: expected Node, found kind `Pod`"
+    );
     assert!(plan::parse_nodes("a: [").is_err());
     assert_eq!(plan::parse_nodes("").unwrap(), vec![]);
 }

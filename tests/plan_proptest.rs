@@ -14,7 +14,15 @@ use serde_json::{Value, json};
 const NODES: usize = 6;
 const LABEL_KEYS: &[&str] = &["zone", "arch", "disk", "gpu", "cores", "example.com/team"];
 const LABEL_VALUES: &[&str] = &["a", "b", "c", "1", "8", "16", "x", ""];
-const EXPR_KEYS: &[&str] = &["zone", "arch", "disk", "gpu", "cores", "example.com/team", "bad key"];
+const EXPR_KEYS: &[&str] = &[
+    "zone",
+    "arch",
+    "disk",
+    "gpu",
+    "cores",
+    "example.com/team",
+    "bad key",
+];
 const EXPR_VALUES: &[&str] = &["a", "b", "1", "8", "16", "x", "-1", "bad value!", ""];
 const OPERATORS: &[&str] = &["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Bogus"];
 const TAINT_KEYS: &[&str] = &[
@@ -37,9 +45,13 @@ fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
 
 fn node(index: usize) -> impl Strategy<Value = Node> {
     let labels = proptest::collection::btree_map(pick(LABEL_KEYS), pick(LABEL_VALUES), 0..5);
-    let taints = proptest::collection::vec((pick(TAINT_KEYS), pick(TAINT_VALUES), pick(EFFECTS)), 0..4);
+    let taints =
+        proptest::collection::vec((pick(TAINT_KEYS), pick(TAINT_VALUES), pick(EFFECTS)), 0..4);
     (labels, taints).prop_map(move |(labels, taints)| {
-        let taints: Vec<Value> = taints.into_iter().map(|(k, v, e)| json!({"key": k, "value": v, "effect": e})).collect();
+        let taints: Vec<Value> = taints
+            .into_iter()
+            .map(|(k, v, e)| json!({"key": k, "value": v, "effect": e}))
+            .collect();
         serde_json::from_value(json!({
             "apiVersion": "v1", "kind": "Node",
             "metadata": {"name": format!("n{index}"), "labels": labels},
@@ -54,8 +66,14 @@ fn nodes() -> impl Strategy<Value = Vec<Node>> {
 }
 
 fn expression() -> impl Strategy<Value = Value> {
-    (pick(EXPR_KEYS), pick(OPERATORS), proptest::collection::vec(pick(EXPR_VALUES), 0..3))
-        .prop_map(|(key, operator, values)| json!({"key": key, "operator": operator, "values": values}))
+    (
+        pick(EXPR_KEYS),
+        pick(OPERATORS),
+        proptest::collection::vec(pick(EXPR_VALUES), 0..3),
+    )
+        .prop_map(
+            |(key, operator, values)| json!({"key": key, "operator": operator, "values": values}),
+        )
 }
 
 fn field() -> impl Strategy<Value = Value> {
@@ -65,11 +83,16 @@ fn field() -> impl Strategy<Value = Value> {
         pick(&["In", "NotIn", "Exists"]),
         proptest::collection::vec(proptest::sample::select(names), 0..3),
     )
-        .prop_map(|(key, operator, values)| json!({"key": key, "operator": operator, "values": values}))
+        .prop_map(
+            |(key, operator, values)| json!({"key": key, "operator": operator, "values": values}),
+        )
 }
 
 fn term() -> impl Strategy<Value = Value> {
-    (proptest::collection::vec(expression(), 0..3), proptest::collection::vec(field(), 0..2))
+    (
+        proptest::collection::vec(expression(), 0..3),
+        proptest::collection::vec(field(), 0..2),
+    )
         .prop_map(|(e, f)| json!({"matchExpressions": e, "matchFields": f}))
 }
 

@@ -345,10 +345,10 @@ impl<'a> Term<'a> {
             return Some(Failing::Label(i));
         }
         // Kubernetes skips field expressions for a node without a name (its field set is empty).
-        if node.metadata.name.as_deref().is_some_and(|n| !n.is_empty()) {
-            if let Some(i) = self.fields.iter().position(|e| !e.matches(node)) {
-                return Some(Failing::Field(i));
-            }
+        if node.metadata.name.as_deref().is_some_and(|n| !n.is_empty())
+            && let Some(i) = self.fields.iter().position(|e| !e.matches(node))
+        {
+            return Some(Failing::Field(i));
         }
         None
     }

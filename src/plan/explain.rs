@@ -23,7 +23,9 @@ fn mark(ok: bool) -> &'static str {
 ///     "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: i}]}\n",
 /// ).unwrap();
 /// let text = explain(&Inventory::new(&nodes, &[]), &ds, "a").unwrap();
-/// assert!(text.contains("gpu:NoSchedule: untolerated"));
+/// assert!(text.contains("  gpu:NoSchedule:\n"));
+/// assert!(text.contains("=> untolerated [no]"));
+/// assert!(text.starts_with("DaemonSet default/x on node a: does not run"));
 /// ```
 pub fn explain(inventory: &Inventory<'_>, ds: &DaemonSet, node: &str) -> Option<String> {
     let node_ref = inventory.node(node)?;

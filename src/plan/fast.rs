@@ -56,7 +56,10 @@ pub(crate) struct Indexed<'c, 'a> {
 }
 
 fn ids(index: &LabelIndex<'_>, values: &[String]) -> Vec<u32> {
-    values.iter().filter_map(|v| index.values.get(v.as_str()).copied()).collect()
+    values
+        .iter()
+        .filter_map(|v| index.values.get(v.as_str()).copied())
+        .collect()
 }
 
 impl<'c, 'a> Indexed<'c, 'a> {
@@ -80,10 +83,14 @@ impl<'c, 'a> Indexed<'c, 'a> {
                             key: index.keys.get(e.source.key.as_str()).copied(),
                             op: match (e.op, e.invalid.is_some()) {
                                 (_, true) | (None, _) => IdOp::Invalid,
-                                (Some(LabelOp::In), _) => IdOp::In(ids(index, e.source.values.as_deref().unwrap_or_default())),
-                                (Some(LabelOp::NotIn), _) => {
-                                    IdOp::NotIn(ids(index, e.source.values.as_deref().unwrap_or_default()))
-                                }
+                                (Some(LabelOp::In), _) => IdOp::In(ids(
+                                    index,
+                                    e.source.values.as_deref().unwrap_or_default(),
+                                )),
+                                (Some(LabelOp::NotIn), _) => IdOp::NotIn(ids(
+                                    index,
+                                    e.source.values.as_deref().unwrap_or_default(),
+                                )),
                                 (Some(LabelOp::Exists), _) => IdOp::Exists,
                                 (Some(LabelOp::DoesNotExist), _) => IdOp::DoesNotExist,
                                 (Some(LabelOp::Gt(n)), _) => IdOp::Gt(n),
@@ -96,7 +103,12 @@ impl<'c, 'a> Indexed<'c, 'a> {
                             .iter()
                             .position(|e| e.invalid.is_some())
                             .map(Failing::Label)
-                            .or_else(|| t.fields.iter().position(|e| e.invalid.is_some()).map(Failing::Field))
+                            .or_else(|| {
+                                t.fields
+                                    .iter()
+                                    .position(|e| e.invalid.is_some())
+                                    .map(Failing::Field)
+                            })
                             .unwrap_or(Failing::Label(0))
                     }),
                 })
@@ -106,13 +118,21 @@ impl<'c, 'a> Indexed<'c, 'a> {
             .taint_sets
             .iter()
             .map(|set| {
-                let mut verdict = TaintVerdict { fits: true, keeps: true, untolerated: Vec::new() };
+                let mut verdict = TaintVerdict {
+                    fits: true,
+                    keeps: true,
+                    untolerated: Vec::new(),
+                };
                 for (pos, taint) in set.iter().enumerate() {
                     let no_execute = taint.effect == NO_EXECUTE;
-                    if (no_execute || taint.effect == NO_SCHEDULE) && !compiled.tolerations.tolerate(taint) {
+                    if (no_execute || taint.effect == NO_SCHEDULE)
+                        && !compiled.tolerations.tolerate(taint)
+                    {
                         verdict.fits = false;
                         verdict.keeps &= !no_execute;
-                        verdict.untolerated.push(u16::try_from(pos).unwrap_or(u16::MAX));
+                        verdict
+                            .untolerated
+                            .push(u16::try_from(pos).unwrap_or(u16::MAX));
                     }
                 }
                 verdict
@@ -121,7 +141,9 @@ impl<'c, 'a> Indexed<'c, 'a> {
         Indexed {
             compiled,
             inventory,
-            pinned: compiled.node_name.map(|name| inventory.index.get(name).copied()),
+            pinned: compiled
+                .node_name
+                .map(|name| inventory.index.get(name).copied()),
             selector,
             selector_impossible,
             terms,
@@ -138,8 +160,12 @@ impl<'c, 'a> Indexed<'c, 'a> {
             IdOp::NotIn(values) => actual.is_none_or(|a| !values.contains(&a)),
             IdOp::Exists => actual.is_some(),
             IdOp::DoesNotExist => actual.is_none(),
-            IdOp::Gt(n) => actual.and_then(|a| index.value_int[a as usize]).is_some_and(|v| v > *n),
-            IdOp::Lt(n) => actual.and_then(|a| index.value_int[a as usize]).is_some_and(|v| v < *n),
+            IdOp::Gt(n) => actual
+                .and_then(|a| index.value_int[a as usize])
+                .is_some_and(|v| v > *n),
+            IdOp::Lt(n) => actual
+                .and_then(|a| index.value_int[a as usize])
+                .is_some_and(|v| v < *n),
             IdOp::Invalid => false,
         }
     }
@@ -155,7 +181,11 @@ impl<'c, 'a> Indexed<'c, 'a> {
         }
         let n = &self.inventory.nodes[node];
         // Kubernetes skips field expressions for a node without a name (its field set is empty).
-        if n.metadata.name.as_deref().is_some_and(|name| !name.is_empty()) {
+        if n.metadata
+            .name
+            .as_deref()
+            .is_some_and(|name| !name.is_empty())
+        {
             let source = &self.compiled.affinity.terms.as_ref()?[t];
             if let Some(i) = source.fields.iter().position(|e| !e.matches(n)) {
                 return Some(Failing::Field(i));
@@ -167,7 +197,10 @@ impl<'c, 'a> Indexed<'c, 'a> {
     #[inline]
     fn selector_ok(&self, node: usize) -> bool {
         !self.selector_impossible
-            && self.selector.iter().all(|&(k, v)| k.and_then(|k| self.inventory.labels.label(node, k)) == v)
+            && self
+                .selector
+                .iter()
+                .all(|&(k, v)| k.and_then(|k| self.inventory.labels.label(node, k)) == v)
     }
 
     /// `NodeShouldRunDaemonPod` for node `node`, without allocation.
@@ -179,25 +212,32 @@ impl<'c, 'a> Indexed<'c, 'a> {
         if !self.selector_ok(node) {
             return Placement::default();
         }
-        if let Some(terms) = &self.terms {
-            if !terms.iter().enumerate().any(|(t, term)| self.term_failure(node, t, term).is_none()) {
-                return Placement::default();
-            }
+        if let Some(terms) = &self.terms
+            && !terms
+                .iter()
+                .enumerate()
+                .any(|(t, term)| self.term_failure(node, t, term).is_none())
+        {
+            return Placement::default();
         }
         let verdict = &self.taint_verdicts[self.inventory.labels.node_taint_set[node] as usize];
-        Placement { should_run: verdict.fits, should_continue_running: verdict.keeps }
+        Placement {
+            should_run: verdict.fits,
+            should_continue_running: verdict.keeps,
+        }
     }
 
     /// Every reason the controller would not place the pod on node `node` (nothing when it would).
     pub(crate) fn reasons(&self, node: usize, out: &mut Vec<Reason<'a>>) {
         let n: &'a super::Node = &self.inventory.nodes[node];
         let index = &self.inventory.labels;
-        if let (Some(pinned), Some(target)) = (self.compiled.node_name, self.pinned) {
-            if target != Some(node) {
-                out.push(Reason::NodeNamePinnedElsewhere { pinned });
-            }
+        if let (Some(pinned), Some(target)) = (self.compiled.node_name, self.pinned)
+            && target != Some(node)
+        {
+            out.push(Reason::NodeNamePinnedElsewhere { pinned });
         }
-        for (&(key, wanted), &(k, v)) in self.compiled.affinity.selector.iter().zip(&self.selector) {
+        for (&(key, wanted), &(k, v)) in self.compiled.affinity.selector.iter().zip(&self.selector)
+        {
             let actual = k.and_then(|k| index.label(node, k));
             if v.is_none() || actual != v {
                 out.push(Reason::NodeSelectorMismatch {
@@ -221,7 +261,10 @@ impl<'c, 'a> Indexed<'c, 'a> {
                             field: "matchExpressions",
                             index: i,
                             requirement: e.source,
-                            actual: term.labels[i].key.and_then(|k| index.label(node, k)).map(|a| index.value_text[a as usize]),
+                            actual: term.labels[i]
+                                .key
+                                .and_then(|k| index.label(node, k))
+                                .map(|a| index.value_text[a as usize]),
                             invalid: e.invalid.is_some(),
                         }
                     }
@@ -236,7 +279,10 @@ impl<'c, 'a> Indexed<'c, 'a> {
                         }
                     }
                 };
-                failures.push(TermFailure { term: source.index, expression });
+                failures.push(TermFailure {
+                    term: source.index,
+                    expression,
+                });
             }
             if failures.len() == terms.len() {
                 out.push(Reason::AffinityTermsNotMatched { terms: failures });
@@ -245,7 +291,9 @@ impl<'c, 'a> Indexed<'c, 'a> {
         let verdict = &self.taint_verdicts[index.node_taint_set[node] as usize];
         let node_taints = taints(n);
         for &pos in &verdict.untolerated {
-            out.push(Reason::UntoleratedTaint { taint: &node_taints[usize::from(pos)] });
+            out.push(Reason::UntoleratedTaint {
+                taint: &node_taints[usize::from(pos)],
+            });
         }
     }
 }

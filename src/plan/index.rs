@@ -56,7 +56,13 @@ pub(crate) struct LabelIndex<'a> {
 
 impl<'a> LabelIndex<'a> {
     pub(crate) fn new(nodes: &'a [Node]) -> LabelIndex<'a> {
-        let mut index = LabelIndex { ranges: Vec::with_capacity(nodes.len() + 1), ..LabelIndex::default() };
+        let mut index = LabelIndex {
+            ranges: Vec::with_capacity(nodes.len() + 1),
+            values: FxMap::with_capacity_and_hasher(nodes.len() * 2, BuildHasherDefault::default()),
+            pairs: Vec::with_capacity(nodes.len() * 12),
+            node_taint_set: Vec::with_capacity(nodes.len()),
+            ..LabelIndex::default()
+        };
         index.ranges.push(0);
         let mut sets: FxMap<Vec<(&'a str, &'a str, &'a str)>, u32> = FxMap::default();
         let mut signature = Vec::new();
@@ -69,13 +75,19 @@ impl<'a> LabelIndex<'a> {
                 index.pairs.push((key, value));
             }
             index.pairs[start..].sort_unstable();
-            index.ranges.push(u32::try_from(index.pairs.len()).unwrap_or(u32::MAX));
+            index
+                .ranges
+                .push(u32::try_from(index.pairs.len()).unwrap_or(u32::MAX));
 
             let node_taints = taints(node);
             signature.clear();
-            signature.extend(
-                node_taints.iter().map(|t| (t.key.as_str(), t.value.as_deref().unwrap_or(""), t.effect.as_str())),
-            );
+            signature.extend(node_taints.iter().map(|t| {
+                (
+                    t.key.as_str(),
+                    t.value.as_deref().unwrap_or(""),
+                    t.effect.as_str(),
+                )
+            }));
             let set = match sets.get(&signature) {
                 Some(&set) => set,
                 None => {
@@ -104,6 +116,9 @@ impl<'a> LabelIndex<'a> {
     #[inline]
     pub(crate) fn label(&self, node: usize, key: u32) -> Option<u32> {
         let pairs = &self.pairs[self.ranges[node] as usize..self.ranges[node + 1] as usize];
-        pairs.binary_search_by_key(&key, |&(k, _)| k).ok().map(|i| pairs[i].1)
+        pairs
+            .binary_search_by_key(&key, |&(k, _)| k)
+            .ok()
+            .map(|i| pairs[i].1)
     }
 }

@@ -1,8 +1,6 @@
 //! The cluster the plan is made for: nodes and the pods bound to them, read from YAML (`kubectl get nodes -o yaml`
 //! prints a `List`; a multi-document stream or single objects work too) and indexed once for many DaemonSets.
 
-use std::collections::HashMap;
-
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde::de::DeserializeOwned;
 
@@ -148,7 +146,7 @@ pub(crate) struct NodeState<'a> {
 pub struct Inventory<'a> {
     pub(crate) nodes: &'a [Node],
     pub(crate) pods: &'a [Pod],
-    pub(crate) index: HashMap<&'a str, usize>,
+    pub(crate) index: FxMap<&'a str, usize>,
     pub(crate) state: Vec<NodeState<'a>>,
     pub(crate) labels: LabelIndex<'a>,
     /// Live pods with a DaemonSet controller reference, by `(namespace, DaemonSet name)`.
@@ -160,7 +158,7 @@ pub struct Inventory<'a> {
 impl<'a> Inventory<'a> {
     /// Indexes the nodes and the pods (pods not bound to a listed node, or finished, hold nothing).
     pub fn new(nodes: &'a [Node], pods: &'a [Pod]) -> Inventory<'a> {
-        let index: HashMap<&str, usize> = nodes
+        let index: FxMap<&str, usize> = nodes
             .iter()
             .enumerate()
             .map(|(i, n)| (n.metadata.name.as_deref().unwrap_or(""), i))
@@ -178,10 +176,18 @@ impl<'a> Inventory<'a> {
             if is_terminal(pod) || pod.metadata.deletion_timestamp.is_some() {
                 continue;
             }
-            let namespace = pod.metadata.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or("default");
+            let namespace = pod
+                .metadata
+                .namespace
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .unwrap_or("default");
             let refs = pod.metadata.owner_references.as_deref().unwrap_or_default();
             match refs.iter().find(|r| r.controller == Some(true)) {
-                Some(r) if r.kind == "DaemonSet" => by_controller.entry((namespace, r.name.as_str())).or_default().push(p),
+                Some(r) if r.kind == "DaemonSet" => by_controller
+                    .entry((namespace, r.name.as_str()))
+                    .or_default()
+                    .push(p),
                 Some(_) => {}
                 None => orphans.entry(namespace).or_default().push(p),
             }
@@ -201,7 +207,15 @@ impl<'a> Inventory<'a> {
             s.used.add(&pod_requests(spec));
             s.ports.extend(host_ports(spec).map(|port| (port, p)));
         }
-        Inventory { nodes, pods, index, state, labels: LabelIndex::new(nodes), by_controller, orphans }
+        Inventory {
+            nodes,
+            pods,
+            index,
+            state,
+            labels: LabelIndex::new(nodes),
+            by_controller,
+            orphans,
+        }
     }
 
     /// The nodes, in the order given.

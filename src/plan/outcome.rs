@@ -187,15 +187,32 @@ impl<'a> Inventory<'a> {
 
     /// The DaemonSet's own live pods as `(node index, pod index)`, sorted.
     fn own_pods(&self, ds: &DaemonSet) -> Vec<(usize, usize)> {
-        let namespace = ds.metadata.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or("default");
+        let namespace = ds
+            .metadata
+            .namespace
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("default");
         let name = ds.metadata.name.as_deref().unwrap_or("");
-        let controlled = self.by_controller.get(&(namespace, name)).map(Vec::as_slice).unwrap_or_default();
-        let orphans = self.orphans.get(namespace).map(Vec::as_slice).unwrap_or_default();
+        let controlled = self
+            .by_controller
+            .get(&(namespace, name))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let orphans = self
+            .orphans
+            .get(namespace)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let mut own: Vec<(usize, usize)> = controlled
             .iter()
             .chain(orphans)
             .filter(|&&p| owned_by(&self.pods[p], ds))
-            .filter_map(|&p| target_node(&self.pods[p]).and_then(|n| self.index.get(n)).map(|&n| (n, p)))
+            .filter_map(|&p| {
+                target_node(&self.pods[p])
+                    .and_then(|n| self.index.get(n))
+                    .map(|&n| (n, p))
+            })
             .collect();
         own.sort_unstable();
         own

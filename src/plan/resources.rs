@@ -36,7 +36,50 @@ pub(crate) fn is_scalar(name: &str) -> bool {
         || (name.contains('/') && !name.starts_with("requests."))
 }
 
+/// The common quantity forms (`2`, `250m`, `64Mi`, `8Gi`, `1k`) without the general parser's allocations.
+fn quick_value(name: &str, text: &str) -> Option<i64> {
+    const SUFFIXES: [(&str, i64); 8] = [
+        ("Ki", 1 << 10),
+        ("Mi", 1 << 20),
+        ("Gi", 1 << 30),
+        ("Ti", 1 << 40),
+        ("k", 1_000),
+        ("M", 1_000_000),
+        ("G", 1_000_000_000),
+        ("T", 1_000_000_000_000),
+    ];
+    let digits_only =
+        |d: &str| !d.is_empty() && d.len() <= 15 && d.bytes().all(|b| b.is_ascii_digit());
+    if let Some(d) = text.strip_suffix('m') {
+        if !digits_only(d) {
+            return None;
+        }
+        let millis: i64 = d.parse().ok()?;
+        return Some(if name == CPU {
+            millis
+        } else {
+            (millis + 999) / 1000
+        });
+    }
+    let (digits, multiplier) = SUFFIXES
+        .iter()
+        .find_map(|(suffix, m)| text.strip_suffix(suffix).map(|d| (d, *m)))
+        .unwrap_or((text, 1));
+    if !digits_only(digits) {
+        return None;
+    }
+    let units = digits.parse::<i64>().ok()?.checked_mul(multiplier)?;
+    if name == CPU {
+        units.checked_mul(1000)
+    } else {
+        Some(units)
+    }
+}
+
 fn value(name: &str, quantity: &Quantity) -> i64 {
+    if let Some(v) = quick_value(name, &quantity.0) {
+        return v;
+    }
     let Ok(parsed) = Parsed::parse(&quantity.0) else {
         return 0;
     };
@@ -335,4 +378,53 @@ pub fn format_amount(resource: &str, amount: i64) -> String {
         }
     }
     amount.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_values_agree_with_the_parser() {
+        for text in [
+            "0",
+            "2",
+            "250m",
+            "1500m",
+            "64Mi",
+            "8Gi",
+            "1Ti",
+            "15623Mi",
+            "1k",
+            "3M",
+            "2G",
+            "1T",
+            "110",
+            "7m",
+            "999999999999999",
+        ] {
+            for name in [CPU, MEMORY] {
+                let parsed = Parsed::parse(text).unwrap();
+                let want = if name == CPU {
+                    parsed.millis()
+                } else {
+                    parsed.units()
+                };
+                assert_eq!(
+                    quick_value(name, text).map(i128::from),
+                    Some(want),
+                    "{name} {text}"
+                );
+            }
+        }
+        for text in [
+            "1.5", "1e3", "-1", "+1", " 1", "1Mi ", "", "m", "Mi", "0x10",
+        ] {
+            assert_eq!(
+                quick_value(CPU, text),
+                None,
+                "{text:?} goes to the general parser"
+            );
+        }
+    }
 }
