@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod lint;
 pub mod locate;
 pub mod parse;
+pub mod plan;
 pub mod render;
 pub mod spec;
 pub mod validate;

@@ -69,6 +69,26 @@ pub(crate) fn type_meta(text: &str) -> Result<Option<(String, String)>, YamlErro
     Ok(get("apiVersion").zip(get("kind")))
 }
 
+/// Reads every document of a YAML stream (`---` separated) leniently as JSON values, in order; empty documents come
+/// back as `Null`. Unknown keys are kept (the caller decides what to do with them).
+pub(crate) fn documents_as_json(text: &str) -> Result<Vec<serde_json::Value>, YamlError> {
+    use serde::Deserialize;
+    let mut values = Vec::new();
+    for document in serde_yaml::Deserializer::from_str(text) {
+        let value = serde_json::Value::deserialize(document).map_err(|e| {
+            let location = e.location();
+            YamlError {
+                message: strip_location(&e.to_string()),
+                path: None,
+                line: location.as_ref().map(serde_yaml::Location::line),
+                column: location.as_ref().map(serde_yaml::Location::column),
+            }
+        })?;
+        values.push(value);
+    }
+    Ok(values)
+}
+
 /// Whether a document holds nothing (only comments or blanks).
 pub(crate) fn is_empty_document(text: &str) -> bool {
     matches!(
