@@ -8,7 +8,7 @@ use std::fmt::Display;
 use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
 use daemonset_rules::name;
 use daemonset_rules::suggest::did_you_mean;
-use daemonset_rules::{Quantity, QuantityError};
+use daemonset_rules::Quantity;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::Lit;
@@ -139,9 +139,15 @@ fn list(candidates: &[&str]) -> String {
 
 /// `unknown X `word``, with a suggestion or the list of what is allowed.
 fn unknown(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, word: &str, candidates: &[&str]) {
+    unknown_in(ctx, tokens, what, word, "", candidates);
+}
+
+/// `unknown X `word` in PLACE`, with a suggestion or the list of what is allowed.
+fn unknown_in(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, word: &str, place: &str, candidates: &[&str]) {
+    let place = if place.is_empty() { String::new() } else { format!(" in {place}") };
     match suggestion(word, candidates) {
-        Some(best) => ctx.error(tokens, format!("unknown {what} `{word}`; did you mean `{best}`?")),
-        None => ctx.error(tokens, format!("unknown {what} `{word}`; expected one of {}", list(candidates))),
+        Some(best) => ctx.error(tokens, format!("unknown {what} `{word}`{place}; did you mean `{best}`?")),
+        None => ctx.error(tokens, format!("unknown {what} `{word}`{place}; expected one of {}", list(candidates))),
     }
 }
 
@@ -157,7 +163,7 @@ impl<'a> Obj<'a> {
         for entry in &map.entries {
             let name = entry.key.name.as_str();
             if !known.contains(&name) {
-                unknown(ctx, &entry.key.tokens, &format!("key in {what}"), name, known);
+                unknown_in(ctx, &entry.key.tokens, "key", name, what, known);
             } else if entries.iter().any(|e| e.key.name == name) {
                 ctx.error(&entry.key.tokens, format!("duplicate key `{name}` in {what}"));
             } else {
@@ -218,7 +224,7 @@ fn string(ctx: &mut Ctx, value: &Value, what: &str, check: Option<Check>) -> Opt
             ctx.error(&value.tokens, format!("expected {what} as a string literal or a Rust expression"));
             None
         }
-        Kind::Map(_) | Kind::List(_) | Kind::Struct(..) => {
+        Kind::Map(_) | Kind::List(_) => {
             ctx.error(&value.tokens, format!("expected {what}: a string literal or a Rust expression"));
             None
         }
@@ -236,7 +242,7 @@ fn integer(ctx: &mut Ctx, value: &Value, what: &str, min: i64, max: i64) -> Opti
                 None
             }
         },
-        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) | Kind::Struct(..) => {
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
             ctx.error(&value.tokens, format!("expected {what}: an integer literal or a Rust expression"));
             None
         }
@@ -247,7 +253,7 @@ fn integer(ctx: &mut Ctx, value: &Value, what: &str, min: i64, max: i64) -> Opti
 fn boolean(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
     match &value.kind {
         Kind::Lit(Lit::Bool(b)) => Some(b.to_token_stream()),
-        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) | Kind::Struct(..) => {
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
             ctx.error(&value.tokens, format!("expected {what}: `true`, `false` or a Rust expression"));
             None
         }
@@ -268,7 +274,7 @@ fn variant(ctx: &mut Ctx, value: &Value, what: &str, ty: &str, variants: &[&str]
                 None
             }
         }
-        Kind::Expr | Kind::Call(..) | Kind::Tuple(_) => Some(value.expr()),
+        Kind::Expr | Kind::Call(..) | Kind::Tuple(_) | Kind::Struct(..) => Some(value.expr()),
         _ => {
             ctx.error(&value.tokens, format!("expected {what}: one of {}", list(variants)));
             None
@@ -347,7 +353,7 @@ fn quantity(ctx: &mut Ctx, value: &Value, what: &str) -> Option<(TokenStream, Op
         Kind::Lit(Lit::Str(s)) => s.value(),
         Kind::Lit(Lit::Int(i)) => i.to_string(),
         Kind::Lit(Lit::Float(f)) => f.to_string(),
-        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) | Kind::Struct(..) => {
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
             ctx.error(&value.tokens, format!("expected {what}: a quantity literal (\"250m\", \"64Mi\") or a Rust expression"));
             return None;
         }
@@ -356,26 +362,25 @@ fn quantity(ctx: &mut Ctx, value: &Value, what: &str) -> Option<(TokenStream, Op
     match Quantity::parse(&text) {
         Ok(q) => Some((text.to_token_stream(), Some(q))),
         Err(err) => {
-            let hint = quantity_hint(&text, &err);
+            let hint = quantity_hint(&text);
             ctx.error(&value.tokens, format!("invalid {what} {text:?}: {err}{hint}"));
             None
         }
     }
 }
 
-fn quantity_hint(text: &str, err: &QuantityError) -> String {
+fn quantity_hint(text: &str) -> String {
     let digits: String = text.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
-    let unit = &text[digits.len()..];
-    let binary = match unit.to_ascii_uppercase().as_str() {
-        "KB" | "K" => Some(("Ki", "k")),
-        "MB" | "MIB" => Some(("Mi", "M")),
-        "GB" | "GIB" => Some(("Gi", "G")),
-        "TB" | "TIB" => Some(("Ti", "T")),
+    let units = match text[digits.len()..].to_ascii_uppercase().as_str() {
+        "KB" | "KIB" => Some(("Ki", "kibibytes", "k", "kilobytes")),
+        "MB" | "MIB" => Some(("Mi", "mebibytes", "M", "megabytes")),
+        "GB" | "GIB" => Some(("Gi", "gibibytes", "G", "gigabytes")),
+        "TB" | "TIB" => Some(("Ti", "tebibytes", "T", "terabytes")),
         _ => None,
     };
-    match (binary, err) {
-        (Some((bin, dec)), _) if !digits.is_empty() => {
-            format!("; did you mean \"{digits}{bin}\" (binary, 2^20 for Mi) or \"{digits}{dec}\" (decimal)?")
+    match units {
+        Some((bin, bin_name, dec, dec_name)) if !digits.is_empty() => {
+            format!("; did you mean \"{digits}{bin}\" ({bin_name}) or \"{digits}{dec}\" ({dec_name})?")
         }
         _ => String::new(),
     }
@@ -434,7 +439,10 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
     let mut container_names: Vec<String> = Vec::new();
     let mut host_ports: Vec<PortUse> = Vec::new();
     let mut container_count = 0;
-    for (key, method, what) in [("containers", "container", "container"), ("init_containers", "init_container", "init container")] {
+    let mut kinds = [("containers", "container", "container"), ("init_containers", "init_container", "init container")];
+    let position = |key: &str| root.entries.iter().position(|e| e.key.name == key);
+    kinds.sort_by_key(|(key, ..)| position(key));
+    for (key, method, what) in kinds {
         let method = format_ident!("{method}");
         if let Some(v) = top.get(key) {
             let list = items(ctx, v, &format!("{what}s"));
@@ -595,7 +603,7 @@ fn named<'a>(ctx: &mut Ctx, args: &'a [Arg], known: &[&str], what: &str) -> BTre
         if let Arg::Named(name, value) = arg {
             let key = name.to_string();
             if !known.contains(&key.as_str()) {
-                unknown(ctx, name, &format!("option of {what}"), &key, known);
+                unknown_in(ctx, name, "option", &key, &format!("`{what}(..)`"), known);
             } else if out.insert(key.clone(), value).is_some() {
                 ctx.error(name, format!("duplicate option `{key}` of {what}"));
             }
@@ -1327,16 +1335,19 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     }
     let t = object(ctx, value, TOLERATION_KEYS, "a toleration")?;
     let mut ok = true;
+    let operator_unknown = t.get("operator").is_some_and(|v| !matches!(variant_name(v).as_deref(), Some("Exists" | "Equal")));
     let operator = match t.get("operator") {
         Some(v) => match variant_name(v).as_deref() {
             Some(op @ ("Exists" | "Equal")) => Some(op.to_owned()),
             Some(other) => {
                 unknown(ctx, &v.tokens, "toleration operator", other, &["Equal", "Exists"]);
-                return None;
+                ok = false;
+                None
             }
             None => {
                 ctx.error(&v.tokens, "expected the operator `Exists` or `Equal`");
-                return None;
+                ok = false;
+                None
             }
         },
         None => None,
@@ -1347,7 +1358,7 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             let k = string(ctx, &entry.value, "toleration key", None);
             match entry.value.lit_str() {
                 Some(s) if s.value().is_empty() => {
-                    if !exists {
+                    if !exists && !operator_unknown {
                         ctx.error(s, "a toleration with an empty key must use `operator: Exists` (tolerating every taint)");
                         ok = false;
                     }
@@ -1362,7 +1373,7 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         }
         None => None,
     };
-    if key.is_none() && t.entry("key").is_none() && !exists {
+    if key.is_none() && t.entry("key").is_none() && !exists && !operator_unknown {
         ctx.error_at(t.span, "a toleration without `key` must use `operator: Exists` (tolerating every taint)");
         ok = false;
     }
@@ -1378,9 +1389,10 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     let effect = t.get("effect");
     let effect_name = effect.and_then(variant_name);
     let effect_tokens = effect.and_then(|e| variant(ctx, e, "taint effect", "Effect", &["NoSchedule", "PreferNoSchedule", "NoExecute"]));
+    ok &= effect.is_none() || effect_tokens.is_some();
     let seconds = match t.entry("toleration_seconds") {
         Some(entry) => {
-            if effect_name.as_deref() != Some("NoExecute") {
+            if effect_name.as_deref() != Some("NoExecute") && effect_tokens.is_some() || effect.is_none() {
                 ctx.error(
                     &entry.key.tokens,
                     "`toleration_seconds` needs `effect: NoExecute`: only NoExecute taints evict pods after a delay",
@@ -1570,7 +1582,7 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             let number = match &single.kind {
                 Kind::Lit(Lit::Int(i)) => i.base10_parse::<u64>().ok().map(|n| quote_spanned!(i.span()=> #n)),
                 Kind::Lit(Lit::Str(s)) => s.value().parse::<u64>().ok().map(|n| quote_spanned!(s.span()=> #n)),
-                Kind::Lit(_) | Kind::Map(_) | Kind::List(_) | Kind::Struct(..) => None,
+                Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => None,
                 _ => Some(single.expr()),
             };
             let Some(number) = number else {
@@ -1621,7 +1633,7 @@ fn budget(ctx: &mut Ctx, value: &Value, what: &str) -> Option<Budget> {
             let p = p as u8;
             Some(Budget { tokens: quote!(::daemonset::build::Budget::Percent(#p)), literal: Some(p.into()), at })
         }
-        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) | Kind::Struct(..) => {
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
             ctx.error(&value.tokens, format!("expected {what}: a count (`1`), a percentage (`\"10%\"`) or a Rust expression"));
             None
         }
@@ -1685,13 +1697,17 @@ fn update_strategy(ctx: &mut Ctx, value: &Value, host_network: bool, host_ports:
                 && chosen.1.literal.is_some_and(|n| n > 0)
                 && let Some(used) = host_ports.iter().find(|p| p.host_port || host_network)
             {
-                let via = if used.host_port { "a host port" } else { "hostNetwork, so its ports are host ports" };
+                let uses = if used.host_port {
+                    format!("uses {}", used.port)
+                } else {
+                    format!("listens on {} of the node (host_network: true)", used.port)
+                };
                 ctx.error(
                     &chosen.1.at,
                     format!(
-                        "maxSurge must be 0 here: container {:?} uses {via} ({}), so a surge pod can never start \
-                         beside the old one on the same node; use `max_unavailable` instead",
-                        used.container, used.port
+                        "maxSurge must be 0 here: container {:?} {uses}, and a surge pod can never start beside the \
+                         old one on the same node; use `max_unavailable` instead",
+                        used.container
                     ),
                 );
                 return None;

@@ -68,6 +68,11 @@ pub fn daemonset(input: TokenStream) -> TokenStream {
     if ctx.errors.is_empty() {
         return expansion.into();
     }
+    // In source order, whatever the order of the checks.
+    ctx.errors.sort_by_key(|e| {
+        let start = e.span().start();
+        (start.line, start.column)
+    });
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
     quote!({
         #(#errors)*

@@ -62,9 +62,18 @@ pub(crate) enum Arg {
 
 impl Value {
     /// The Rust expression these tokens are, for positions that take one.
+    /// A single token tree stays as it is; several are put in parentheses spanned like their first token, so a
+    /// type error in the expression points into the user's code, not at the whole macro.
     pub fn expr(&self) -> TokenStream {
-        let tokens = &self.tokens;
-        quote::quote!((#tokens))
+        let mut trees = self.tokens.clone().into_iter();
+        match (trees.next(), trees.next()) {
+            (Some(one), None) => one.into_token_stream(),
+            (first, _) => {
+                let mut group = Group::new(Delimiter::Parenthesis, self.tokens.clone());
+                group.set_span(first.map_or_else(Span::call_site, |t| t.span()));
+                group.into_token_stream()
+            }
+        }
     }
 
     /// The string literal, if the value is one.
@@ -235,7 +244,11 @@ fn parse_value(ctx: &mut Ctx, trees: &[TokenTree]) -> Option<Value> {
             Kind::Call(name.clone(), parse_args(ctx, g.stream()))
         }
         [TokenTree::Ident(name), TokenTree::Group(g)] if g.delimiter() == Delimiter::Brace && is_map(g) => {
-            Kind::Struct(name.clone(), parse_map_inner(ctx, g.span(), g.stream()))
+            // `RollingUpdate { .. }` of the DSL, unless it only parses as a Rust struct expression
+            // (`Volume { name: .., ..Default::default() }`), which is then passed through as one.
+            let mut trial = Ctx { errors: Vec::new() };
+            let map = parse_map_inner(&mut trial, g.span(), g.stream());
+            if trial.errors.is_empty() { Kind::Struct(name.clone(), map) } else { Kind::Expr }
         }
         _ => Kind::Expr,
     };
