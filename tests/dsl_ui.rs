@@ -25,6 +25,8 @@ fn ui() {
     if version.starts_with(PINNED_RUSTC) {
         cases.compile_fail("tests/ui/fail/*.rs");
     } else {
-        eprintln!("skipping the compile-fail UI tests: they are pinned to {PINNED_RUSTC}x, this is {version}");
+        eprintln!(
+            "skipping the compile-fail UI tests: they are pinned to {PINNED_RUSTC}x, this is {version}"
+        );
     }
 }

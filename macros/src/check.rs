@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
+use daemonset_rules::Quantity;
 use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
 use daemonset_rules::name;
 use daemonset_rules::suggest::did_you_mean;
-use daemonset_rules::Quantity;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::Lit;
@@ -82,16 +82,35 @@ const PREFERRED_KEYS: &[&str] = &["weight", "preference"];
 const REQUIREMENT_KEYS: &[&str] = &["key", "operator", "values"];
 const ROLLING_KEYS: &[&str] = &["max_unavailable", "max_surge"];
 
-const VOLUME_SOURCES: &[&str] =
-    &["host_path", "config_map", "secret", "empty_dir", "memory_dir", "projected", "raw"];
+const VOLUME_SOURCES: &[&str] = &[
+    "host_path",
+    "config_map",
+    "secret",
+    "empty_dir",
+    "memory_dir",
+    "projected",
+    "raw",
+];
 const PROJECTIONS: &[&str] = &["config_map", "secret", "service_account_token"];
 const ENV_SOURCES: &[&str] = &["field", "resource", "config_map_key", "secret_key"];
 const ENV_FROM_SOURCES: &[&str] = &["config_map", "secret"];
 const PROBES: &[&str] = &["http_get", "tcp_socket", "exec", "grpc"];
-const PROBE_OPTIONS: &[&str] =
-    &["initial_delay_seconds", "period_seconds", "timeout_seconds", "failure_threshold", "success_threshold"];
-const HOST_PATH_TYPES: &[&str] =
-    &["Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice"];
+const PROBE_OPTIONS: &[&str] = &[
+    "initial_delay_seconds",
+    "period_seconds",
+    "timeout_seconds",
+    "failure_threshold",
+    "success_threshold",
+];
+const HOST_PATH_TYPES: &[&str] = &[
+    "Directory",
+    "DirectoryOrCreate",
+    "File",
+    "FileOrCreate",
+    "Socket",
+    "CharDevice",
+    "BlockDevice",
+];
 const RESOURCE_FIELDS: &[&str] = &[
     "limits.cpu",
     "limits.memory",
@@ -130,11 +149,16 @@ fn snake_case(word: &str) -> String {
 }
 
 fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    did_you_mean(word, candidates.iter().copied()).or_else(|| did_you_mean(&snake_case(word), candidates.iter().copied()))
+    did_you_mean(word, candidates.iter().copied())
+        .or_else(|| did_you_mean(&snake_case(word), candidates.iter().copied()))
 }
 
 fn list(candidates: &[&str]) -> String {
-    candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+    candidates
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `unknown X `word``, with a suggestion or the list of what is allowed.
@@ -143,11 +167,31 @@ fn unknown(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, word: &str, candida
 }
 
 /// `unknown X `word` in PLACE`, with a suggestion or the list of what is allowed.
-fn unknown_in(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, word: &str, place: &str, candidates: &[&str]) {
-    let place = if place.is_empty() { String::new() } else { format!(" in {place}") };
+fn unknown_in(
+    ctx: &mut Ctx,
+    tokens: impl ToTokens,
+    what: &str,
+    word: &str,
+    place: &str,
+    candidates: &[&str],
+) {
+    let place = if place.is_empty() {
+        String::new()
+    } else {
+        format!(" in {place}")
+    };
     match suggestion(word, candidates) {
-        Some(best) => ctx.error(tokens, format!("unknown {what} `{word}`{place}; did you mean `{best}`?")),
-        None => ctx.error(tokens, format!("unknown {what} `{word}`{place}; expected one of {}", list(candidates))),
+        Some(best) => ctx.error(
+            tokens,
+            format!("unknown {what} `{word}`{place}; did you mean `{best}`?"),
+        ),
+        None => ctx.error(
+            tokens,
+            format!(
+                "unknown {what} `{word}`{place}; expected one of {}",
+                list(candidates)
+            ),
+        ),
     }
 }
 
@@ -165,12 +209,18 @@ impl<'a> Obj<'a> {
             if !known.contains(&name) {
                 unknown_in(ctx, &entry.key.tokens, "key", name, what, known);
             } else if entries.iter().any(|e| e.key.name == name) {
-                ctx.error(&entry.key.tokens, format!("duplicate key `{name}` in {what}"));
+                ctx.error(
+                    &entry.key.tokens,
+                    format!("duplicate key `{name}` in {what}"),
+                );
             } else {
                 entries.push(entry);
             }
         }
-        Obj { entries, span: map.span }
+        Obj {
+            entries,
+            span: map.span,
+        }
     }
 
     fn get(&self, key: &str) -> Option<&'a Value> {
@@ -187,7 +237,10 @@ fn object<'a>(ctx: &mut Ctx, value: &'a Value, known: &[&str], what: &str) -> Op
     match &value.kind {
         Kind::Map(map) => Some(Obj::new(ctx, map, known, what)),
         _ => {
-            ctx.error(&value.tokens, format!("expected {what} as `{{ key: value, ... }}`"));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what} as `{{ key: value, ... }}`"),
+            );
             None
         }
     }
@@ -209,7 +262,10 @@ fn rule(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, text: &str, check: Che
     if messages.is_empty() {
         return true;
     }
-    ctx.error(tokens, format!("invalid {what} {text:?}: {}", messages.join("; ")));
+    ctx.error(
+        tokens,
+        format!("invalid {what} {text:?}: {}", messages.join("; ")),
+    );
     false
 }
 
@@ -221,11 +277,17 @@ fn string(ctx: &mut Ctx, value: &Value, what: &str, check: Option<Check>) -> Opt
             _ => Some(s.to_token_stream()),
         },
         Kind::Lit(_) => {
-            ctx.error(&value.tokens, format!("expected {what} as a string literal or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what} as a string literal or a Rust expression"),
+            );
             None
         }
         Kind::Map(_) | Kind::List(_) => {
-            ctx.error(&value.tokens, format!("expected {what}: a string literal or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: a string literal or a Rust expression"),
+            );
             None
         }
         _ => Some(value.expr()),
@@ -233,17 +295,35 @@ fn string(ctx: &mut Ctx, value: &Value, what: &str, check: Option<Check>) -> Opt
 }
 
 /// An integer: a literal within `min..=max` or a Rust expression.
-fn integer(ctx: &mut Ctx, value: &Value, what: &str, min: i64, max: i64) -> Option<(TokenStream, Option<i64>)> {
+fn integer(
+    ctx: &mut Ctx,
+    value: &Value,
+    what: &str,
+    min: i64,
+    max: i64,
+) -> Option<(TokenStream, Option<i64>)> {
     match &value.kind {
         Kind::Lit(Lit::Int(i)) => match i.base10_parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Some((quote_spanned!(i.span()=> #n as _), Some(n))),
+            Ok(n) if (min..=max).contains(&n) => {
+                Some((quote_spanned!(i.span()=> #n as _), Some(n)))
+            }
             _ => {
-                ctx.error(i, format!("invalid {what} {}: {}", i, name::inclusive_range_error(min, max)));
+                ctx.error(
+                    i,
+                    format!(
+                        "invalid {what} {}: {}",
+                        i,
+                        name::inclusive_range_error(min, max)
+                    ),
+                );
                 None
             }
         },
         Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
-            ctx.error(&value.tokens, format!("expected {what}: an integer literal or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: an integer literal or a Rust expression"),
+            );
             None
         }
         _ => Some((value.expr(), None)),
@@ -254,7 +334,10 @@ fn boolean(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
     match &value.kind {
         Kind::Lit(Lit::Bool(b)) => Some(b.to_token_stream()),
         Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
-            ctx.error(&value.tokens, format!("expected {what}: `true`, `false` or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: `true`, `false` or a Rust expression"),
+            );
             None
         }
         _ => Some(value.expr()),
@@ -262,7 +345,13 @@ fn boolean(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
 }
 
 /// A variant of a closed set written as a bare name (`NoSchedule`), or any other Rust expression of the enum type.
-fn variant(ctx: &mut Ctx, value: &Value, what: &str, ty: &str, variants: &[&str]) -> Option<TokenStream> {
+fn variant(
+    ctx: &mut Ctx,
+    value: &Value,
+    what: &str,
+    ty: &str,
+    variants: &[&str],
+) -> Option<TokenStream> {
     let ty = format_ident!("{ty}");
     match &value.kind {
         Kind::Ident(ident) => {
@@ -276,7 +365,10 @@ fn variant(ctx: &mut Ctx, value: &Value, what: &str, ty: &str, variants: &[&str]
         }
         Kind::Expr | Kind::Call(..) | Kind::Tuple(_) | Kind::Struct(..) => Some(value.expr()),
         _ => {
-            ctx.error(&value.tokens, format!("expected {what}: one of {}", list(variants)));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: one of {}", list(variants)),
+            );
             None
         }
     }
@@ -303,7 +395,10 @@ fn strings(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
         }
         Kind::Expr | Kind::Ident(_) | Kind::Call(..) => Some(value.expr()),
         _ => {
-            ctx.error(&value.tokens, format!("expected {what}: `[\"...\", ...]` or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: `[\"...\", ...]` or a Rust expression"),
+            );
             None
         }
     }
@@ -318,14 +413,23 @@ fn string_map(
     value_check: Option<Check>,
 ) -> Vec<(TokenStream, TokenStream)> {
     let Kind::Map(map) = &value.kind else {
-        ctx.error(&value.tokens, format!("expected {what}s as `{{ \"key\": \"value\", ... }}`"));
+        ctx.error(
+            &value.tokens,
+            format!("expected {what}s as `{{ \"key\": \"value\", ... }}`"),
+        );
         return Vec::new();
     };
     let mut seen: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for entry in &map.entries {
         let key = entry.key.name.as_str();
-        let mut ok = rule(ctx, &entry.key.tokens, &format!("{what} key"), key, key_check);
+        let mut ok = rule(
+            ctx,
+            &entry.key.tokens,
+            &format!("{what} key"),
+            key,
+            key_check,
+        );
         if seen.contains(&key) {
             ctx.error(&entry.key.tokens, format!("duplicate {what} key {key:?}"));
             ok = false;
@@ -344,7 +448,11 @@ fn annotation_key(key: &str) -> Vec<String> {
 }
 
 fn non_empty(value: &str) -> Vec<String> {
-    if value.is_empty() { vec!["must not be empty".to_owned()] } else { Vec::new() }
+    if value.is_empty() {
+        vec!["must not be empty".to_owned()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// A quantity literal, parsed with the server's grammar (the same parser `build()` uses).
@@ -354,7 +462,12 @@ fn quantity(ctx: &mut Ctx, value: &Value, what: &str) -> Option<(TokenStream, Op
         Kind::Lit(Lit::Int(i)) => i.to_string(),
         Kind::Lit(Lit::Float(f)) => f.to_string(),
         Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
-            ctx.error(&value.tokens, format!("expected {what}: a quantity literal (\"250m\", \"64Mi\") or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!(
+                    "expected {what}: a quantity literal (\"250m\", \"64Mi\") or a Rust expression"
+                ),
+            );
             return None;
         }
         _ => return Some((value.expr(), None)),
@@ -363,14 +476,20 @@ fn quantity(ctx: &mut Ctx, value: &Value, what: &str) -> Option<(TokenStream, Op
         Ok(q) => Some((text.to_token_stream(), Some(q))),
         Err(err) => {
             let hint = quantity_hint(&text);
-            ctx.error(&value.tokens, format!("invalid {what} {text:?}: {err}{hint}"));
+            ctx.error(
+                &value.tokens,
+                format!("invalid {what} {text:?}: {err}{hint}"),
+            );
             None
         }
     }
 }
 
 fn quantity_hint(text: &str) -> String {
-    let digits: String = text.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let digits: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let units = match text[digits.len()..].to_ascii_uppercase().as_str() {
         "KB" | "KIB" => Some(("Ki", "kibibytes", "k", "kilobytes")),
         "MB" | "MIB" => Some(("Mi", "mebibytes", "M", "megabytes")),
@@ -380,7 +499,9 @@ fn quantity_hint(text: &str) -> String {
     };
     match units {
         Some((bin, bin_name, dec, dec_name)) if !digits.is_empty() => {
-            format!("; did you mean \"{digits}{bin}\" ({bin_name}) or \"{digits}{dec}\" ({dec_name})?")
+            format!(
+                "; did you mean \"{digits}{bin}\" ({bin_name}) or \"{digits}{dec}\" ({dec_name})?"
+            )
         }
         _ => String::new(),
     }
@@ -397,7 +518,10 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
                 calls.push(quote!(.name(#t)));
             }
         }
-        None => ctx.error_at(root.span, "missing required key `name`: the DaemonSet's name"),
+        None => ctx.error_at(
+            root.span,
+            "missing required key `name`: the DaemonSet's name",
+        ),
     }
     if let Some(v) = top.get("namespace")
         && let Some(t) = string(ctx, v, "namespace", Some(name::dns1123_label))
@@ -407,13 +531,32 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
     for (key, method, what, value_check) in [
         ("labels", "label", "label", Some(name::label_value as Check)),
         ("annotations", "annotation", "annotation", None),
-        ("selector", "selector_label", "selector label", Some(name::label_value as Check)),
-        ("pod_labels", "pod_label", "pod label", Some(name::label_value as Check)),
+        (
+            "selector",
+            "selector_label",
+            "selector label",
+            Some(name::label_value as Check),
+        ),
+        (
+            "pod_labels",
+            "pod_label",
+            "pod label",
+            Some(name::label_value as Check),
+        ),
         ("pod_annotations", "pod_annotation", "pod annotation", None),
-        ("node_selector", "node_selector", "node selector", Some(name::label_value as Check)),
+        (
+            "node_selector",
+            "node_selector",
+            "node selector",
+            Some(name::label_value as Check),
+        ),
     ] {
         let method = format_ident!("{method}");
-        let key_check: Check = if what.contains("annotation") { annotation_key } else { name::qualified_name };
+        let key_check: Check = if what.contains("annotation") {
+            annotation_key
+        } else {
+            name::qualified_name
+        };
         match top.get(key) {
             Some(v) => {
                 let pairs = string_map(ctx, v, what, key_check, value_check);
@@ -439,7 +582,10 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
     let mut container_names: Vec<String> = Vec::new();
     let mut host_ports: Vec<PortUse> = Vec::new();
     let mut container_count = 0;
-    let mut kinds = [("containers", "container", "container"), ("init_containers", "init_container", "init container")];
+    let mut kinds = [
+        ("containers", "container", "container"),
+        ("init_containers", "init_container", "init container"),
+    ];
     let position = |key: &str| root.entries.iter().position(|e| e.key.name == key);
     kinds.sort_by_key(|(key, ..)| position(key));
     for (key, method, what) in kinds {
@@ -453,12 +599,22 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
                 }
             }
             for item in list {
-                if let Some(c) = container(ctx, item, what, &volumes, &mut container_names, &mut host_ports) {
+                if let Some(c) = container(
+                    ctx,
+                    item,
+                    what,
+                    &volumes,
+                    &mut container_names,
+                    &mut host_ports,
+                ) {
                     calls.push(quote!(.#method(#c)));
                 }
             }
         } else if key == "containers" {
-            ctx.error_at(root.span, "missing required key `containers`: a DaemonSet needs at least one container");
+            ctx.error_at(
+                root.span,
+                "missing required key `containers`: a DaemonSet needs at least one container",
+            );
         }
     }
     let _ = container_count;
@@ -511,9 +667,17 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
         calls.push(quote!(.update_strategy(#t)));
     }
     for (key, what, max) in [
-        ("termination_grace_period_seconds", "terminationGracePeriodSeconds", i64::from(u32::MAX)),
+        (
+            "termination_grace_period_seconds",
+            "terminationGracePeriodSeconds",
+            i64::from(u32::MAX),
+        ),
         ("min_ready_seconds", "minReadySeconds", i64::from(i32::MAX)),
-        ("revision_history_limit", "revisionHistoryLimit", i64::from(i32::MAX)),
+        (
+            "revision_history_limit",
+            "revisionHistoryLimit",
+            i64::from(i32::MAX),
+        ),
     ] {
         if let Some(v) = top.get(key)
             && let Some((t, _)) = integer(ctx, v, what, 0, max)
@@ -523,12 +687,20 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
         }
     }
     if let Some(v) = top.get("dns_policy")
-        && let Some(t) =
-            variant(ctx, v, "DNS policy", "DnsPolicy", &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"])
+        && let Some(t) = variant(
+            ctx,
+            v,
+            "DNS policy",
+            "DnsPolicy",
+            &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+        )
     {
         calls.push(quote!(.dns_policy(#t)));
     }
-    for (key, what) in [("priority_class_name", "priority class name"), ("service_account_name", "service account name")] {
+    for (key, what) in [
+        ("priority_class_name", "priority class name"),
+        ("service_account_name", "service account name"),
+    ] {
         if let Some(v) = top.get(key)
             && let Some(t) = string(ctx, v, what, Some(name::dns1123_subdomain))
         {
@@ -567,12 +739,21 @@ fn volume_decls(ctx: &mut Ctx, value: &Value) -> (Vec<TokenStream>, Vec<Volume>)
     let mut lets = Vec::new();
     let mut volumes: Vec<Volume> = Vec::new();
     let Kind::Map(map) = &value.kind else {
-        ctx.error(&value.tokens, "expected volumes as `{ name: host_path(\"/path\"), ... }`");
+        ctx.error(
+            &value.tokens,
+            "expected volumes as `{ name: host_path(\"/path\"), ... }`",
+        );
         return (lets, volumes);
     };
     for (i, entry) in map.entries.iter().enumerate() {
         let name = entry.key.name.clone();
-        let name_ok = rule(ctx, &entry.key.tokens, "volume name", &name, name::dns1123_label);
+        let name_ok = rule(
+            ctx,
+            &entry.key.tokens,
+            "volume name",
+            &name,
+            name::dns1123_label,
+        );
         if volumes.iter().any(|v| v.name == name) {
             ctx.error(&entry.key.tokens, format!("duplicate volume name {name:?}"));
             continue;
@@ -588,7 +769,7 @@ fn volume_decls(ctx: &mut Ctx, value: &Value) -> (Vec<TokenStream>, Vec<Volume>)
     (lets, volumes)
 }
 
-fn positional<'a>(args: &'a [Arg]) -> Vec<&'a Value> {
+fn positional(args: &[Arg]) -> Vec<&Value> {
     args.iter()
         .filter_map(|a| match a {
             Arg::Pos(v) => Some(v),
@@ -597,7 +778,12 @@ fn positional<'a>(args: &'a [Arg]) -> Vec<&'a Value> {
         .collect()
 }
 
-fn named<'a>(ctx: &mut Ctx, args: &'a [Arg], known: &[&str], what: &str) -> BTreeMap<String, &'a Value> {
+fn named<'a>(
+    ctx: &mut Ctx,
+    args: &'a [Arg],
+    known: &[&str],
+    what: &str,
+) -> BTreeMap<String, &'a Value> {
     let mut out = BTreeMap::new();
     for arg in args {
         if let Arg::Named(name, value) = arg {
@@ -613,7 +799,14 @@ fn named<'a>(ctx: &mut Ctx, args: &'a [Arg], known: &[&str], what: &str) -> BTre
 }
 
 /// Checks the number of positional arguments of a call.
-fn arity<'a>(ctx: &mut Ctx, call: &Value, args: &'a [Arg], min: usize, max: usize, usage: &str) -> Option<Vec<&'a Value>> {
+fn arity<'a>(
+    ctx: &mut Ctx,
+    call: &Value,
+    args: &'a [Arg],
+    min: usize,
+    max: usize,
+    usage: &str,
+) -> Option<Vec<&'a Value>> {
     let pos = positional(args);
     if pos.len() < min || pos.len() > max {
         ctx.error(&call.tokens, format!("expected `{usage}`"));
@@ -626,27 +819,38 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
     let Kind::Call(func, args) = &value.kind else {
         ctx.error(
             &value.tokens,
-            format!("expected a volume source: {}", list(&VOLUME_SOURCES.iter().map(|s| &s[..]).collect::<Vec<_>>())),
+            format!(
+                "expected a volume source: {}",
+                list(&VOLUME_SOURCES.iter().map(|s| &s[..]).collect::<Vec<_>>())
+            ),
         );
         return None;
     };
     let f = func.to_string();
-    let mode_items = |ctx: &mut Ctx, opts: &BTreeMap<String, &Value>, mut t: TokenStream| -> TokenStream {
-        if let Some(v) = opts.get("default_mode")
-            && let Some((m, _)) = integer(ctx, v, "defaultMode", 0, 0o777)
-        {
-            t = quote!(#t.default_mode(#m));
-        }
-        if let Some(v) = opts.get("items") {
-            let pairs = string_map(ctx, v, "item", name::config_map_key, Some(non_empty));
-            let pairs = pairs.iter().map(|(k, p)| quote!((#k, #p)));
-            t = quote!(#t.items([#(#pairs),*]));
-        }
-        t
-    };
+    let mode_items =
+        |ctx: &mut Ctx, opts: &BTreeMap<String, &Value>, mut t: TokenStream| -> TokenStream {
+            if let Some(v) = opts.get("default_mode")
+                && let Some((m, _)) = integer(ctx, v, "defaultMode", 0, 0o777)
+            {
+                t = quote!(#t.default_mode(#m));
+            }
+            if let Some(v) = opts.get("items") {
+                let pairs = string_map(ctx, v, "item", name::config_map_key, Some(non_empty));
+                let pairs = pairs.iter().map(|(k, p)| quote!((#k, #p)));
+                t = quote!(#t.items([#(#pairs),*]));
+            }
+            t
+        };
     match f.as_str() {
         "host_path" => {
-            let pos = arity(ctx, value, args, 1, 2, "host_path(\"/path\") or host_path(\"/path\", Socket)")?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                2,
+                "host_path(\"/path\") or host_path(\"/path\", Socket)",
+            )?;
             named(ctx, args, &[], "host_path");
             let path = string(ctx, pos[0], "hostPath path", Some(non_empty))?;
             let mut t = quote!(::daemonset::build::Volume::host_path(#volume, #path));
@@ -657,11 +861,30 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
             Some(t)
         }
         "config_map" | "secret" => {
-            let pos = arity(ctx, value, args, 1, 1, &format!("{f}(\"name\", default_mode: 0o440, items: {{ \"key\": \"path\" }})"))?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                &format!("{f}(\"name\", default_mode: 0o440, items: {{ \"key\": \"path\" }})"),
+            )?;
             let opts = named(ctx, args, &["default_mode", "items"], &f);
-            let object = string(ctx, pos[0], &format!("{} name", if f == "secret" { "Secret" } else { "ConfigMap" }), Some(non_empty))?;
+            let object = string(
+                ctx,
+                pos[0],
+                &format!(
+                    "{} name",
+                    if f == "secret" { "Secret" } else { "ConfigMap" }
+                ),
+                Some(non_empty),
+            )?;
             let func = format_ident!("{f}");
-            Some(mode_items(ctx, &opts, quote!(::daemonset::build::Volume::#func(#volume, #object))))
+            Some(mode_items(
+                ctx,
+                &opts,
+                quote!(::daemonset::build::Volume::#func(#volume, #object)),
+            ))
         }
         "empty_dir" => {
             arity(ctx, value, args, 0, 0, "empty_dir()")?;
@@ -675,10 +898,24 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
             Some(quote!(::daemonset::build::Volume::memory_dir(#volume, #size)))
         }
         "projected" => {
-            let pos = arity(ctx, value, args, 1, 1, "projected([config_map(\"a\"), secret(\"b\"), ...])")?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "projected([config_map(\"a\"), secret(\"b\"), ...])",
+            )?;
             let opts = named(ctx, args, &["default_mode"], "projected");
-            let sources: Vec<TokenStream> = items(ctx, pos[0], "projected sources").iter().filter_map(|s| projection(ctx, s)).collect();
-            Some(mode_items(ctx, &opts, quote!(::daemonset::build::Volume::projected(#volume, [#(#sources),*]))))
+            let sources: Vec<TokenStream> = items(ctx, pos[0], "projected sources")
+                .iter()
+                .filter_map(|s| projection(ctx, s))
+                .collect();
+            Some(mode_items(
+                ctx,
+                &opts,
+                quote!(::daemonset::build::Volume::projected(#volume, [#(#sources),*])),
+            ))
         }
         "raw" => {
             let pos = arity(ctx, value, args, 1, 1, "raw(k8s_volume)")?;
@@ -701,7 +938,10 @@ fn projection(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         return match value.kind {
             Kind::Expr => Some(value.expr()),
             _ => {
-                ctx.error(&value.tokens, format!("expected a projected source: {}", list(PROJECTIONS)));
+                ctx.error(
+                    &value.tokens,
+                    format!("expected a projected source: {}", list(PROJECTIONS)),
+                );
                 None
             }
         };
@@ -716,7 +956,14 @@ fn projection(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             Some(quote!(::daemonset::build::Projection::#func(#object)))
         }
         "service_account_token" => {
-            let pos = arity(ctx, value, args, 1, 1, "service_account_token(\"path\", audience: \"...\", expiration_seconds: 3600)")?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "service_account_token(\"path\", audience: \"...\", expiration_seconds: 3600)",
+            )?;
             let opts = named(ctx, args, &["audience", "expiration_seconds"], &f);
             let path = string(ctx, pos[0], "token path", Some(non_empty))?;
             let audience = match opts.get("audience") {
@@ -733,7 +980,9 @@ fn projection(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
                 }
                 None => quote!(::core::option::Option::None),
             };
-            Some(quote!(::daemonset::build::Projection::service_account_token(#path, #audience, #expiration)))
+            Some(
+                quote!(::daemonset::build::Projection::service_account_token(#path, #audience, #expiration)),
+            )
         }
         _ => {
             unknown(ctx, func, "projected source", &f, PROJECTIONS);
@@ -767,7 +1016,12 @@ fn container(
     let mut label = String::from("?");
     match c.entry("name") {
         Some(entry) => {
-            if let Some(t) = string(ctx, &entry.value, "container name", Some(name::dns1123_label)) {
+            if let Some(t) = string(
+                ctx,
+                &entry.value,
+                "container name",
+                Some(name::dns1123_label),
+            ) {
                 if let Some(s) = entry.value.lit_str() {
                     label = s.value();
                     if names.contains(&label) {
@@ -778,7 +1032,10 @@ fn container(
                 calls.push(quote!(.name(#t)));
             }
         }
-        None => ctx.error_at(c.span, format!("missing required key `name` in this {what}")),
+        None => ctx.error_at(
+            c.span,
+            format!("missing required key `name` in this {what}"),
+        ),
     }
     match c.get("image") {
         Some(v) => {
@@ -786,7 +1043,10 @@ fn container(
                 calls.push(quote!(.image(#t)));
             }
         }
-        None => ctx.error_at(c.span, format!("missing required key `image` in this {what}")),
+        None => ctx.error_at(
+            c.span,
+            format!("missing required key `image` in this {what}"),
+        ),
     }
     for key in ["command", "args"] {
         if let Some(v) = c.get(key)
@@ -802,7 +1062,13 @@ fn container(
         calls.push(quote!(.working_dir(#t)));
     }
     if let Some(v) = c.get("image_pull_policy")
-        && let Some(t) = variant(ctx, v, "image pull policy", "ImagePullPolicy", &["Always", "IfNotPresent", "Never"])
+        && let Some(t) = variant(
+            ctx,
+            v,
+            "image pull policy",
+            "ImagePullPolicy",
+            &["Always", "IfNotPresent", "Never"],
+        )
     {
         calls.push(quote!(.image_pull_policy(#t)));
     }
@@ -830,7 +1096,11 @@ fn container(
         calls.push(quote!(.resources(#t)));
     }
     if let Some(v) = c.get("mounts") {
-        calls.extend(mounts(ctx, v, volumes).into_iter().map(|t| quote!(.mount(#t))));
+        calls.extend(
+            mounts(ctx, v, volumes)
+                .into_iter()
+                .map(|t| quote!(.mount(#t))),
+        );
     }
     for key in ["liveness_probe", "readiness_probe", "startup_probe"] {
         if let Some(v) = c.get(key)
@@ -874,7 +1144,11 @@ fn port(
         Kind::Lit(Lit::Int(_)) => {
             let (n, lit) = number(ctx, value, "containerPort")?;
             let port = lit.map_or_else(|| "a port".to_owned(), |n| format!("port {n}"));
-            host_ports.push(PortUse { container: container.to_owned(), port, host_port: false });
+            host_ports.push(PortUse {
+                container: container.to_owned(),
+                port,
+                host_port: false,
+            });
             Some(quote!(::daemonset::build::Port::new(#n)))
         }
         Kind::Map(_) => {
@@ -890,7 +1164,13 @@ fn port(
             {
                 if let Some(s) = entry.value.lit_str() {
                     if names.contains(&s.value()) {
-                        ctx.error(s, format!("duplicate port name {:?} in container {container:?}", s.value()));
+                        ctx.error(
+                            s,
+                            format!(
+                                "duplicate port name {:?} in container {container:?}",
+                                s.value()
+                            ),
+                        );
                     }
                     names.push(s.value());
                 }
@@ -914,8 +1194,14 @@ fn port(
             if let Some(v) = p.get("host_port")
                 && let Some((h, hl)) = number(ctx, v, "hostPort")
             {
-                let port = hl.or(lit).map_or_else(|| "a hostPort".to_owned(), |n| format!("hostPort {n}"));
-                host_ports.push(PortUse { container: container.to_owned(), port, host_port: true });
+                let port = hl
+                    .or(lit)
+                    .map_or_else(|| "a hostPort".to_owned(), |n| format!("hostPort {n}"));
+                host_ports.push(PortUse {
+                    container: container.to_owned(),
+                    port,
+                    host_port: true,
+                });
                 t = quote!(#t.host_port(#h));
             }
             if let Some(v) = p.get("host_ip")
@@ -926,13 +1212,20 @@ fn port(
             // Remember plain container ports too: with hostNetwork they are host ports.
             if p.get("host_port").is_none() {
                 let port = lit.map_or_else(|| "a port".to_owned(), |n| format!("port {n}"));
-                host_ports.push(PortUse { container: container.to_owned(), port, host_port: false });
+                host_ports.push(PortUse {
+                    container: container.to_owned(),
+                    port,
+                    host_port: false,
+                });
             }
             Some(t)
         }
         Kind::Expr | Kind::Ident(_) | Kind::Call(..) => Some(value.expr()),
         _ => {
-            ctx.error(&value.tokens, "expected a port: `80` or `{ container_port: 80, name: \"http\", ... }`");
+            ctx.error(
+                &value.tokens,
+                "expected a port: `80` or `{ container_port: 80, name: \"http\", ... }`",
+            );
             None
         }
     }
@@ -940,16 +1233,28 @@ fn port(
 
 fn env(ctx: &mut Ctx, value: &Value) -> Vec<TokenStream> {
     let Kind::Map(map) = &value.kind else {
-        ctx.error(&value.tokens, "expected env as `{ NAME: \"value\", NODE_NAME: field(spec.nodeName), ... }`");
+        ctx.error(
+            &value.tokens,
+            "expected env as `{ NAME: \"value\", NODE_NAME: field(spec.nodeName), ... }`",
+        );
         return Vec::new();
     };
     let mut seen: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for entry in &map.entries {
         let var = entry.key.name.as_str();
-        let mut ok = rule(ctx, &entry.key.tokens, "environment variable name", var, name::env_var_name);
+        let mut ok = rule(
+            ctx,
+            &entry.key.tokens,
+            "environment variable name",
+            var,
+            name::env_var_name,
+        );
         if seen.contains(&var) {
-            ctx.error(&entry.key.tokens, format!("duplicate environment variable {var:?}"));
+            ctx.error(
+                &entry.key.tokens,
+                format!("duplicate environment variable {var:?}"),
+            );
             ok = false;
         }
         seen.push(var);
@@ -974,7 +1279,14 @@ fn env_source(ctx: &mut Ctx, var: &str, value: &Value) -> Option<TokenStream> {
             Some(quote!(::daemonset::build::EnvVar::field(#var, #field)))
         }
         "resource" => {
-            let pos = arity(ctx, value, args, 1, 1, "resource(limits.cpu, divisor: \"1m\", container: \"name\")")?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "resource(limits.cpu, divisor: \"1m\", container: \"name\")",
+            )?;
             let opts = named(ctx, args, &["divisor", "container"], "resource");
             let path = match pos[0].lit_str() {
                 Some(s) => s.value(),
@@ -983,13 +1295,23 @@ fn env_source(ctx: &mut Ctx, var: &str, value: &Value) -> Option<TokenStream> {
             let Some(i) = RESOURCE_FIELDS.iter().position(|r| *r == path) else {
                 ctx.error(
                     &pos[0].tokens,
-                    format!("unsupported resourceFieldRef resource `{path}`; supported: {}", list(RESOURCE_FIELDS)),
+                    format!(
+                        "unsupported resourceFieldRef resource `{path}`; supported: {}",
+                        list(RESOURCE_FIELDS)
+                    ),
                 );
                 return None;
             };
             let variant = format_ident!(
                 "{}",
-                ["LimitsCpu", "LimitsMemory", "LimitsEphemeralStorage", "RequestsCpu", "RequestsMemory", "RequestsEphemeralStorage"][i]
+                [
+                    "LimitsCpu",
+                    "LimitsMemory",
+                    "LimitsEphemeralStorage",
+                    "RequestsCpu",
+                    "RequestsMemory",
+                    "RequestsEphemeralStorage"
+                ][i]
             );
             let mut t = quote!(::daemonset::build::EnvVar::resource(#var, ::daemonset::build::ResourceField::#variant));
             if let Some(v) = opts.get("divisor")
@@ -1005,7 +1327,16 @@ fn env_source(ctx: &mut Ctx, var: &str, value: &Value) -> Option<TokenStream> {
             Some(t)
         }
         "config_map_key" | "secret_key" => {
-            let pos = arity(ctx, value, args, 2, 3, &format!("{f}(\"object-name\", \"key\") or {f}(\"object-name\", \"key\", optional)"))?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                2,
+                3,
+                &format!(
+                    "{f}(\"object-name\", \"key\") or {f}(\"object-name\", \"key\", optional)"
+                ),
+            )?;
             named(ctx, args, &[], &f);
             let object = string(ctx, pos[0], "object name", Some(non_empty));
             let key = string(ctx, pos[1], "key", Some(name::config_map_key));
@@ -1051,12 +1382,18 @@ fn pod_field(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     };
     if let Err(err) = field_ref::env_field_path(&path) {
         let message = match err {
-            FieldRefError::InvalidKey { key, messages } => format!("invalid key {key:?} in fieldRef `{path}`: {}", messages.join("; ")),
+            FieldRefError::InvalidKey { key, messages } => format!(
+                "invalid key {key:?} in fieldRef `{path}`: {}",
+                messages.join("; ")
+            ),
             FieldRefError::Unsupported { .. } | FieldRefError::Invalid { .. } => {
                 let hint = did_you_mean(&path, ENV_FIELD_PATHS.iter().copied())
                     .map(|best| format!("did you mean `{best}`? "))
                     .unwrap_or_default();
-                format!("unknown fieldRef path `{path}`; {hint}supported: {}", list(&supported()))
+                format!(
+                    "unknown fieldRef path `{path}`; {hint}supported: {}",
+                    list(&supported())
+                )
             }
         };
         ctx.error(&value.tokens, message);
@@ -1078,7 +1415,11 @@ fn pod_field(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         "status.podIPs" => variant("PodIps"),
         other => {
             let (base, key) = field_ref::split_subscript(other).expect("checked by env_field_path");
-            let v = variant(if base == "metadata.labels" { "Label" } else { "Annotation" });
+            let v = variant(if base == "metadata.labels" {
+                "Label"
+            } else {
+                "Annotation"
+            });
             quote!(#v(::std::string::String::from(#key)))
         }
     })
@@ -1089,7 +1430,10 @@ fn env_from(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         if matches!(value.kind, Kind::Expr) {
             return Some(value.expr());
         }
-        ctx.error(&value.tokens, "expected `config_map(\"name\")` or `secret(\"name\")`");
+        ctx.error(
+            &value.tokens,
+            "expected `config_map(\"name\")` or `secret(\"name\")`",
+        );
         return None;
     };
     let f = func.to_string();
@@ -1097,7 +1441,14 @@ fn env_from(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         unknown(ctx, func, "env_from source", &f, ENV_FROM_SOURCES);
         return None;
     }
-    let pos = arity(ctx, value, args, 1, 2, &format!("{f}(\"name\", prefix: \"P_\") or {f}(\"name\", optional)"))?;
+    let pos = arity(
+        ctx,
+        value,
+        args,
+        1,
+        2,
+        &format!("{f}(\"name\", prefix: \"P_\") or {f}(\"name\", optional)"),
+    )?;
     let opts = named(ctx, args, &["prefix"], &f);
     let object = string(ctx, pos[0], "name", Some(non_empty))?;
     let func = format_ident!("{f}");
@@ -1108,7 +1459,9 @@ fn env_from(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         t = quote!(#t.prefix(#p));
     }
     match pos.get(1) {
-        Some(flag) if variant_name(flag).as_deref() == Some("optional") => t = quote!(#t.optional()),
+        Some(flag) if variant_name(flag).as_deref() == Some("optional") => {
+            t = quote!(#t.optional())
+        }
         Some(flag) => ctx.error(&flag.tokens, "expected the flag `optional`"),
         None => {}
     }
@@ -1124,12 +1477,20 @@ fn resources(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     let mut amounts: BTreeMap<(&str, &str), (Quantity, &Value)> = BTreeMap::new();
     for side in ["requests", "limits"] {
         let Some(v) = r.get(side) else { continue };
-        let Some(o) = object(ctx, v, AMOUNT_KEYS, &format!("resource {side}")) else { continue };
+        let Some(o) = object(ctx, v, AMOUNT_KEYS, &format!("resource {side}")) else {
+            continue;
+        };
         for resource in AMOUNT_KEYS {
             let Some(v) = o.get(resource) else { continue };
             let what = format!("{} {}", resource.replace('_', "-"), &side[..side.len() - 1]);
-            let Some((t, q)) = quantity(ctx, v, &what) else { continue };
-            let ty = if *resource == "cpu" { quote!(Cpu) } else { quote!(Memory) };
+            let Some((t, q)) = quantity(ctx, v, &what) else {
+                continue;
+            };
+            let ty = if *resource == "cpu" {
+                quote!(Cpu)
+            } else {
+                quote!(Memory)
+            };
             let t = match q {
                 Some(q) => {
                     amounts.insert((resource, side), (q, v));
@@ -1142,8 +1503,10 @@ fn resources(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         }
     }
     for resource in AMOUNT_KEYS {
-        if let (Some((request, at)), Some((limit, _))) = (amounts.get(&(resource, "requests")), amounts.get(&(resource, "limits")))
-            && request > limit
+        if let (Some((request, at)), Some((limit, _))) = (
+            amounts.get(&(resource, "requests")),
+            amounts.get(&(resource, "limits")),
+        ) && request > limit
         {
             let resource = resource.replace('_', "-");
             ctx.error(
@@ -1161,21 +1524,33 @@ fn resources(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     {
         for entry in &map.entries {
             let key = &entry.key.name;
-            if rule(ctx, &entry.key.tokens, "extended resource name", key, name::qualified_name)
-                && let Some((n, _)) = integer(ctx, &entry.value, "extended resource count", 0, i64::MAX)
+            if rule(
+                ctx,
+                &entry.key.tokens,
+                "extended resource name",
+                key,
+                name::qualified_name,
+            ) && let Some((n, _)) =
+                integer(ctx, &entry.value, "extended resource count", 0, i64::MAX)
             {
                 calls.push(quote!(.extended(#key, #n)));
             }
         }
     } else if let Some(v) = r.get("extended") {
-        ctx.error(&v.tokens, "expected extended resources as `{ \"vendor.example/device\": 1 }`");
+        ctx.error(
+            &v.tokens,
+            "expected extended resources as `{ \"vendor.example/device\": 1 }`",
+        );
     }
     Some(quote!(::daemonset::build::Resources::builder() #(#calls)* .build()))
 }
 
 fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> {
     let Kind::Map(map) = &value.kind else {
-        ctx.error(&value.tokens, "expected mounts as `{ volume_name: \"/path\", other: (\"/path\", read_only) }`");
+        ctx.error(
+            &value.tokens,
+            "expected mounts as `{ volume_name: \"/path\", other: (\"/path\", read_only) }`",
+        );
         return Vec::new();
     };
     let mut paths: Vec<String> = Vec::new();
@@ -1186,11 +1561,18 @@ fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> 
         if volume.is_none() {
             let declared: Vec<&str> = volumes.iter().map(|v| v.name.as_str()).collect();
             let message = match did_you_mean(name, declared.iter().copied()) {
-                Some(best) => format!("mount of undeclared volume `{name}`; did you mean `{best}`?"),
-                None if declared.is_empty() => {
-                    format!("mount of undeclared volume `{name}`; declare it under `volumes: {{ {name}: ... }}`")
+                Some(best) => {
+                    format!("mount of undeclared volume `{name}`; did you mean `{best}`?")
                 }
-                None => format!("mount of undeclared volume `{name}`; declared volumes: {}", list(&declared)),
+                None if declared.is_empty() => {
+                    format!(
+                        "mount of undeclared volume `{name}`; declare it under `volumes: {{ {name}: ... }}`"
+                    )
+                }
+                None => format!(
+                    "mount of undeclared volume `{name}`; declared volumes: {}",
+                    list(&declared)
+                ),
             };
             ctx.error(&entry.key.tokens, message);
         }
@@ -1207,7 +1589,13 @@ fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> 
         let path = string(ctx, path_value, "mountPath", Some(non_empty));
         if let Some(s) = path_value.lit_str() {
             if paths.contains(&s.value()) {
-                ctx.error(s, format!("duplicate mountPath {:?}: each mount needs its own path", s.value()));
+                ctx.error(
+                    s,
+                    format!(
+                        "duplicate mountPath {:?}: each mount needs its own path",
+                        s.value()
+                    ),
+                );
             }
             paths.push(s.value());
         }
@@ -1254,7 +1642,14 @@ fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     let port = |ctx: &mut Ctx, v: &Value| integer(ctx, v, "port", 1, 65535).map(|(t, _)| t);
     let mut t = match f.as_str() {
         "http_get" => {
-            let pos = arity(ctx, value, args, 2, 2, "http_get(\"/healthz\", 8080) or http_get(\"/healthz\", \"http\")")?;
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                2,
+                2,
+                "http_get(\"/healthz\", 8080) or http_get(\"/healthz\", \"http\")",
+            )?;
             let path = string(ctx, pos[0], "probe path", None)?;
             if let Some(s) = pos[1].lit_str() {
                 rule(ctx, s, "port name", &s.value(), name::port_name).then_some(())?;
@@ -1281,7 +1676,14 @@ fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         }
     };
     for (opt, v) in named(ctx, args, PROBE_OPTIONS, &f) {
-        let min = if opt == "failure_threshold" || opt == "success_threshold" || opt == "period_seconds" { 1 } else { 0 };
+        let min = if opt == "failure_threshold"
+            || opt == "success_threshold"
+            || opt == "period_seconds"
+        {
+            1
+        } else {
+            0
+        };
         if let Some((n, _)) = integer(ctx, v, &opt, min, i64::from(i32::MAX)) {
             let method = format_ident!("{opt}");
             t = quote!(#t.#method(#n));
@@ -1296,7 +1698,12 @@ fn security_context(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     }
     let s = object(ctx, value, SECURITY_KEYS, "a security context")?;
     let mut calls = Vec::new();
-    for key in ["privileged", "allow_privilege_escalation", "read_only_root_filesystem", "run_as_non_root"] {
+    for key in [
+        "privileged",
+        "allow_privilege_escalation",
+        "read_only_root_filesystem",
+        "run_as_non_root",
+    ] {
         if let Some(v) = s.get(key)
             && let Some(b) = boolean(ctx, v, key)
         {
@@ -1335,12 +1742,20 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     }
     let t = object(ctx, value, TOLERATION_KEYS, "a toleration")?;
     let mut ok = true;
-    let operator_unknown = t.get("operator").is_some_and(|v| !matches!(variant_name(v).as_deref(), Some("Exists" | "Equal")));
+    let operator_unknown = t
+        .get("operator")
+        .is_some_and(|v| !matches!(variant_name(v).as_deref(), Some("Exists" | "Equal")));
     let operator = match t.get("operator") {
         Some(v) => match variant_name(v).as_deref() {
             Some(op @ ("Exists" | "Equal")) => Some(op.to_owned()),
             Some(other) => {
-                unknown(ctx, &v.tokens, "toleration operator", other, &["Equal", "Exists"]);
+                unknown(
+                    ctx,
+                    &v.tokens,
+                    "toleration operator",
+                    other,
+                    &["Equal", "Exists"],
+                );
                 ok = false;
                 None
             }
@@ -1374,32 +1789,60 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         None => None,
     };
     if key.is_none() && t.entry("key").is_none() && !exists && !operator_unknown {
-        ctx.error_at(t.span, "a toleration without `key` must use `operator: Exists` (tolerating every taint)");
+        ctx.error_at(
+            t.span,
+            "a toleration without `key` must use `operator: Exists` (tolerating every taint)",
+        );
         ok = false;
     }
     let value_tokens = match t.entry("value") {
         Some(entry) if exists => {
-            ctx.error(&entry.value.tokens, "a toleration with `operator: Exists` takes no `value`: it matches every value");
+            ctx.error(
+                &entry.value.tokens,
+                "a toleration with `operator: Exists` takes no `value`: it matches every value",
+            );
             ok = false;
             None
         }
-        Some(entry) => string(ctx, &entry.value, "toleration value", Some(name::label_value)),
+        Some(entry) => string(
+            ctx,
+            &entry.value,
+            "toleration value",
+            Some(name::label_value),
+        ),
         None => None,
     };
     let effect = t.get("effect");
     let effect_name = effect.and_then(variant_name);
-    let effect_tokens = effect.and_then(|e| variant(ctx, e, "taint effect", "Effect", &["NoSchedule", "PreferNoSchedule", "NoExecute"]));
+    let effect_tokens = effect.and_then(|e| {
+        variant(
+            ctx,
+            e,
+            "taint effect",
+            "Effect",
+            &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+        )
+    });
     ok &= effect.is_none() || effect_tokens.is_some();
     let seconds = match t.entry("toleration_seconds") {
         Some(entry) => {
-            if effect_name.as_deref() != Some("NoExecute") && effect_tokens.is_some() || effect.is_none() {
+            if effect_name.as_deref() != Some("NoExecute") && effect_tokens.is_some()
+                || effect.is_none()
+            {
                 ctx.error(
                     &entry.key.tokens,
                     "`toleration_seconds` needs `effect: NoExecute`: only NoExecute taints evict pods after a delay",
                 );
                 ok = false;
             }
-            integer(ctx, &entry.value, "tolerationSeconds", 0, i64::from(u32::MAX)).map(|(t, _)| t)
+            integer(
+                ctx,
+                &entry.value,
+                "tolerationSeconds",
+                0,
+                i64::from(u32::MAX),
+            )
+            .map(|(t, _)| t)
         }
         None => None,
     };
@@ -1436,11 +1879,15 @@ fn node_affinity(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     }
     if let Some(v) = a.get("preferred") {
         for item in items(ctx, v, "preferred terms") {
-            let Some(p) = object(ctx, item, PREFERRED_KEYS, "a preferred term") else { continue };
+            let Some(p) = object(ctx, item, PREFERRED_KEYS, "a preferred term") else {
+                continue;
+            };
             let weight = match p.get("weight") {
                 Some(w) => match &w.kind {
                     Kind::Lit(Lit::Int(i)) => match i.base10_parse::<i32>() {
-                        Ok(n) if (1..=100).contains(&n) => Some(quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>())),
+                        Ok(n) if (1..=100).contains(&n) => {
+                            Some(quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>()))
+                        }
                         _ => {
                             ctx.error(i, format!("invalid weight {i}: must be in the range 1-100"));
                             None
@@ -1449,14 +1896,20 @@ fn node_affinity(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
                     _ => integer(ctx, w, "weight", 1, 100).map(|(t, _)| t),
                 },
                 None => {
-                    ctx.error_at(p.span, "missing required key `weight` (1-100) in this preferred term");
+                    ctx.error_at(
+                        p.span,
+                        "missing required key `weight` (1-100) in this preferred term",
+                    );
                     None
                 }
             };
             let term = match p.get("preference") {
                 Some(term) => node_term(ctx, term),
                 None => {
-                    ctx.error_at(p.span, "missing required key `preference` in this preferred term");
+                    ctx.error_at(
+                        p.span,
+                        "missing required key `preference` in this preferred term",
+                    );
                     None
                 }
             };
@@ -1475,7 +1928,10 @@ fn node_term(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     let term = object(ctx, value, TERM_KEYS, "a node selector term")?;
     match (term.get("match_expressions"), term.get("node_name")) {
         (Some(_), Some(n)) => {
-            ctx.error(&n.tokens, "a term takes `match_expressions` or `node_name`, not both");
+            ctx.error(
+                &n.tokens,
+                "a term takes `match_expressions` or `node_name`, not both",
+            );
             None
         }
         (None, Some(n)) => {
@@ -1483,11 +1939,17 @@ fn node_term(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             Some(quote!(::daemonset::build::Term::node_name(#n)))
         }
         (Some(exprs), None) => {
-            let reqs: Vec<TokenStream> = items(ctx, exprs, "requirements").iter().filter_map(|r| requirement(ctx, r)).collect();
+            let reqs: Vec<TokenStream> = items(ctx, exprs, "requirements")
+                .iter()
+                .filter_map(|r| requirement(ctx, r))
+                .collect();
             Some(quote!(::daemonset::build::Term::all([#(#reqs),*])))
         }
         (None, None) => {
-            ctx.error_at(term.span, "a node selector term needs `match_expressions: [...]` or `node_name: \"...\"`");
+            ctx.error_at(
+                term.span,
+                "a node selector term needs `match_expressions: [...]` or `node_name: \"...\"`",
+            );
             None
         }
     }
@@ -1507,15 +1969,30 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     };
     let operators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
     let Some(op_value) = r.get("operator") else {
-        ctx.error_at(r.span, format!("missing required key `operator` ({}) in this requirement", list(&operators)));
+        ctx.error_at(
+            r.span,
+            format!(
+                "missing required key `operator` ({}) in this requirement",
+                list(&operators)
+            ),
+        );
         return None;
     };
     let Some(op) = variant_name(op_value) else {
-        ctx.error(&op_value.tokens, format!("expected an operator: {}", list(&operators)));
+        ctx.error(
+            &op_value.tokens,
+            format!("expected an operator: {}", list(&operators)),
+        );
         return None;
     };
     if !operators.contains(&op.as_str()) {
-        unknown(ctx, &op_value.tokens, "node selector operator", &op, &operators);
+        unknown(
+            ctx,
+            &op_value.tokens,
+            "node selector operator",
+            &op,
+            &operators,
+        );
         return None;
     }
     let values = r.get("values");
@@ -1526,11 +2003,15 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     match op.as_str() {
         "In" | "NotIn" => {
             let func = format_ident!("{}", if op == "In" { "is_in" } else { "not_in" });
-            let func_values = format_ident!("{}_values", if op == "In" { "is_in" } else { "not_in" });
+            let func_values =
+                format_ident!("{}_values", if op == "In" { "is_in" } else { "not_in" });
             match (values, value_items) {
                 (None, _) | (_, Some([])) => {
                     let at = values.map_or_else(|| op_value.tokens.clone(), |v| v.tokens.clone());
-                    ctx.error(at, format!("operator `{op}` needs at least one value in `values`"));
+                    ctx.error(
+                        at,
+                        format!("operator `{op}` needs at least one value in `values`"),
+                    );
                     None
                 }
                 (Some(v), None) => {
@@ -1552,7 +2033,9 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
                     if all_literal {
                         Some(quote!(::daemonset::build::Requirement::#func(#key, [#(#checked),*])))
                     } else {
-                        Some(quote!(::daemonset::build::Requirement::#func_values(#key, [#(::std::string::String::from(#checked)),*])))
+                        Some(
+                            quote!(::daemonset::build::Requirement::#func_values(#key, [#(::std::string::String::from(#checked)),*])),
+                        )
                     }
                 }
             }
@@ -1562,31 +2045,64 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
                 ctx.error(&v.tokens, format!("operator `{op}` takes no `values`"));
                 return None;
             }
-            let func = format_ident!("{}", if op == "Exists" { "exists" } else { "does_not_exist" });
+            let func = format_ident!(
+                "{}",
+                if op == "Exists" {
+                    "exists"
+                } else {
+                    "does_not_exist"
+                }
+            );
             let key = key?;
             Some(quote!(::daemonset::build::Requirement::#func(#key)))
         }
         _ => {
-            let func = format_ident!("{}", if op == "Gt" { "greater_than" } else { "less_than" });
+            let func = format_ident!(
+                "{}",
+                if op == "Gt" {
+                    "greater_than"
+                } else {
+                    "less_than"
+                }
+            );
             let single = match (values, value_items) {
                 (Some(_), Some([one])) => one,
                 (Some(v), _) => {
-                    ctx.error(&v.tokens, format!("operator `{op}` needs exactly one integer value: `values: [16]`"));
+                    ctx.error(
+                        &v.tokens,
+                        format!("operator `{op}` needs exactly one integer value: `values: [16]`"),
+                    );
                     return None;
                 }
                 (None, _) => {
-                    ctx.error(&op_value.tokens, format!("operator `{op}` needs exactly one integer value: `values: [16]`"));
+                    ctx.error(
+                        &op_value.tokens,
+                        format!("operator `{op}` needs exactly one integer value: `values: [16]`"),
+                    );
                     return None;
                 }
             };
             let number = match &single.kind {
-                Kind::Lit(Lit::Int(i)) => i.base10_parse::<u64>().ok().map(|n| quote_spanned!(i.span()=> #n)),
-                Kind::Lit(Lit::Str(s)) => s.value().parse::<u64>().ok().map(|n| quote_spanned!(s.span()=> #n)),
+                Kind::Lit(Lit::Int(i)) => i
+                    .base10_parse::<u64>()
+                    .ok()
+                    .map(|n| quote_spanned!(i.span()=> #n)),
+                Kind::Lit(Lit::Str(s)) => s
+                    .value()
+                    .parse::<u64>()
+                    .ok()
+                    .map(|n| quote_spanned!(s.span()=> #n)),
                 Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => None,
                 _ => Some(single.expr()),
             };
             let Some(number) = number else {
-                ctx.error(&single.tokens, format!("operator `{op}` needs an integer value, found {}", single.compact_text()));
+                ctx.error(
+                    &single.tokens,
+                    format!(
+                        "operator `{op}` needs an integer value, found {}",
+                        single.compact_text()
+                    ),
+                );
                 return None;
             };
             let key = key?;
@@ -1614,9 +2130,16 @@ fn budget(ctx: &mut Ctx, value: &Value, what: &str) -> Option<Budget> {
     let at = value.tokens.clone();
     match &value.kind {
         Kind::Lit(Lit::Int(i)) => match i.base10_parse::<u32>() {
-            Ok(n) => Some(Budget { tokens: quote!(::daemonset::build::Budget::Count(#n)), literal: Some(n.into()), at }),
+            Ok(n) => Some(Budget {
+                tokens: quote!(::daemonset::build::Budget::Count(#n)),
+                literal: Some(n.into()),
+                at,
+            }),
             Err(_) => {
-                ctx.error(i, format!("invalid {what} {i}: must be greater than or equal to 0"));
+                ctx.error(
+                    i,
+                    format!("invalid {what} {i}: must be greater than or equal to 0"),
+                );
                 None
             }
         },
@@ -1627,35 +2150,66 @@ fn budget(ctx: &mut Ctx, value: &Value, what: &str) -> Option<Budget> {
             }
             let p: u64 = text[..text.len() - 1].parse().unwrap_or(u64::MAX);
             if p > 100 {
-                ctx.error(s, format!("invalid {what} {text:?}: must not be greater than 100%"));
+                ctx.error(
+                    s,
+                    format!("invalid {what} {text:?}: must not be greater than 100%"),
+                );
                 return None;
             }
             let p = p as u8;
-            Some(Budget { tokens: quote!(::daemonset::build::Budget::Percent(#p)), literal: Some(p.into()), at })
+            Some(Budget {
+                tokens: quote!(::daemonset::build::Budget::Percent(#p)),
+                literal: Some(p.into()),
+                at,
+            })
         }
         Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
-            ctx.error(&value.tokens, format!("expected {what}: a count (`1`), a percentage (`\"10%\"`) or a Rust expression"));
+            ctx.error(
+                &value.tokens,
+                format!(
+                    "expected {what}: a count (`1`), a percentage (`\"10%\"`) or a Rust expression"
+                ),
+            );
             None
         }
-        _ => Some(Budget { tokens: value.expr(), literal: None, at }),
+        _ => Some(Budget {
+            tokens: value.expr(),
+            literal: None,
+            at,
+        }),
     }
 }
 
-fn update_strategy(ctx: &mut Ctx, value: &Value, host_network: bool, host_ports: &[PortUse]) -> Option<TokenStream> {
+fn update_strategy(
+    ctx: &mut Ctx,
+    value: &Value,
+    host_network: bool,
+    host_ports: &[PortUse],
+) -> Option<TokenStream> {
     let usage = "expected `OnDelete` or `RollingUpdate { max_unavailable: 1 }` / `RollingUpdate { max_surge: 1 }`";
     match &value.kind {
-        Kind::Ident(i) if i == "OnDelete" => Some(quote!(::daemonset::build::UpdateStrategy::OnDelete)),
+        Kind::Ident(i) if i == "OnDelete" => {
+            Some(quote!(::daemonset::build::UpdateStrategy::OnDelete))
+        }
         Kind::Ident(i) if i == "RollingUpdate" => {
             ctx.error(i, "`RollingUpdate` needs its budget: `RollingUpdate { max_unavailable: 1 }` or `RollingUpdate { max_surge: 1 }`");
             None
         }
         Kind::Ident(i) => {
-            unknown(ctx, i, "update strategy", &i.to_string(), &["OnDelete", "RollingUpdate"]);
+            unknown(
+                ctx,
+                i,
+                "update strategy",
+                &i.to_string(),
+                &["OnDelete", "RollingUpdate"],
+            );
             None
         }
         Kind::Struct(name, map) if name == "RollingUpdate" => {
             let obj = Obj::new(ctx, map, ROLLING_KEYS, "a rolling update");
-            let unavailable = obj.get("max_unavailable").map(|v| budget(ctx, v, "maxUnavailable"));
+            let unavailable = obj
+                .get("max_unavailable")
+                .map(|v| budget(ctx, v, "maxUnavailable"));
             let surge = obj.get("max_surge").map(|v| budget(ctx, v, "maxSurge"));
             let (unavailable, surge) = match (unavailable, surge) {
                 (Some(None), _) | (_, Some(None)) => return None,
@@ -1663,22 +2217,34 @@ fn update_strategy(ctx: &mut Ctx, value: &Value, host_network: bool, host_ports:
             };
             let chosen = match (&unavailable, &surge) {
                 (None, None) => {
-                    ctx.error(name, "`RollingUpdate` needs `max_unavailable` or `max_surge`");
+                    ctx.error(
+                        name,
+                        "`RollingUpdate` needs `max_unavailable` or `max_surge`",
+                    );
                     return None;
                 }
                 (Some(u), None) if u.literal == Some(0) => {
-                    ctx.error(&u.at, "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0");
+                    ctx.error(
+                        &u.at,
+                        "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0",
+                    );
                     return None;
                 }
                 (None, Some(s)) if s.literal == Some(0) => {
-                    ctx.error(&s.at, "invalid maxSurge 0: cannot be 0 when maxUnavailable is 0");
+                    ctx.error(
+                        &s.at,
+                        "invalid maxSurge 0: cannot be 0 when maxUnavailable is 0",
+                    );
                     return None;
                 }
                 (Some(u), None) => ("max_unavailable", u),
                 (None, Some(s)) => ("max_surge", s),
                 (Some(u), Some(s)) => match (u.literal, s.literal) {
                     (Some(0), Some(0)) => {
-                        ctx.error(&u.at, "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0");
+                        ctx.error(
+                            &u.at,
+                            "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0",
+                        );
                         return None;
                     }
                     (Some(0), _) => ("max_surge", s),
@@ -1723,5 +2289,3 @@ fn update_strategy(ctx: &mut Ctx, value: &Value, host_network: bool, host_ports:
         }
     }
 }
-
-

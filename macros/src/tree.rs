@@ -111,7 +111,8 @@ impl Value {
 
     /// Whether the value is a `{ block }` or another Rust expression rather than DSL syntax.
     pub fn is_braced_expr(&self) -> bool {
-        matches!(self.kind, Kind::Expr) && matches!(self.tokens.clone().into_iter().next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace)
+        matches!(self.kind, Kind::Expr)
+            && matches!(self.tokens.clone().into_iter().next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace)
     }
 }
 
@@ -165,13 +166,20 @@ fn parse_map_inner(ctx: &mut Ctx, span: Span, tokens: TokenStream) -> Map {
             continue;
         }
         let key = match &piece[0] {
-            TokenTree::Ident(ident) => {
-                Key { name: ident.to_string(), tokens: ident.to_token_stream() }
-            }
+            TokenTree::Ident(ident) => Key {
+                name: ident.to_string(),
+                tokens: ident.to_token_stream(),
+            },
             TokenTree::Literal(lit) => match syn::parse2::<Lit>(lit.to_token_stream()) {
-                Ok(Lit::Str(s)) => Key { name: s.value(), tokens: s.to_token_stream() },
+                Ok(Lit::Str(s)) => Key {
+                    name: s.value(),
+                    tokens: s.to_token_stream(),
+                },
                 _ => {
-                    ctx.error(lit.to_token_stream(), "expected a key: a name or a string literal");
+                    ctx.error(
+                        lit.to_token_stream(),
+                        "expected a key: a name or a string literal",
+                    );
                     continue;
                 }
             },
@@ -179,7 +187,10 @@ fn parse_map_inner(ctx: &mut Ctx, span: Span, tokens: TokenStream) -> Map {
         };
         let rest = &piece[2..];
         if rest.is_empty() {
-            ctx.error(stream(&piece[..2]), format!("expected a value after `{}:`", key.name));
+            ctx.error(
+                stream(&piece[..2]),
+                format!("expected a value after `{}:`", key.name),
+            );
             continue;
         }
         if let Some(value) = parse_value(ctx, rest) {
@@ -216,10 +227,12 @@ fn parse_value(ctx: &mut Ctx, trees: &[TokenTree]) -> Option<Value> {
     let tokens = stream(trees);
     let kind = match trees {
         [] => return None,
-        [TokenTree::Literal(_)] | [TokenTree::Punct(_), TokenTree::Literal(_)] => match syn::parse2::<Lit>(tokens.clone()) {
-            Ok(lit) => Kind::Lit(lit),
-            Err(_) => Kind::Expr,
-        },
+        [TokenTree::Literal(_)] | [TokenTree::Punct(_), TokenTree::Literal(_)] => {
+            match syn::parse2::<Lit>(tokens.clone()) {
+                Ok(lit) => Kind::Lit(lit),
+                Err(_) => Kind::Expr,
+            }
+        }
         [TokenTree::Ident(ident)] if ident == "true" || ident == "false" => {
             Kind::Lit(Lit::Bool(syn::LitBool::new(ident == "true", ident.span())))
         }
@@ -240,15 +253,23 @@ fn parse_value(ctx: &mut Ctx, trees: &[TokenTree]) -> Option<Value> {
             Delimiter::Parenthesis => Kind::Tuple(parse_args(ctx, g.stream())),
             _ => Kind::Expr,
         },
-        [TokenTree::Ident(name), TokenTree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => {
+        [TokenTree::Ident(name), TokenTree::Group(g)]
+            if g.delimiter() == Delimiter::Parenthesis =>
+        {
             Kind::Call(name.clone(), parse_args(ctx, g.stream()))
         }
-        [TokenTree::Ident(name), TokenTree::Group(g)] if g.delimiter() == Delimiter::Brace && is_map(g) => {
+        [TokenTree::Ident(name), TokenTree::Group(g)]
+            if g.delimiter() == Delimiter::Brace && is_map(g) =>
+        {
             // `RollingUpdate { .. }` of the DSL, unless it only parses as a Rust struct expression
             // (`Volume { name: .., ..Default::default() }`), which is then passed through as one.
             let mut trial = Ctx { errors: Vec::new() };
             let map = parse_map_inner(&mut trial, g.span(), g.stream());
-            if trial.errors.is_empty() { Kind::Struct(name.clone(), map) } else { Kind::Expr }
+            if trial.errors.is_empty() {
+                Kind::Struct(name.clone(), map)
+            } else {
+                Kind::Expr
+            }
         }
         _ => Kind::Expr,
     };
