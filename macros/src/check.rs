@@ -2289,3 +2289,41 @@ fn update_strategy(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_spellings_find_their_dsl_keys() {
+        assert_eq!(snake_case("nodeSelector"), "node_selector");
+        assert_eq!(
+            snake_case("terminationGracePeriodSeconds"),
+            "termination_grace_period_seconds"
+        );
+        assert_eq!(
+            suggestion("containerPort", PORT_KEYS),
+            Some("container_port")
+        );
+        assert_eq!(
+            suggestion("imagePullPolicy", CONTAINER_KEYS),
+            Some("image_pull_policy")
+        );
+        assert_eq!(suggestion("tolerations", TOP_KEYS), Some("tolerations"));
+        assert_eq!(suggestion("frobnicate", TOP_KEYS), None);
+    }
+
+    #[test]
+    fn byte_units_get_a_hint() {
+        assert_eq!(
+            quantity_hint("64MB"),
+            "; did you mean \"64Mi\" (mebibytes) or \"64M\" (megabytes)?"
+        );
+        assert_eq!(
+            quantity_hint("1.5GB"),
+            "; did you mean \"1.5Gi\" (gibibytes) or \"1.5G\" (gigabytes)?"
+        );
+        assert_eq!(quantity_hint("250 m"), "");
+        assert_eq!(quantity_hint("MB"), "");
+    }
+}

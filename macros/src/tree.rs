@@ -275,3 +275,69 @@ fn parse_value(ctx: &mut Ctx, trees: &[TokenTree]) -> Option<Value> {
     };
     Some(Value { kind, tokens })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn parse(tokens: TokenStream) -> (Map, Vec<String>) {
+        let mut ctx = Ctx { errors: Vec::new() };
+        let map = parse_root(&mut ctx, tokens);
+        (map, ctx.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn shapes_of_values() {
+        let (map, errors) = parse(quote! {
+            a: "x", b: 30, c: -1, d: true, e: NoSchedule, f: { k: "v" }, g: [1, 2], h: host_path("/p", Socket),
+            i: ("/p", read_only, sub_path: "s"), j: RollingUpdate { max_surge: 1 }, k: { some_expr() },
+            l: Foo { x: 1, ..Default::default() }, m: a + b, n: {},
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        let kinds: Vec<&str> = map
+            .entries
+            .iter()
+            .map(|e| match &e.value.kind {
+                Kind::Lit(_) => "lit",
+                Kind::Ident(_) => "ident",
+                Kind::Map(_) => "map",
+                Kind::List(_) => "list",
+                Kind::Call(..) => "call",
+                Kind::Tuple(_) => "tuple",
+                Kind::Struct(..) => "struct",
+                Kind::Expr => "expr",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "lit", "lit", "lit", "lit", "ident", "map", "list", "call", "tuple", "struct",
+                "expr", "expr", "expr", "map"
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_entries_are_reported_and_skipped() {
+        let (map, errors) = parse(quote! { a: 1, b 2, c:, d: 4 });
+        assert_eq!(
+            map.entries
+                .iter()
+                .map(|e| e.key.name.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "d"]
+        );
+        assert_eq!(
+            errors,
+            ["expected `key: value`", "expected a value after `c:`"]
+        );
+    }
+
+    #[test]
+    fn paths_keep_their_spelling() {
+        let (map, _) = parse(quote! { a: spec.nodeName, b: limits.ephemeral-storage });
+        let texts: Vec<String> = map.entries.iter().map(|e| e.value.compact_text()).collect();
+        assert_eq!(texts, ["spec.nodeName", "limits.ephemeral-storage"]);
+    }
+}
