@@ -9,8 +9,8 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use daemonset::build::{Container, DaemonSet, Effect, Toleration, Volume};
 use daemonset::k8s::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use daemonset::k8s::api::core::v1::{
-    Container as K8sContainer, HostPathVolumeSource, PodSpec, PodTemplateSpec, Toleration as K8sToleration,
-    Volume as K8sVolume, VolumeMount,
+    Container as K8sContainer, HostPathVolumeSource, PodSpec, PodTemplateSpec,
+    Toleration as K8sToleration, Volume as K8sVolume, VolumeMount,
 };
 use daemonset::k8s::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use daemonset::render::{Format, StreamWriter};
@@ -23,7 +23,9 @@ fn ours(i: usize) -> K8sDaemonSet {
         .name(name.clone())
         .label("app", "log-collector")
         .selector_label("name", name.clone())
-        .toleration(Toleration::key("node-role.kubernetes.io/control-plane").effect(Effect::NoSchedule))
+        .toleration(
+            Toleration::key("node-role.kubernetes.io/control-plane").effect(Effect::NoSchedule),
+        )
         .container(
             Container::builder()
                 .name("log-collector")
@@ -42,15 +44,28 @@ fn raw(i: usize) -> K8sDaemonSet {
     let labels = |k: &str, v: &str| Some(BTreeMap::from([(k.to_owned(), v.to_owned())]));
     let host_path = |name: &str, path: &str| K8sVolume {
         name: name.into(),
-        host_path: Some(HostPathVolumeSource { path: path.into(), type_: None }),
+        host_path: Some(HostPathVolumeSource {
+            path: path.into(),
+            type_: None,
+        }),
         ..Default::default()
     };
     K8sDaemonSet {
-        metadata: ObjectMeta { name: Some(name.clone()), labels: labels("app", "log-collector"), ..Default::default() },
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            labels: labels("app", "log-collector"),
+            ..Default::default()
+        },
         spec: Some(DaemonSetSpec {
-            selector: LabelSelector { match_labels: labels("name", &name), match_expressions: None },
+            selector: LabelSelector {
+                match_labels: labels("name", &name),
+                match_expressions: None,
+            },
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: labels("name", &name), ..Default::default() }),
+                metadata: Some(ObjectMeta {
+                    labels: labels("name", &name),
+                    ..Default::default()
+                }),
                 spec: Some(PodSpec {
                     tolerations: Some(vec![K8sToleration {
                         key: Some("node-role.kubernetes.io/control-plane".into()),
@@ -61,7 +76,11 @@ fn raw(i: usize) -> K8sDaemonSet {
                         name: "log-collector".into(),
                         image: Some("fluent/fluentd:v1.14-1".into()),
                         volume_mounts: Some(vec![
-                            VolumeMount { name: "varlog".into(), mount_path: "/var/log".into(), ..Default::default() },
+                            VolumeMount {
+                                name: "varlog".into(),
+                                mount_path: "/var/log".into(),
+                                ..Default::default()
+                            },
                             VolumeMount {
                                 name: "varlibdockercontainers".into(),
                                 mount_path: "/var/lib/docker/containers".into(),
@@ -91,26 +110,34 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for n in [1_000usize, 10_000] {
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("raw_k8s_openapi_serde_yaml", n), &n, |b, &n| {
-            b.iter(|| {
-                let mut out = io::sink();
-                for i in 0..n {
-                    let text = serde_yaml::to_string(&raw(i)).unwrap();
-                    io::Write::write_all(&mut out, b"---\n").unwrap();
-                    io::Write::write_all(&mut out, text.as_bytes()).unwrap();
-                }
-                black_box(out);
-            });
-        });
-        group.bench_with_input(BenchmarkId::new("daemonset_builder_validate_stream", n), &n, |b, &n| {
-            b.iter(|| {
-                let mut writer = StreamWriter::new(io::sink(), Format::Yaml);
-                for i in 0..n {
-                    writer.write(&ours(i)).unwrap();
-                }
-                black_box(writer.finish().unwrap());
-            });
-        });
+        group.bench_with_input(
+            BenchmarkId::new("raw_k8s_openapi_serde_yaml", n),
+            &n,
+            |b, &n| {
+                b.iter(|| {
+                    let mut out = io::sink();
+                    for i in 0..n {
+                        let text = serde_yaml::to_string(&raw(i)).unwrap();
+                        io::Write::write_all(&mut out, b"---\n").unwrap();
+                        io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+                    }
+                    black_box(out);
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("daemonset_builder_validate_stream", n),
+            &n,
+            |b, &n| {
+                b.iter(|| {
+                    let mut writer = StreamWriter::new(io::sink(), Format::Yaml);
+                    for i in 0..n {
+                        writer.write(&ours(i)).unwrap();
+                    }
+                    black_box(writer.finish().unwrap());
+                });
+            },
+        );
     }
     group.finish();
 }

@@ -9,7 +9,11 @@ use daemonset::render::{Format, StreamWriter};
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_owned)
+        })
         .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
 }
@@ -23,12 +27,19 @@ fn main() {
                 .name(format!("log-collector-{i}"))
                 .selector_label("name", format!("log-collector-{i}"))
                 .container(
-                    Container::builder().name("c").image("fluent/fluentd:v1.14-1").mount(varlog.mount("/var/log")).build(),
+                    Container::builder()
+                        .name("c")
+                        .image("fluent/fluentd:v1.14-1")
+                        .mount(varlog.mount("/var/log"))
+                        .build(),
                 )
                 .build()
                 .expect("valid");
             writer.write(&ds).expect("sink");
         }
-        println!("streamed {n:>7} DaemonSets: peak RSS {} KiB", peak_rss_kib());
+        println!(
+            "streamed {n:>7} DaemonSets: peak RSS {} KiB",
+            peak_rss_kib()
+        );
     }
 }

@@ -12,7 +12,9 @@ pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
         .name("log-collector")
         .label("app", "log-collector")
         .selector_label("name", "log-collector")
-        .toleration(Toleration::key("node-role.kubernetes.io/control-plane").effect(Effect::NoSchedule))
+        .toleration(
+            Toleration::key("node-role.kubernetes.io/control-plane").effect(Effect::NoSchedule),
+        )
         .container(
             Container::builder()
                 .name("log-collector")

@@ -10,7 +10,12 @@ pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
         .name("rolling-update-daemonset")
         .update_strategy(UpdateStrategy::max_unavailable(Budget::Count(1)))
         .selector_label("app", "myapp")
-        .container(Container::builder().name("myapp-container").image("myapp:1.1").build())
+        .container(
+            Container::builder()
+                .name("myapp-container")
+                .image("myapp:1.1")
+                .build(),
+        )
         .build()
 }
 

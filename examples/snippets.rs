@@ -6,21 +6,30 @@ use daemonset::build::{Container, DaemonSet, Effect, NodeAffinity, Requirement, 
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 use serde_json::json;
 
-
 /// The three fragments applied to one small DaemonSet each, in the seed's order.
 pub fn daemon_sets() -> Result<Vec<K8sDaemonSet>, daemonset::ValidationErrors> {
     let base = |name: &str| {
         DaemonSet::builder()
             .name(name)
             .selector_label("app", "agent")
-            .container(Container::builder().name("agent").image("agent:1.0").build())
+            .container(
+                Container::builder()
+                    .name("agent")
+                    .image("agent:1.0")
+                    .build(),
+            )
     };
     Ok(vec![
         base("ssd-only").node_selector("disktype", "ssd").build()?,
         base("amd64-only")
-            .node_affinity(NodeAffinity::new().require(Term::all([Requirement::is_in("kubernetes.io/arch", ["amd64"])])))
+            .node_affinity(NodeAffinity::new().require(Term::all([Requirement::is_in(
+                "kubernetes.io/arch",
+                ["amd64"],
+            )])))
             .build()?,
-        base("special-tolerated").toleration(Toleration::exists("special").effect(Effect::NoSchedule)).build()?,
+        base("special-tolerated")
+            .toleration(Toleration::exists("special").effect(Effect::NoSchedule))
+            .build()?,
     ])
 }
 

@@ -9,7 +9,12 @@ pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
     DaemonSet::builder()
         .name("tolerate-taints-daemonset")
         .selector_label("app", "myapp")
-        .container(Container::builder().name("myapp-container").image("myapp:1.0").build())
+        .container(
+            Container::builder()
+                .name("myapp-container")
+                .image("myapp:1.0")
+                .build(),
+        )
         .toleration(Toleration::exists("example-key").effect(Effect::NoSchedule))
         .build()
 }

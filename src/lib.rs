@@ -5,6 +5,8 @@
 //! [`render`] writes YAML or JSON.
 
 pub mod build;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod parse;
 pub mod render;
 pub mod validate;

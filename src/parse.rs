@@ -61,9 +61,9 @@ impl ParseError {
     /// The 1-based line the error is on, when known.
     pub fn line(&self) -> Option<usize> {
         match self {
-            ParseError::Syntax { line, .. } | ParseError::Invalid { line, .. } | ParseError::UnknownField { line, .. } => {
-                *line
-            }
+            ParseError::Syntax { line, .. }
+            | ParseError::Invalid { line, .. }
+            | ParseError::UnknownField { line, .. } => *line,
         }
     }
 
@@ -78,7 +78,9 @@ impl ParseError {
 
     fn shift(mut self, lines: usize) -> ParseError {
         match &mut self {
-            ParseError::Syntax { line, .. } | ParseError::Invalid { line, .. } | ParseError::UnknownField { line, .. } => {
+            ParseError::Syntax { line, .. }
+            | ParseError::Invalid { line, .. }
+            | ParseError::UnknownField { line, .. } => {
                 *line = line.map(|l| l + lines);
             }
         }
@@ -102,22 +104,52 @@ pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
 pub fn from_yaml_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<ParseError>> {
     match yaml::from_str_reporting_unknown::<T>(text) {
         Ok((value, unknown)) if unknown.is_empty() => Ok(value),
-        Ok((_, unknown)) => Err(unknown.into_iter().map(|path| unknown_field(text, path)).collect()),
+        Ok((_, unknown)) => Err(unknown
+            .into_iter()
+            .map(|path| unknown_field(text, path))
+            .collect()),
         Err(e) => Err(vec![match e.path {
-            Some(path) => ParseError::Invalid { path: Some(path), message: e.message, line: e.line, column: e.column },
+            Some(path) => ParseError::Invalid {
+                path: Some(path),
+                message: e.message,
+                line: e.line,
+                column: e.column,
+            },
             None if e.message.contains("missing field") || e.message.contains("invalid") => {
-                ParseError::Invalid { path: None, message: e.message, line: e.line, column: e.column }
+                ParseError::Invalid {
+                    path: None,
+                    message: e.message,
+                    line: e.line,
+                    column: e.column,
+                }
             }
-            None => ParseError::Syntax { message: e.message, line: e.line, column: e.column },
+            None => ParseError::Syntax {
+                message: e.message,
+                line: e.line,
+                column: e.column,
+            },
         }]),
     }
 }
 
 fn unknown_field(text: &str, path: String) -> ParseError {
-    let field = path.rsplit(['.', '[']).next().unwrap_or(&path).trim_end_matches(']').to_owned();
-    let hint = (path == format!("spec.{field}") && is_pod_spec_field(&field))
-        .then(|| format!("did you mean `spec.template.spec.{field}`? `{field}` is a field of the pod template"));
-    ParseError::UnknownField { line: locate(text, &path), path, field, hint }
+    let field = path
+        .rsplit(['.', '['])
+        .next()
+        .unwrap_or(&path)
+        .trim_end_matches(']')
+        .to_owned();
+    let hint = (path == format!("spec.{field}") && is_pod_spec_field(&field)).then(|| {
+        format!(
+            "did you mean `spec.template.spec.{field}`? `{field}` is a field of the pod template"
+        )
+    });
+    ParseError::UnknownField {
+        line: locate(text, &path),
+        path,
+        field,
+        hint,
+    }
 }
 
 /// Whether `key` is a field of the pod spec (to suggest moving a key placed one level too high).
@@ -147,8 +179,12 @@ fn locate(text: &str, path: &str) -> Option<usize> {
             if found.is_some() && indent < min_indent {
                 break;
             }
-            let plain = content.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'));
-            let quoted = content.strip_prefix(&format!("\"{key}\"")).is_some_and(|rest| rest.starts_with(':'));
+            let plain = content
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'));
+            let quoted = content
+                .strip_prefix(&format!("\"{key}\""))
+                .is_some_and(|rest| rest.starts_with(':'));
             if plain || quoted {
                 hit = Some((i, indent + 1));
                 break;
@@ -205,14 +241,30 @@ pub fn documents(text: &str) -> Vec<Document> {
             let line = offset + 1;
             match yaml::type_meta(doc) {
                 Err(e) => Document::Invalid {
-                    errors: vec![ParseError::Syntax { message: e.message, line: e.line, column: e.column }.shift(offset)],
+                    errors: vec![
+                        ParseError::Syntax {
+                            message: e.message,
+                            line: e.line,
+                            column: e.column,
+                        }
+                        .shift(offset),
+                    ],
                     line,
                 },
-                Ok(Some((api_version, kind))) if !(kind == "DaemonSet" && api_version == "apps/v1") => {
-                    Document::Other { api_version, kind, line }
+                Ok(Some((api_version, kind)))
+                    if !(kind == "DaemonSet" && api_version == "apps/v1") =>
+                {
+                    Document::Other {
+                        api_version,
+                        kind,
+                        line,
+                    }
                 }
                 Ok(meta) => match from_yaml_all_errors::<DaemonSet>(doc) {
-                    Ok(object) if meta.is_some() => Document::DaemonSet { object: Box::new(object), line },
+                    Ok(object) if meta.is_some() => Document::DaemonSet {
+                        object: Box::new(object),
+                        line,
+                    },
                     Ok(_) => Document::Invalid {
                         errors: vec![ParseError::Invalid {
                             path: None,
@@ -222,9 +274,10 @@ pub fn documents(text: &str) -> Vec<Document> {
                         }],
                         line,
                     },
-                    Err(errors) => {
-                        Document::Invalid { errors: errors.into_iter().map(|e| e.shift(offset)).collect(), line }
-                    }
+                    Err(errors) => Document::Invalid {
+                        errors: errors.into_iter().map(|e| e.shift(offset)).collect(),
+                        line,
+                    },
                 },
             }
         })
@@ -254,10 +307,16 @@ impl fmt::Display for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Document::DaemonSet { object, line } => {
-                write!(f, "line {line}: DaemonSet {}", object.metadata.name.as_deref().unwrap_or("<unnamed>"))
+                write!(
+                    f,
+                    "line {line}: DaemonSet {}",
+                    object.metadata.name.as_deref().unwrap_or("<unnamed>")
+                )
             }
             Document::Other { kind, line, .. } => write!(f, "line {line}: {kind}"),
-            Document::Invalid { errors, line } => write!(f, "line {line}: {} error(s)", errors.len()),
+            Document::Invalid { errors, line } => {
+                write!(f, "line {line}: {} error(s)", errors.len())
+            }
         }
     }
 }
@@ -274,7 +333,11 @@ mod tests {
 
     #[test]
     fn locates_nested_keys() {
-        let text = "spec:\n  template:\n    spec:\n      containers:\n      - name: a\n        bogus: 1\n";
-        assert_eq!(locate(text, "spec.template.spec.containers[0].bogus"), Some(6));
+        let text =
+            "spec:\n  template:\n    spec:\n      containers:\n      - name: a\n        bogus: 1\n";
+        assert_eq!(
+            locate(text, "spec.template.spec.containers[0].bogus"),
+            Some(6)
+        );
     }
 }

@@ -62,7 +62,8 @@ pub fn to_yaml<T: Serialize>(object: &T) -> Result<String, RenderError> {
 
 /// One object as pretty JSON, ending with a newline.
 pub fn to_json<T: Serialize>(object: &T) -> Result<String, RenderError> {
-    let mut text = serde_json::to_string_pretty(object).map_err(|e| RenderError::Serialize(e.to_string()))?;
+    let mut text =
+        serde_json::to_string_pretty(object).map_err(|e| RenderError::Serialize(e.to_string()))?;
     text.push('\n');
     Ok(text)
 }
@@ -76,7 +77,9 @@ pub fn to_string<T: Serialize>(object: &T, format: Format) -> Result<String, Ren
 }
 
 /// Several objects as one multi-document YAML stream (`---` before each document).
-pub fn to_yaml_stream<'a, T: Serialize + 'a>(objects: impl IntoIterator<Item = &'a T>) -> Result<String, RenderError> {
+pub fn to_yaml_stream<'a, T: Serialize + 'a>(
+    objects: impl IntoIterator<Item = &'a T>,
+) -> Result<String, RenderError> {
     let mut out = Vec::new();
     let mut writer = StreamWriter::new(&mut out, Format::Yaml);
     for object in objects {
@@ -97,7 +100,11 @@ pub struct StreamWriter<W: Write> {
 impl<W: Write> StreamWriter<W> {
     /// A writer of `format` documents to `out`.
     pub fn new(out: W, format: Format) -> Self {
-        StreamWriter { out, format, written: 0 }
+        StreamWriter {
+            out,
+            format,
+            written: 0,
+        }
     }
 
     /// Writes one object.
@@ -108,7 +115,8 @@ impl<W: Write> StreamWriter<W> {
                 self.out.write_all(to_yaml(object)?.as_bytes())?;
             }
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, object).map_err(|e| RenderError::Serialize(e.to_string()))?;
+                serde_json::to_writer_pretty(&mut self.out, object)
+                    .map_err(|e| RenderError::Serialize(e.to_string()))?;
                 self.out.write_all(b"\n")?;
             }
         }
@@ -130,6 +138,9 @@ impl<W: Write> StreamWriter<W> {
 
 impl<W: Write> fmt::Debug for StreamWriter<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamWriter").field("format", &self.format).field("written", &self.written).finish()
+        f.debug_struct("StreamWriter")
+            .field("format", &self.format)
+            .field("written", &self.written)
+            .finish()
     }
 }

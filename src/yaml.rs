@@ -15,12 +15,19 @@ pub(crate) struct YamlError {
 
 /// Serializes one value as a YAML document (no leading `---`).
 pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
-    serde_yaml::to_string(value).map_err(|e| YamlError { message: e.to_string(), path: None, line: None, column: None })
+    serde_yaml::to_string(value).map_err(|e| YamlError {
+        message: e.to_string(),
+        path: None,
+        line: None,
+        column: None,
+    })
 }
 
 /// Deserializes one YAML document into `T`, returning the value and the paths of the keys `T` does not know
 /// (k8s-openapi drops them silently; the caller turns them into errors).
-pub(crate) fn from_str_reporting_unknown<T: DeserializeOwned>(text: &str) -> Result<(T, Vec<String>), YamlError> {
+pub(crate) fn from_str_reporting_unknown<T: DeserializeOwned>(
+    text: &str,
+) -> Result<(T, Vec<String>), YamlError> {
     let mut unknown = Vec::new();
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
@@ -53,13 +60,21 @@ pub(crate) fn type_meta(text: &str) -> Result<Option<(String, String)>, YamlErro
             column: location.as_ref().map(serde_yaml::Location::column),
         }
     })?;
-    let get = |key: &str| value.get(key).and_then(serde_yaml::Value::as_str).map(str::to_owned);
+    let get = |key: &str| {
+        value
+            .get(key)
+            .and_then(serde_yaml::Value::as_str)
+            .map(str::to_owned)
+    };
     Ok(get("apiVersion").zip(get("kind")))
 }
 
 /// Whether a document holds nothing (only comments or blanks).
 pub(crate) fn is_empty_document(text: &str) -> bool {
-    matches!(serde_yaml::from_str::<serde_yaml::Value>(text), Ok(serde_yaml::Value::Null))
+    matches!(
+        serde_yaml::from_str::<serde_yaml::Value>(text),
+        Ok(serde_yaml::Value::Null)
+    )
 }
 
 fn strip_location(message: &str) -> String {
@@ -77,8 +92,14 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
         Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
         Path::Map { parent, key } => {
             let parent = ignored_path(parent);
-            if parent.is_empty() { key.clone() } else { format!("{parent}.{key}") }
+            if parent.is_empty() {
+                key.clone()
+            } else {
+                format!("{parent}.{key}")
+            }
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => ignored_path(parent),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => ignored_path(parent),
     }
 }

@@ -2,8 +2,9 @@
 //! round-trips (YAML -> typed -> YAML) unchanged.
 
 use daemonset::build::{
-    Budget, Container, Cpu, DaemonSet, Effect, EnvVar, HostPathType, Memory, NodeAffinity, PodField, Port, Probe,
-    Requirement, Resources, Term, Toleration, UpdateStrategy, Volume, Weight,
+    Budget, Container, Cpu, DaemonSet, Effect, EnvVar, HostPathType, Memory, NodeAffinity,
+    PodField, Port, Probe, Requirement, Resources, Term, Toleration, UpdateStrategy, Volume,
+    Weight,
 };
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 use proptest::prelude::*;
@@ -13,11 +14,17 @@ fn dns_label() -> impl Strategy<Value = String> {
 }
 
 fn label_key() -> impl Strategy<Value = String> {
-    prop_oneof!["[a-z][a-z0-9]{0,10}", "[a-z]{1,8}\\.example\\.com/[a-z][a-z0-9_.-]{0,10}[a-z0-9]"]
+    prop_oneof![
+        "[a-z][a-z0-9]{0,10}",
+        "[a-z]{1,8}\\.example\\.com/[a-z][a-z0-9_.-]{0,10}[a-z0-9]"
+    ]
 }
 
 fn label_value() -> impl Strategy<Value = String> {
-    prop_oneof![Just(String::new()), "[A-Za-z0-9]([A-Za-z0-9_.-]{0,20}[A-Za-z0-9])?"]
+    prop_oneof![
+        Just(String::new()),
+        "[A-Za-z0-9]([A-Za-z0-9_.-]{0,20}[A-Za-z0-9])?"
+    ]
 }
 
 fn resources() -> impl Strategy<Value = Resources> {
@@ -32,10 +39,15 @@ fn resources() -> impl Strategy<Value = Resources> {
 }
 
 fn toleration() -> impl Strategy<Value = Toleration> {
-    let effect = prop_oneof![Just(Effect::NoSchedule), Just(Effect::PreferNoSchedule), Just(Effect::NoExecute)];
+    let effect = prop_oneof![
+        Just(Effect::NoSchedule),
+        Just(Effect::PreferNoSchedule),
+        Just(Effect::NoExecute)
+    ];
     prop_oneof![
         (label_key(), effect.clone()).prop_map(|(k, e)| Toleration::exists(k).effect(e)),
-        (label_key(), label_value(), effect).prop_map(|(k, v, e)| Toleration::equal(k, v).effect(e)),
+        (label_key(), label_value(), effect)
+            .prop_map(|(k, v, e)| Toleration::equal(k, v).effect(e)),
         (label_key(), 0u32..86400).prop_map(|(k, s)| Toleration::exists(k).evict_after(s)),
         Just(Toleration::everything()),
     ]
@@ -44,7 +56,8 @@ fn toleration() -> impl Strategy<Value = Toleration> {
 fn requirement() -> impl Strategy<Value = Requirement> {
     prop_oneof![
         (label_key(), "[a-z0-9]{1,8}").prop_map(|(k, v)| Requirement::is_in(k, [v.as_str()])),
-        (label_key(), "[a-z0-9]{1,8}", "[a-z0-9]{1,8}").prop_map(|(k, a, b)| Requirement::not_in(k, [a.as_str(), b.as_str()])),
+        (label_key(), "[a-z0-9]{1,8}", "[a-z0-9]{1,8}")
+            .prop_map(|(k, a, b)| Requirement::not_in(k, [a.as_str(), b.as_str()])),
         label_key().prop_map(Requirement::exists),
         label_key().prop_map(Requirement::does_not_exist),
         (label_key(), any::<u32>()).prop_map(|(k, n)| Requirement::greater_than(k, u64::from(n))),
@@ -53,11 +66,16 @@ fn requirement() -> impl Strategy<Value = Requirement> {
 }
 
 fn update_strategy() -> impl Strategy<Value = Option<UpdateStrategy>> {
-    let budget = prop_oneof![(1u32..50).prop_map(Budget::Count), (1u8..=100).prop_map(Budget::Percent)];
+    let budget = prop_oneof![
+        (1u32..50).prop_map(Budget::Count),
+        (1u8..=100).prop_map(Budget::Percent)
+    ];
     prop_oneof![
         Just(None),
         Just(Some(UpdateStrategy::OnDelete)),
-        budget.clone().prop_map(|b| Some(UpdateStrategy::max_unavailable(b))),
+        budget
+            .clone()
+            .prop_map(|b| Some(UpdateStrategy::max_unavailable(b))),
         budget.prop_map(|b| Some(UpdateStrategy::max_surge(b))),
     ]
 }
@@ -101,25 +119,35 @@ fn inputs() -> impl Strategy<Value = Inputs> {
             prop::option::of(0u32..600),
         ),
     )
-        .prop_map(|((name, selector, labels, image_tag, port, resources, tolerations), rest)| {
-            let (requirements, preferred_weight, node_selector, strategy, volume_kind, host_network, grace) = rest;
-            Inputs {
-                name,
-                selector,
-                labels,
-                image_tag,
-                port,
-                resources,
-                tolerations,
-                requirements,
-                preferred_weight,
-                node_selector,
-                strategy,
-                volume_kind,
-                host_network,
-                grace,
-            }
-        })
+        .prop_map(
+            |((name, selector, labels, image_tag, port, resources, tolerations), rest)| {
+                let (
+                    requirements,
+                    preferred_weight,
+                    node_selector,
+                    strategy,
+                    volume_kind,
+                    host_network,
+                    grace,
+                ) = rest;
+                Inputs {
+                    name,
+                    selector,
+                    labels,
+                    image_tag,
+                    port,
+                    resources,
+                    tolerations,
+                    requirements,
+                    preferred_weight,
+                    node_selector,
+                    strategy,
+                    volume_kind,
+                    host_network,
+                    grace,
+                }
+            },
+        )
 }
 
 fn build(inputs: &Inputs) -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
@@ -143,12 +171,18 @@ fn build(inputs: &Inputs) -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
         // A host port with maxSurge stalls every rollout: only combine them where the strategy allows it.
         let surge = matches!(inputs.strategy, Some(UpdateStrategy::MaxSurge(_)));
         if let Some(host) = host_port.filter(|_| !surge) {
-            p = if inputs.host_network { p.host_port(port) } else { p.host_port(host) };
+            p = if inputs.host_network {
+                p.host_port(port)
+            } else {
+                p.host_port(host)
+            };
         }
         container.ports.push(p);
     }
     container.resources = inputs.resources.clone();
-    let mut builder = DaemonSet::builder().name(inputs.name.clone()).container(container);
+    let mut builder = DaemonSet::builder()
+        .name(inputs.name.clone())
+        .container(container);
     for (k, v) in &inputs.selector {
         builder = builder.selector_label(k.clone(), v.clone());
     }
@@ -166,7 +200,10 @@ fn build(inputs: &Inputs) -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
         affinity = affinity.require(Term::all(inputs.requirements.clone()));
     }
     if let Some(w) = inputs.preferred_weight {
-        affinity = affinity.prefer(Weight::new(w).unwrap(), Term::all([Requirement::exists("example.com/fast")]));
+        affinity = affinity.prefer(
+            Weight::new(w).unwrap(),
+            Term::all([Requirement::exists("example.com/fast")]),
+        );
     }
     let surge = matches!(inputs.strategy, Some(UpdateStrategy::MaxSurge(_)));
     let builder = builder

@@ -19,14 +19,21 @@ mod tolerate_taints_daemonset;
 use daemonset::k8s::api::apps::v1::DaemonSet;
 
 fn seed(name: &str) -> DaemonSet {
-    let path = format!("{}/tests/fixtures/seeds/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/seeds/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     daemonset::parse::from_yaml(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn golden(name: &str, built: Result<DaemonSet, daemonset::ValidationErrors>) {
     let built = built.unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(built, seed(name), "{name}: the example differs from the seed manifest");
+    assert_eq!(
+        built,
+        seed(name),
+        "{name}: the example differs from the seed manifest"
+    );
     let yaml = daemonset::render::to_yaml(&built).unwrap();
     let reparsed: DaemonSet = daemonset::parse::from_yaml(&yaml).unwrap();
     assert_eq!(reparsed, built, "{name}: YAML does not round-trip");
@@ -45,22 +52,34 @@ fn nginx_daemonset_matches_seed() {
 
 #[test]
 fn resource_limited_daemonset_matches_seed() {
-    golden("resource-limited-daemonset", resource_limited_daemonset::daemon_set());
+    golden(
+        "resource-limited-daemonset",
+        resource_limited_daemonset::daemon_set(),
+    );
 }
 
 #[test]
 fn node_specific_daemonset_matches_corrected_seed() {
-    golden("node-specific-daemonset", node_specific_daemonset::daemon_set());
+    golden(
+        "node-specific-daemonset",
+        node_specific_daemonset::daemon_set(),
+    );
 }
 
 #[test]
 fn rolling_update_daemonset_matches_seed() {
-    golden("rolling-update-daemonset", rolling_update_daemonset::daemon_set());
+    golden(
+        "rolling-update-daemonset",
+        rolling_update_daemonset::daemon_set(),
+    );
 }
 
 #[test]
 fn tolerate_taints_daemonset_matches_seed() {
-    golden("tolerate-taints-daemonset", tolerate_taints_daemonset::daemon_set());
+    golden(
+        "tolerate-taints-daemonset",
+        tolerate_taints_daemonset::daemon_set(),
+    );
 }
 
 #[test]
@@ -71,7 +90,10 @@ fn snippets_show_the_seed_fragments() {
         .zip(["nodeSelector", "affinity", "tolerations"])
         .map(|(ds, field)| daemonset::render::to_yaml(&snippets::fragment(ds, field)).unwrap())
         .collect();
-    assert_eq!(fragments[0], "spec:\n  template:\n    spec:\n      nodeSelector:\n        disktype: ssd\n");
+    assert_eq!(
+        fragments[0],
+        "spec:\n  template:\n    spec:\n      nodeSelector:\n        disktype: ssd\n"
+    );
     assert_eq!(
         fragments[1],
         "spec:\n  template:\n    spec:\n      affinity:\n        nodeAffinity:\n          \
@@ -88,7 +110,10 @@ fn snippets_show_the_seed_fragments() {
 
 #[test]
 fn misplaced_node_selector_of_the_seed_is_rejected_with_its_path() {
-    let path = format!("{}/tests/fixtures/seeds/node-specific-daemonset.misplaced.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/seeds/node-specific-daemonset.misplaced.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).unwrap();
     let err = daemonset::parse::from_yaml::<DaemonSet>(&text).unwrap_err();
     assert_eq!(err.path(), Some("spec.nodeSelector"));

@@ -66,7 +66,11 @@ pub enum FieldRefError {
 pub fn split_subscript(field_path: &str) -> Option<(&str, &str)> {
     let s = field_path.strip_suffix("']")?;
     let (path, key) = s.split_once("['")?;
-    if path.is_empty() { None } else { Some((path, key)) }
+    if path.is_empty() {
+        None
+    } else {
+        Some((path, key))
+    }
 }
 
 /// Checks an env `fieldRef.fieldPath` the way `validateObjectFieldSelector` does for env vars (API version `v1`).
@@ -77,7 +81,9 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
             "metadata.annotations" => check_key(&key.to_lowercase()),
             "metadata.labels" => check_key(key),
             _ => Err(FieldRefError::Invalid {
-                messages: vec![format!("error converting fieldPath: field label does not support subscript: {path}")],
+                messages: vec![format!(
+                    "error converting fieldPath: field label does not support subscript: {path}"
+                )],
             }),
         };
     }
@@ -86,7 +92,9 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
         p if CONVERTIBLE_FIELD_LABELS.contains(&p) => p,
         _ => {
             return Err(FieldRefError::Invalid {
-                messages: vec![format!("error converting fieldPath: field label not supported: {path}")],
+                messages: vec![format!(
+                    "error converting fieldPath: field label not supported: {path}"
+                )],
             });
         }
     };
@@ -102,7 +110,14 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
 
 fn check_key(key: &str) -> Result<(), FieldRefError> {
     let messages = qualified_name(key);
-    if messages.is_empty() { Ok(()) } else { Err(FieldRefError::InvalidKey { key: key.to_owned(), messages }) }
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(FieldRefError::InvalidKey {
+            key: key.to_owned(),
+            messages,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -114,15 +129,32 @@ mod tests {
         for p in ENV_FIELD_PATHS {
             assert_eq!(env_field_path(p), Ok(()), "{p}");
         }
-        assert_eq!(env_field_path("spec.host"), Ok(()), "legacy alias of spec.nodeName");
+        assert_eq!(
+            env_field_path("spec.host"),
+            Ok(()),
+            "legacy alias of spec.nodeName"
+        );
         assert_eq!(env_field_path("metadata.labels['app']"), Ok(()));
-        assert_eq!(env_field_path("metadata.labels['app.kubernetes.io/name']"), Ok(()));
-        assert_eq!(env_field_path("metadata.annotations['Example.com/Key']"), Ok(()), "lower-cased first");
+        assert_eq!(
+            env_field_path("metadata.labels['app.kubernetes.io/name']"),
+            Ok(())
+        );
+        assert_eq!(
+            env_field_path("metadata.annotations['Example.com/Key']"),
+            Ok(()),
+            "lower-cased first"
+        );
     }
 
     #[test]
     fn known_but_unsupported_paths() {
-        for p in ["status.phase", "metadata.labels", "metadata.annotations", "spec.schedulerName", "spec.restartPolicy"] {
+        for p in [
+            "status.phase",
+            "metadata.labels",
+            "metadata.annotations",
+            "spec.schedulerName",
+            "spec.restartPolicy",
+        ] {
             match env_field_path(p) {
                 Err(FieldRefError::Unsupported { path, supported }) => {
                     assert_eq!(path, p);
@@ -138,7 +170,10 @@ mod tests {
         assert_eq!(
             env_field_path("spec.containers"),
             Err(FieldRefError::Invalid {
-                messages: vec!["error converting fieldPath: field label not supported: spec.containers".to_owned()]
+                messages: vec![
+                    "error converting fieldPath: field label not supported: spec.containers"
+                        .to_owned()
+                ]
             })
         );
         assert_eq!(
@@ -150,7 +185,10 @@ mod tests {
             })
         );
         // A bracket without the closing quote is not a subscript at all.
-        assert!(matches!(env_field_path("metadata.labels['app]"), Err(FieldRefError::Invalid { .. })));
+        assert!(matches!(
+            env_field_path("metadata.labels['app]"),
+            Err(FieldRefError::Invalid { .. })
+        ));
     }
 
     #[test]
@@ -166,12 +204,18 @@ mod tests {
             Err(FieldRefError::InvalidKey { key, .. }) => assert_eq!(key, "a/b/c"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(env_field_path("metadata.labels['']"), Err(FieldRefError::InvalidKey { .. })));
+        assert!(matches!(
+            env_field_path("metadata.labels['']"),
+            Err(FieldRefError::InvalidKey { .. })
+        ));
     }
 
     #[test]
     fn splits_subscripts() {
-        assert_eq!(split_subscript("metadata.labels['a']"), Some(("metadata.labels", "a")));
+        assert_eq!(
+            split_subscript("metadata.labels['a']"),
+            Some(("metadata.labels", "a"))
+        );
         assert_eq!(split_subscript("metadata.labels"), None);
         assert_eq!(split_subscript("['a']"), None);
         assert_eq!(split_subscript("x['a['b']"), Some(("x", "a['b")));

@@ -18,7 +18,8 @@ pub const PORT_NAME_MAX_LENGTH: usize = 15;
 /// The regex quoted for DNS-1123 labels.
 pub const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 /// The regex quoted for DNS-1123 subdomains.
-pub const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+pub const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 /// The regex quoted for the name part of qualified names.
 pub const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 /// The regex quoted for label values.
@@ -30,13 +31,13 @@ pub const PERCENT_FMT: &str = "[0-9]+%";
 
 const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const QUALIFIED_NAME_ERR: &str =
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_ERR: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const CONFIG_MAP_KEY_ERR: &str = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
-const RELAXED_ENV_VAR_ERR: &str =
-    "a valid environment variable name must consist only of printable ASCII characters other than '='";
-const PERCENT_ERR: &str = "a valid percent string must be a numeric string followed by an ending '%'";
+const CONFIG_MAP_KEY_ERR: &str =
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
+const RELAXED_ENV_VAR_ERR: &str = "a valid environment variable name must consist only of printable ASCII characters other than '='";
+const PERCENT_ERR: &str =
+    "a valid percent string must be a numeric string followed by an ending '%'";
 
 /// apimachinery `MaxLenError`: `must be no more than N characters`.
 pub fn max_len_error(length: usize) -> String {
@@ -82,7 +83,9 @@ fn matches_dns1123_label(value: &str) -> bool {
     let bytes = value.as_bytes();
     match (bytes.first(), bytes.last()) {
         (Some(&first), Some(&last)) => {
-            is_lower_alnum(first) && is_lower_alnum(last) && bytes.iter().all(|&b| is_lower_alnum(b) || b == b'-')
+            is_lower_alnum(first)
+                && is_lower_alnum(last)
+                && bytes.iter().all(|&b| is_lower_alnum(b) || b == b'-')
         }
         _ => false,
     }
@@ -100,7 +103,9 @@ fn matches_qualified_name_part(value: &str) -> bool {
         (Some(&first), Some(&last)) => {
             first.is_ascii_alphanumeric()
                 && last.is_ascii_alphanumeric()
-                && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                && bytes
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         }
         _ => false,
     }
@@ -116,7 +121,11 @@ pub fn dns1123_label(value: &str) -> Vec<String> {
         if matches_dns1123_subdomain(value) {
             errs.push("must not contain dots".to_owned());
         } else {
-            errs.push(regex_error(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, &["my-name", "123-abc"]));
+            errs.push(regex_error(
+                DNS1123_LABEL_ERR,
+                DNS1123_LABEL_FMT,
+                &["my-name", "123-abc"],
+            ));
         }
     }
     errs
@@ -129,7 +138,11 @@ pub fn dns1123_subdomain(value: &str) -> Vec<String> {
         errs.push(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH));
     }
     if !matches_dns1123_subdomain(value) {
-        errs.push(regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"]));
+        errs.push(regex_error(
+            DNS1123_SUBDOMAIN_ERR,
+            DNS1123_SUBDOMAIN_FMT,
+            &["example.com"],
+        ));
     }
     errs
 }
@@ -144,7 +157,11 @@ pub fn qualified_name(value: &str) -> Vec<String> {
             if prefix.is_empty() {
                 errs.push(format!("prefix part {}", empty_error()));
             } else {
-                errs.extend(dns1123_subdomain(prefix).into_iter().map(|m| format!("prefix part {m}")));
+                errs.extend(
+                    dns1123_subdomain(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
             }
             *name
         }
@@ -159,12 +176,19 @@ pub fn qualified_name(value: &str) -> Vec<String> {
     if name.is_empty() {
         errs.push(format!("name part {}", empty_error()));
     } else if name.len() > QUALIFIED_NAME_MAX_LENGTH {
-        errs.push(format!("name part {}", max_len_error(QUALIFIED_NAME_MAX_LENGTH)));
+        errs.push(format!(
+            "name part {}",
+            max_len_error(QUALIFIED_NAME_MAX_LENGTH)
+        ));
     }
     if !matches_qualified_name_part(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_NAME_ERR,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errs
@@ -177,7 +201,11 @@ pub fn label_value(value: &str) -> Vec<String> {
         errs.push(max_len_error(LABEL_VALUE_MAX_LENGTH));
     }
     if !value.is_empty() && !matches_qualified_name_part(value) {
-        errs.push(regex_error(LABEL_VALUE_ERR, LABEL_VALUE_FMT, &["MyValue", "my_value", "12345"]));
+        errs.push(regex_error(
+            LABEL_VALUE_ERR,
+            LABEL_VALUE_FMT,
+            &["MyValue", "my_value", "12345"],
+        ));
     }
     errs
 }
@@ -190,7 +218,9 @@ pub fn port_name(value: &str) -> Vec<String> {
         errs.push(max_len_error(PORT_NAME_MAX_LENGTH));
     }
     if bytes.is_empty() || !bytes.iter().all(|&b| is_lower_alnum(b) || b == b'-') {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned());
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
+        );
     }
     if !bytes.iter().any(u8::is_ascii_lowercase) {
         errs.push("must contain at least one letter (a-z)".to_owned());
@@ -223,8 +253,16 @@ pub fn config_map_key(value: &str) -> Vec<String> {
         errs.push(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH));
     }
     let bytes = value.as_bytes();
-    if bytes.is_empty() || !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')) {
-        errs.push(regex_error(CONFIG_MAP_KEY_ERR, CONFIG_MAP_KEY_FMT, &["key.name", "KEY_NAME", "key-name"]));
+    if bytes.is_empty()
+        || !bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    {
+        errs.push(regex_error(
+            CONFIG_MAP_KEY_ERR,
+            CONFIG_MAP_KEY_FMT,
+            &["key.name", "KEY_NAME", "key-name"],
+        ));
     }
     errs.extend(ch_dir_prefix(value));
     errs
@@ -246,14 +284,20 @@ pub fn env_var_name(value: &str) -> Vec<String> {
 /// `IsValidPercent`: `[0-9]+%`.
 pub fn percent(value: &str) -> Vec<String> {
     match value.strip_suffix('%') {
-        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Vec::new(),
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            Vec::new()
+        }
         _ => vec![regex_error(PERCENT_ERR, PERCENT_FMT, &["1%", "93%"])],
     }
 }
 
 /// `IsValidPortNum`: 1..=65535.
 pub fn port_number(port: i64) -> Vec<String> {
-    if (1..=65535).contains(&port) { Vec::new() } else { vec![inclusive_range_error(1, 65535)] }
+    if (1..=65535).contains(&port) {
+        Vec::new()
+    } else {
+        vec![inclusive_range_error(1, 65535)]
+    }
 }
 
 #[cfg(test)]
@@ -266,7 +310,10 @@ mod tests {
         assert!(dns1123_label("123-abc").is_empty());
         assert!(dns1123_label("a").is_empty());
         assert!(dns1123_label(&"a".repeat(63)).is_empty());
-        assert_eq!(dns1123_label(&"a".repeat(64)), vec!["must be no more than 63 characters"]);
+        assert_eq!(
+            dns1123_label(&"a".repeat(64)),
+            vec!["must be no more than 63 characters"]
+        );
         assert_eq!(dns1123_label("a.b"), vec!["must not contain dots"]);
         assert_eq!(
             dns1123_label("My_Name"),
@@ -288,8 +335,14 @@ mod tests {
     #[test]
     fn regex_error_matches_apimachinery_spacing() {
         // apimachinery writes "'my-name',  or '123-abc'" (comma, two spaces, "or").
-        assert_eq!(regex_error("msg", "re", &["a", "b"]), "msg (e.g. 'a',  or 'b', regex used for validation is 're')");
-        assert_eq!(regex_error("msg", "re", &[]), "msg (regex used for validation is 're')");
+        assert_eq!(
+            regex_error("msg", "re", &["a", "b"]),
+            "msg (e.g. 'a',  or 'b', regex used for validation is 're')"
+        );
+        assert_eq!(
+            regex_error("msg", "re", &[]),
+            "msg (regex used for validation is 're')"
+        );
     }
 
     #[test]
@@ -300,9 +353,25 @@ mod tests {
         assert_eq!(dns1123_subdomain(".a").len(), 1);
         assert_eq!(dns1123_subdomain("a.").len(), 1);
         assert_eq!(dns1123_subdomain("A.com").len(), 1);
-        assert_eq!(dns1123_subdomain(""), vec![regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"])]);
-        let long = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
-        assert_eq!(dns1123_subdomain(&long), vec!["must be no more than 253 characters"]);
+        assert_eq!(
+            dns1123_subdomain(""),
+            vec![regex_error(
+                DNS1123_SUBDOMAIN_ERR,
+                DNS1123_SUBDOMAIN_FMT,
+                &["example.com"]
+            )]
+        );
+        let long = format!(
+            "{}.{}.{}.{}",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(63)
+        );
+        assert_eq!(
+            dns1123_subdomain(&long),
+            vec!["must be no more than 253 characters"]
+        );
     }
 
     #[test]
@@ -312,15 +381,33 @@ mod tests {
         assert!(qualified_name("MyName").is_empty());
         assert!(qualified_name("my_name.x-y").is_empty());
         assert_eq!(qualified_name("/a"), vec!["prefix part must be non-empty"]);
-        assert_eq!(qualified_name("a/"), vec![
-            "name part must be non-empty".to_owned(),
-            format!("name part {}", regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])),
-        ]);
+        assert_eq!(
+            qualified_name("a/"),
+            vec![
+                "name part must be non-empty".to_owned(),
+                format!(
+                    "name part {}",
+                    regex_error(
+                        QUALIFIED_NAME_ERR,
+                        QUALIFIED_NAME_FMT,
+                        &["MyName", "my.name", "123-abc"]
+                    )
+                ),
+            ]
+        );
         assert!(qualified_name("a/b/c")[0].starts_with("a qualified name must consist of"));
-        assert!(qualified_name("a/b/c")[0].ends_with("with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"));
-        assert!(qualified_name("Example.com/a")[0].starts_with("prefix part a lowercase RFC 1123 subdomain"));
+        assert!(qualified_name("a/b/c")[0].ends_with(
+            "with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+        ));
+        assert!(
+            qualified_name("Example.com/a")[0]
+                .starts_with("prefix part a lowercase RFC 1123 subdomain")
+        );
         assert_eq!(qualified_name(&"a".repeat(64)).len(), 1);
-        assert_eq!(qualified_name(&"a".repeat(64))[0], "name part must be no more than 63 characters");
+        assert_eq!(
+            qualified_name(&"a".repeat(64))[0],
+            "name part must be no more than 63 characters"
+        );
         assert_eq!(qualified_name("-a").len(), 1);
         assert_eq!(qualified_name("").len(), 2);
     }
@@ -331,22 +418,44 @@ mod tests {
         assert!(label_value("v1.0_beta-2").is_empty());
         assert_eq!(label_value("-x").len(), 1);
         assert_eq!(label_value("a b").len(), 1);
-        assert_eq!(label_value(&"a".repeat(64)), vec!["must be no more than 63 characters"]);
-        assert_eq!(label_value("-1").len(), 1, "negative numbers are not label values");
+        assert_eq!(
+            label_value(&"a".repeat(64)),
+            vec!["must be no more than 63 characters"]
+        );
+        assert_eq!(
+            label_value("-1").len(),
+            1,
+            "negative numbers are not label values"
+        );
     }
 
     #[test]
     fn port_name_cases() {
         assert!(port_name("http").is_empty());
         assert!(port_name("h2c-80").is_empty());
-        assert_eq!(port_name("80"), vec!["must contain at least one letter (a-z)"]);
-        assert_eq!(port_name("a--b"), vec!["must not contain consecutive hyphens"]);
-        assert_eq!(port_name("-ab"), vec!["must not begin or end with a hyphen"]);
-        assert_eq!(port_name("HTTP"), vec![
-            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
-            "must contain at least one letter (a-z)"
-        ]);
-        assert_eq!(port_name("abcdefghijklmnop"), vec!["must be no more than 15 characters"]);
+        assert_eq!(
+            port_name("80"),
+            vec!["must contain at least one letter (a-z)"]
+        );
+        assert_eq!(
+            port_name("a--b"),
+            vec!["must not contain consecutive hyphens"]
+        );
+        assert_eq!(
+            port_name("-ab"),
+            vec!["must not begin or end with a hyphen"]
+        );
+        assert_eq!(
+            port_name("HTTP"),
+            vec![
+                "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                "must contain at least one letter (a-z)"
+            ]
+        );
+        assert_eq!(
+            port_name("abcdefghijklmnop"),
+            vec!["must be no more than 15 characters"]
+        );
     }
 
     #[test]
@@ -366,7 +475,10 @@ mod tests {
         assert!(env_var_name("NODE_NAME").is_empty());
         assert!(env_var_name("1abc").is_empty());
         assert!(env_var_name("my var!").is_empty());
-        assert_eq!(env_var_name(""), vec!["environment variable name must be non-empty"]);
+        assert_eq!(
+            env_var_name(""),
+            vec!["environment variable name must be non-empty"]
+        );
         assert_eq!(env_var_name("A=B").len(), 1);
         assert_eq!(env_var_name("tab\there").len(), 1);
         assert_eq!(env_var_name("é").len(), 1);
@@ -376,15 +488,21 @@ mod tests {
     fn percent_and_port_number() {
         assert!(percent("10%").is_empty());
         assert!(percent("0%").is_empty());
-        assert_eq!(percent("10"), vec![
-            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex \
+        assert_eq!(
+            percent("10"),
+            vec![
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex \
              used for validation is '[0-9]+%')"
-        ]);
+            ]
+        );
         assert_eq!(percent("%").len(), 1);
         assert_eq!(percent("-1%").len(), 1);
         assert!(port_number(1).is_empty());
         assert!(port_number(65535).is_empty());
-        assert_eq!(port_number(0), vec!["must be between 1 and 65535, inclusive"]);
+        assert_eq!(
+            port_number(0),
+            vec!["must be between 1 and 65535, inclusive"]
+        );
         assert_eq!(port_number(65536).len(), 1);
     }
 }

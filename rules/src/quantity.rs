@@ -62,9 +62,9 @@ impl QuantityError {
     /// The rejected text.
     pub fn text(&self) -> &str {
         match self {
-            QuantityError::Syntax { text } | QuantityError::OutOfRange { text } | QuantityError::Suffix { text } => {
-                text
-            }
+            QuantityError::Syntax { text }
+            | QuantityError::OutOfRange { text }
+            | QuantityError::Suffix { text } => text,
         }
     }
 }
@@ -73,7 +73,10 @@ impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             QuantityError::Syntax { .. } => {
-                write!(f, "quantities must match the regular expression '{QUANTITY_REGEX}'")
+                write!(
+                    f,
+                    "quantities must match the regular expression '{QUANTITY_REGEX}'"
+                )
             }
             QuantityError::OutOfRange { text } => write!(f, "quantity {text:?} is too large"),
             QuantityError::Suffix { .. } => f.write_str("unable to parse quantity's suffix"),
@@ -111,7 +114,14 @@ fn scan(s: &str) -> Option<Scanned<'_>> {
             _ => {}
         }
     }
-    let done = |negative, num, denom| Some(Scanned { negative, num, denom, suffix: "" });
+    let done = |negative, num, denom| {
+        Some(Scanned {
+            negative,
+            num,
+            denom,
+            suffix: "",
+        })
+    };
     // Leading zeros.
     loop {
         if pos >= end {
@@ -156,7 +166,16 @@ fn scan(s: &str) -> Option<Scanned<'_>> {
     while pos < end && b[pos].is_ascii_digit() {
         pos += 1;
     }
-    if pos >= end { Some(Scanned { negative, num, denom, suffix: &s[suffix_start..end] }) } else { None }
+    if pos >= end {
+        Some(Scanned {
+            negative,
+            num,
+            denom,
+            suffix: &s[suffix_start..end],
+        })
+    } else {
+        None
+    }
 }
 
 /// apimachinery `quantitySuffixer.interpret`: (base, exponent, format).
@@ -233,7 +252,10 @@ impl Big {
         if self.limbs() > 4 {
             return u128::MAX;
         }
-        self.0.iter().rev().fold(0u128, |acc, &l| (acc << 32) | u128::from(l))
+        self.0
+            .iter()
+            .rev()
+            .fold(0u128, |acc, &l| (acc << 32) | u128::from(l))
     }
 }
 
@@ -247,7 +269,9 @@ impl Quantity {
     pub fn parse(text: &str) -> Result<Self, QuantityError> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            return Err(QuantityError::Syntax { text: text.to_owned() });
+            return Err(QuantityError::Syntax {
+                text: text.to_owned(),
+            });
         }
         if trimmed == "0" {
             return Ok(Quantity {
@@ -257,9 +281,13 @@ impl Quantity {
                 canonical: "0".to_owned(),
             });
         }
-        let scanned = scan(trimmed).ok_or_else(|| QuantityError::Syntax { text: text.to_owned() })?;
+        let scanned = scan(trimmed).ok_or_else(|| QuantityError::Syntax {
+            text: text.to_owned(),
+        })?;
         let (base, exponent, format) =
-            interpret(scanned.suffix).ok_or_else(|| QuantityError::Suffix { text: text.to_owned() })?;
+            interpret(scanned.suffix).ok_or_else(|| QuantityError::Suffix {
+                text: text.to_owned(),
+            })?;
 
         // Exact value: digits(num.denom) * 10^-len(denom) * base^exponent, in nanos, rounded away from zero.
         let mut n = Big::default();
@@ -301,11 +329,24 @@ impl Quantity {
             magnitude = BINARY_MAX_NANOS;
         }
         let magnitude = i128::try_from(magnitude).unwrap_or(i128::MAX);
-        let nanos = if scanned.negative { -magnitude } else { magnitude };
+        let nanos = if scanned.negative {
+            -magnitude
+        } else {
+            magnitude
+        };
 
         let reused = reuses_text(&scanned, exponent, format);
-        let mut quantity = Quantity { text: text.to_owned(), nanos, format, canonical: String::new() };
-        quantity.canonical = if reused { trimmed.to_owned() } else { quantity.canonicalize() };
+        let mut quantity = Quantity {
+            text: text.to_owned(),
+            nanos,
+            format,
+            canonical: String::new(),
+        };
+        quantity.canonical = if reused {
+            trimmed.to_owned()
+        } else {
+            quantity.canonicalize()
+        };
         Ok(quantity)
     }
 
@@ -355,7 +396,8 @@ impl Quantity {
         let magnitude = self.nanos.unsigned_abs();
         let mut format = self.format;
         if format == Format::BinarySI
-            && (magnitude < 1024 * NANOS_PER_UNIT as u128 || magnitude % NANOS_PER_UNIT as u128 != 0)
+            && (magnitude < 1024 * NANOS_PER_UNIT as u128
+                || !magnitude.is_multiple_of(NANOS_PER_UNIT as u128))
         {
             format = Format::DecimalSI;
         }
@@ -363,7 +405,7 @@ impl Quantity {
             Format::BinarySI => {
                 let mut units = magnitude / NANOS_PER_UNIT as u128;
                 let mut power = 0;
-                while power < 6 && units % 1024 == 0 {
+                while power < 6 && units.is_multiple_of(1024) {
                     units /= 1024;
                     power += 1;
                 }
@@ -373,7 +415,9 @@ impl Quantity {
             Format::DecimalSI | Format::DecimalExponent => {
                 let mut mantissa = magnitude;
                 let mut exp = -9i32;
-                while mantissa % 1000 == 0 && (format == Format::DecimalExponent || exp < 18) {
+                while mantissa.is_multiple_of(1000)
+                    && (format == Format::DecimalExponent || exp < 18)
+                {
                     mantissa /= 1000;
                     exp += 3;
                 }
@@ -401,12 +445,16 @@ impl Quantity {
 fn reuses_text(scanned: &Scanned<'_>, exponent: i32, format: Format) -> bool {
     let (num, denom) = (scanned.num, scanned.denom);
     let (precision, scale) = match format {
-        Format::DecimalExponent | Format::DecimalSI => {
-            (18 - (num.len() + denom.len()) as i64, i64::from(exponent) - denom.len() as i64)
-        }
+        Format::DecimalExponent | Format::DecimalSI => (
+            18 - (num.len() + denom.len()) as i64,
+            i64::from(exponent) - denom.len() as i64,
+        ),
         Format::BinarySI => {
             if exponent >= 0 && denom.is_empty() {
-                (15 - num.len() as i64 - (exponent as f32 * 3.0 / 10.0) as i64 - 1, 0)
+                (
+                    15 - num.len() as i64 - (exponent as f32 * 3.0 / 10.0) as i64 - 1,
+                    0,
+                )
             } else {
                 (-1, 0)
             }
@@ -416,10 +464,14 @@ fn reuses_text(scanned: &Scanned<'_>, exponent: i32, format: Format) -> bool {
         return false;
     }
     let shifted = format!("{num}{denom}");
-    let Some(value) = fits_i64(&shifted) else { return false };
+    let Some(value) = fits_i64(&shifted) else {
+        return false;
+    };
     match format {
         Format::BinarySI => {
-            let Some(_) = value.checked_mul(1i64.checked_shl(exponent as u32).unwrap_or(0)).filter(|_| exponent < 63)
+            let Some(_) = value
+                .checked_mul(1i64.checked_shl(exponent as u32).unwrap_or(0))
+                .filter(|_| exponent < 63)
             else {
                 return false;
             };
@@ -465,7 +517,9 @@ mod tests {
     use super::*;
 
     fn nanos(text: &str) -> i128 {
-        Quantity::parse(text).unwrap_or_else(|e| panic!("{text}: {e}")).nanos()
+        Quantity::parse(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .nanos()
     }
 
     fn canonical(text: &str) -> String {
@@ -494,7 +548,11 @@ mod tests {
         assert_eq!(nanos("-1"), -1_000_000_000);
         assert_eq!(nanos("+1"), 1_000_000_000);
         assert_eq!(nanos("007"), 7_000_000_000);
-        assert_eq!(nanos("  100m "), 100_000_000, "the server trims white space");
+        assert_eq!(
+            nanos("  100m "),
+            100_000_000,
+            "the server trims white space"
+        );
         // Oddities the server accepts.
         assert_eq!(nanos("."), 0);
         assert_eq!(nanos("+"), 0);
@@ -518,7 +576,10 @@ mod tests {
     fn saturates_and_caps() {
         assert_eq!(nanos("1e100"), i128::MAX);
         assert_eq!(nanos("-1e100"), -i128::MAX);
-        assert_eq!(nanos("99999999999999999999999999999999999999999999"), i128::MAX);
+        assert_eq!(
+            nanos("99999999999999999999999999999999999999999999"),
+            i128::MAX
+        );
         // BinarySI is capped at 2^63-1 units like apimachinery's maxAllowed.
         assert_eq!(nanos("16Ei"), i128::from(i64::MAX) * 1_000_000_000);
         assert_eq!(nanos("1e9999999999999"), i128::MAX);
@@ -526,20 +587,43 @@ mod tests {
 
     #[test]
     fn rejects_what_the_server_rejects() {
-        for bad in ["", " ", "64MB", "100Mb", "1.2.3", "abc", "1 m", "0x10", "1m1m", "1.5.", "1,5", "1_000"] {
+        for bad in [
+            "", " ", "64MB", "100Mb", "1.2.3", "abc", "1 m", "0x10", "1m1m", "1.5.", "1,5", "1_000",
+        ] {
             assert!(
                 matches!(Quantity::parse(bad), Err(QuantityError::Syntax { .. })),
                 "{bad:?} should be a syntax error"
             );
         }
-        for bad in ["1Mi3", "5e", "2i", "1mm", "1kk", "1KI", "1ki", "1e3.5", "+-1", "--1", "1e99999999999999999999"] {
+        for bad in [
+            "1Mi3",
+            "5e",
+            "2i",
+            "1mm",
+            "1kk",
+            "1KI",
+            "1ki",
+            "1e3.5",
+            "+-1",
+            "--1",
+            "1e99999999999999999999",
+        ] {
             assert!(
-                matches!(Quantity::parse(bad), Err(QuantityError::Suffix { .. }) | Err(QuantityError::Syntax { .. })),
+                matches!(
+                    Quantity::parse(bad),
+                    Err(QuantityError::Suffix { .. }) | Err(QuantityError::Syntax { .. })
+                ),
                 "{bad:?} should be rejected"
             );
         }
-        assert!(matches!(Quantity::parse("1Mi3"), Err(QuantityError::Suffix { .. })));
-        assert!(matches!(Quantity::parse("5e"), Err(QuantityError::Suffix { .. })));
+        assert!(matches!(
+            Quantity::parse("1Mi3"),
+            Err(QuantityError::Suffix { .. })
+        ));
+        assert!(matches!(
+            Quantity::parse("5e"),
+            Err(QuantityError::Suffix { .. })
+        ));
     }
 
     #[test]
@@ -550,7 +634,10 @@ mod tests {
             "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
         );
         assert_eq!(err.text(), "64MB");
-        assert_eq!(Quantity::parse("1Mi3").unwrap_err().to_string(), "unable to parse quantity's suffix");
+        assert_eq!(
+            Quantity::parse("1Mi3").unwrap_err().to_string(),
+            "unable to parse quantity's suffix"
+        );
     }
 
     #[test]
@@ -577,7 +664,10 @@ mod tests {
         assert!(q("2k").is_whole());
         assert!(!q("1500m").is_whole());
         assert!(!q("0.5").is_whole());
-        assert!(q("0.9999999").is_whole(), "the server judges on the rounded-up milli value");
+        assert!(
+            q("0.9999999").is_whole(),
+            "the server judges on the rounded-up milli value"
+        );
         assert!(q("-1").is_negative());
         assert!(!q("0").is_negative());
     }

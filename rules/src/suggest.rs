@@ -15,7 +15,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[(i - 2) * width + j - 2] + 1);
             }
@@ -40,11 +42,18 @@ pub fn max_typo_distance(len: usize) -> usize {
 /// Case differences cost nothing when that is the only difference (`nodeselector` finds `nodeSelector`); otherwise
 /// the distance is measured on the lower-cased words and must not exceed [`max_typo_distance`] of the longer word,
 /// nor leave fewer than half of the word's characters in place. Ties go to the earliest candidate.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let distance = if candidate.to_lowercase() == lower { 0 } else { edit_distance(&lower, &candidate.to_lowercase()) };
+        let distance = if candidate.to_lowercase() == lower {
+            0
+        } else {
+            edit_distance(&lower, &candidate.to_lowercase())
+        };
         let longest = word.chars().count().max(candidate.chars().count());
         if distance > max_typo_distance(longest) || distance * 2 > longest {
             continue;
@@ -60,7 +69,14 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 mod tests {
     use super::*;
 
-    const KEYS: &[&str] = &["nodeSelector", "tolerations", "affinity", "containers", "volumes", "hostNetwork"];
+    const KEYS: &[&str] = &[
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "containers",
+        "volumes",
+        "hostNetwork",
+    ];
 
     #[test]
     fn distances() {
@@ -74,11 +90,26 @@ mod tests {
 
     #[test]
     fn suggests_close_words() {
-        assert_eq!(did_you_mean("nodeSelektor", KEYS.iter().copied()), Some("nodeSelector"));
-        assert_eq!(did_you_mean("nodeselector", KEYS.iter().copied()), Some("nodeSelector"));
-        assert_eq!(did_you_mean("toleration", KEYS.iter().copied()), Some("tolerations"));
-        assert_eq!(did_you_mean("volume", KEYS.iter().copied()), Some("volumes"));
-        assert_eq!(did_you_mean("afinity", KEYS.iter().copied()), Some("affinity"));
+        assert_eq!(
+            did_you_mean("nodeSelektor", KEYS.iter().copied()),
+            Some("nodeSelector")
+        );
+        assert_eq!(
+            did_you_mean("nodeselector", KEYS.iter().copied()),
+            Some("nodeSelector")
+        );
+        assert_eq!(
+            did_you_mean("toleration", KEYS.iter().copied()),
+            Some("tolerations")
+        );
+        assert_eq!(
+            did_you_mean("volume", KEYS.iter().copied()),
+            Some("volumes")
+        );
+        assert_eq!(
+            did_you_mean("afinity", KEYS.iter().copied()),
+            Some("affinity")
+        );
     }
 
     #[test]

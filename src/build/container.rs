@@ -1,8 +1,9 @@
 //! Containers: image, command, ports, env, resources, mounts, probes, security context.
 
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container as K8sContainer, ContainerPort, EnvFromSource, EnvVar as K8sEnvVar, ExecAction,
-    GRPCAction, HTTPGetAction, Probe as K8sProbe, SecurityContext as K8sSecurityContext, TCPSocketAction,
+    Capabilities, Container as K8sContainer, ContainerPort, EnvFromSource, EnvVar as K8sEnvVar,
+    ExecAction, GRPCAction, HTTPGetAction, Probe as K8sProbe,
+    SecurityContext as K8sSecurityContext, TCPSocketAction,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use typed_builder::TypedBuilder;
@@ -46,7 +47,10 @@ pub struct Port(ContainerPort);
 impl Port {
     /// A TCP port (protocol left to the server's default).
     pub fn new(container_port: u16) -> Port {
-        Port(ContainerPort { container_port: i32::from(container_port), ..Default::default() })
+        Port(ContainerPort {
+            container_port: i32::from(container_port),
+            ..Default::default()
+        })
     }
 
     /// A name (at most 15 characters, lowercase), for probes and Services to refer to.
@@ -145,7 +149,10 @@ impl Probe {
     /// A TCP connection to `port`.
     pub fn tcp_socket(port: u16) -> Probe {
         Probe(K8sProbe {
-            tcp_socket: Some(TCPSocketAction { port: IntOrString::Int(i32::from(port)), host: None }),
+            tcp_socket: Some(TCPSocketAction {
+                port: IntOrString::Int(i32::from(port)),
+                host: None,
+            }),
             ..Default::default()
         })
     }
@@ -153,14 +160,22 @@ impl Probe {
     /// A command run in the container, successful on exit code 0.
     pub fn exec<S: Into<String>>(command: impl IntoIterator<Item = S>) -> Probe {
         Probe(K8sProbe {
-            exec: Some(ExecAction { command: Some(command.into_iter().map(Into::into).collect()) }),
+            exec: Some(ExecAction {
+                command: Some(command.into_iter().map(Into::into).collect()),
+            }),
             ..Default::default()
         })
     }
 
     /// A gRPC health check on `port`.
     pub fn grpc(port: u16) -> Probe {
-        Probe(K8sProbe { grpc: Some(GRPCAction { port: i32::from(port), service: None }), ..Default::default() })
+        Probe(K8sProbe {
+            grpc: Some(GRPCAction {
+                port: i32::from(port),
+                service: None,
+            }),
+            ..Default::default()
+        })
     }
 
     /// Seconds before the first probe.
@@ -250,10 +265,11 @@ pub struct SecurityContext {
 
 impl From<SecurityContext> for K8sSecurityContext {
     fn from(s: SecurityContext) -> K8sSecurityContext {
-        let capabilities = (!s.add_capabilities.is_empty() || !s.drop_capabilities.is_empty()).then(|| Capabilities {
-            add: non_empty(s.add_capabilities),
-            drop: non_empty(s.drop_capabilities),
-        });
+        let capabilities = (!s.add_capabilities.is_empty() || !s.drop_capabilities.is_empty())
+            .then(|| Capabilities {
+                add: non_empty(s.add_capabilities),
+                drop: non_empty(s.drop_capabilities),
+            });
         K8sSecurityContext {
             privileged: s.privileged,
             allow_privilege_escalation: s.allow_privilege_escalation,
@@ -363,7 +379,10 @@ pub struct Container {
 
 impl std::fmt::Debug for Container {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Container").field("name", &self.name).field("image", &self.image).finish_non_exhaustive()
+        f.debug_struct("Container")
+            .field("name", &self.name)
+            .field("image", &self.image)
+            .finish_non_exhaustive()
     }
 }
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1::{
-    Affinity, LocalObjectReference, PodSpec, PodTemplateSpec, Toleration as K8sToleration, Volume as K8sVolume,
+    Affinity, LocalObjectReference, PodSpec, PodTemplateSpec, Toleration as K8sToleration,
+    Volume as K8sVolume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use typed_builder::TypedBuilder;
@@ -23,7 +24,7 @@ pub enum DnsPolicy {
     ClusterFirstWithHostNet,
     /// The node's resolver configuration.
     Default,
-    /// Only what `dnsConfig` says (set it with [`DaemonSet::customize`]).
+    /// Only what `dnsConfig` says (set it with [`DaemonSetBuilder::customize`]).
     None,
 }
 
@@ -207,7 +208,9 @@ pub struct DaemonSet {
 
 impl std::fmt::Debug for DaemonSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DaemonSet").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("DaemonSet")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -224,7 +227,10 @@ impl DaemonSet {
     /// that contradicts a selector label, two different volumes under one name) are returned beside it.
     pub fn assemble(self) -> (K8sDaemonSet, Vec<Violation>) {
         let mut conflicts = Vec::new();
-        let template_labels_path = FieldPath::root("spec").child("template").child("metadata").child("labels");
+        let template_labels_path = FieldPath::root("spec")
+            .child("template")
+            .child("metadata")
+            .child("labels");
         let mut template_labels = self.pod_labels;
         for (key, value) in &self.selector_labels {
             if let Some(other) = template_labels.insert(key.clone(), value.clone())
@@ -239,29 +245,39 @@ impl DaemonSet {
         }
 
         let mut volumes: Vec<Volume> = self.volumes;
-        let mut add_volume = |volume: Volume, conflicts: &mut Vec<Violation>| {
-            match volumes.iter().position(|v| v.name() == volume.name()) {
-                None => volumes.push(volume),
-                Some(i) if volumes[i] == volume => {}
-                Some(i) => {
-                    conflicts.push(Violation::duplicate(
-                        FieldPath::root("spec").child("template").child("spec").child("volumes").index(i).child("name"),
-                        validate::quote(volume.name()),
-                    ));
-                    volumes.push(volume);
-                }
+        let mut add_volume = |volume: Volume, conflicts: &mut Vec<Violation>| match volumes
+            .iter()
+            .position(|v| v.name() == volume.name())
+        {
+            None => volumes.push(volume),
+            Some(i) if volumes[i] == volume => {}
+            Some(i) => {
+                conflicts.push(Violation::duplicate(
+                    FieldPath::root("spec")
+                        .child("template")
+                        .child("spec")
+                        .child("volumes")
+                        .index(i)
+                        .child("name"),
+                    validate::quote(volume.name()),
+                ));
+                volumes.push(volume);
             }
         };
         let mut containers = Vec::new();
         for c in self.containers {
             let (container, mounted) = c.into_parts();
-            mounted.into_iter().for_each(|v| add_volume(v, &mut conflicts));
+            mounted
+                .into_iter()
+                .for_each(|v| add_volume(v, &mut conflicts));
             containers.push(container);
         }
         let mut init_containers = Vec::new();
         for c in self.init_containers {
             let (container, mounted) = c.into_parts();
-            mounted.into_iter().for_each(|v| add_volume(v, &mut conflicts));
+            mounted
+                .into_iter()
+                .for_each(|v| add_volume(v, &mut conflicts));
             init_containers.push(container);
         }
 
@@ -270,8 +286,16 @@ impl DaemonSet {
             init_containers: non_empty(init_containers),
             volumes: non_empty(volumes.into_iter().map(K8sVolume::from).collect()),
             node_selector: non_empty_map(self.node_selector),
-            affinity: self.node_affinity.map(|a| Affinity { node_affinity: Some(a.into()), ..Default::default() }),
-            tolerations: non_empty(self.tolerations.into_iter().map(K8sToleration::from).collect()),
+            affinity: self.node_affinity.map(|a| Affinity {
+                node_affinity: Some(a.into()),
+                ..Default::default()
+            }),
+            tolerations: non_empty(
+                self.tolerations
+                    .into_iter()
+                    .map(K8sToleration::from)
+                    .collect(),
+            ),
             termination_grace_period_seconds: self.termination_grace_period_seconds.map(i64::from),
             host_network: self.host_network.then_some(true),
             host_pid: self.host_pid.then_some(true),
@@ -279,7 +303,10 @@ impl DaemonSet {
             priority_class_name: self.priority_class_name,
             service_account_name: self.service_account_name,
             image_pull_secrets: non_empty(
-                self.image_pull_secrets.into_iter().map(|name| LocalObjectReference { name }).collect(),
+                self.image_pull_secrets
+                    .into_iter()
+                    .map(|name| LocalObjectReference { name })
+                    .collect(),
             ),
             ..Default::default()
         };
@@ -292,7 +319,10 @@ impl DaemonSet {
                 ..Default::default()
             },
             spec: Some(DaemonSetSpec {
-                selector: LabelSelector { match_labels: Some(self.selector_labels), match_expressions: None },
+                selector: LabelSelector {
+                    match_labels: Some(self.selector_labels),
+                    match_expressions: None,
+                },
                 template: PodTemplateSpec {
                     metadata: Some(ObjectMeta {
                         labels: non_empty_map(template_labels),

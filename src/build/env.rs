@@ -112,45 +112,91 @@ pub struct EnvVar {
 enum EnvSource {
     Value(String),
     Field(PodField),
-    Resource { field: ResourceField, container: Option<String>, divisor: Option<String> },
-    ConfigMapKey { config_map: String, key: String, optional: bool },
-    SecretKey { secret: String, key: String, optional: bool },
+    Resource {
+        field: ResourceField,
+        container: Option<String>,
+        divisor: Option<String>,
+    },
+    ConfigMapKey {
+        config_map: String,
+        key: String,
+        optional: bool,
+    },
+    SecretKey {
+        secret: String,
+        key: String,
+        optional: bool,
+    },
 }
 
 impl EnvVar {
     /// A literal value.
     pub fn value(name: impl Into<String>, value: impl Into<String>) -> EnvVar {
-        EnvVar { name: name.into(), source: EnvSource::Value(value.into()) }
+        EnvVar {
+            name: name.into(),
+            source: EnvSource::Value(value.into()),
+        }
     }
 
     /// A field of the pod (downward API).
     pub fn field(name: impl Into<String>, field: PodField) -> EnvVar {
-        EnvVar { name: name.into(), source: EnvSource::Field(field) }
+        EnvVar {
+            name: name.into(),
+            source: EnvSource::Field(field),
+        }
     }
 
     /// A resource request or limit of this container.
     pub fn resource(name: impl Into<String>, field: ResourceField) -> EnvVar {
-        EnvVar { name: name.into(), source: EnvSource::Resource { field, container: None, divisor: None } }
+        EnvVar {
+            name: name.into(),
+            source: EnvSource::Resource {
+                field,
+                container: None,
+                divisor: None,
+            },
+        }
     }
 
     /// A key of a ConfigMap.
-    pub fn config_map_key(name: impl Into<String>, config_map: impl Into<String>, key: impl Into<String>) -> EnvVar {
+    pub fn config_map_key(
+        name: impl Into<String>,
+        config_map: impl Into<String>,
+        key: impl Into<String>,
+    ) -> EnvVar {
         EnvVar {
             name: name.into(),
-            source: EnvSource::ConfigMapKey { config_map: config_map.into(), key: key.into(), optional: false },
+            source: EnvSource::ConfigMapKey {
+                config_map: config_map.into(),
+                key: key.into(),
+                optional: false,
+            },
         }
     }
 
     /// A key of a Secret.
-    pub fn secret_key(name: impl Into<String>, secret: impl Into<String>, key: impl Into<String>) -> EnvVar {
-        EnvVar { name: name.into(), source: EnvSource::SecretKey { secret: secret.into(), key: key.into(), optional: false } }
+    pub fn secret_key(
+        name: impl Into<String>,
+        secret: impl Into<String>,
+        key: impl Into<String>,
+    ) -> EnvVar {
+        EnvVar {
+            name: name.into(),
+            source: EnvSource::SecretKey {
+                secret: secret.into(),
+                key: key.into(),
+                optional: false,
+            },
+        }
     }
 
     /// For a ConfigMap or Secret key: the container starts even when the key or object is missing.
     #[must_use]
     pub fn optional(mut self) -> EnvVar {
         match &mut self.source {
-            EnvSource::ConfigMapKey { optional, .. } | EnvSource::SecretKey { optional, .. } => *optional = true,
+            EnvSource::ConfigMapKey { optional, .. } | EnvSource::SecretKey { optional, .. } => {
+                *optional = true
+            }
             _ => {}
         }
         self
@@ -182,14 +228,29 @@ impl EnvVar {
 
 impl From<EnvVar> for K8sEnvVar {
     fn from(var: EnvVar) -> K8sEnvVar {
-        let from = |source: EnvVarSource| K8sEnvVar { name: var.name.clone(), value_from: Some(source), ..Default::default() };
+        let from = |source: EnvVarSource| K8sEnvVar {
+            name: var.name.clone(),
+            value_from: Some(source),
+            ..Default::default()
+        };
         match var.source {
-            EnvSource::Value(value) => K8sEnvVar { name: var.name, value: Some(value), ..Default::default() },
+            EnvSource::Value(value) => K8sEnvVar {
+                name: var.name,
+                value: Some(value),
+                ..Default::default()
+            },
             EnvSource::Field(field) => from(EnvVarSource {
-                field_ref: Some(ObjectFieldSelector { field_path: field.path(), ..Default::default() }),
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: field.path(),
+                    ..Default::default()
+                }),
                 ..Default::default()
             }),
-            EnvSource::Resource { field, container, divisor } => from(EnvVarSource {
+            EnvSource::Resource {
+                field,
+                container,
+                divisor,
+            } => from(EnvVarSource {
                 resource_field_ref: Some(ResourceFieldSelector {
                     resource: field.as_str().to_owned(),
                     container_name: container,
@@ -197,12 +258,28 @@ impl From<EnvVar> for K8sEnvVar {
                 }),
                 ..Default::default()
             }),
-            EnvSource::ConfigMapKey { config_map, key, optional } => from(EnvVarSource {
-                config_map_key_ref: Some(ConfigMapKeySelector { name: config_map, key, optional: optional.then_some(true) }),
+            EnvSource::ConfigMapKey {
+                config_map,
+                key,
+                optional,
+            } => from(EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector {
+                    name: config_map,
+                    key,
+                    optional: optional.then_some(true),
+                }),
                 ..Default::default()
             }),
-            EnvSource::SecretKey { secret, key, optional } => from(EnvVarSource {
-                secret_key_ref: Some(SecretKeySelector { name: secret, key, optional: optional.then_some(true) }),
+            EnvSource::SecretKey {
+                secret,
+                key,
+                optional,
+            } => from(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    name: secret,
+                    key,
+                    optional: optional.then_some(true),
+                }),
                 ..Default::default()
             }),
         }
@@ -220,7 +297,10 @@ impl EnvFrom {
     pub fn config_map(name: impl Into<String>) -> EnvFrom {
         EnvFrom {
             source: EnvFromSource {
-                config_map_ref: Some(ConfigMapEnvSource { name: name.into(), optional: None }),
+                config_map_ref: Some(ConfigMapEnvSource {
+                    name: name.into(),
+                    optional: None,
+                }),
                 ..Default::default()
             },
         }
@@ -229,7 +309,13 @@ impl EnvFrom {
     /// Every key of a Secret.
     pub fn secret(name: impl Into<String>) -> EnvFrom {
         EnvFrom {
-            source: EnvFromSource { secret_ref: Some(SecretEnvSource { name: name.into(), optional: None }), ..Default::default() },
+            source: EnvFromSource {
+                secret_ref: Some(SecretEnvSource {
+                    name: name.into(),
+                    optional: None,
+                }),
+                ..Default::default()
+            },
         }
     }
 

@@ -13,7 +13,9 @@ mod scheduling;
 mod update;
 mod volume;
 
-pub use container::{Container, ContainerBuilder, ImagePullPolicy, Port, Probe, Protocol, SecurityContext};
+pub use container::{
+    Container, ContainerBuilder, ImagePullPolicy, Port, Probe, Protocol, SecurityContext,
+};
 pub use daemon_set::{DaemonSet, DaemonSetBuilder, DnsPolicy};
 pub use env::{EnvFrom, EnvVar, PodField, ResourceField};
 pub use resources::{Cpu, Memory, Resources};

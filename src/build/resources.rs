@@ -94,7 +94,7 @@ typed_quantity!(
 impl Cpu {
     /// Thousandths of a core (`250m`); whole cores are written without suffix.
     pub fn millis(millis: u64) -> Cpu {
-        if millis % 1000 == 0 {
+        if millis.is_multiple_of(1000) {
             Cpu::from_text((millis / 1000).to_string())
         } else {
             Cpu::from_text(format!("{millis}m"))
@@ -189,12 +189,32 @@ impl From<Resources> for ResourceRequirements {
                 map.insert(name.to_owned(), K8sQuantity(q.to_owned()));
             }
         };
-        put(&mut requests, "cpu", r.cpu_request.as_ref().map(Cpu::as_str));
-        put(&mut requests, "memory", r.memory_request.as_ref().map(Memory::as_str));
-        put(&mut requests, "ephemeral-storage", r.ephemeral_storage_request.as_ref().map(Memory::as_str));
+        put(
+            &mut requests,
+            "cpu",
+            r.cpu_request.as_ref().map(Cpu::as_str),
+        );
+        put(
+            &mut requests,
+            "memory",
+            r.memory_request.as_ref().map(Memory::as_str),
+        );
+        put(
+            &mut requests,
+            "ephemeral-storage",
+            r.ephemeral_storage_request.as_ref().map(Memory::as_str),
+        );
         put(&mut limits, "cpu", r.cpu_limit.as_ref().map(Cpu::as_str));
-        put(&mut limits, "memory", r.memory_limit.as_ref().map(Memory::as_str));
-        put(&mut limits, "ephemeral-storage", r.ephemeral_storage_limit.as_ref().map(Memory::as_str));
+        put(
+            &mut limits,
+            "memory",
+            r.memory_limit.as_ref().map(Memory::as_str),
+        );
+        put(
+            &mut limits,
+            "ephemeral-storage",
+            r.ephemeral_storage_limit.as_ref().map(Memory::as_str),
+        );
         for (name, amount) in &r.extended {
             put(&mut requests, name, Some(amount));
             put(&mut limits, name, Some(amount));

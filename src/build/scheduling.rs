@@ -26,29 +26,55 @@ pub struct Requirement(NodeSelectorRequirement);
 
 impl Requirement {
     fn new(key: impl Into<String>, operator: &str, values: Option<Vec<String>>) -> Requirement {
-        Requirement(NodeSelectorRequirement { key: key.into(), operator: operator.to_owned(), values })
+        Requirement(NodeSelectorRequirement {
+            key: key.into(),
+            operator: operator.to_owned(),
+            values,
+        })
     }
 
     /// The label's value is one of `values`.
     pub fn is_in<const N: usize>(key: impl Into<String>, values: [&str; N]) -> Requirement {
         const { assert!(N > 0, "In needs at least one value") };
-        Requirement::new(key, "In", Some(values.iter().map(|v| (*v).to_owned()).collect()))
+        Requirement::new(
+            key,
+            "In",
+            Some(values.iter().map(|v| (*v).to_owned()).collect()),
+        )
     }
 
     /// The label is absent or its value is none of `values`.
     pub fn not_in<const N: usize>(key: impl Into<String>, values: [&str; N]) -> Requirement {
         const { assert!(N > 0, "NotIn needs at least one value") };
-        Requirement::new(key, "NotIn", Some(values.iter().map(|v| (*v).to_owned()).collect()))
+        Requirement::new(
+            key,
+            "NotIn",
+            Some(values.iter().map(|v| (*v).to_owned()).collect()),
+        )
     }
 
     /// `In` with values known only at run time (an empty list is reported by validation).
-    pub fn is_in_values(key: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Requirement {
-        Requirement::new(key, "In", Some(values.into_iter().map(Into::into).collect()))
+    pub fn is_in_values(
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Requirement {
+        Requirement::new(
+            key,
+            "In",
+            Some(values.into_iter().map(Into::into).collect()),
+        )
     }
 
     /// `NotIn` with values known only at run time (an empty list is reported by validation).
-    pub fn not_in_values(key: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Requirement {
-        Requirement::new(key, "NotIn", Some(values.into_iter().map(Into::into).collect()))
+    pub fn not_in_values(
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Requirement {
+        Requirement::new(
+            key,
+            "NotIn",
+            Some(values.into_iter().map(Into::into).collect()),
+        )
     }
 
     /// The node has the label, whatever its value.
@@ -82,7 +108,10 @@ pub struct Term {
 impl Term {
     /// A term of label requirements, all of which must hold.
     pub fn all(requirements: impl IntoIterator<Item = Requirement>) -> Term {
-        Term { expressions: requirements.into_iter().map(|r| r.0).collect(), fields: Vec::new() }
+        Term {
+            expressions: requirements.into_iter().map(|r| r.0).collect(),
+            fields: Vec::new(),
+        }
     }
 
     /// A term that matches the node of this name only (`matchFields` on `metadata.name`).
@@ -123,7 +152,12 @@ pub struct Weight(i32);
 impl Weight {
     /// A weight known at compile time; out of 1..=100 it does not compile.
     pub const fn of<const W: i32>() -> Weight {
-        const { assert!(W >= 1 && W <= 100, "a preferred term's weight must be between 1 and 100") };
+        const {
+            assert!(
+                W >= 1 && W <= 100,
+                "a preferred term's weight must be between 1 and 100"
+            )
+        };
         Weight(W)
     }
 
@@ -178,13 +212,18 @@ impl NodeAffinity {
 impl From<NodeAffinity> for K8sNodeAffinity {
     fn from(a: NodeAffinity) -> K8sNodeAffinity {
         K8sNodeAffinity {
-            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(|| NodeSelector {
-                node_selector_terms: a.required.into_iter().map(Term::into_k8s).collect(),
-            }),
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(
+                || NodeSelector {
+                    node_selector_terms: a.required.into_iter().map(Term::into_k8s).collect(),
+                },
+            ),
             preferred_during_scheduling_ignored_during_execution: super::container::non_empty(
                 a.preferred
                     .into_iter()
-                    .map(|(weight, term)| PreferredSchedulingTerm { weight: weight.0, preference: term.into_k8s() })
+                    .map(|(weight, term)| PreferredSchedulingTerm {
+                        weight: weight.0,
+                        preference: term.into_k8s(),
+                    })
                     .collect(),
             ),
         }
@@ -232,7 +271,11 @@ pub struct Toleration(K8sToleration);
 impl Toleration {
     /// Tolerates taints with this key, whatever their value (`operator: Exists`).
     pub fn exists(key: impl Into<String>) -> Toleration {
-        Toleration(K8sToleration { key: Some(key.into()), operator: Some("Exists".into()), ..Default::default() })
+        Toleration(K8sToleration {
+            key: Some(key.into()),
+            operator: Some("Exists".into()),
+            ..Default::default()
+        })
     }
 
     /// Tolerates taints with this key and value (`operator: Equal`).
@@ -247,12 +290,18 @@ impl Toleration {
 
     /// Tolerates taints with this key and an empty value (operator left to its default, `Equal`).
     pub fn key(key: impl Into<String>) -> Toleration {
-        Toleration(K8sToleration { key: Some(key.into()), ..Default::default() })
+        Toleration(K8sToleration {
+            key: Some(key.into()),
+            ..Default::default()
+        })
     }
 
     /// Tolerates every taint (`operator: Exists` without key): the pod runs on every node.
     pub fn everything() -> Toleration {
-        Toleration(K8sToleration { operator: Some("Exists".into()), ..Default::default() })
+        Toleration(K8sToleration {
+            operator: Some("Exists".into()),
+            ..Default::default()
+        })
     }
 
     /// Only taints of this effect (by default every effect).

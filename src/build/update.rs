@@ -63,7 +63,10 @@ impl From<UpdateStrategy> for DaemonSetUpdateStrategy {
             rolling_update: Some(rolling_update),
         };
         match value {
-            UpdateStrategy::OnDelete => DaemonSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None },
+            UpdateStrategy::OnDelete => DaemonSetUpdateStrategy {
+                type_: Some("OnDelete".into()),
+                rolling_update: None,
+            },
             UpdateStrategy::MaxUnavailable(budget) => rolling(RollingUpdateDaemonSet {
                 max_unavailable: Some(budget.into_k8s()),
                 max_surge: None,

@@ -3,10 +3,11 @@
 //! cannot be written.
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection, DownwardAPIVolumeFile, DownwardAPIVolumeSource,
-    EmptyDirVolumeSource, HostPathVolumeSource, KeyToPath, ObjectFieldSelector, ProjectedVolumeSource,
-    SecretProjection, SecretVolumeSource, ServiceAccountTokenProjection, Volume as K8sVolume,
-    VolumeMount as K8sVolumeMount, VolumeProjection,
+    ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection, DownwardAPIVolumeFile,
+    DownwardAPIVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource, KeyToPath,
+    ObjectFieldSelector, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
+    ServiceAccountTokenProjection, Volume as K8sVolume, VolumeMount as K8sVolumeMount,
+    VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
@@ -85,13 +86,21 @@ pub struct Volume {
 
 impl Volume {
     fn new(name: impl Into<String>) -> Volume {
-        Volume { volume: K8sVolume { name: name.into(), ..Default::default() } }
+        Volume {
+            volume: K8sVolume {
+                name: name.into(),
+                ..Default::default()
+            },
+        }
     }
 
     /// A file or directory of the node.
     pub fn host_path(name: impl Into<String>, path: impl Into<String>) -> Volume {
         let mut v = Volume::new(name);
-        v.volume.host_path = Some(HostPathVolumeSource { path: path.into(), type_: None });
+        v.volume.host_path = Some(HostPathVolumeSource {
+            path: path.into(),
+            type_: None,
+        });
         v
     }
 
@@ -107,14 +116,20 @@ impl Volume {
     /// The keys of a ConfigMap as files.
     pub fn config_map(name: impl Into<String>, config_map: impl Into<String>) -> Volume {
         let mut v = Volume::new(name);
-        v.volume.config_map = Some(ConfigMapVolumeSource { name: config_map.into(), ..Default::default() });
+        v.volume.config_map = Some(ConfigMapVolumeSource {
+            name: config_map.into(),
+            ..Default::default()
+        });
         v
     }
 
     /// The keys of a Secret as files.
     pub fn secret(name: impl Into<String>, secret: impl Into<String>) -> Volume {
         let mut v = Volume::new(name);
-        v.volume.secret = Some(SecretVolumeSource { secret_name: Some(secret.into()), ..Default::default() });
+        v.volume.secret = Some(SecretVolumeSource {
+            secret_name: Some(secret.into()),
+            ..Default::default()
+        });
         v
     }
 
@@ -136,14 +151,23 @@ impl Volume {
     }
 
     /// Pod fields as files (downward API): `(file path, field)`.
-    pub fn downward_api<P: Into<String>>(name: impl Into<String>, files: impl IntoIterator<Item = (P, PodField)>) -> Volume {
+    pub fn downward_api<P: Into<String>>(
+        name: impl Into<String>,
+        files: impl IntoIterator<Item = (P, PodField)>,
+    ) -> Volume {
         let mut v = Volume::new(name);
-        v.volume.downward_api = Some(DownwardAPIVolumeSource { items: Some(downward_files(files)), ..Default::default() });
+        v.volume.downward_api = Some(DownwardAPIVolumeSource {
+            items: Some(downward_files(files)),
+            ..Default::default()
+        });
         v
     }
 
     /// Several sources projected into one directory.
-    pub fn projected(name: impl Into<String>, sources: impl IntoIterator<Item = Projection>) -> Volume {
+    pub fn projected(
+        name: impl Into<String>,
+        sources: impl IntoIterator<Item = Projection>,
+    ) -> Volume {
         let mut v = Volume::new(name);
         v.volume.projected = Some(ProjectedVolumeSource {
             sources: Some(sources.into_iter().map(|p| p.0).collect()),
@@ -177,9 +201,18 @@ impl Volume {
 
     /// For configMap and secret volumes: only these keys, each at a relative path.
     #[must_use]
-    pub fn items<K: Into<String>, P: Into<String>>(mut self, items: impl IntoIterator<Item = (K, P)>) -> Volume {
-        let items: Vec<KeyToPath> =
-            items.into_iter().map(|(key, path)| KeyToPath { key: key.into(), path: path.into(), mode: None }).collect();
+    pub fn items<K: Into<String>, P: Into<String>>(
+        mut self,
+        items: impl IntoIterator<Item = (K, P)>,
+    ) -> Volume {
+        let items: Vec<KeyToPath> = items
+            .into_iter()
+            .map(|(key, path)| KeyToPath {
+                key: key.into(),
+                path: path.into(),
+                mode: None,
+            })
+            .collect();
         if let Some(s) = &mut self.volume.config_map {
             s.items = Some(items);
         } else if let Some(s) = &mut self.volume.secret {
@@ -197,7 +230,11 @@ impl Volume {
     pub fn mount(&self, path: impl Into<String>) -> Mount {
         Mount {
             volume: self.clone(),
-            mount: K8sVolumeMount { name: self.volume.name.clone(), mount_path: path.into(), ..Default::default() },
+            mount: K8sVolumeMount {
+                name: self.volume.name.clone(),
+                mount_path: path.into(),
+                ..Default::default()
+            },
         }
     }
 }
@@ -208,12 +245,17 @@ impl From<Volume> for K8sVolume {
     }
 }
 
-fn downward_files<P: Into<String>>(files: impl IntoIterator<Item = (P, PodField)>) -> Vec<DownwardAPIVolumeFile> {
+fn downward_files<P: Into<String>>(
+    files: impl IntoIterator<Item = (P, PodField)>,
+) -> Vec<DownwardAPIVolumeFile> {
     files
         .into_iter()
         .map(|(path, field)| DownwardAPIVolumeFile {
             path: path.into(),
-            field_ref: Some(ObjectFieldSelector { field_path: field.path(), ..Default::default() }),
+            field_ref: Some(ObjectFieldSelector {
+                field_path: field.path(),
+                ..Default::default()
+            }),
             ..Default::default()
         })
         .collect()
@@ -227,7 +269,10 @@ impl Projection {
     /// All keys of a ConfigMap.
     pub fn config_map(name: impl Into<String>) -> Projection {
         Projection(VolumeProjection {
-            config_map: Some(ConfigMapProjection { name: name.into(), ..Default::default() }),
+            config_map: Some(ConfigMapProjection {
+                name: name.into(),
+                ..Default::default()
+            }),
             ..Default::default()
         })
     }
@@ -235,13 +280,20 @@ impl Projection {
     /// All keys of a Secret.
     pub fn secret(name: impl Into<String>) -> Projection {
         Projection(VolumeProjection {
-            secret: Some(SecretProjection { name: name.into(), ..Default::default() }),
+            secret: Some(SecretProjection {
+                name: name.into(),
+                ..Default::default()
+            }),
             ..Default::default()
         })
     }
 
     /// A service account token for an audience, at a relative path.
-    pub fn service_account_token(path: impl Into<String>, audience: Option<String>, expiration_seconds: Option<i64>) -> Projection {
+    pub fn service_account_token(
+        path: impl Into<String>,
+        audience: Option<String>,
+        expiration_seconds: Option<i64>,
+    ) -> Projection {
         Projection(VolumeProjection {
             service_account_token: Some(ServiceAccountTokenProjection {
                 path: path.into(),
@@ -253,9 +305,13 @@ impl Projection {
     }
 
     /// Pod fields as files.
-    pub fn downward_api<P: Into<String>>(files: impl IntoIterator<Item = (P, PodField)>) -> Projection {
+    pub fn downward_api<P: Into<String>>(
+        files: impl IntoIterator<Item = (P, PodField)>,
+    ) -> Projection {
         Projection(VolumeProjection {
-            downward_api: Some(DownwardAPIProjection { items: Some(downward_files(files)) }),
+            downward_api: Some(DownwardAPIProjection {
+                items: Some(downward_files(files)),
+            }),
             ..Default::default()
         })
     }

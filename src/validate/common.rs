@@ -41,7 +41,10 @@ pub(super) fn map_json(map: Option<&BTreeMap<String, String>>) -> String {
     match map {
         None => "null".to_owned(),
         Some(map) => {
-            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{}:{}", q(k), q(v))).collect();
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}:{}", q(k), q(v)))
+                .collect();
             format!("{{{}}}", entries.join(","))
         }
     }
@@ -49,7 +52,10 @@ pub(super) fn map_json(map: Option<&BTreeMap<String, String>>) -> String {
 
 /// A string list printed as JSON.
 pub(super) fn list_json(list: &[String]) -> String {
-    format!("[{}]", list.iter().map(|v| q(v)).collect::<Vec<_>>().join(","))
+    format!(
+        "[{}]",
+        list.iter().map(|v| q(v)).collect::<Vec<_>>().join(",")
+    )
 }
 
 /// `ValidateNonnegativeField`.
@@ -60,7 +66,12 @@ pub(super) fn nonnegative(value: i64, path: FieldPath, errors: &mut Errors) {
 }
 
 /// Pushes one `Invalid value` per message.
-pub(super) fn invalid_each(messages: Vec<String>, path: &FieldPath, value: &str, errors: &mut Errors) {
+pub(super) fn invalid_each(
+    messages: Vec<String>,
+    path: &FieldPath,
+    value: &str,
+    errors: &mut Errors,
+) {
     for message in messages {
         errors.push(Violation::invalid(path.clone(), q(value), message));
     }
@@ -82,7 +93,11 @@ pub(super) fn qualified_name(value: &str, path: &FieldPath, errors: &mut Errors)
 }
 
 /// `ValidateLabels`: every key a qualified name, every value a label value, all reported at the map's path.
-pub(super) fn labels(map: Option<&BTreeMap<String, String>>, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn labels(
+    map: Option<&BTreeMap<String, String>>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     for (key, value) in map.into_iter().flatten() {
         qualified_name(key, path, errors);
         invalid_each(name::label_value(value), path, value, errors);
@@ -90,14 +105,21 @@ pub(super) fn labels(map: Option<&BTreeMap<String, String>>, path: &FieldPath, e
 }
 
 /// `ValidateAnnotations`: keys are qualified names once lower-cased; the total size is limited.
-pub(super) fn annotations(map: Option<&BTreeMap<String, String>>, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn annotations(
+    map: Option<&BTreeMap<String, String>>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let Some(map) = map else { return };
     for key in map.keys() {
         invalid_each(name::qualified_name(&key.to_lowercase()), path, key, errors);
     }
     let size: usize = map.iter().map(|(k, v)| k.len() + v.len()).sum();
     if size > TOTAL_ANNOTATION_SIZE_LIMIT {
-        errors.push(Violation::too_long(path.clone(), TOTAL_ANNOTATION_SIZE_LIMIT));
+        errors.push(Violation::too_long(
+            path.clone(),
+            TOTAL_ANNOTATION_SIZE_LIMIT,
+        ));
     }
 }
 
@@ -108,7 +130,11 @@ pub(super) fn label_selector(
     path: &FieldPath,
     errors: &mut Errors,
 ) {
-    labels(selector.match_labels.as_ref(), &path.child("matchLabels"), errors);
+    labels(
+        selector.match_labels.as_ref(),
+        &path.child("matchLabels"),
+        errors,
+    );
     for (i, expr) in selector.match_expressions.iter().flatten().enumerate() {
         let path = path.child("matchExpressions").index(i);
         let values = expr.values.as_deref().unwrap_or_default();
@@ -130,13 +156,22 @@ pub(super) fn label_selector(
                 }
             }
             other => {
-                errors.push(Violation::invalid(path.child("operator"), q(other), "not a valid selector operator"));
+                errors.push(Violation::invalid(
+                    path.child("operator"),
+                    q(other),
+                    "not a valid selector operator",
+                ));
             }
         }
         qualified_name(&expr.key, &path.child("key"), errors);
         if !allow_invalid_values {
             for (j, value) in values.iter().enumerate() {
-                invalid_each(name::label_value(value), &path.child("values").index(j), value, errors);
+                invalid_each(
+                    name::label_value(value),
+                    &path.child("values").index(j),
+                    value,
+                    errors,
+                );
             }
         }
     }
@@ -144,19 +179,32 @@ pub(super) fn label_selector(
 
 /// Whether the selector has no requirement at all (`{}`).
 pub(super) fn selector_is_empty(selector: &LabelSelector) -> bool {
-    selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
-        && selector.match_expressions.as_ref().is_none_or(Vec::is_empty)
+    selector
+        .match_labels
+        .as_ref()
+        .is_none_or(BTreeMap::is_empty)
+        && selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(Vec::is_empty)
 }
 
 /// `LabelSelectorAsSelector(...).Matches(labels)`; `None` when the selector cannot be converted (it is invalid).
-pub(super) fn selector_matches(selector: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> Option<bool> {
+pub(super) fn selector_matches(
+    selector: &LabelSelector,
+    labels: Option<&BTreeMap<String, String>>,
+) -> Option<bool> {
     let mut strict = Vec::new();
     label_selector(selector, false, &FieldPath::root("selector"), &mut strict);
     if !strict.is_empty() {
         return None;
     }
     let get = |key: &str| labels.and_then(|l| l.get(key));
-    let labels_ok = selector.match_labels.iter().flatten().all(|(k, v)| get(k) == Some(v));
+    let labels_ok = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| get(k) == Some(v));
     let exprs_ok = selector.match_expressions.iter().flatten().all(|expr| {
         let values = expr.values.as_deref().unwrap_or_default();
         let value = get(&expr.key);
@@ -177,11 +225,18 @@ pub(super) fn selector_json(selector: &LabelSelector) -> String {
     if let Some(labels) = selector.match_labels.as_ref().filter(|m| !m.is_empty()) {
         parts.push(format!("\"matchLabels\":{}", map_json(Some(labels))));
     }
-    if let Some(exprs) = selector.match_expressions.as_ref().filter(|e| !e.is_empty()) {
+    if let Some(exprs) = selector
+        .match_expressions
+        .as_ref()
+        .filter(|e| !e.is_empty())
+    {
         let exprs: Vec<String> = exprs
             .iter()
             .map(|e| {
-                let mut fields = vec![format!("\"key\":{}", q(&e.key)), format!("\"operator\":{}", q(&e.operator))];
+                let mut fields = vec![
+                    format!("\"key\":{}", q(&e.key)),
+                    format!("\"operator\":{}", q(&e.operator)),
+                ];
                 if let Some(values) = e.values.as_ref().filter(|v| !v.is_empty()) {
                     fields.push(format!("\"values\":{}", list_json(values)));
                 }
@@ -195,11 +250,19 @@ pub(super) fn selector_json(selector: &LabelSelector) -> String {
 
 /// Parses a quantity as the server's decoder would; a malformed one is reported at `path` (the server answers such
 /// an object with HTTP 400 before validating it).
-pub(super) fn quantity(value: &K8sQuantity, path: &FieldPath, errors: &mut Errors) -> Option<daemonset_rules::Quantity> {
+pub(super) fn quantity(
+    value: &K8sQuantity,
+    path: &FieldPath,
+    errors: &mut Errors,
+) -> Option<daemonset_rules::Quantity> {
     match daemonset_rules::Quantity::parse(&value.0) {
         Ok(parsed) => Some(parsed),
         Err(err) => {
-            errors.push(Violation::invalid(path.clone(), q(&value.0), err.to_string()));
+            errors.push(Violation::invalid(
+                path.clone(),
+                q(&value.0),
+                err.to_string(),
+            ));
             None
         }
     }

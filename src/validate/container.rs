@@ -18,7 +18,13 @@ use super::{FieldPath, Violation, env, ports, resources, volume};
 const INIT_FORBIDDEN: &str = "may not be set for init containers without restartPolicy=Always";
 
 /// `validateContainers`: the regular containers.
-pub(super) fn validate_containers(spec: &PodSpec, volumes: &Volumes, grace: i64, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn validate_containers(
+    spec: &PodSpec,
+    volumes: &Volumes,
+    grace: i64,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     if spec.containers.is_empty() {
         errors.push(Violation::required(path.clone(), ""));
         return;
@@ -98,9 +104,21 @@ fn common_rules(ctr: &Container, volumes: &Volumes, path: &FieldPath, errors: &m
             &["File", "FallbackToLogsOnError"],
         )),
     }
-    ports::container_ports(ctr.ports.as_deref().unwrap_or_default(), &path.child("ports"), errors);
-    env::env(ctr.env.as_deref().unwrap_or_default(), &path.child("env"), errors);
-    env::env_from(ctr.env_from.as_deref().unwrap_or_default(), &path.child("envFrom"), errors);
+    ports::container_ports(
+        ctr.ports.as_deref().unwrap_or_default(),
+        &path.child("ports"),
+        errors,
+    );
+    env::env(
+        ctr.env.as_deref().unwrap_or_default(),
+        &path.child("env"),
+        errors,
+    );
+    env::env_from(
+        ctr.env_from.as_deref().unwrap_or_default(),
+        &path.child("envFrom"),
+        errors,
+    );
     volume::volume_mounts(ctr, volumes, &path.child("volumeMounts"), errors);
     match s(&ctr.image_pull_policy) {
         "" | "Always" | "IfNotPresent" | "Never" => {}
@@ -126,15 +144,26 @@ fn resize_policy(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
         match policy.resource_name.as_str() {
             "cpu" | "memory" => {
                 if !seen.insert(policy.resource_name.as_str()) {
-                    errors.push(Violation::duplicate(path.index(i), q(&policy.resource_name)));
+                    errors.push(Violation::duplicate(
+                        path.index(i),
+                        q(&policy.resource_name),
+                    ));
                 }
             }
-            other => errors.push(Violation::unsupported(path.index(i), other, &["cpu", "memory"])),
+            other => errors.push(Violation::unsupported(
+                path.index(i),
+                other,
+                &["cpu", "memory"],
+            )),
         }
         match policy.restart_policy.as_str() {
             "NotRequired" | "RestartContainer" => {}
             "" => errors.push(Violation::required(path.index(i), "")),
-            other => errors.push(Violation::unsupported(path.index(i), other, &["NotRequired", "RestartContainer"])),
+            other => errors.push(Violation::unsupported(
+                path.index(i),
+                other,
+                &["NotRequired", "RestartContainer"],
+            )),
         }
     }
 }
@@ -162,7 +191,11 @@ fn security_context(sc: &SecurityContext, path: &FieldPath, errors: &mut Errors)
     if let Some(proc_mount) = &sc.proc_mount {
         match proc_mount.as_str() {
             "Default" | "Unmasked" => {}
-            other => errors.push(Violation::unsupported(path.child("procMount"), other, &["Default", "Unmasked"])),
+            other => errors.push(Violation::unsupported(
+                path.child("procMount"),
+                other,
+                &["Default", "Unmasked"],
+            )),
         }
     }
     if sc.allow_privilege_escalation == Some(false) {
@@ -215,7 +248,11 @@ fn probes(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
 fn success_threshold_one(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
     let threshold = probe.success_threshold.filter(|&t| t != 0).unwrap_or(1);
     if threshold != 1 {
-        errors.push(Violation::invalid(path.child("successThreshold"), threshold.to_string(), "must be 1"));
+        errors.push(Violation::invalid(
+            path.child("successThreshold"),
+            threshold.to_string(),
+            "must be 1",
+        ));
     }
 }
 
@@ -230,11 +267,31 @@ fn validate_probe(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
     };
     validate_handler(&handler, 0, path, errors);
     let field = |v: Option<i32>, default: i32| i64::from(v.filter(|&x| x != 0).unwrap_or(default));
-    nonnegative(field(probe.initial_delay_seconds, 0), path.child("initialDelaySeconds"), errors);
-    nonnegative(field(probe.timeout_seconds, 1), path.child("timeoutSeconds"), errors);
-    nonnegative(field(probe.period_seconds, 10), path.child("periodSeconds"), errors);
-    nonnegative(field(probe.success_threshold, 1), path.child("successThreshold"), errors);
-    nonnegative(field(probe.failure_threshold, 3), path.child("failureThreshold"), errors);
+    nonnegative(
+        field(probe.initial_delay_seconds, 0),
+        path.child("initialDelaySeconds"),
+        errors,
+    );
+    nonnegative(
+        field(probe.timeout_seconds, 1),
+        path.child("timeoutSeconds"),
+        errors,
+    );
+    nonnegative(
+        field(probe.period_seconds, 10),
+        path.child("periodSeconds"),
+        errors,
+    );
+    nonnegative(
+        field(probe.success_threshold, 1),
+        path.child("successThreshold"),
+        errors,
+    );
+    nonnegative(
+        field(probe.failure_threshold, 3),
+        path.child("failureThreshold"),
+        errors,
+    );
     if let Some(seconds) = probe.termination_grace_period_seconds
         && seconds <= 0
     {
@@ -248,7 +305,10 @@ fn validate_probe(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
 
 /// `validateLifecycle` (the stop signal is dropped while ContainerStopSignals is off, the 1.34 default).
 fn validate_lifecycle(lifecycle: &Lifecycle, grace: i64, path: &FieldPath, errors: &mut Errors) {
-    for (field, handler) in [("postStart", &lifecycle.post_start), ("preStop", &lifecycle.pre_stop)] {
+    for (field, handler) in [
+        ("postStart", &lifecycle.post_start),
+        ("preStop", &lifecycle.pre_stop),
+    ] {
         if let Some(h) = handler {
             let handler = Handler {
                 exec: h.exec.as_ref(),
@@ -276,7 +336,10 @@ fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors:
     let mut count = 0;
     let mut one = |field: &str, errors: &mut Errors| {
         if count > 0 {
-            errors.push(Violation::forbidden(path.child(field), "may not specify more than 1 handler type"));
+            errors.push(Violation::forbidden(
+                path.child(field),
+                "may not specify more than 1 handler type",
+            ));
             false
         } else {
             count += 1;
@@ -296,10 +359,18 @@ fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors:
         port_num_or_name(&http.port, &http_path.child("port"), errors);
         match s(&http.scheme) {
             "" | "HTTP" | "HTTPS" => {}
-            other => errors.push(Violation::unsupported(http_path.child("scheme"), other, &["HTTP", "HTTPS"])),
+            other => errors.push(Violation::unsupported(
+                http_path.child("scheme"),
+                other,
+                &["HTTP", "HTTPS"],
+            )),
         }
         for header in http.http_headers.iter().flatten() {
-            let valid = !header.name.is_empty() && header.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            let valid = !header.name.is_empty()
+                && header
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
             if !valid {
                 errors.push(Violation::invalid(
                     http_path.child("httpHeaders"),
@@ -321,7 +392,11 @@ fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors:
     if let Some(grpc) = handler.grpc
         && one("grpc", errors)
     {
-        port_num_or_name(&IntOrString::Int(grpc.port), &path.child("grpc").child("port"), errors);
+        port_num_or_name(
+            &IntOrString::Int(grpc.port),
+            &path.child("grpc").child("port"),
+            errors,
+        );
     }
     if let Some(sleep) = handler.sleep
         && one("sleep", errors)
@@ -334,7 +409,10 @@ fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors:
         ));
     }
     if count == 0 {
-        errors.push(Violation::required(path.clone(), "must specify a handler type"));
+        errors.push(Violation::required(
+            path.clone(),
+            "must specify a handler type",
+        ));
     }
 }
 
@@ -346,6 +424,8 @@ fn port_num_or_name(port: &IntOrString, path: &FieldPath, errors: &mut Errors) {
                 errors.push(Violation::invalid(path.clone(), n.to_string(), message));
             }
         }
-        IntOrString::String(text) => common::invalid_each(name::port_name(text), path, text, errors),
+        IntOrString::String(text) => {
+            common::invalid_each(name::port_name(text), path, text, errors)
+        }
     }
 }

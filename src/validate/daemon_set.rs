@@ -1,7 +1,9 @@
 //! `ValidateDaemonSet`, `ValidateDaemonSetSpec`, `ValidateDaemonSetUpdateStrategy` (rules section A).
 
 use daemonset_rules::name;
-use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
+use k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -37,12 +39,20 @@ fn object_meta(meta: &ObjectMeta, path: &FieldPath, errors: &mut Errors) {
     let generate_name = s(&meta.generate_name);
     if !generate_name.is_empty() {
         let masked = mask_trailing_dash(generate_name);
-        common::invalid_each(name::dns1123_subdomain(&masked), &path.child("generateName"), generate_name, errors);
+        common::invalid_each(
+            name::dns1123_subdomain(&masked),
+            &path.child("generateName"),
+            generate_name,
+            errors,
+        );
     }
     let meta_name = s(&meta.name);
     if meta_name.is_empty() {
         if generate_name.is_empty() {
-            errors.push(Violation::required(path.child("name"), "name or generateName is required"));
+            errors.push(Violation::required(
+                path.child("name"),
+                "name or generateName is required",
+            ));
         }
     } else {
         common::dns_subdomain(meta_name, &path.child("name"), errors);
@@ -55,21 +65,41 @@ fn object_meta(meta: &ObjectMeta, path: &FieldPath, errors: &mut Errors) {
         nonnegative(generation, path.child("generation"), errors);
     }
     common::labels(meta.labels.as_ref(), &path.child("labels"), errors);
-    common::annotations(meta.annotations.as_ref(), &path.child("annotations"), errors);
+    common::annotations(
+        meta.annotations.as_ref(),
+        &path.child("annotations"),
+        errors,
+    );
     for reference in meta.owner_references.iter().flatten() {
         let path = path.child("ownerReferences");
         let version = reference.api_version.rsplit('/').next().unwrap_or("");
         if reference.api_version.is_empty() || version.is_empty() {
-            errors.push(Violation::invalid(path.child("apiVersion"), q(&reference.api_version), "version must not be empty"));
+            errors.push(Violation::invalid(
+                path.child("apiVersion"),
+                q(&reference.api_version),
+                "version must not be empty",
+            ));
         }
         if reference.kind.is_empty() {
-            errors.push(Violation::invalid(path.child("kind"), q(""), "must not be empty"));
+            errors.push(Violation::invalid(
+                path.child("kind"),
+                q(""),
+                "must not be empty",
+            ));
         }
         if reference.name.is_empty() {
-            errors.push(Violation::invalid(path.child("name"), q(""), "must not be empty"));
+            errors.push(Violation::invalid(
+                path.child("name"),
+                q(""),
+                "must not be empty",
+            ));
         }
         if reference.uid.is_empty() {
-            errors.push(Violation::invalid(path.child("uid"), q(""), "must not be empty"));
+            errors.push(Violation::invalid(
+                path.child("uid"),
+                q(""),
+                "must not be empty",
+            ));
         }
     }
     for finalizer in meta.finalizers.iter().flatten() {
@@ -79,14 +109,27 @@ fn object_meta(meta: &ObjectMeta, path: &FieldPath, errors: &mut Errors) {
 
 /// apimachinery `maskTrailingDash`: a generateName may end with `-`.
 fn mask_trailing_dash(name: &str) -> String {
-    if name.len() > 1 && name.ends_with('-') { format!("{}a", &name[..name.len() - 2]) } else { name.to_owned() }
+    if name.len() > 1 && name.ends_with('-') {
+        format!("{}a", &name[..name.len() - 2])
+    } else {
+        name.to_owned()
+    }
 }
 
 fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &FieldPath, errors: &mut Errors) {
     let selector_path = path.child("selector");
-    common::label_selector(&spec.selector, options.allow_invalid_selector_values, &selector_path, errors);
+    common::label_selector(
+        &spec.selector,
+        options.allow_invalid_selector_values,
+        &selector_path,
+        errors,
+    );
 
-    let template_labels = spec.template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    let template_labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.as_ref());
     if common::selector_matches(&spec.selector, template_labels) == Some(false) {
         errors.push(Violation::invalid(
             path.child("template").child("metadata").child("labels"),
@@ -95,7 +138,11 @@ fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &FieldPath, err
         ));
     }
     if common::selector_is_empty(&spec.selector) {
-        errors.push(Violation::invalid(selector_path, "{}", "empty selector is invalid for daemonset"));
+        errors.push(Violation::invalid(
+            selector_path,
+            "{}",
+            "empty selector is invalid for daemonset",
+        ));
     }
 
     let template_path = path.child("template");
@@ -119,7 +166,11 @@ fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &FieldPath, err
     if let Some(seconds) = spec.min_ready_seconds {
         nonnegative(seconds.into(), path.child("minReadySeconds"), errors);
     }
-    update_strategy(spec.update_strategy.as_ref(), &path.child("updateStrategy"), errors);
+    update_strategy(
+        spec.update_strategy.as_ref(),
+        &path.child("updateStrategy"),
+        errors,
+    );
     if let Some(limit) = spec.revision_history_limit {
         nonnegative(limit.into(), path.child("revisionHistoryLimit"), errors);
     }
@@ -127,7 +178,11 @@ fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &FieldPath, err
 
 /// `ValidateDaemonSetUpdateStrategy` after the server's defaulting: an empty type is `RollingUpdate`, and a missing
 /// `rollingUpdate` or missing budget fields are `maxUnavailable: 1`, `maxSurge: 0`.
-fn update_strategy(strategy: Option<&DaemonSetUpdateStrategy>, path: &FieldPath, errors: &mut Errors) {
+fn update_strategy(
+    strategy: Option<&DaemonSetUpdateStrategy>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let kind = strategy.map(|st| s(&st.type_)).unwrap_or("");
     let rolling = strategy.and_then(|st| st.rolling_update.as_ref());
     match kind {
@@ -135,14 +190,31 @@ fn update_strategy(strategy: Option<&DaemonSetUpdateStrategy>, path: &FieldPath,
         "" | "RollingUpdate" => {
             let default_unavailable = IntOrString::Int(1);
             let default_surge = IntOrString::Int(0);
-            let max_unavailable = rolling.and_then(|r| r.max_unavailable.as_ref()).unwrap_or(&default_unavailable);
-            let max_surge = rolling.and_then(|r| r.max_surge.as_ref()).unwrap_or(&default_surge);
-            rolling_update(max_unavailable, max_surge, &path.child("rollingUpdate"), errors);
+            let max_unavailable = rolling
+                .and_then(|r| r.max_unavailable.as_ref())
+                .unwrap_or(&default_unavailable);
+            let max_surge = rolling
+                .and_then(|r| r.max_surge.as_ref())
+                .unwrap_or(&default_surge);
+            rolling_update(
+                max_unavailable,
+                max_surge,
+                &path.child("rollingUpdate"),
+                errors,
+            );
         }
         other => {
-            let value = format!("{{\"Type\":{},\"RollingUpdate\":{}}}", q(other), rolling_json(rolling));
+            let value = format!(
+                "{{\"Type\":{},\"RollingUpdate\":{}}}",
+                q(other),
+                rolling_json(rolling)
+            );
             let supported = ["RollingUpdate", "OnDelete"];
-            let list = supported.iter().map(|v| q(v)).collect::<Vec<_>>().join(", ");
+            let list = supported
+                .iter()
+                .map(|v| q(v))
+                .collect::<Vec<_>>()
+                .join(", ");
             let mut violation = Violation::unsupported(path.clone(), other, &supported);
             violation.value = Some(value);
             violation.detail = format!("supported values: {list}");
@@ -167,7 +239,12 @@ fn rolling_json(rolling: Option<&RollingUpdateDaemonSet>) -> String {
 }
 
 /// `ValidateRollingUpdateDaemonSet`.
-fn rolling_update(max_unavailable: &IntOrString, max_surge: &IntOrString, path: &FieldPath, errors: &mut Errors) {
+fn rolling_update(
+    max_unavailable: &IntOrString,
+    max_surge: &IntOrString,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let unavailable_path = path.child("maxUnavailable");
     let surge_path = path.child("maxSurge");
     positive_int_or_percent(max_unavailable, &unavailable_path, errors);
@@ -183,7 +260,10 @@ fn rolling_update(max_unavailable: &IntOrString, max_surge: &IntOrString, path: 
             "may not be set when maxUnavailable is non-zero",
         ));
     } else if !has_unavailable && !has_surge {
-        errors.push(Violation::required(unavailable_path, "cannot be 0 when maxSurge is 0"));
+        errors.push(Violation::required(
+            unavailable_path,
+            "cannot be 0 when maxSurge is 0",
+        ));
     }
 }
 
@@ -229,7 +309,11 @@ fn go_atoi(text: &str) -> i64 {
 /// `IsNotMoreThan100Percent`.
 fn not_more_than_100_percent(value: &IntOrString, path: &FieldPath, errors: &mut Errors) {
     if percent_value(value).is_some_and(|p| p > 100) {
-        errors.push(Violation::invalid(path.clone(), int_or_string(value), "must not be greater than 100%"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            int_or_string(value),
+            "must not be greater than 100%",
+        ));
     }
 }
 
@@ -248,9 +332,16 @@ pub(super) fn validate_update(old: &DaemonSet, new: &DaemonSet, errors: &mut Vec
 
 /// Whether the old selector had label values the create rules refuse (the server then tolerates them on update).
 pub(super) fn has_invalid_selector_values(daemon_set: &DaemonSet) -> bool {
-    daemon_set.spec.iter().flat_map(|spec| spec.selector.match_expressions.iter().flatten()).any(|expr| {
-        expr.values.iter().flatten().any(|value| !name::label_value(value).is_empty())
-    })
+    daemon_set
+        .spec
+        .iter()
+        .flat_map(|spec| spec.selector.match_expressions.iter().flatten())
+        .any(|expr| {
+            expr.values
+                .iter()
+                .flatten()
+                .any(|value| !name::label_value(value).is_empty())
+        })
 }
 
 /// `apiequality.Semantic.DeepEqual` on selectors: empty and absent lists and maps are equal.
@@ -260,7 +351,13 @@ fn selectors_equal(a: &LabelSelector, b: &LabelSelector) -> bool {
         sel.match_expressions
             .iter()
             .flatten()
-            .map(|e| (e.key.clone(), e.operator.clone(), e.values.clone().unwrap_or_default()))
+            .map(|e| {
+                (
+                    e.key.clone(),
+                    e.operator.clone(),
+                    e.values.clone().unwrap_or_default(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     labels(a) == labels(b) && exprs(a) == exprs(b)

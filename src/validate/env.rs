@@ -2,7 +2,9 @@
 
 use daemonset_rules::field_ref::{self, FieldRefError};
 use daemonset_rules::name;
-use k8s_openapi::api::core::v1::{EnvFromSource, EnvVar, ObjectFieldSelector, ResourceFieldSelector};
+use k8s_openapi::api::core::v1::{
+    EnvFromSource, EnvVar, ObjectFieldSelector, ResourceFieldSelector,
+};
 
 use super::common::{self, Errors, q, s};
 use super::{FieldPath, Violation};
@@ -18,7 +20,9 @@ const RESOURCE_FIELDS: &[&str] = &[
 ];
 
 /// Divisors accepted for memory, storage and hugepages.
-const BYTE_DIVISORS: &[&str] = &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
+const BYTE_DIVISORS: &[&str] = &[
+    "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei",
+];
 
 /// `ValidateEnv` with the relaxed names of 1.34.
 pub(super) fn env(vars: &[EnvVar], path: &FieldPath, errors: &mut Errors) {
@@ -27,7 +31,12 @@ pub(super) fn env(vars: &[EnvVar], path: &FieldPath, errors: &mut Errors) {
         if var.name.is_empty() {
             errors.push(Violation::required(var_path.child("name"), ""));
         } else {
-            common::invalid_each(name::env_var_name(&var.name), &var_path.child("name"), &var.name, errors);
+            common::invalid_each(
+                name::env_var_name(&var.name),
+                &var_path.child("name"),
+                &var.name,
+                errors,
+            );
         }
         value_from(var, &var_path.child("valueFrom"), errors);
     }
@@ -36,7 +45,9 @@ pub(super) fn env(vars: &[EnvVar], path: &FieldPath, errors: &mut Errors) {
 /// `validateEnvVarValueFrom` (`fileKeyRef` is dropped by the server while the EnvFiles feature is off, the 1.34
 /// default, so it counts as absent).
 fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
-    let Some(source) = &var.value_from else { return };
+    let Some(source) = &var.value_from else {
+        return;
+    };
     let mut sources = 0;
     if let Some(field_ref) = &source.field_ref {
         sources += 1;
@@ -48,11 +59,21 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
     }
     if let Some(key_ref) = &source.config_map_key_ref {
         sources += 1;
-        key_selector(&key_ref.name, &key_ref.key, &path.child("configMapKeyRef"), errors);
+        key_selector(
+            &key_ref.name,
+            &key_ref.key,
+            &path.child("configMapKeyRef"),
+            errors,
+        );
     }
     if let Some(key_ref) = &source.secret_key_ref {
         sources += 1;
-        key_selector(&key_ref.name, &key_ref.key, &path.child("secretKeyRef"), errors);
+        key_selector(
+            &key_ref.name,
+            &key_ref.key,
+            &path.child("secretKeyRef"),
+            errors,
+        );
     }
     if sources == 0 {
         errors.push(Violation::invalid(
@@ -61,9 +82,17 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
             "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
         ));
     } else if !s(&var.value).is_empty() {
-        errors.push(Violation::invalid(path.clone(), q(""), "may not be specified when `value` is not empty"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(""),
+            "may not be specified when `value` is not empty",
+        ));
     } else if sources > 1 {
-        errors.push(Violation::invalid(path.clone(), q(""), "may not have more than one field specified at a time"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(""),
+            "may not have more than one field specified at a time",
+        ));
     }
 }
 
@@ -87,19 +116,37 @@ fn object_field_selector(selector: &ObjectFieldSelector, path: &FieldPath, error
     }
     match field_ref::env_field_path(&selector.field_path) {
         Ok(()) => {}
-        Err(FieldRefError::Unsupported { path: field, supported }) => {
+        Err(FieldRefError::Unsupported {
+            path: field,
+            supported,
+        }) => {
             let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
-            errors.push(Violation::unsupported(path.child("fieldPath"), &field, &supported));
+            errors.push(Violation::unsupported(
+                path.child("fieldPath"),
+                &field,
+                &supported,
+            ));
         }
         Err(FieldRefError::Invalid { messages }) => {
-            common::invalid_each(messages, &path.child("fieldPath"), &selector.field_path, errors);
+            common::invalid_each(
+                messages,
+                &path.child("fieldPath"),
+                &selector.field_path,
+                errors,
+            );
         }
-        Err(FieldRefError::InvalidKey { key, messages }) => common::invalid_each(messages, path, &key, errors),
+        Err(FieldRefError::InvalidKey { key, messages }) => {
+            common::invalid_each(messages, path, &key, errors)
+        }
     }
 }
 
 /// `validateContainerResourceFieldSelector` for env vars, with `validateContainerResourceDivisor`.
-fn resource_field_selector(selector: &ResourceFieldSelector, path: &FieldPath, errors: &mut Errors) {
+fn resource_field_selector(
+    selector: &ResourceFieldSelector,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let resource = selector.resource.as_str();
     if resource.is_empty() {
         errors.push(Violation::required(path.child("resource"), ""));
@@ -107,11 +154,19 @@ fn resource_field_selector(selector: &ResourceFieldSelector, path: &FieldPath, e
         && !resource.starts_with("limits.hugepages-")
         && !resource.starts_with("requests.hugepages-")
     {
-        errors.push(Violation::unsupported(path.child("resource"), resource, RESOURCE_FIELDS));
+        errors.push(Violation::unsupported(
+            path.child("resource"),
+            resource,
+            RESOURCE_FIELDS,
+        ));
     }
-    let Some(divisor) = &selector.divisor else { return };
+    let Some(divisor) = &selector.divisor else {
+        return;
+    };
     let divisor_path = path.child("divisor");
-    let Some(parsed) = common::quantity(divisor, &divisor_path, errors) else { return };
+    let Some(parsed) = common::quantity(divisor, &divisor_path, errors) else {
+        return;
+    };
     if parsed.nanos() == 0 {
         return;
     }
@@ -119,11 +174,17 @@ fn resource_field_selector(selector: &ResourceFieldSelector, path: &FieldPath, e
     let (allowed, kind): (&[&str], &str) = match resource {
         "limits.cpu" | "requests.cpu" => (&["1m", "1"], "cpu"),
         "limits.memory" | "requests.memory" => (BYTE_DIVISORS, "memory"),
-        "limits.ephemeral-storage" | "requests.ephemeral-storage" => (BYTE_DIVISORS, "local ephemeral storage"),
+        "limits.ephemeral-storage" | "requests.ephemeral-storage" => {
+            (BYTE_DIVISORS, "local ephemeral storage")
+        }
         _ => (&[], ""),
     };
     if !kind.is_empty() && !allowed.contains(&text) {
-        let values = if kind == "cpu" { "1m and 1".to_owned() } else { BYTE_DIVISORS.join(", ") };
+        let values = if kind == "cpu" {
+            "1m and 1".to_owned()
+        } else {
+            BYTE_DIVISORS.join(", ")
+        };
         errors.push(Violation::invalid(
             divisor_path.clone(),
             q(resource),
@@ -136,7 +197,10 @@ fn resource_field_selector(selector: &ResourceFieldSelector, path: &FieldPath, e
         errors.push(Violation::invalid(
             divisor_path,
             q(resource),
-            format!("only divisor's values {} are supported with the hugepages resource", BYTE_DIVISORS.join(", ")),
+            format!(
+                "only divisor's values {} are supported with the hugepages resource",
+                BYTE_DIVISORS.join(", ")
+            ),
         ));
     }
 }
@@ -156,21 +220,42 @@ pub(super) fn env_from(sources: &[EnvFromSource], path: &FieldPath, errors: &mut
     for (i, source) in sources.iter().enumerate() {
         let source_path = path.index(i);
         if let Some(prefix) = source.prefix.as_deref().filter(|p| !p.is_empty()) {
-            common::invalid_each(name::env_var_name(prefix), &source_path.child("prefix"), prefix, errors);
+            common::invalid_each(
+                name::env_var_name(prefix),
+                &source_path.child("prefix"),
+                prefix,
+                errors,
+            );
         }
         let mut count = 0;
         if let Some(config_map) = &source.config_map_ref {
             count += 1;
-            object_name(&config_map.name, &source_path.child("configMapRef").child("name"), errors);
+            object_name(
+                &config_map.name,
+                &source_path.child("configMapRef").child("name"),
+                errors,
+            );
         }
         if let Some(secret) = &source.secret_ref {
             count += 1;
-            object_name(&secret.name, &source_path.child("secretRef").child("name"), errors);
+            object_name(
+                &secret.name,
+                &source_path.child("secretRef").child("name"),
+                errors,
+            );
         }
         if count == 0 {
-            errors.push(Violation::invalid(path.clone(), q(""), "must specify one of: `configMapRef` or `secretRef`"));
+            errors.push(Violation::invalid(
+                path.clone(),
+                q(""),
+                "must specify one of: `configMapRef` or `secretRef`",
+            ));
         } else if count > 1 {
-            errors.push(Violation::invalid(path.clone(), q(""), "may not have more than one field specified at a time"));
+            errors.push(Violation::invalid(
+                path.clone(),
+                q(""),
+                "may not have more than one field specified at a time",
+            ));
         }
     }
 }

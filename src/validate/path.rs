@@ -57,6 +57,9 @@ mod tests {
             .child("resources")
             .child("limits")
             .key("cpu");
-        assert_eq!(path.to_string(), "spec.template.spec.containers[0].resources.limits[cpu]");
+        assert_eq!(
+            path.to_string(),
+            "spec.template.spec.containers[0].resources.limits[cpu]"
+        );
     }
 }

@@ -17,7 +17,11 @@ const MIRROR_POD: &str = "kubernetes.io/config.mirror";
 pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, errors: &mut Errors) {
     let meta = template.metadata.as_ref();
     let annotations = meta.and_then(|m| m.annotations.as_ref());
-    common::labels(meta.and_then(|m| m.labels.as_ref()), &path.child("metadata").child("labels"), errors);
+    common::labels(
+        meta.and_then(|m| m.labels.as_ref()),
+        &path.child("metadata").child("labels"),
+        errors,
+    );
     let annotations_path = path.child("metadata").child("annotations");
     common::annotations(annotations, &annotations_path, errors);
 
@@ -51,7 +55,11 @@ pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, er
     }
     let spec_path = path.child("spec");
     validate_spec(spec, &spec_path, errors);
-    if spec.ephemeral_containers.as_ref().is_some_and(|c| !c.is_empty()) {
+    if spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|c| !c.is_empty())
+    {
         errors.push(Violation::forbidden(
             spec_path.child("ephemeralContainers"),
             "ephemeral containers not allowed in pod template",
@@ -73,21 +81,49 @@ fn valid_deletion_cost(value: &str) -> bool {
 /// `ValidatePodSpec` (the parts that apply to a pod template), after the server's defaulting.
 fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     let grace_period = spec.termination_grace_period_seconds.unwrap_or(30);
-    let volumes = volume::validate_volumes(spec.volumes.as_deref().unwrap_or_default(), &path.child("volumes"), errors);
-    container::validate_containers(spec, &volumes, grace_period, &path.child("containers"), errors);
-    container::validate_init_containers(spec, &volumes, grace_period, &path.child("initContainers"), errors);
+    let volumes = volume::validate_volumes(
+        spec.volumes.as_deref().unwrap_or_default(),
+        &path.child("volumes"),
+        errors,
+    );
+    container::validate_containers(
+        spec,
+        &volumes,
+        grace_period,
+        &path.child("containers"),
+        errors,
+    );
+    container::validate_init_containers(
+        spec,
+        &volumes,
+        grace_period,
+        &path.child("initContainers"),
+        errors,
+    );
     ports::host_network_ports(spec, path, errors);
 
     let restart_policy = s(&spec.restart_policy);
     if !restart_policy.is_empty() && !["Always", "OnFailure", "Never"].contains(&restart_policy) {
-        errors.push(Violation::unsupported(path.child("restartPolicy"), restart_policy, &["Always", "OnFailure", "Never"]));
+        errors.push(Violation::unsupported(
+            path.child("restartPolicy"),
+            restart_policy,
+            &["Always", "OnFailure", "Never"],
+        ));
     }
     let dns_policy = s(&spec.dns_policy);
     let dns_policies = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
     if !dns_policy.is_empty() && !dns_policies.contains(&dns_policy) {
-        errors.push(Violation::unsupported(path.child("dnsPolicy"), dns_policy, &dns_policies));
+        errors.push(Violation::unsupported(
+            path.child("dnsPolicy"),
+            dns_policy,
+            &dns_policies,
+        ));
     }
-    common::labels(spec.node_selector.as_ref(), &path.child("nodeSelector"), errors);
+    common::labels(
+        spec.node_selector.as_ref(),
+        &path.child("nodeSelector"),
+        errors,
+    );
     if spec.host_pid == Some(true) && spec.share_process_namespace == Some(true) {
         errors.push(Violation::invalid(
             path.child("securityContext").child("shareProcessNamespace"),
@@ -106,16 +142,24 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
         if let Some(gid) = security_context.fs_group {
             id_range(gid, &sc_path.child("fsGroup"), errors);
         }
-        for (i, gid) in security_context.supplemental_groups.iter().flatten().enumerate() {
+        for (i, gid) in security_context
+            .supplemental_groups
+            .iter()
+            .flatten()
+            .enumerate()
+        {
             id_range(*gid, &sc_path.child("supplementalGroups").index(i), errors);
         }
     }
-    for (i, secret) in spec.image_pull_secrets.iter().flatten().enumerate() {
-        let _ = (i, secret);
-    }
     scheduling::affinity(spec.affinity.as_ref(), &path.child("affinity"), errors);
     dns_config(spec, &path.child("dnsConfig"), errors);
-    if let Some(name) = spec.service_account_name.as_deref().filter(|n| !n.is_empty()) {
+    readiness_gates(spec, &path.child("readinessGates"), errors);
+    scheduling_gates(spec, &path.child("schedulingGates"), errors);
+    if let Some(name) = spec
+        .service_account_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+    {
         common::dns_subdomain(name, &path.child("serviceAccountName"), errors);
     }
     if let Some(name) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
@@ -136,8 +180,16 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     if let Some(subdomain) = spec.subdomain.as_deref().filter(|h| !h.is_empty()) {
         common::dns_label(subdomain, &path.child("subdomain"), errors);
     }
-    scheduling::tolerations(spec.tolerations.as_deref().unwrap_or_default(), &path.child("tolerations"), errors);
-    if let Some(name) = spec.priority_class_name.as_deref().filter(|n| !n.is_empty()) {
+    scheduling::tolerations(
+        spec.tolerations.as_deref().unwrap_or_default(),
+        &path.child("tolerations"),
+        errors,
+    );
+    if let Some(name) = spec
+        .priority_class_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+    {
         common::dns_subdomain(name, &path.child("priorityClassName"), errors);
     }
     if let Some(name) = &spec.runtime_class_name {
@@ -154,18 +206,16 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
             )),
         }
     }
-    for (i, gate) in spec.scheduling_gates.iter().flatten().enumerate() {
-        let _ = i;
-        let _ = gate;
-    }
-    scheduling_gates(spec, &path.child("schedulingGates"), errors);
-    readiness_gates(spec, &path.child("readinessGates"), errors);
 }
 
 /// `IsValidUserID` / `IsValidGroupID`: 0..=2147483647.
 fn id_range(id: i64, path: &FieldPath, errors: &mut Errors) {
     if !(0..=i64::from(i32::MAX)).contains(&id) {
-        errors.push(Violation::invalid(path.clone(), id.to_string(), name::inclusive_range_error(0, i32::MAX.into())));
+        errors.push(Violation::invalid(
+            path.clone(),
+            id.to_string(),
+            name::inclusive_range_error(0, i32::MAX.into()),
+        ));
     }
 }
 
@@ -175,7 +225,10 @@ fn dns_config(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     if s(&spec.dns_policy) == "None" {
         match config {
             None => {
-                errors.push(Violation::required(path.clone(), "must provide `dnsConfig` when `dnsPolicy` is None"));
+                errors.push(Violation::required(
+                    path.clone(),
+                    "must provide `dnsConfig` when `dnsPolicy` is None",
+                ));
                 return;
             }
             Some(c) if c.nameservers.as_ref().is_none_or(Vec::is_empty) => {
@@ -231,7 +284,10 @@ fn dns_config(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     }
     for (i, option) in config.options.iter().flatten().enumerate() {
         if s(&option.name).is_empty() {
-            errors.push(Violation::required(path.child("options").index(i), "must not be empty"));
+            errors.push(Violation::required(
+                path.child("options").index(i),
+                "must not be empty",
+            ));
         }
     }
 }
@@ -275,6 +331,10 @@ fn scheduling_gates(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
 /// `validateReadinessGates`.
 fn readiness_gates(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     for (i, gate) in spec.readiness_gates.iter().flatten().enumerate() {
-        common::qualified_name(&gate.condition_type, &path.index(i).child("conditionType"), errors);
+        common::qualified_name(
+            &gate.condition_type,
+            &path.index(i).child("conditionType"),
+            errors,
+        );
     }
 }

@@ -33,18 +33,30 @@ pub(super) fn container_ports(ports: &[ContainerPort], path: &FieldPath, errors:
             errors.push(Violation::required(port_path.child("containerPort"), ""));
         } else {
             for message in name::port_number(port.container_port.into()) {
-                errors.push(Violation::invalid(port_path.child("containerPort"), port.container_port.to_string(), message));
+                errors.push(Violation::invalid(
+                    port_path.child("containerPort"),
+                    port.container_port.to_string(),
+                    message,
+                ));
             }
         }
         let host_port = port.host_port.unwrap_or(0);
         if host_port != 0 {
             for message in name::port_number(host_port.into()) {
-                errors.push(Violation::invalid(port_path.child("hostPort"), host_port.to_string(), message));
+                errors.push(Violation::invalid(
+                    port_path.child("hostPort"),
+                    host_port.to_string(),
+                    message,
+                ));
             }
         }
         let protocol = protocol(port);
         if !["TCP", "UDP", "SCTP"].contains(&protocol) {
-            errors.push(Violation::unsupported(port_path.child("protocol"), protocol, &["SCTP", "TCP", "UDP"]));
+            errors.push(Violation::unsupported(
+                port_path.child("protocol"),
+                protocol,
+                &["SCTP", "TCP", "UDP"],
+            ));
         }
     }
 }
@@ -60,7 +72,10 @@ pub(super) fn host_port_conflicts(containers: &[Container], path: &FieldPath, er
             }
             let key = format!("{}/{}/{}", protocol(port), s(&port.host_ip), host_port);
             if seen.contains(&key) {
-                errors.push(Violation::duplicate(path.index(ci).child("ports").index(pi).child("hostPort"), q(&key)));
+                errors.push(Violation::duplicate(
+                    path.index(ci).child("ports").index(pi).child("hostPort"),
+                    q(&key),
+                ));
             } else {
                 seen.insert(key);
             }
@@ -78,7 +93,11 @@ pub(super) fn host_network_ports(spec: &PodSpec, path: &FieldPath, errors: &mut 
             let host_port = port.host_port.unwrap_or(0);
             if host_port != 0 && host_port != port.container_port {
                 errors.push(Violation::invalid(
-                    path.child("containers").index(ci).child("ports").index(pi).child("hostPort"),
+                    path.child("containers")
+                        .index(ci)
+                        .child("ports")
+                        .index(pi)
+                        .child("hostPort"),
                     host_port.to_string(),
                     "must match `containerPort` when `hostNetwork` is true",
                 ));

@@ -68,25 +68,45 @@ fn resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
         && !is_hugepages(resource)
         && !resource.starts_with("requests.hugepages-")
     {
-        errors.push(Violation::invalid(path.clone(), q(resource), "must be a standard resource type or fully qualified"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(resource),
+            "must be a standard resource type or fully qualified",
+        ));
     }
     if unprefixed {
         if !["cpu", "memory", "ephemeral-storage"].contains(&resource) && !is_hugepages(resource) {
-            errors.push(Violation::invalid(path.clone(), q(resource), "must be a standard resource for containers"));
+            errors.push(Violation::invalid(
+                path.clone(),
+                q(resource),
+                "must be a standard resource for containers",
+            ));
         }
     } else if !is_native(resource) && !is_extended(resource) {
-        errors.push(Violation::invalid(path.clone(), q(resource), "doesn't follow extended resource name standard"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(resource),
+            "doesn't follow extended resource name standard",
+        ));
     }
 }
 
 /// `ValidateResourceQuantityValue`: not negative; whole for extended (integer) resources.
 fn quantity_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &mut Errors) {
     if value.is_negative() {
-        errors.push(Violation::invalid(path.clone(), q(value.canonical()), IS_NEGATIVE));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(value.canonical()),
+            IS_NEGATIVE,
+        ));
     }
     let integer = STANDARD_INTEGER_RESOURCES.contains(&resource) || is_extended(resource);
     if integer && !value.is_whole() {
-        errors.push(Violation::invalid(path.clone(), q(value.canonical()), "must be an integer"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(value.canonical()),
+            "must be an integer",
+        ));
     }
 }
 
@@ -110,13 +130,19 @@ fn hugepage_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &m
     }
     let page = Quantity::parse(&resource[HUGEPAGES_PREFIX.len()..]).ok();
     let divisible = page.is_some_and(|page| {
-        page.nanos() > 0 && page.millis() % 1000 == 0 && page.units() != 0 && value.units() % page.units() == 0
+        page.nanos() > 0
+            && page.millis() % 1000 == 0
+            && page.units() != 0
+            && value.units() % page.units() == 0
     });
     if !divisible {
         errors.push(Violation::invalid(
             path.clone(),
             q(value.canonical()),
-            format!("{} is not positive integer multiple of {resource}", value.canonical()),
+            format!(
+                "{} is not positive integer multiple of {resource}",
+                value.canonical()
+            ),
         ));
     }
 }
@@ -141,7 +167,11 @@ fn parse_all(
 }
 
 /// `validateResourceRequirements` for a container.
-pub(super) fn requirements(requirements: &ResourceRequirements, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn requirements(
+    requirements: &ResourceRequirements,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let limits_path = path.child("limits");
     let requests_path = path.child("requests");
     let limits = parse_all(requirements.limits.as_ref(), &limits_path, errors);
@@ -164,7 +194,10 @@ pub(super) fn requirements(requirements: &ResourceRequirements, path: &FieldPath
                         errors.push(Violation::invalid(
                             requests_path.clone(),
                             q(quantity.canonical()),
-                            format!("must be less than or equal to {resource} limit of {}", limit.canonical()),
+                            format!(
+                                "must be less than or equal to {resource} limit of {}",
+                                limit.canonical()
+                            ),
                         ));
                     }
                 }
@@ -189,7 +222,10 @@ pub(super) fn requirements(requirements: &ResourceRequirements, path: &FieldPath
         && !has_cpu_or_memory(&requests)
         && (has_hugepages(&limits) || has_hugepages(&requests))
     {
-        errors.push(Violation::forbidden(path.clone(), "HugePages require cpu or memory"));
+        errors.push(Violation::forbidden(
+            path.clone(),
+            "HugePages require cpu or memory",
+        ));
     }
     for (i, claim) in requirements.claims.iter().flatten().enumerate() {
         // A template has no pod-level resourceClaims this validator models, so every named claim is unknown.

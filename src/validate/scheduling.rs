@@ -2,7 +2,9 @@
 //! (`ValidateTolerations`). The `nodeSelector` map itself is checked with the label rules in `pod`.
 
 use daemonset_rules::name;
-use k8s_openapi::api::core::v1::{Affinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, Toleration};
+use k8s_openapi::api::core::v1::{
+    Affinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, Toleration,
+};
 
 use super::common::{self, Errors, q, s};
 use super::{FieldPath, Violation};
@@ -13,10 +15,14 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
     if let Some(node) = &affinity.node_affinity {
         let node_path = path.child("nodeAffinity");
         if let Some(required) = &node.required_during_scheduling_ignored_during_execution {
-            let terms_path =
-                node_path.child("requiredDuringSchedulingIgnoredDuringExecution").child("nodeSelectorTerms");
+            let terms_path = node_path
+                .child("requiredDuringSchedulingIgnoredDuringExecution")
+                .child("nodeSelectorTerms");
             if required.node_selector_terms.is_empty() {
-                errors.push(Violation::required(terms_path, "must have at least one node selector term"));
+                errors.push(Violation::required(
+                    terms_path,
+                    "must have at least one node selector term",
+                ));
             } else {
                 for (i, term) in required.node_selector_terms.iter().enumerate() {
                     node_selector_term(term, false, &terms_path.index(i), errors);
@@ -24,7 +30,12 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
             }
         }
         let preferred_path = node_path.child("preferredDuringSchedulingIgnoredDuringExecution");
-        for (i, term) in node.preferred_during_scheduling_ignored_during_execution.iter().flatten().enumerate() {
+        for (i, term) in node
+            .preferred_during_scheduling_ignored_during_execution
+            .iter()
+            .flatten()
+            .enumerate()
+        {
             if term.weight <= 0 || term.weight > 100 {
                 errors.push(Violation::invalid(
                     preferred_path.index(i).child("weight"),
@@ -33,18 +44,37 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
                 ));
             }
             // Preferred terms tolerate invalid label values.
-            node_selector_term(&term.preference, true, &preferred_path.index(i).child("preference"), errors);
+            node_selector_term(
+                &term.preference,
+                true,
+                &preferred_path.index(i).child("preference"),
+                errors,
+            );
         }
     }
     for (field, pod_affinity) in [
-        ("podAffinity", affinity.pod_affinity.as_ref().map(|a| {
-            (&a.required_during_scheduling_ignored_during_execution, &a.preferred_during_scheduling_ignored_during_execution)
-        })),
-        ("podAntiAffinity", affinity.pod_anti_affinity.as_ref().map(|a| {
-            (&a.required_during_scheduling_ignored_during_execution, &a.preferred_during_scheduling_ignored_during_execution)
-        })),
+        (
+            "podAffinity",
+            affinity.pod_affinity.as_ref().map(|a| {
+                (
+                    &a.required_during_scheduling_ignored_during_execution,
+                    &a.preferred_during_scheduling_ignored_during_execution,
+                )
+            }),
+        ),
+        (
+            "podAntiAffinity",
+            affinity.pod_anti_affinity.as_ref().map(|a| {
+                (
+                    &a.required_during_scheduling_ignored_during_execution,
+                    &a.preferred_during_scheduling_ignored_during_execution,
+                )
+            }),
+        ),
     ] {
-        let Some((required, preferred)) = pod_affinity else { continue };
+        let Some((required, preferred)) = pod_affinity else {
+            continue;
+        };
         let path = path.child(field);
         let required_path = path.child("requiredDuringSchedulingIgnoredDuringExecution");
         for (i, term) in required.iter().flatten().enumerate() {
@@ -59,7 +89,11 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
                     "must be in the range 1-100",
                 ));
             }
-            pod_affinity_term(&term.pod_affinity_term, &preferred_path.index(i).child("podAffinityTerm"), errors);
+            pod_affinity_term(
+                &term.pod_affinity_term,
+                &preferred_path.index(i).child("podAffinityTerm"),
+                errors,
+            );
         }
     }
 }
@@ -76,16 +110,29 @@ fn pod_affinity_term(term: &PodAffinityTerm, path: &FieldPath, errors: &mut Erro
         common::dns_label(namespace, &path.child("namespace"), errors);
     }
     if term.topology_key.is_empty() {
-        errors.push(Violation::required(path.child("topologyKey"), "can not be empty"));
+        errors.push(Violation::required(
+            path.child("topologyKey"),
+            "can not be empty",
+        ));
     } else {
         common::qualified_name(&term.topology_key, &path.child("topologyKey"), errors);
     }
 }
 
 /// `ValidateNodeSelectorTerm`.
-fn node_selector_term(term: &NodeSelectorTerm, allow_invalid_values: bool, path: &FieldPath, errors: &mut Errors) {
+fn node_selector_term(
+    term: &NodeSelectorTerm,
+    allow_invalid_values: bool,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     for (j, req) in term.match_expressions.iter().flatten().enumerate() {
-        node_selector_requirement(req, allow_invalid_values, &path.child("matchExpressions").index(j), errors);
+        node_selector_requirement(
+            req,
+            allow_invalid_values,
+            &path.child("matchExpressions").index(j),
+            errors,
+        );
     }
     for (j, req) in term.match_fields.iter().flatten().enumerate() {
         node_field_requirement(req, &path.child("matchFields").index(j), errors);
@@ -126,13 +173,22 @@ fn node_selector_requirement(
             }
         }
         other => {
-            errors.push(Violation::invalid(path.child("operator"), q(other), "not a valid selector operator"));
+            errors.push(Violation::invalid(
+                path.child("operator"),
+                q(other),
+                "not a valid selector operator",
+            ));
         }
     }
     common::qualified_name(&req.key, &path.child("key"), errors);
     if !allow_invalid_values {
         for (i, value) in values.iter().enumerate() {
-            common::invalid_each(name::label_value(value), &path.child("values").index(i), value, errors);
+            common::invalid_each(
+                name::label_value(value),
+                &path.child("values").index(i),
+                value,
+                errors,
+            );
         }
     }
 }
@@ -150,11 +206,19 @@ fn node_field_requirement(req: &NodeSelectorRequirement, path: &FieldPath, error
             }
         }
         other => {
-            errors.push(Violation::invalid(path.child("operator"), q(other), "not a valid selector operator"));
+            errors.push(Violation::invalid(
+                path.child("operator"),
+                q(other),
+                "not a valid selector operator",
+            ));
         }
     }
     if req.key != "metadata.name" {
-        errors.push(Violation::invalid(path.child("key"), q(&req.key), "not a valid field selector key"));
+        errors.push(Violation::invalid(
+            path.child("key"),
+            q(&req.key),
+            "not a valid field selector key",
+        ));
     } else {
         for (i, value) in values.iter().enumerate() {
             common::dns_subdomain(value, &path.child("values").index(i), errors);
@@ -191,7 +255,11 @@ pub(super) fn tolerations(tolerations: &[Toleration], path: &FieldPath, errors: 
             "" | "Equal" => {
                 let messages = name::label_value(value);
                 if !messages.is_empty() {
-                    errors.push(Violation::invalid(path.child("operator"), q(value), messages.join(";")));
+                    errors.push(Violation::invalid(
+                        path.child("operator"),
+                        q(value),
+                        messages.join(";"),
+                    ));
                 }
             }
             "Exists" => {
@@ -203,9 +271,14 @@ pub(super) fn tolerations(tolerations: &[Toleration], path: &FieldPath, errors: 
                     ));
                 }
             }
-            other => errors.push(Violation::unsupported(path.child("operator"), other, &["Equal", "Exists"])),
+            other => errors.push(Violation::unsupported(
+                path.child("operator"),
+                other,
+                &["Equal", "Exists"],
+            )),
         }
-        if !effect.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
+        if !effect.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect)
+        {
             errors.push(Violation::unsupported(
                 path.child("effect"),
                 effect,

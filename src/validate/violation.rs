@@ -68,8 +68,19 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(path: FieldPath, kind: ErrorType, value: Option<String>, detail: impl Into<String>) -> Self {
-        Violation { path, kind, value, detail: detail.into(), origin: Origin::ApiServer }
+    fn new(
+        path: FieldPath,
+        kind: ErrorType,
+        value: Option<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Violation {
+            path,
+            kind,
+            value,
+            detail: detail.into(),
+            origin: Origin::ApiServer,
+        }
     }
 
     /// `Required value`.
@@ -84,8 +95,17 @@ impl Violation {
 
     /// `Unsupported value`, listing the supported values.
     pub fn unsupported(path: FieldPath, value: &str, supported: &[&str]) -> Self {
-        let list = supported.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ");
-        Self::new(path, ErrorType::Unsupported, Some(quote(value)), format!("supported values: {list}"))
+        let list = supported
+            .iter()
+            .map(|s| quote(s))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self::new(
+            path,
+            ErrorType::Unsupported,
+            Some(quote(value)),
+            format!("supported values: {list}"),
+        )
     }
 
     /// `Forbidden`.
@@ -105,7 +125,12 @@ impl Violation {
 
     /// `Too long`.
     pub fn too_long(path: FieldPath, max: usize) -> Self {
-        Self::new(path, ErrorType::TooLong, None, format!("may not be more than {max} bytes"))
+        Self::new(
+            path,
+            ErrorType::TooLong,
+            None,
+            format!("may not be more than {max} bytes"),
+        )
     }
 
     /// Marks a violation the API server does not check itself.
@@ -142,7 +167,11 @@ pub struct ValidationErrors {
 
 impl ValidationErrors {
     pub(crate) fn result(violations: Vec<Violation>) -> Result<(), ValidationErrors> {
-        if violations.is_empty() { Ok(()) } else { Err(ValidationErrors { violations }) }
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors { violations })
+        }
     }
 
     /// The violations.

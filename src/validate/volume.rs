@@ -17,7 +17,11 @@ pub(super) struct Volumes {
 const FILE_MODE: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
 /// `ValidateVolumes`.
-pub(super) fn validate_volumes(volumes: &[Volume], path: &FieldPath, errors: &mut Errors) -> Volumes {
+pub(super) fn validate_volumes(
+    volumes: &[Volume],
+    path: &FieldPath,
+    errors: &mut Errors,
+) -> Volumes {
     let mut valid = BTreeSet::new();
     let mut dropped = BTreeSet::new();
     let mut index = 0;
@@ -56,13 +60,19 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
         ("hostPath", volume.host_path.is_some()),
         ("gitRepo", volume.git_repo.is_some()),
         ("gcePersistentDisk", volume.gce_persistent_disk.is_some()),
-        ("awsElasticBlockStore", volume.aws_elastic_block_store.is_some()),
+        (
+            "awsElasticBlockStore",
+            volume.aws_elastic_block_store.is_some(),
+        ),
         ("secret", volume.secret.is_some()),
         ("nfs", volume.nfs.is_some()),
         ("iscsi", volume.iscsi.is_some()),
         ("glusterfs", volume.glusterfs.is_some()),
         ("flocker", volume.flocker.is_some()),
-        ("persistentVolumeClaim", volume.persistent_volume_claim.is_some()),
+        (
+            "persistentVolumeClaim",
+            volume.persistent_volume_claim.is_some(),
+        ),
         ("rbd", volume.rbd.is_some()),
         ("cinder", volume.cinder.is_some()),
         ("cephFS", volume.cephfs.is_some()),
@@ -73,7 +83,10 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
         ("configMap", volume.config_map.is_some()),
         ("azureFile", volume.azure_file.is_some()),
         ("vsphereVolume", volume.vsphere_volume.is_some()),
-        ("photonPersistentDisk", volume.photon_persistent_disk.is_some()),
+        (
+            "photonPersistentDisk",
+            volume.photon_persistent_disk.is_some(),
+        ),
         ("portworxVolume", volume.portworx_volume.is_some()),
         ("azureDisk", volume.azure_disk.is_some()),
         ("storageos", volume.storageos.is_some()),
@@ -88,19 +101,29 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
             continue;
         }
         if first.is_some() {
-            errors.push(Violation::forbidden(path.child(field), "may not specify more than 1 volume type"));
+            errors.push(Violation::forbidden(
+                path.child(field),
+                "may not specify more than 1 volume type",
+            ));
         } else {
             first = Some(field);
         }
     }
     match first {
         Some("emptyDir") => {
-            if let Some(limit) = volume.empty_dir.as_ref().and_then(|e| e.size_limit.as_ref()) {
+            if let Some(limit) = volume
+                .empty_dir
+                .as_ref()
+                .and_then(|e| e.size_limit.as_ref())
+            {
                 let limit_path = path.child("emptyDir").child("sizeLimit");
                 if let Some(parsed) = common::quantity(limit, &limit_path, errors)
                     && parsed.is_negative()
                 {
-                    errors.push(Violation::forbidden(limit_path, "SizeLimit field must be a valid resource quantity"));
+                    errors.push(Violation::forbidden(
+                        limit_path,
+                        "SizeLimit field must be a valid resource quantity",
+                    ));
                 }
             }
         }
@@ -134,8 +157,16 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
                 if s(&secret.secret_name).is_empty() {
                     errors.push(Violation::required(secret_path.child("secretName"), ""));
                 }
-                file_mode(secret.default_mode, &secret_path.child("defaultMode"), errors);
-                key_to_paths(secret.items.as_deref().unwrap_or_default(), &secret_path.child("items"), errors);
+                file_mode(
+                    secret.default_mode,
+                    &secret_path.child("defaultMode"),
+                    errors,
+                );
+                key_to_paths(
+                    secret.items.as_deref().unwrap_or_default(),
+                    &secret_path.child("items"),
+                    errors,
+                );
             }
         }
         Some("configMap") => {
@@ -144,15 +175,26 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
                 if config_map.name.is_empty() {
                     errors.push(Violation::required(cm_path.child("name"), ""));
                 }
-                file_mode(config_map.default_mode, &cm_path.child("defaultMode"), errors);
-                key_to_paths(config_map.items.as_deref().unwrap_or_default(), &cm_path.child("items"), errors);
+                file_mode(
+                    config_map.default_mode,
+                    &cm_path.child("defaultMode"),
+                    errors,
+                );
+                key_to_paths(
+                    config_map.items.as_deref().unwrap_or_default(),
+                    &cm_path.child("items"),
+                    errors,
+                );
             }
         }
         Some("persistentVolumeClaim") => {
             if let Some(claim) = &volume.persistent_volume_claim
                 && claim.claim_name.is_empty()
             {
-                errors.push(Violation::required(path.child("persistentVolumeClaim").child("claimName"), ""));
+                errors.push(Violation::required(
+                    path.child("persistentVolumeClaim").child("claimName"),
+                    "",
+                ));
             }
         }
         _ => {}
@@ -163,7 +205,11 @@ fn file_mode(mode: Option<i32>, path: &FieldPath, errors: &mut Errors) {
     if let Some(mode) = mode
         && !(0..=0o777).contains(&mode)
     {
-        errors.push(Violation::invalid(path.clone(), mode.to_string(), FILE_MODE));
+        errors.push(Violation::invalid(
+            path.clone(),
+            mode.to_string(),
+            FILE_MODE,
+        ));
     }
 }
 
@@ -185,14 +231,22 @@ fn key_to_paths(items: &[KeyToPath], path: &FieldPath, errors: &mut Errors) {
 /// `validatePathNoBacksteps`: no `..` element.
 fn no_backsteps(target: &str, path: &FieldPath, errors: &mut Errors) {
     if target.split('/').any(|part| part == "..") {
-        errors.push(Violation::invalid(path.clone(), q(target), "must not contain '..'"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(target),
+            "must not contain '..'",
+        ));
     }
 }
 
 /// `validateLocalDescendingPath`: relative, no `..` element.
 fn local_descending_path(target: &str, path: &FieldPath, errors: &mut Errors) {
     if target.starts_with('/') {
-        errors.push(Violation::invalid(path.clone(), q(target), "must be a relative path"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(target),
+            "must be a relative path",
+        ));
     }
     no_backsteps(target, path, errors);
 }
@@ -201,30 +255,54 @@ fn local_descending_path(target: &str, path: &FieldPath, errors: &mut Errors) {
 fn local_non_reserved_path(target: &str, path: &FieldPath, errors: &mut Errors) {
     local_descending_path(target, path, errors);
     if target.starts_with("..") && !target.starts_with("../") {
-        errors.push(Violation::invalid(path.clone(), q(target), "must not start with '..'"));
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(target),
+            "must not start with '..'",
+        ));
     }
 }
 
 /// `ValidateVolumeMounts` for one container.
-pub(super) fn volume_mounts(ctr: &Container, volumes: &Volumes, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn volume_mounts(
+    ctr: &Container,
+    volumes: &Volumes,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let mut mount_points = BTreeSet::new();
-    let devices: BTreeMap<&str, &str> =
-        ctr.volume_devices.iter().flatten().map(|d| (d.name.as_str(), d.device_path.as_str())).collect();
+    let devices: BTreeMap<&str, &str> = ctr
+        .volume_devices
+        .iter()
+        .flatten()
+        .map(|d| (d.name.as_str(), d.device_path.as_str()))
+        .collect();
     let privileged = ctr.security_context.as_ref().and_then(|sc| sc.privileged) == Some(true);
-    let mounts = ctr.volume_mounts.iter().flatten().filter(|m| !volumes.dropped.contains(&m.name));
+    let mounts = ctr
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| !volumes.dropped.contains(&m.name));
     for (i, mount) in mounts.enumerate() {
         let mount_path = path.index(i);
         if mount.name.is_empty() {
             errors.push(Violation::required(mount_path.child("name"), ""));
         }
         if !volumes.valid.contains(&mount.name) {
-            errors.push(Violation::not_found(mount_path.child("name"), q(&mount.name)));
+            errors.push(Violation::not_found(
+                mount_path.child("name"),
+                q(&mount.name),
+            ));
         }
         if mount.mount_path.is_empty() {
             errors.push(Violation::required(mount_path.child("mountPath"), ""));
         }
         if !mount_points.insert(mount.mount_path.as_str()) {
-            errors.push(Violation::invalid(mount_path.child("mountPath"), q(&mount.mount_path), "must be unique"));
+            errors.push(Violation::invalid(
+                mount_path.child("mountPath"),
+                q(&mount.mount_path),
+                "must be unique",
+            ));
         }
         if devices.contains_key(mount.name.as_str()) {
             errors.push(Violation::invalid(
@@ -279,7 +357,10 @@ pub(super) fn volume_mounts(ctr: &Container, volumes: &Volumes, path: &FieldPath
                 "Disabled" => {}
                 "Enabled" | "IfPossible" => {
                     if mount.read_only != Some(true) {
-                        errors.push(Violation::forbidden(rro_path.clone(), "may only be specified when readOnly is true"));
+                        errors.push(Violation::forbidden(
+                            rro_path.clone(),
+                            "may only be specified when readOnly is true",
+                        ));
                     }
                     if propagation.is_some_and(|p| p != "None") {
                         errors.push(Violation::forbidden(
@@ -289,7 +370,11 @@ pub(super) fn volume_mounts(ctr: &Container, volumes: &Volumes, path: &FieldPath
                     }
                 }
                 other => {
-                    errors.push(Violation::unsupported(rro_path, other, &["Disabled", "Enabled", "IfPossible"]));
+                    errors.push(Violation::unsupported(
+                        rro_path,
+                        other,
+                        &["Disabled", "Enabled", "IfPossible"],
+                    ));
                 }
             }
         }

@@ -1,0 +1,220 @@
+use k8s_openapi::api::apps::v1::DaemonSet;
+use kube::api::{Api, Patch, PatchParams};
+use kube::core::Status;
+
+use super::{Cluster, ClusterError, DEFAULT_FIELD_MANAGER};
+
+/// How to apply.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// The field manager named in `managedFields`.
+    pub field_manager: String,
+    /// Ask the server to run every check and admission step but store nothing.
+    pub dry_run: bool,
+    /// Take over fields owned by other managers instead of failing.
+    pub force_conflicts: bool,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            field_manager: DEFAULT_FIELD_MANAGER.into(),
+            dry_run: false,
+            force_conflicts: false,
+        }
+    }
+}
+
+/// A field another manager owns, reported by server-side apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The field (`.spec.template.spec.containers[name="agent"].image`).
+    pub field: String,
+    /// The manager that owns it (`kubectl-client-side-apply`, `helm`, ...).
+    pub manager: String,
+}
+
+impl Conflict {
+    pub(crate) fn from_status(status: &Status) -> Vec<Conflict> {
+        let causes = status
+            .details
+            .as_ref()
+            .map(|d| d.causes.as_slice())
+            .unwrap_or_default();
+        let conflicts: Vec<Conflict> = causes
+            .iter()
+            .map(|cause| Conflict {
+                field: cause.field.clone(),
+                manager: quoted(&cause.message).unwrap_or_default(),
+            })
+            .collect();
+        if conflicts.is_empty() {
+            vec![Conflict {
+                field: String::new(),
+                manager: quoted(&status.message).unwrap_or_default(),
+            }]
+        } else {
+            conflicts
+        }
+    }
+}
+
+fn quoted(text: &str) -> Option<String> {
+    let start = text.find('"')? + 1;
+    let end = start + text[start..].find('"')?;
+    Some(text[start..end].to_owned())
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    /// The object did not exist and was created.
+    Created,
+    /// The object existed and changed.
+    Configured,
+    /// The object already was as desired.
+    Unchanged,
+}
+
+/// The result of applying one DaemonSet.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// What happened (for a dry run: what would happen).
+    pub outcome: ApplyOutcome,
+    /// The object as the server returned it.
+    pub object: DaemonSet,
+    /// Whether this was a dry run.
+    pub dry_run: bool,
+}
+
+impl Applied {
+    /// `daemonset.apps/NAME created (server dry run)`, kubectl's wording.
+    pub fn summary(&self) -> String {
+        let verb = match self.outcome {
+            ApplyOutcome::Created => "created",
+            ApplyOutcome::Configured => "configured",
+            ApplyOutcome::Unchanged => "unchanged",
+        };
+        let name = self.object.metadata.name.as_deref().unwrap_or_default();
+        format!(
+            "daemonset.apps/{name} {verb}{}",
+            if self.dry_run {
+                " (server dry run)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+impl Cluster {
+    /// The namespace an object goes to: its own, else the connection's.
+    pub(crate) fn namespace_of(&self, daemon_set: &DaemonSet) -> String {
+        daemon_set
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone())
+    }
+
+    /// Server-side applies one DaemonSet. A selector change of a live object is refused before sending (the
+    /// server would reject it); a conflict with another field manager is reported with the fields and the manager
+    /// unless `force_conflicts` is set.
+    pub async fn apply(
+        &self,
+        daemon_set: &DaemonSet,
+        options: &ApplyOptions,
+    ) -> Result<Applied, ClusterError> {
+        let name = daemon_set.metadata.name.clone().unwrap_or_default();
+        let namespace = self.namespace_of(daemon_set);
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
+        let live = api
+            .get_opt(&name)
+            .await
+            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        if let Some(live) = &live {
+            check_selector(&name, live, daemon_set)?;
+        }
+        let mut params = PatchParams::apply(&options.field_manager);
+        if options.force_conflicts {
+            params = params.force();
+        }
+        if options.dry_run {
+            params = params.dry_run();
+        }
+        let mut body = daemon_set.clone();
+        body.metadata.namespace = Some(namespace.clone());
+        body.metadata.managed_fields = None;
+        body.metadata.resource_version = None;
+        body.status = None;
+        let object = api
+            .patch(&name, &params, &Patch::Apply(&body))
+            .await
+            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        // Compared without status: the controller writes status at any time, an apply never does.
+        let outcome = match &live {
+            None => ApplyOutcome::Created,
+            Some(live) if comparable(live) == comparable(&object) => ApplyOutcome::Unchanged,
+            Some(_) => ApplyOutcome::Configured,
+        };
+        Ok(Applied {
+            outcome,
+            object,
+            dry_run: options.dry_run,
+        })
+    }
+
+    /// Applies several DaemonSets in order, stopping at the first error (the ones before it are applied; running
+    /// again converges, since server-side apply is idempotent).
+    pub async fn apply_all(
+        &self,
+        daemon_sets: &[DaemonSet],
+        options: &ApplyOptions,
+    ) -> Result<Vec<Applied>, (Vec<Applied>, ClusterError)> {
+        let mut done = Vec::with_capacity(daemon_sets.len());
+        for ds in daemon_sets {
+            match self.apply(ds, options).await {
+                Ok(applied) => done.push(applied),
+                Err(e) => return Err((done, e)),
+            }
+        }
+        Ok(done)
+    }
+}
+
+fn check_selector(name: &str, live: &DaemonSet, desired: &DaemonSet) -> Result<(), ClusterError> {
+    let live_selector = live.spec.as_ref().map(|s| &s.selector);
+    let desired_selector = desired.spec.as_ref().map(|s| &s.selector);
+    match (live_selector, desired_selector) {
+        (Some(l), Some(d)) if normalize(l) != normalize(d) => {
+            Err(ClusterError::ImmutableSelector {
+                name: name.into(),
+                live: serde_json::to_string(l).unwrap_or_default(),
+                desired: serde_json::to_string(d).unwrap_or_default(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn normalize(
+    selector: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+    let mut s = selector.clone();
+    if s.match_labels.as_ref().is_some_and(|m| m.is_empty()) {
+        s.match_labels = None;
+    }
+    if s.match_expressions.as_ref().is_some_and(|m| m.is_empty()) {
+        s.match_expressions = None;
+    }
+    s
+}
+
+/// The object without the fields every write changes and without status (which only the controller writes).
+pub(crate) fn comparable(daemon_set: &DaemonSet) -> DaemonSet {
+    let mut ds = daemon_set.clone();
+    ds.metadata.managed_fields = None;
+    ds.metadata.resource_version = None;
+    ds.status = None;
+    ds
+}
