@@ -20,3 +20,22 @@ mod yaml;
 pub use daemonset_rules as rules;
 pub use k8s_openapi as k8s;
 pub use validate::{ValidationErrors, Violation, validate};
+
+pub use daemonset_macros::daemonset;
+
+/// Support of the `daemonset!` macro's expansion; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    use crate::validate::{FieldPath, ValidationErrors, Violation};
+
+    /// What `daemonset!` expands to beside its compile errors: a value of the right type, so the code around the
+    /// macro still type-checks and the compiler reports no follow-on errors. It is never run: the crate does not
+    /// compile.
+    pub fn rejected() -> Result<k8s_openapi::api::apps::v1::DaemonSet, ValidationErrors> {
+        Err(ValidationErrors::result(vec![Violation::forbidden(
+            FieldPath::root("daemonset!"),
+            "the DSL has compile errors",
+        )])
+        .expect_err("one violation"))
+    }
+}

@@ -1,0 +1,2329 @@
+//! Step 2, check and expand: gives the generic tree its meaning, checks every literal with the shared rules
+//! (`daemonset-rules`, the same functions the runtime validation calls) and the cross-field rules, collecting every
+//! error with the span of the offending tokens, and produces the builder calls.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use daemonset_rules::Quantity;
+use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
+use daemonset_rules::name;
+use daemonset_rules::suggest::did_you_mean;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::Lit;
+
+use crate::Ctx;
+use crate::tree::{Arg, Entry, Kind, Map, Value};
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "selector",
+    "pod_labels",
+    "pod_annotations",
+    "volumes",
+    "containers",
+    "init_containers",
+    "node_selector",
+    "node_affinity",
+    "tolerations",
+    "update_strategy",
+    "termination_grace_period_seconds",
+    "host_network",
+    "host_pid",
+    "dns_policy",
+    "priority_class_name",
+    "service_account_name",
+    "image_pull_secrets",
+    "min_ready_seconds",
+    "revision_history_limit",
+    "customize",
+];
+
+const CONTAINER_KEYS: &[&str] = &[
+    "name",
+    "image",
+    "command",
+    "args",
+    "working_dir",
+    "ports",
+    "env",
+    "env_from",
+    "resources",
+    "mounts",
+    "liveness_probe",
+    "readiness_probe",
+    "startup_probe",
+    "security_context",
+    "image_pull_policy",
+    "customize",
+];
+
+const PORT_KEYS: &[&str] = &["container_port", "name", "protocol", "host_port", "host_ip"];
+const RESOURCES_KEYS: &[&str] = &["requests", "limits", "extended"];
+const AMOUNT_KEYS: &[&str] = &["cpu", "memory", "ephemeral_storage"];
+const SECURITY_KEYS: &[&str] = &[
+    "privileged",
+    "allow_privilege_escalation",
+    "read_only_root_filesystem",
+    "run_as_non_root",
+    "run_as_user",
+    "run_as_group",
+    "capabilities",
+];
+const CAPABILITY_KEYS: &[&str] = &["add", "drop"];
+const TOLERATION_KEYS: &[&str] = &["key", "operator", "value", "effect", "toleration_seconds"];
+const AFFINITY_KEYS: &[&str] = &["required", "preferred"];
+const TERM_KEYS: &[&str] = &["match_expressions", "node_name"];
+const PREFERRED_KEYS: &[&str] = &["weight", "preference"];
+const REQUIREMENT_KEYS: &[&str] = &["key", "operator", "values"];
+const ROLLING_KEYS: &[&str] = &["max_unavailable", "max_surge"];
+
+const VOLUME_SOURCES: &[&str] = &[
+    "host_path",
+    "config_map",
+    "secret",
+    "empty_dir",
+    "memory_dir",
+    "projected",
+    "raw",
+];
+const PROJECTIONS: &[&str] = &["config_map", "secret", "service_account_token"];
+const ENV_SOURCES: &[&str] = &["field", "resource", "config_map_key", "secret_key"];
+const ENV_FROM_SOURCES: &[&str] = &["config_map", "secret"];
+const PROBES: &[&str] = &["http_get", "tcp_socket", "exec", "grpc"];
+const PROBE_OPTIONS: &[&str] = &[
+    "initial_delay_seconds",
+    "period_seconds",
+    "timeout_seconds",
+    "failure_threshold",
+    "success_threshold",
+];
+const HOST_PATH_TYPES: &[&str] = &[
+    "Directory",
+    "DirectoryOrCreate",
+    "File",
+    "FileOrCreate",
+    "Socket",
+    "CharDevice",
+    "BlockDevice",
+];
+const RESOURCE_FIELDS: &[&str] = &[
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.ephemeral-storage",
+];
+
+type Check = fn(&str) -> Vec<String>;
+
+impl Ctx {
+    pub(crate) fn error(&mut self, tokens: impl ToTokens, message: impl Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    fn error_at(&mut self, span: Span, message: impl Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+}
+
+/// `nodeSelector` -> `node_selector`, so a key written the YAML way finds its DSL spelling.
+fn snake_case(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    did_you_mean(word, candidates.iter().copied())
+        .or_else(|| did_you_mean(&snake_case(word), candidates.iter().copied()))
+}
+
+fn list(candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `unknown X `word``, with a suggestion or the list of what is allowed.
+fn unknown(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, word: &str, candidates: &[&str]) {
+    unknown_in(ctx, tokens, what, word, "", candidates);
+}
+
+/// `unknown X `word` in PLACE`, with a suggestion or the list of what is allowed.
+fn unknown_in(
+    ctx: &mut Ctx,
+    tokens: impl ToTokens,
+    what: &str,
+    word: &str,
+    place: &str,
+    candidates: &[&str],
+) {
+    let place = if place.is_empty() {
+        String::new()
+    } else {
+        format!(" in {place}")
+    };
+    match suggestion(word, candidates) {
+        Some(best) => ctx.error(
+            tokens,
+            format!("unknown {what} `{word}`{place}; did you mean `{best}`?"),
+        ),
+        None => ctx.error(
+            tokens,
+            format!(
+                "unknown {what} `{word}`{place}; expected one of {}",
+                list(candidates)
+            ),
+        ),
+    }
+}
+
+/// The entries of a map read as an object with known keys: unknown and duplicate keys are reported.
+struct Obj<'a> {
+    entries: Vec<&'a Entry>,
+    span: Span,
+}
+
+impl<'a> Obj<'a> {
+    fn new(ctx: &mut Ctx, map: &'a Map, known: &[&str], what: &str) -> Obj<'a> {
+        let mut entries: Vec<&'a Entry> = Vec::new();
+        for entry in &map.entries {
+            let name = entry.key.name.as_str();
+            if !known.contains(&name) {
+                unknown_in(ctx, &entry.key.tokens, "key", name, what, known);
+            } else if entries.iter().any(|e| e.key.name == name) {
+                ctx.error(
+                    &entry.key.tokens,
+                    format!("duplicate key `{name}` in {what}"),
+                );
+            } else {
+                entries.push(entry);
+            }
+        }
+        Obj {
+            entries,
+            span: map.span,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    fn entry(&self, key: &str) -> Option<&'a Entry> {
+        self.entries.iter().copied().find(|e| e.key.name == key)
+    }
+}
+
+/// Reads a value as an object (a map), or reports what was expected.
+fn object<'a>(ctx: &mut Ctx, value: &'a Value, known: &[&str], what: &str) -> Option<Obj<'a>> {
+    match &value.kind {
+        Kind::Map(map) => Some(Obj::new(ctx, map, known, what)),
+        _ => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what} as `{{ key: value, ... }}`"),
+            );
+            None
+        }
+    }
+}
+
+fn items<'a>(ctx: &mut Ctx, value: &'a Value, what: &str) -> &'a [Value] {
+    match &value.kind {
+        Kind::List(items) => items,
+        _ => {
+            ctx.error(&value.tokens, format!("expected a list of {what}: `[...]`"));
+            &[]
+        }
+    }
+}
+
+/// Runs a rule on a literal and reports its messages as one error.
+fn rule(ctx: &mut Ctx, tokens: impl ToTokens, what: &str, text: &str, check: Check) -> bool {
+    let messages = check(text);
+    if messages.is_empty() {
+        return true;
+    }
+    ctx.error(
+        tokens,
+        format!("invalid {what} {text:?}: {}", messages.join("; ")),
+    );
+    false
+}
+
+/// A string: a literal (checked by `check`) or a Rust expression (checked by `build()`).
+fn string(ctx: &mut Ctx, value: &Value, what: &str, check: Option<Check>) -> Option<TokenStream> {
+    match &value.kind {
+        Kind::Lit(Lit::Str(s)) => match check {
+            Some(check) if !rule(ctx, s, what, &s.value(), check) => None,
+            _ => Some(s.to_token_stream()),
+        },
+        Kind::Lit(_) => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what} as a string literal or a Rust expression"),
+            );
+            None
+        }
+        Kind::Map(_) | Kind::List(_) => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: a string literal or a Rust expression"),
+            );
+            None
+        }
+        _ => Some(value.expr()),
+    }
+}
+
+/// An integer: a literal within `min..=max` or a Rust expression.
+fn integer(
+    ctx: &mut Ctx,
+    value: &Value,
+    what: &str,
+    min: i64,
+    max: i64,
+) -> Option<(TokenStream, Option<i64>)> {
+    match &value.kind {
+        Kind::Lit(Lit::Int(i)) => match i.base10_parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => {
+                Some((quote_spanned!(i.span()=> #n as _), Some(n)))
+            }
+            _ => {
+                ctx.error(
+                    i,
+                    format!(
+                        "invalid {what} {}: {}",
+                        i,
+                        name::inclusive_range_error(min, max)
+                    ),
+                );
+                None
+            }
+        },
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: an integer literal or a Rust expression"),
+            );
+            None
+        }
+        _ => Some((value.expr(), None)),
+    }
+}
+
+fn boolean(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
+    match &value.kind {
+        Kind::Lit(Lit::Bool(b)) => Some(b.to_token_stream()),
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: `true`, `false` or a Rust expression"),
+            );
+            None
+        }
+        _ => Some(value.expr()),
+    }
+}
+
+/// A variant of a closed set written as a bare name (`NoSchedule`), or any other Rust expression of the enum type.
+fn variant(
+    ctx: &mut Ctx,
+    value: &Value,
+    what: &str,
+    ty: &str,
+    variants: &[&str],
+) -> Option<TokenStream> {
+    let ty = format_ident!("{ty}");
+    match &value.kind {
+        Kind::Ident(ident) => {
+            let name = ident.to_string();
+            if variants.contains(&name.as_str()) {
+                Some(quote_spanned!(ident.span()=> ::daemonset::build::#ty::#ident))
+            } else {
+                unknown(ctx, ident, what, &name, variants);
+                None
+            }
+        }
+        Kind::Expr | Kind::Call(..) | Kind::Tuple(_) | Kind::Struct(..) => Some(value.expr()),
+        _ => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: one of {}", list(variants)),
+            );
+            None
+        }
+    }
+}
+
+/// The variant's name when written as a bare name.
+fn variant_name(value: &Value) -> Option<String> {
+    match &value.kind {
+        Kind::Ident(ident) => Some(ident.to_string()),
+        _ => None,
+    }
+}
+
+/// A list of strings: `["a", "b"]` (items literals or expressions) or one expression of the whole list.
+fn strings(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
+    match &value.kind {
+        Kind::List(items) => {
+            let items: Vec<TokenStream> = items
+                .iter()
+                .filter_map(|item| string(ctx, item, what, None))
+                .map(|t| quote!(::std::string::String::from(#t)))
+                .collect();
+            Some(quote!(::std::vec![#(#items),*]))
+        }
+        Kind::Expr | Kind::Ident(_) | Kind::Call(..) => Some(value.expr()),
+        _ => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: `[\"...\", ...]` or a Rust expression"),
+            );
+            None
+        }
+    }
+}
+
+/// A `key: value` map of strings (labels, annotations, node selector); keys must be literal.
+fn string_map(
+    ctx: &mut Ctx,
+    value: &Value,
+    what: &str,
+    key_check: Check,
+    value_check: Option<Check>,
+) -> Vec<(TokenStream, TokenStream)> {
+    let Kind::Map(map) = &value.kind else {
+        ctx.error(
+            &value.tokens,
+            format!("expected {what}s as `{{ \"key\": \"value\", ... }}`"),
+        );
+        return Vec::new();
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for entry in &map.entries {
+        let key = entry.key.name.as_str();
+        let mut ok = rule(
+            ctx,
+            &entry.key.tokens,
+            &format!("{what} key"),
+            key,
+            key_check,
+        );
+        if seen.contains(&key) {
+            ctx.error(&entry.key.tokens, format!("duplicate {what} key {key:?}"));
+            ok = false;
+        }
+        seen.push(key);
+        let v = string(ctx, &entry.value, &format!("{what} value"), value_check);
+        if let (true, Some(v)) = (ok, v) {
+            out.push((quote_spanned!(entry.key.tokens.clone().into_iter().next().map_or(Span::call_site(), |t| t.span())=> #key), v));
+        }
+    }
+    out
+}
+
+fn annotation_key(key: &str) -> Vec<String> {
+    name::qualified_name(&key.to_lowercase())
+}
+
+fn non_empty(value: &str) -> Vec<String> {
+    if value.is_empty() {
+        vec!["must not be empty".to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// A quantity literal, parsed with the server's grammar (the same parser `build()` uses).
+fn quantity(ctx: &mut Ctx, value: &Value, what: &str) -> Option<(TokenStream, Option<Quantity>)> {
+    let text = match &value.kind {
+        Kind::Lit(Lit::Str(s)) => s.value(),
+        Kind::Lit(Lit::Int(i)) => i.to_string(),
+        Kind::Lit(Lit::Float(f)) => f.to_string(),
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
+            ctx.error(
+                &value.tokens,
+                format!(
+                    "expected {what}: a quantity literal (\"250m\", \"64Mi\") or a Rust expression"
+                ),
+            );
+            return None;
+        }
+        _ => return Some((value.expr(), None)),
+    };
+    match Quantity::parse(&text) {
+        Ok(q) => Some((text.to_token_stream(), Some(q))),
+        Err(err) => {
+            let hint = quantity_hint(&text);
+            ctx.error(
+                &value.tokens,
+                format!("invalid {what} {text:?}: {err}{hint}"),
+            );
+            None
+        }
+    }
+}
+
+fn quantity_hint(text: &str) -> String {
+    let digits: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let units = match text[digits.len()..].to_ascii_uppercase().as_str() {
+        "KB" | "KIB" => Some(("Ki", "kibibytes", "k", "kilobytes")),
+        "MB" | "MIB" => Some(("Mi", "mebibytes", "M", "megabytes")),
+        "GB" | "GIB" => Some(("Gi", "gibibytes", "G", "gigabytes")),
+        "TB" | "TIB" => Some(("Ti", "tebibytes", "T", "terabytes")),
+        _ => None,
+    };
+    match units {
+        Some((bin, bin_name, dec, dec_name)) if !digits.is_empty() => {
+            format!(
+                "; did you mean \"{digits}{bin}\" ({bin_name}) or \"{digits}{dec}\" ({dec_name})?"
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// The result of the check: the builder expression, or nothing when errors were reported.
+pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
+    let top = Obj::new(ctx, root, TOP_KEYS, "the DaemonSet");
+    let mut calls: Vec<TokenStream> = Vec::new();
+
+    match top.get("name") {
+        Some(v) => {
+            if let Some(t) = string(ctx, v, "DaemonSet name", Some(name::dns1123_subdomain)) {
+                calls.push(quote!(.name(#t)));
+            }
+        }
+        None => ctx.error_at(
+            root.span,
+            "missing required key `name`: the DaemonSet's name",
+        ),
+    }
+    if let Some(v) = top.get("namespace")
+        && let Some(t) = string(ctx, v, "namespace", Some(name::dns1123_label))
+    {
+        calls.push(quote!(.namespace(#t)));
+    }
+    for (key, method, what, value_check) in [
+        ("labels", "label", "label", Some(name::label_value as Check)),
+        ("annotations", "annotation", "annotation", None),
+        (
+            "selector",
+            "selector_label",
+            "selector label",
+            Some(name::label_value as Check),
+        ),
+        (
+            "pod_labels",
+            "pod_label",
+            "pod label",
+            Some(name::label_value as Check),
+        ),
+        ("pod_annotations", "pod_annotation", "pod annotation", None),
+        (
+            "node_selector",
+            "node_selector",
+            "node selector",
+            Some(name::label_value as Check),
+        ),
+    ] {
+        let method = format_ident!("{method}");
+        let key_check: Check = if what.contains("annotation") {
+            annotation_key
+        } else {
+            name::qualified_name
+        };
+        match top.get(key) {
+            Some(v) => {
+                let pairs = string_map(ctx, v, what, key_check, value_check);
+                if key == "selector" && pairs.is_empty() && matches!(&v.kind, Kind::Map(m) if m.entries.is_empty()) {
+                    ctx.error(&v.tokens, "`selector` needs at least one label: the pods are selected by it");
+                }
+                calls.extend(pairs.into_iter().map(|(k, v)| quote!(.#method(#k, #v))));
+            }
+            None if key == "selector" => ctx.error_at(
+                root.span,
+                "missing required key `selector`: the labels that select the pods (e.g. `selector: { \"app\": \"agent\" }`)",
+            ),
+            None => {}
+        }
+    }
+
+    // Volumes first: containers mount them by name.
+    let (volume_lets, volumes) = match top.get("volumes") {
+        Some(v) => volume_decls(ctx, v),
+        None => (Vec::new(), Vec::new()),
+    };
+
+    let mut container_names: Vec<String> = Vec::new();
+    let mut host_ports: Vec<PortUse> = Vec::new();
+    let mut container_count = 0;
+    let mut kinds = [
+        ("containers", "container", "container"),
+        ("init_containers", "init_container", "init container"),
+    ];
+    let position = |key: &str| root.entries.iter().position(|e| e.key.name == key);
+    kinds.sort_by_key(|(key, ..)| position(key));
+    for (key, method, what) in kinds {
+        let method = format_ident!("{method}");
+        if let Some(v) = top.get(key) {
+            let list = items(ctx, v, &format!("{what}s"));
+            if key == "containers" {
+                container_count = list.len();
+                if list.is_empty() && matches!(v.kind, Kind::List(_)) {
+                    ctx.error(&v.tokens, "a DaemonSet needs at least one container");
+                }
+            }
+            for item in list {
+                if let Some(c) = container(
+                    ctx,
+                    item,
+                    what,
+                    &volumes,
+                    &mut container_names,
+                    &mut host_ports,
+                ) {
+                    calls.push(quote!(.#method(#c)));
+                }
+            }
+        } else if key == "containers" {
+            ctx.error_at(
+                root.span,
+                "missing required key `containers`: a DaemonSet needs at least one container",
+            );
+        }
+    }
+    let _ = container_count;
+
+    for volume in &volumes {
+        let ident = &volume.ident;
+        calls.push(quote!(.volume(#ident)));
+    }
+
+    if let Some(v) = top.get("node_affinity")
+        && let Some(t) = node_affinity(ctx, v)
+    {
+        calls.push(quote!(.node_affinity(#t)));
+    }
+    if let Some(v) = top.get("tolerations") {
+        for item in items(ctx, v, "tolerations") {
+            if let Some(t) = toleration(ctx, item) {
+                calls.push(quote!(.toleration(#t)));
+            }
+        }
+    }
+    let host_network = match top.get("host_network") {
+        Some(v) => match &v.kind {
+            Kind::Lit(Lit::Bool(b)) => {
+                if b.value {
+                    calls.push(quote!(.host_network()));
+                }
+                b.value
+            }
+            _ => {
+                ctx.error(&v.tokens, "expected `host_network: true` or `false` (a literal: the builder's switch takes no value)");
+                false
+            }
+        },
+        None => false,
+    };
+    if let Some(v) = top.get("host_pid") {
+        match &v.kind {
+            Kind::Lit(Lit::Bool(b)) => {
+                if b.value {
+                    calls.push(quote!(.host_pid()));
+                }
+            }
+            _ => ctx.error(&v.tokens, "expected `host_pid: true` or `false` (a literal: the builder's switch takes no value)"),
+        }
+    }
+    if let Some(v) = top.get("update_strategy")
+        && let Some(t) = update_strategy(ctx, v, host_network, &host_ports)
+    {
+        calls.push(quote!(.update_strategy(#t)));
+    }
+    for (key, what, max) in [
+        (
+            "termination_grace_period_seconds",
+            "terminationGracePeriodSeconds",
+            i64::from(u32::MAX),
+        ),
+        ("min_ready_seconds", "minReadySeconds", i64::from(i32::MAX)),
+        (
+            "revision_history_limit",
+            "revisionHistoryLimit",
+            i64::from(i32::MAX),
+        ),
+    ] {
+        if let Some(v) = top.get(key)
+            && let Some((t, _)) = integer(ctx, v, what, 0, max)
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#t)));
+        }
+    }
+    if let Some(v) = top.get("dns_policy")
+        && let Some(t) = variant(
+            ctx,
+            v,
+            "DNS policy",
+            "DnsPolicy",
+            &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+        )
+    {
+        calls.push(quote!(.dns_policy(#t)));
+    }
+    for (key, what) in [
+        ("priority_class_name", "priority class name"),
+        ("service_account_name", "service account name"),
+    ] {
+        if let Some(v) = top.get(key)
+            && let Some(t) = string(ctx, v, what, Some(name::dns1123_subdomain))
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#t)));
+        }
+    }
+    if let Some(v) = top.get("image_pull_secrets") {
+        for item in items(ctx, v, "secret names") {
+            if let Some(t) = string(ctx, item, "image pull secret name", Some(non_empty)) {
+                calls.push(quote!(.image_pull_secret(#t)));
+            }
+        }
+    }
+    if let Some(v) = top.get("customize") {
+        let t = v.expr();
+        calls.push(quote!(.customize(#t)));
+    }
+    let _ = top.span;
+
+    quote! {
+        {
+            #(#volume_lets)*
+            ::daemonset::build::DaemonSet::builder() #(#calls)* .build()
+        }
+    }
+}
+
+/// A declared volume: its name and the local variable holding its handle.
+struct Volume {
+    name: String,
+    ident: syn::Ident,
+}
+
+fn volume_decls(ctx: &mut Ctx, value: &Value) -> (Vec<TokenStream>, Vec<Volume>) {
+    let mut lets = Vec::new();
+    let mut volumes: Vec<Volume> = Vec::new();
+    let Kind::Map(map) = &value.kind else {
+        ctx.error(
+            &value.tokens,
+            "expected volumes as `{ name: host_path(\"/path\"), ... }`",
+        );
+        return (lets, volumes);
+    };
+    for (i, entry) in map.entries.iter().enumerate() {
+        let name = entry.key.name.clone();
+        let name_ok = rule(
+            ctx,
+            &entry.key.tokens,
+            "volume name",
+            &name,
+            name::dns1123_label,
+        );
+        if volumes.iter().any(|v| v.name == name) {
+            ctx.error(&entry.key.tokens, format!("duplicate volume name {name:?}"));
+            continue;
+        }
+        let ident = format_ident!("__daemonset_volume_{}", i, span = Span::mixed_site());
+        // The name is declared even when its source has an error, so mounts of it do not cascade.
+        let source = volume_source(ctx, &name, &entry.value);
+        if let (true, Some(source)) = (name_ok, source) {
+            lets.push(quote!(let #ident = #source;));
+        }
+        volumes.push(Volume { name, ident });
+    }
+    (lets, volumes)
+}
+
+fn positional(args: &[Arg]) -> Vec<&Value> {
+    args.iter()
+        .filter_map(|a| match a {
+            Arg::Pos(v) => Some(v),
+            Arg::Named(..) => None,
+        })
+        .collect()
+}
+
+fn named<'a>(
+    ctx: &mut Ctx,
+    args: &'a [Arg],
+    known: &[&str],
+    what: &str,
+) -> BTreeMap<String, &'a Value> {
+    let mut out = BTreeMap::new();
+    for arg in args {
+        if let Arg::Named(name, value) = arg {
+            let key = name.to_string();
+            if !known.contains(&key.as_str()) {
+                unknown_in(ctx, name, "option", &key, &format!("`{what}(..)`"), known);
+            } else if out.insert(key.clone(), value).is_some() {
+                ctx.error(name, format!("duplicate option `{key}` of {what}"));
+            }
+        }
+    }
+    out
+}
+
+/// Checks the number of positional arguments of a call.
+fn arity<'a>(
+    ctx: &mut Ctx,
+    call: &Value,
+    args: &'a [Arg],
+    min: usize,
+    max: usize,
+    usage: &str,
+) -> Option<Vec<&'a Value>> {
+    let pos = positional(args);
+    if pos.len() < min || pos.len() > max {
+        ctx.error(&call.tokens, format!("expected `{usage}`"));
+        return None;
+    }
+    Some(pos)
+}
+
+fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStream> {
+    let Kind::Call(func, args) = &value.kind else {
+        ctx.error(
+            &value.tokens,
+            format!(
+                "expected a volume source: {}",
+                list(&VOLUME_SOURCES.iter().map(|s| &s[..]).collect::<Vec<_>>())
+            ),
+        );
+        return None;
+    };
+    let f = func.to_string();
+    let mode_items =
+        |ctx: &mut Ctx, opts: &BTreeMap<String, &Value>, mut t: TokenStream| -> TokenStream {
+            if let Some(v) = opts.get("default_mode")
+                && let Some((m, _)) = integer(ctx, v, "defaultMode", 0, 0o777)
+            {
+                t = quote!(#t.default_mode(#m));
+            }
+            if let Some(v) = opts.get("items") {
+                let pairs = string_map(ctx, v, "item", name::config_map_key, Some(non_empty));
+                let pairs = pairs.iter().map(|(k, p)| quote!((#k, #p)));
+                t = quote!(#t.items([#(#pairs),*]));
+            }
+            t
+        };
+    match f.as_str() {
+        "host_path" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                2,
+                "host_path(\"/path\") or host_path(\"/path\", Socket)",
+            )?;
+            named(ctx, args, &[], "host_path");
+            let path = string(ctx, pos[0], "hostPath path", Some(non_empty))?;
+            let mut t = quote!(::daemonset::build::Volume::host_path(#volume, #path));
+            if let Some(kind) = pos.get(1) {
+                let kind = variant(ctx, kind, "hostPath type", "HostPathType", HOST_PATH_TYPES)?;
+                t = quote!(#t.with_type(#kind));
+            }
+            Some(t)
+        }
+        "config_map" | "secret" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                &format!("{f}(\"name\", default_mode: 0o440, items: {{ \"key\": \"path\" }})"),
+            )?;
+            let opts = named(ctx, args, &["default_mode", "items"], &f);
+            let object = string(
+                ctx,
+                pos[0],
+                &format!(
+                    "{} name",
+                    if f == "secret" { "Secret" } else { "ConfigMap" }
+                ),
+                Some(non_empty),
+            )?;
+            let func = format_ident!("{f}");
+            Some(mode_items(
+                ctx,
+                &opts,
+                quote!(::daemonset::build::Volume::#func(#volume, #object)),
+            ))
+        }
+        "empty_dir" => {
+            arity(ctx, value, args, 0, 0, "empty_dir()")?;
+            named(ctx, args, &[], "empty_dir");
+            Some(quote!(::daemonset::build::Volume::empty_dir(#volume)))
+        }
+        "memory_dir" => {
+            let pos = arity(ctx, value, args, 1, 1, "memory_dir(\"64Mi\")")?;
+            named(ctx, args, &[], "memory_dir");
+            let size = memory(ctx, pos[0], "sizeLimit")?;
+            Some(quote!(::daemonset::build::Volume::memory_dir(#volume, #size)))
+        }
+        "projected" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "projected([config_map(\"a\"), secret(\"b\"), ...])",
+            )?;
+            let opts = named(ctx, args, &["default_mode"], "projected");
+            let sources: Vec<TokenStream> = items(ctx, pos[0], "projected sources")
+                .iter()
+                .filter_map(|s| projection(ctx, s))
+                .collect();
+            Some(mode_items(
+                ctx,
+                &opts,
+                quote!(::daemonset::build::Volume::projected(#volume, [#(#sources),*])),
+            ))
+        }
+        "raw" => {
+            let pos = arity(ctx, value, args, 1, 1, "raw(k8s_volume)")?;
+            let raw = pos[0].expr();
+            Some(quote!({
+                let mut volume: ::daemonset::k8s::api::core::v1::Volume = #raw;
+                volume.name = ::std::string::String::from(#volume);
+                ::daemonset::build::Volume::raw(volume)
+            }))
+        }
+        _ => {
+            unknown(ctx, func, "volume source", &f, VOLUME_SOURCES);
+            None
+        }
+    }
+}
+
+fn projection(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    let Kind::Call(func, args) = &value.kind else {
+        return match value.kind {
+            Kind::Expr => Some(value.expr()),
+            _ => {
+                ctx.error(
+                    &value.tokens,
+                    format!("expected a projected source: {}", list(PROJECTIONS)),
+                );
+                None
+            }
+        };
+    };
+    let f = func.to_string();
+    match f.as_str() {
+        "config_map" | "secret" => {
+            let pos = arity(ctx, value, args, 1, 1, &format!("{f}(\"name\")"))?;
+            named(ctx, args, &[], &f);
+            let object = string(ctx, pos[0], "name", Some(non_empty))?;
+            let func = format_ident!("{f}");
+            Some(quote!(::daemonset::build::Projection::#func(#object)))
+        }
+        "service_account_token" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "service_account_token(\"path\", audience: \"...\", expiration_seconds: 3600)",
+            )?;
+            let opts = named(ctx, args, &["audience", "expiration_seconds"], &f);
+            let path = string(ctx, pos[0], "token path", Some(non_empty))?;
+            let audience = match opts.get("audience") {
+                Some(v) => {
+                    let a = string(ctx, v, "audience", None)?;
+                    quote!(::core::option::Option::Some(::std::string::String::from(#a)))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let expiration = match opts.get("expiration_seconds") {
+                Some(v) => {
+                    let (e, _) = integer(ctx, v, "expirationSeconds", 600, i64::from(u32::MAX))?;
+                    quote!(::core::option::Option::Some(#e))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            Some(
+                quote!(::daemonset::build::Projection::service_account_token(#path, #audience, #expiration)),
+            )
+        }
+        _ => {
+            unknown(ctx, func, "projected source", &f, PROJECTIONS);
+            None
+        }
+    }
+}
+
+fn memory(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
+    let (t, q) = quantity(ctx, value, what)?;
+    Some(match q {
+        Some(_) => quote!(::daemonset::build::Memory::parse(#t).expect("checked by daemonset!")),
+        None => t,
+    })
+}
+
+/// A container (or init container) as builder calls.
+fn container(
+    ctx: &mut Ctx,
+    value: &Value,
+    what: &str,
+    volumes: &[Volume],
+    names: &mut Vec<String>,
+    host_ports: &mut Vec<PortUse>,
+) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let c = object(ctx, value, CONTAINER_KEYS, &format!("a {what}"))?;
+    let mut calls: Vec<TokenStream> = Vec::new();
+    let mut label = String::from("?");
+    match c.entry("name") {
+        Some(entry) => {
+            if let Some(t) = string(
+                ctx,
+                &entry.value,
+                "container name",
+                Some(name::dns1123_label),
+            ) {
+                if let Some(s) = entry.value.lit_str() {
+                    label = s.value();
+                    if names.contains(&label) {
+                        ctx.error(s, format!("duplicate container name {label:?}: names must be unique in the pod"));
+                    }
+                    names.push(label.clone());
+                }
+                calls.push(quote!(.name(#t)));
+            }
+        }
+        None => ctx.error_at(
+            c.span,
+            format!("missing required key `name` in this {what}"),
+        ),
+    }
+    match c.get("image") {
+        Some(v) => {
+            if let Some(t) = string(ctx, v, "image", Some(image)) {
+                calls.push(quote!(.image(#t)));
+            }
+        }
+        None => ctx.error_at(
+            c.span,
+            format!("missing required key `image` in this {what}"),
+        ),
+    }
+    for key in ["command", "args"] {
+        if let Some(v) = c.get(key)
+            && let Some(t) = strings(ctx, v, key)
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#t)));
+        }
+    }
+    if let Some(v) = c.get("working_dir")
+        && let Some(t) = string(ctx, v, "working directory", None)
+    {
+        calls.push(quote!(.working_dir(#t)));
+    }
+    if let Some(v) = c.get("image_pull_policy")
+        && let Some(t) = variant(
+            ctx,
+            v,
+            "image pull policy",
+            "ImagePullPolicy",
+            &["Always", "IfNotPresent", "Never"],
+        )
+    {
+        calls.push(quote!(.image_pull_policy(#t)));
+    }
+    if let Some(v) = c.get("ports") {
+        let mut port_names: Vec<String> = Vec::new();
+        for item in items(ctx, v, "ports") {
+            if let Some(t) = port(ctx, item, &label, &mut port_names, host_ports) {
+                calls.push(quote!(.port(#t)));
+            }
+        }
+    }
+    if let Some(v) = c.get("env") {
+        calls.extend(env(ctx, v).into_iter().map(|t| quote!(.env(#t))));
+    }
+    if let Some(v) = c.get("env_from") {
+        for item in items(ctx, v, "env sources") {
+            if let Some(t) = env_from(ctx, item) {
+                calls.push(quote!(.env_from(#t)));
+            }
+        }
+    }
+    if let Some(v) = c.get("resources")
+        && let Some(t) = resources(ctx, v)
+    {
+        calls.push(quote!(.resources(#t)));
+    }
+    if let Some(v) = c.get("mounts") {
+        calls.extend(
+            mounts(ctx, v, volumes)
+                .into_iter()
+                .map(|t| quote!(.mount(#t))),
+        );
+    }
+    for key in ["liveness_probe", "readiness_probe", "startup_probe"] {
+        if let Some(v) = c.get(key)
+            && let Some(t) = probe(ctx, v)
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#t)));
+        }
+    }
+    if let Some(v) = c.get("security_context")
+        && let Some(t) = security_context(ctx, v)
+    {
+        calls.push(quote!(.security_context(#t)));
+    }
+    if let Some(v) = c.get("customize") {
+        let t = v.expr();
+        calls.push(quote!(.customize(#t)));
+    }
+    Some(quote!(::daemonset::build::Container::builder() #(#calls)* .build()))
+}
+
+fn image(value: &str) -> Vec<String> {
+    if value.is_empty() {
+        vec!["must not be empty".to_owned()]
+    } else if value.trim() != value {
+        vec!["must not have leading or trailing whitespace".to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
+fn port(
+    ctx: &mut Ctx,
+    value: &Value,
+    container: &str,
+    names: &mut Vec<String>,
+    host_ports: &mut Vec<PortUse>,
+) -> Option<TokenStream> {
+    let number = |ctx: &mut Ctx, v: &Value, what: &str| integer(ctx, v, what, 1, 65535);
+    match &value.kind {
+        Kind::Lit(Lit::Int(_)) => {
+            let (n, lit) = number(ctx, value, "containerPort")?;
+            let port = lit.map_or_else(|| "a port".to_owned(), |n| format!("port {n}"));
+            host_ports.push(PortUse {
+                container: container.to_owned(),
+                port,
+                host_port: false,
+            });
+            Some(quote!(::daemonset::build::Port::new(#n)))
+        }
+        Kind::Map(_) => {
+            let p = object(ctx, value, PORT_KEYS, "a port")?;
+            let Some(v) = p.get("container_port") else {
+                ctx.error_at(p.span, "missing required key `container_port` in this port");
+                return None;
+            };
+            let (n, lit) = number(ctx, v, "containerPort")?;
+            let mut t = quote!(::daemonset::build::Port::new(#n));
+            if let Some(entry) = p.entry("name")
+                && let Some(n) = string(ctx, &entry.value, "port name", Some(name::port_name))
+            {
+                if let Some(s) = entry.value.lit_str() {
+                    if names.contains(&s.value()) {
+                        ctx.error(
+                            s,
+                            format!(
+                                "duplicate port name {:?} in container {container:?}",
+                                s.value()
+                            ),
+                        );
+                    }
+                    names.push(s.value());
+                }
+                t = quote!(#t.name(#n));
+            }
+            if let Some(v) = p.get("protocol") {
+                let proto = match variant_name(v).as_deref() {
+                    Some("TCP") => Some(quote!(::daemonset::build::Protocol::Tcp)),
+                    Some("UDP") => Some(quote!(::daemonset::build::Protocol::Udp)),
+                    Some("SCTP") => Some(quote!(::daemonset::build::Protocol::Sctp)),
+                    Some(other) => {
+                        unknown(ctx, &v.tokens, "protocol", other, &["TCP", "UDP", "SCTP"]);
+                        None
+                    }
+                    None => Some(v.expr()),
+                };
+                if let Some(proto) = proto {
+                    t = quote!(#t.protocol(#proto));
+                }
+            }
+            if let Some(v) = p.get("host_port")
+                && let Some((h, hl)) = number(ctx, v, "hostPort")
+            {
+                let port = hl
+                    .or(lit)
+                    .map_or_else(|| "a hostPort".to_owned(), |n| format!("hostPort {n}"));
+                host_ports.push(PortUse {
+                    container: container.to_owned(),
+                    port,
+                    host_port: true,
+                });
+                t = quote!(#t.host_port(#h));
+            }
+            if let Some(v) = p.get("host_ip")
+                && let Some(ip) = string(ctx, v, "hostIP", None)
+            {
+                t = quote!(#t.host_ip(#ip));
+            }
+            // Remember plain container ports too: with hostNetwork they are host ports.
+            if p.get("host_port").is_none() {
+                let port = lit.map_or_else(|| "a port".to_owned(), |n| format!("port {n}"));
+                host_ports.push(PortUse {
+                    container: container.to_owned(),
+                    port,
+                    host_port: false,
+                });
+            }
+            Some(t)
+        }
+        Kind::Expr | Kind::Ident(_) | Kind::Call(..) => Some(value.expr()),
+        _ => {
+            ctx.error(
+                &value.tokens,
+                "expected a port: `80` or `{ container_port: 80, name: \"http\", ... }`",
+            );
+            None
+        }
+    }
+}
+
+fn env(ctx: &mut Ctx, value: &Value) -> Vec<TokenStream> {
+    let Kind::Map(map) = &value.kind else {
+        ctx.error(
+            &value.tokens,
+            "expected env as `{ NAME: \"value\", NODE_NAME: field(spec.nodeName), ... }`",
+        );
+        return Vec::new();
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for entry in &map.entries {
+        let var = entry.key.name.as_str();
+        let mut ok = rule(
+            ctx,
+            &entry.key.tokens,
+            "environment variable name",
+            var,
+            name::env_var_name,
+        );
+        if seen.contains(&var) {
+            ctx.error(
+                &entry.key.tokens,
+                format!("duplicate environment variable {var:?}"),
+            );
+            ok = false;
+        }
+        seen.push(var);
+        if let (Some(t), true) = (env_source(ctx, var, &entry.value), ok) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn env_source(ctx: &mut Ctx, var: &str, value: &Value) -> Option<TokenStream> {
+    let Kind::Call(func, args) = &value.kind else {
+        let v = string(ctx, value, "environment variable value", None)?;
+        return Some(quote!(::daemonset::build::EnvVar::value(#var, #v)));
+    };
+    let f = func.to_string();
+    match f.as_str() {
+        "field" => {
+            let pos = arity(ctx, value, args, 1, 1, "field(spec.nodeName)")?;
+            named(ctx, args, &[], "field");
+            let field = pod_field(ctx, pos[0])?;
+            Some(quote!(::daemonset::build::EnvVar::field(#var, #field)))
+        }
+        "resource" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "resource(limits.cpu, divisor: \"1m\", container: \"name\")",
+            )?;
+            let opts = named(ctx, args, &["divisor", "container"], "resource");
+            let path = match pos[0].lit_str() {
+                Some(s) => s.value(),
+                None => pos[0].compact_text(),
+            };
+            let Some(i) = RESOURCE_FIELDS.iter().position(|r| *r == path) else {
+                ctx.error(
+                    &pos[0].tokens,
+                    format!(
+                        "unsupported resourceFieldRef resource `{path}`; supported: {}",
+                        list(RESOURCE_FIELDS)
+                    ),
+                );
+                return None;
+            };
+            let variant = format_ident!(
+                "{}",
+                [
+                    "LimitsCpu",
+                    "LimitsMemory",
+                    "LimitsEphemeralStorage",
+                    "RequestsCpu",
+                    "RequestsMemory",
+                    "RequestsEphemeralStorage"
+                ][i]
+            );
+            let mut t = quote!(::daemonset::build::EnvVar::resource(#var, ::daemonset::build::ResourceField::#variant));
+            if let Some(v) = opts.get("divisor")
+                && let Some((d, _)) = quantity(ctx, v, "divisor")
+            {
+                t = quote!(#t.divisor(#d));
+            }
+            if let Some(v) = opts.get("container")
+                && let Some(c) = string(ctx, v, "container name", Some(name::dns1123_label))
+            {
+                t = quote!(#t.of_container(#c));
+            }
+            Some(t)
+        }
+        "config_map_key" | "secret_key" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                2,
+                3,
+                &format!(
+                    "{f}(\"object-name\", \"key\") or {f}(\"object-name\", \"key\", optional)"
+                ),
+            )?;
+            named(ctx, args, &[], &f);
+            let object = string(ctx, pos[0], "object name", Some(non_empty));
+            let key = string(ctx, pos[1], "key", Some(name::config_map_key));
+            let optional = match pos.get(2) {
+                Some(flag) if variant_name(flag).as_deref() == Some("optional") => true,
+                Some(flag) => {
+                    ctx.error(&flag.tokens, "expected the flag `optional`");
+                    return None;
+                }
+                None => false,
+            };
+            let func = format_ident!("{f}");
+            let mut t = quote!(::daemonset::build::EnvVar::#func(#var, #object, #key));
+            if optional {
+                t = quote!(#t.optional());
+            }
+            Some(t)
+        }
+        _ if suggestion(&f, ENV_SOURCES).is_some() => {
+            unknown(ctx, func, "env source", &f, ENV_SOURCES);
+            None
+        }
+        _ => {
+            let v = value.expr();
+            Some(quote!(::daemonset::build::EnvVar::value(#var, #v)))
+        }
+    }
+}
+
+/// `field(spec.nodeName)`, `field("metadata.labels['app']")` or `field({ expr })`.
+fn pod_field(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if value.is_braced_expr() {
+        return Some(value.expr());
+    }
+    let path = match value.lit_str() {
+        Some(s) => s.value(),
+        None => value.compact_text(),
+    };
+    let supported = || {
+        let mut all: Vec<&str> = ENV_FIELD_PATHS.to_vec();
+        all.extend(["metadata.labels['<key>']", "metadata.annotations['<key>']"]);
+        all
+    };
+    if let Err(err) = field_ref::env_field_path(&path) {
+        let message = match err {
+            FieldRefError::InvalidKey { key, messages } => format!(
+                "invalid key {key:?} in fieldRef `{path}`: {}",
+                messages.join("; ")
+            ),
+            FieldRefError::Unsupported { .. } | FieldRefError::Invalid { .. } => {
+                let hint = did_you_mean(&path, ENV_FIELD_PATHS.iter().copied())
+                    .map(|best| format!("did you mean `{best}`? "))
+                    .unwrap_or_default();
+                format!(
+                    "unknown fieldRef path `{path}`; {hint}supported: {}",
+                    list(&supported())
+                )
+            }
+        };
+        ctx.error(&value.tokens, message);
+        return None;
+    }
+    let variant = |v: &str| {
+        let v = format_ident!("{v}");
+        quote!(::daemonset::build::PodField::#v)
+    };
+    Some(match path.as_str() {
+        "metadata.name" => variant("Name"),
+        "metadata.namespace" => variant("Namespace"),
+        "metadata.uid" => variant("Uid"),
+        "spec.nodeName" | "spec.host" => variant("NodeName"),
+        "spec.serviceAccountName" => variant("ServiceAccountName"),
+        "status.hostIP" => variant("HostIp"),
+        "status.hostIPs" => variant("HostIps"),
+        "status.podIP" => variant("PodIp"),
+        "status.podIPs" => variant("PodIps"),
+        other => {
+            let (base, key) = field_ref::split_subscript(other).expect("checked by env_field_path");
+            let v = variant(if base == "metadata.labels" {
+                "Label"
+            } else {
+                "Annotation"
+            });
+            quote!(#v(::std::string::String::from(#key)))
+        }
+    })
+}
+
+fn env_from(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    let Kind::Call(func, args) = &value.kind else {
+        if matches!(value.kind, Kind::Expr) {
+            return Some(value.expr());
+        }
+        ctx.error(
+            &value.tokens,
+            "expected `config_map(\"name\")` or `secret(\"name\")`",
+        );
+        return None;
+    };
+    let f = func.to_string();
+    if !ENV_FROM_SOURCES.contains(&f.as_str()) {
+        unknown(ctx, func, "env_from source", &f, ENV_FROM_SOURCES);
+        return None;
+    }
+    let pos = arity(
+        ctx,
+        value,
+        args,
+        1,
+        2,
+        &format!("{f}(\"name\", prefix: \"P_\") or {f}(\"name\", optional)"),
+    )?;
+    let opts = named(ctx, args, &["prefix"], &f);
+    let object = string(ctx, pos[0], "name", Some(non_empty))?;
+    let func = format_ident!("{f}");
+    let mut t = quote!(::daemonset::build::EnvFrom::#func(#object));
+    if let Some(v) = opts.get("prefix")
+        && let Some(p) = string(ctx, v, "env prefix", Some(name::env_var_name))
+    {
+        t = quote!(#t.prefix(#p));
+    }
+    match pos.get(1) {
+        Some(flag) if variant_name(flag).as_deref() == Some("optional") => {
+            t = quote!(#t.optional())
+        }
+        Some(flag) => ctx.error(&flag.tokens, "expected the flag `optional`"),
+        None => {}
+    }
+    Some(t)
+}
+
+fn resources(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let r = object(ctx, value, RESOURCES_KEYS, "resources")?;
+    let mut calls = Vec::new();
+    let mut amounts: BTreeMap<(&str, &str), (Quantity, &Value)> = BTreeMap::new();
+    for side in ["requests", "limits"] {
+        let Some(v) = r.get(side) else { continue };
+        let Some(o) = object(ctx, v, AMOUNT_KEYS, &format!("resource {side}")) else {
+            continue;
+        };
+        for resource in AMOUNT_KEYS {
+            let Some(v) = o.get(resource) else { continue };
+            let what = format!("{} {}", resource.replace('_', "-"), &side[..side.len() - 1]);
+            let Some((t, q)) = quantity(ctx, v, &what) else {
+                continue;
+            };
+            let ty = if *resource == "cpu" {
+                quote!(Cpu)
+            } else {
+                quote!(Memory)
+            };
+            let t = match q {
+                Some(q) => {
+                    amounts.insert((resource, side), (q, v));
+                    quote!(::daemonset::build::#ty::parse(#t).expect("checked by daemonset!"))
+                }
+                None => t,
+            };
+            let method = format_ident!("{}_{}", resource, &side[..side.len() - 1]);
+            calls.push(quote!(.#method(#t)));
+        }
+    }
+    for resource in AMOUNT_KEYS {
+        if let (Some((request, at)), Some((limit, _))) = (
+            amounts.get(&(resource, "requests")),
+            amounts.get(&(resource, "limits")),
+        ) && request > limit
+        {
+            let resource = resource.replace('_', "-");
+            ctx.error(
+                &at.tokens,
+                format!(
+                    "invalid {resource} request {:?}: must be less than or equal to {resource} limit of {}",
+                    request.as_str(),
+                    limit.canonical()
+                ),
+            );
+        }
+    }
+    if let Some(v) = r.get("extended")
+        && let Kind::Map(map) = &v.kind
+    {
+        for entry in &map.entries {
+            let key = &entry.key.name;
+            if rule(
+                ctx,
+                &entry.key.tokens,
+                "extended resource name",
+                key,
+                name::qualified_name,
+            ) && let Some((n, _)) =
+                integer(ctx, &entry.value, "extended resource count", 0, i64::MAX)
+            {
+                calls.push(quote!(.extended(#key, #n)));
+            }
+        }
+    } else if let Some(v) = r.get("extended") {
+        ctx.error(
+            &v.tokens,
+            "expected extended resources as `{ \"vendor.example/device\": 1 }`",
+        );
+    }
+    Some(quote!(::daemonset::build::Resources::builder() #(#calls)* .build()))
+}
+
+fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> {
+    let Kind::Map(map) = &value.kind else {
+        ctx.error(
+            &value.tokens,
+            "expected mounts as `{ volume_name: \"/path\", other: (\"/path\", read_only) }`",
+        );
+        return Vec::new();
+    };
+    let mut paths: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for entry in &map.entries {
+        let name = entry.key.name.as_str();
+        let volume = volumes.iter().find(|v| v.name == name);
+        if volume.is_none() {
+            let declared: Vec<&str> = volumes.iter().map(|v| v.name.as_str()).collect();
+            let message = match did_you_mean(name, declared.iter().copied()) {
+                Some(best) => {
+                    format!("mount of undeclared volume `{name}`; did you mean `{best}`?")
+                }
+                None if declared.is_empty() => {
+                    format!(
+                        "mount of undeclared volume `{name}`; declare it under `volumes: {{ {name}: ... }}`"
+                    )
+                }
+                None => format!(
+                    "mount of undeclared volume `{name}`; declared volumes: {}",
+                    list(&declared)
+                ),
+            };
+            ctx.error(&entry.key.tokens, message);
+        }
+        let (path_value, args): (&Value, &[Arg]) = match &entry.value.kind {
+            Kind::Tuple(args) => match args.first() {
+                Some(Arg::Pos(path)) => (path, &args[1..]),
+                _ => {
+                    ctx.error(&entry.value.tokens, "expected `(\"/path\", read_only, sub_path: \"dir\", propagation: HostToContainer)`");
+                    continue;
+                }
+            },
+            _ => (&entry.value, &[]),
+        };
+        let path = string(ctx, path_value, "mountPath", Some(non_empty));
+        if let Some(s) = path_value.lit_str() {
+            if paths.contains(&s.value()) {
+                ctx.error(
+                    s,
+                    format!(
+                        "duplicate mountPath {:?}: each mount needs its own path",
+                        s.value()
+                    ),
+                );
+            }
+            paths.push(s.value());
+        }
+        let mut options = Vec::new();
+        for arg in args {
+            match arg {
+                Arg::Pos(flag) if variant_name(flag).as_deref() == Some("read_only") => options.push(quote!(.read_only())),
+                Arg::Pos(flag) => match variant_name(flag) {
+                    Some(word) => unknown(ctx, &flag.tokens, "mount flag", &word, &["read_only"]),
+                    None => ctx.error(&flag.tokens, "expected a mount option: `read_only`, `sub_path: \"dir\"`, `propagation: HostToContainer`"),
+                },
+                Arg::Named(opt, v) => match opt.to_string().as_str() {
+                    "sub_path" => {
+                        if let Some(p) = string(ctx, v, "subPath", None) {
+                            options.push(quote!(.sub_path(#p)));
+                        }
+                    }
+                    "propagation" => {
+                        if let Some(p) = variant(ctx, v, "mount propagation", "MountPropagation", &["None", "HostToContainer", "Bidirectional"]) {
+                            options.push(quote!(.propagation(#p)));
+                        }
+                    }
+                    other => unknown(ctx, opt, "mount option", other, &["sub_path", "propagation"]),
+                },
+            }
+        }
+        if let (Some(volume), Some(path)) = (volume, path) {
+            let ident = &volume.ident;
+            out.push(quote!(#ident.mount(#path) #(#options)*));
+        }
+    }
+    out
+}
+
+fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    let Kind::Call(func, args) = &value.kind else {
+        if matches!(value.kind, Kind::Expr | Kind::Ident(_)) {
+            return Some(value.expr());
+        }
+        ctx.error(&value.tokens, format!("expected a probe: {}", list(PROBES)));
+        return None;
+    };
+    let f = func.to_string();
+    let port = |ctx: &mut Ctx, v: &Value| integer(ctx, v, "port", 1, 65535).map(|(t, _)| t);
+    let mut t = match f.as_str() {
+        "http_get" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                2,
+                2,
+                "http_get(\"/healthz\", 8080) or http_get(\"/healthz\", \"http\")",
+            )?;
+            let path = string(ctx, pos[0], "probe path", None)?;
+            if let Some(s) = pos[1].lit_str() {
+                rule(ctx, s, "port name", &s.value(), name::port_name).then_some(())?;
+                quote!(::daemonset::build::Probe::http_get_named(#path, #s))
+            } else {
+                let p = port(ctx, pos[1])?;
+                quote!(::daemonset::build::Probe::http_get(#path, #p))
+            }
+        }
+        "tcp_socket" | "grpc" => {
+            let pos = arity(ctx, value, args, 1, 1, &format!("{f}(port)"))?;
+            let p = port(ctx, pos[0])?;
+            let func = format_ident!("{f}");
+            quote!(::daemonset::build::Probe::#func(#p))
+        }
+        "exec" => {
+            let pos = arity(ctx, value, args, 1, 1, "exec([\"cat\", \"/tmp/healthy\"])")?;
+            let command = strings(ctx, pos[0], "command")?;
+            quote!(::daemonset::build::Probe::exec(#command))
+        }
+        _ => {
+            unknown(ctx, func, "probe", &f, PROBES);
+            return None;
+        }
+    };
+    for (opt, v) in named(ctx, args, PROBE_OPTIONS, &f) {
+        let min = if opt == "failure_threshold"
+            || opt == "success_threshold"
+            || opt == "period_seconds"
+        {
+            1
+        } else {
+            0
+        };
+        if let Some((n, _)) = integer(ctx, v, &opt, min, i64::from(i32::MAX)) {
+            let method = format_ident!("{opt}");
+            t = quote!(#t.#method(#n));
+        }
+    }
+    Some(t)
+}
+
+fn security_context(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let s = object(ctx, value, SECURITY_KEYS, "a security context")?;
+    let mut calls = Vec::new();
+    for key in [
+        "privileged",
+        "allow_privilege_escalation",
+        "read_only_root_filesystem",
+        "run_as_non_root",
+    ] {
+        if let Some(v) = s.get(key)
+            && let Some(b) = boolean(ctx, v, key)
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#b)));
+        }
+    }
+    for key in ["run_as_user", "run_as_group"] {
+        if let Some(v) = s.get(key)
+            && let Some((n, _)) = integer(ctx, v, key, 0, i64::from(i32::MAX))
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#n)));
+        }
+    }
+    if let Some(v) = s.get("capabilities")
+        && let Some(caps) = object(ctx, v, CAPABILITY_KEYS, "capabilities")
+    {
+        for (key, method) in [("add", "add_capability"), ("drop", "drop_capability")] {
+            if let Some(v) = caps.get(key) {
+                let method = format_ident!("{method}");
+                for item in items(ctx, v, "capabilities") {
+                    if let Some(c) = string(ctx, item, "capability", Some(non_empty)) {
+                        calls.push(quote!(.#method(#c)));
+                    }
+                }
+            }
+        }
+    }
+    Some(quote!(::daemonset::build::SecurityContext::builder() #(#calls)* .build()))
+}
+
+fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let t = object(ctx, value, TOLERATION_KEYS, "a toleration")?;
+    let mut ok = true;
+    let operator_unknown = t
+        .get("operator")
+        .is_some_and(|v| !matches!(variant_name(v).as_deref(), Some("Exists" | "Equal")));
+    let operator = match t.get("operator") {
+        Some(v) => match variant_name(v).as_deref() {
+            Some(op @ ("Exists" | "Equal")) => Some(op.to_owned()),
+            Some(other) => {
+                unknown(
+                    ctx,
+                    &v.tokens,
+                    "toleration operator",
+                    other,
+                    &["Equal", "Exists"],
+                );
+                ok = false;
+                None
+            }
+            None => {
+                ctx.error(&v.tokens, "expected the operator `Exists` or `Equal`");
+                ok = false;
+                None
+            }
+        },
+        None => None,
+    };
+    let exists = operator.as_deref() == Some("Exists");
+    let key = match t.entry("key") {
+        Some(entry) => {
+            let k = string(ctx, &entry.value, "toleration key", None);
+            match entry.value.lit_str() {
+                Some(s) if s.value().is_empty() => {
+                    if !exists && !operator_unknown {
+                        ctx.error(s, "a toleration with an empty key must use `operator: Exists` (tolerating every taint)");
+                        ok = false;
+                    }
+                    None
+                }
+                Some(s) => {
+                    ok &= rule(ctx, s, "toleration key", &s.value(), name::qualified_name);
+                    k
+                }
+                None => k,
+            }
+        }
+        None => None,
+    };
+    if key.is_none() && t.entry("key").is_none() && !exists && !operator_unknown {
+        ctx.error_at(
+            t.span,
+            "a toleration without `key` must use `operator: Exists` (tolerating every taint)",
+        );
+        ok = false;
+    }
+    let value_tokens = match t.entry("value") {
+        Some(entry) if exists => {
+            ctx.error(
+                &entry.value.tokens,
+                "a toleration with `operator: Exists` takes no `value`: it matches every value",
+            );
+            ok = false;
+            None
+        }
+        Some(entry) => string(
+            ctx,
+            &entry.value,
+            "toleration value",
+            Some(name::label_value),
+        ),
+        None => None,
+    };
+    let effect = t.get("effect");
+    let effect_name = effect.and_then(variant_name);
+    let effect_tokens = effect.and_then(|e| {
+        variant(
+            ctx,
+            e,
+            "taint effect",
+            "Effect",
+            &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+        )
+    });
+    ok &= effect.is_none() || effect_tokens.is_some();
+    let seconds = match t.entry("toleration_seconds") {
+        Some(entry) => {
+            if effect_name.as_deref() != Some("NoExecute") && effect_tokens.is_some()
+                || effect.is_none()
+            {
+                ctx.error(
+                    &entry.key.tokens,
+                    "`toleration_seconds` needs `effect: NoExecute`: only NoExecute taints evict pods after a delay",
+                );
+                ok = false;
+            }
+            integer(
+                ctx,
+                &entry.value,
+                "tolerationSeconds",
+                0,
+                i64::from(u32::MAX),
+            )
+            .map(|(t, _)| t)
+        }
+        None => None,
+    };
+    if !ok {
+        return None;
+    }
+    let mut out = match (exists, &key, &value_tokens) {
+        (true, Some(k), _) => quote!(::daemonset::build::Toleration::exists(#k)),
+        (true, None, _) => quote!(::daemonset::build::Toleration::everything()),
+        (false, Some(k), Some(v)) => quote!(::daemonset::build::Toleration::equal(#k, #v)),
+        (false, Some(k), None) => quote!(::daemonset::build::Toleration::key(#k)),
+        (false, None, _) => return None,
+    };
+    match (seconds, effect_tokens) {
+        (Some(s), _) => out = quote!(#out.evict_after(#s)),
+        (None, Some(e)) => out = quote!(#out.effect(#e)),
+        (None, None) => {}
+    }
+    Some(out)
+}
+
+fn node_affinity(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let a = object(ctx, value, AFFINITY_KEYS, "node affinity")?;
+    let mut t = quote!(::daemonset::build::NodeAffinity::new());
+    if let Some(v) = a.get("required") {
+        for term in items(ctx, v, "node selector terms") {
+            if let Some(term) = node_term(ctx, term) {
+                t = quote!(#t.require(#term));
+            }
+        }
+    }
+    if let Some(v) = a.get("preferred") {
+        for item in items(ctx, v, "preferred terms") {
+            let Some(p) = object(ctx, item, PREFERRED_KEYS, "a preferred term") else {
+                continue;
+            };
+            let weight = match p.get("weight") {
+                Some(w) => match &w.kind {
+                    Kind::Lit(Lit::Int(i)) => match i.base10_parse::<i32>() {
+                        Ok(n) if (1..=100).contains(&n) => {
+                            Some(quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>()))
+                        }
+                        _ => {
+                            ctx.error(i, format!("invalid weight {i}: must be in the range 1-100"));
+                            None
+                        }
+                    },
+                    _ => integer(ctx, w, "weight", 1, 100).map(|(t, _)| t),
+                },
+                None => {
+                    ctx.error_at(
+                        p.span,
+                        "missing required key `weight` (1-100) in this preferred term",
+                    );
+                    None
+                }
+            };
+            let term = match p.get("preference") {
+                Some(term) => node_term(ctx, term),
+                None => {
+                    ctx.error_at(
+                        p.span,
+                        "missing required key `preference` in this preferred term",
+                    );
+                    None
+                }
+            };
+            if let (Some(w), Some(term)) = (weight, term) {
+                t = quote!(#t.prefer(#w, #term));
+            }
+        }
+    }
+    Some(t)
+}
+
+fn node_term(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let term = object(ctx, value, TERM_KEYS, "a node selector term")?;
+    match (term.get("match_expressions"), term.get("node_name")) {
+        (Some(_), Some(n)) => {
+            ctx.error(
+                &n.tokens,
+                "a term takes `match_expressions` or `node_name`, not both",
+            );
+            None
+        }
+        (None, Some(n)) => {
+            let n = string(ctx, n, "node name", Some(name::dns1123_subdomain))?;
+            Some(quote!(::daemonset::build::Term::node_name(#n)))
+        }
+        (Some(exprs), None) => {
+            let reqs: Vec<TokenStream> = items(ctx, exprs, "requirements")
+                .iter()
+                .filter_map(|r| requirement(ctx, r))
+                .collect();
+            Some(quote!(::daemonset::build::Term::all([#(#reqs),*])))
+        }
+        (None, None) => {
+            ctx.error_at(
+                term.span,
+                "a node selector term needs `match_expressions: [...]` or `node_name: \"...\"`",
+            );
+            None
+        }
+    }
+}
+
+fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let r = object(ctx, value, REQUIREMENT_KEYS, "a node selector requirement")?;
+    let key = match r.get("key") {
+        Some(k) => string(ctx, k, "label key", Some(name::qualified_name)),
+        None => {
+            ctx.error_at(r.span, "missing required key `key` in this requirement");
+            None
+        }
+    };
+    let operators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
+    let Some(op_value) = r.get("operator") else {
+        ctx.error_at(
+            r.span,
+            format!(
+                "missing required key `operator` ({}) in this requirement",
+                list(&operators)
+            ),
+        );
+        return None;
+    };
+    let Some(op) = variant_name(op_value) else {
+        ctx.error(
+            &op_value.tokens,
+            format!("expected an operator: {}", list(&operators)),
+        );
+        return None;
+    };
+    if !operators.contains(&op.as_str()) {
+        unknown(
+            ctx,
+            &op_value.tokens,
+            "node selector operator",
+            &op,
+            &operators,
+        );
+        return None;
+    }
+    let values = r.get("values");
+    let value_items: Option<&[Value]> = values.and_then(|v| match &v.kind {
+        Kind::List(items) => Some(&items[..]),
+        _ => None,
+    });
+    match op.as_str() {
+        "In" | "NotIn" => {
+            let func = format_ident!("{}", if op == "In" { "is_in" } else { "not_in" });
+            let func_values =
+                format_ident!("{}_values", if op == "In" { "is_in" } else { "not_in" });
+            match (values, value_items) {
+                (None, _) | (_, Some([])) => {
+                    let at = values.map_or_else(|| op_value.tokens.clone(), |v| v.tokens.clone());
+                    ctx.error(
+                        at,
+                        format!("operator `{op}` needs at least one value in `values`"),
+                    );
+                    None
+                }
+                (Some(v), None) => {
+                    let expr = v.expr();
+                    let key = key?;
+                    Some(quote!(::daemonset::build::Requirement::#func_values(#key, #expr)))
+                }
+                (Some(_), Some(list)) => {
+                    let mut all_literal = true;
+                    let mut checked = Vec::new();
+                    for item in list {
+                        if item.lit_str().is_none() {
+                            all_literal = false;
+                        }
+                        checked.push(string(ctx, item, "label value", Some(name::label_value)));
+                    }
+                    let checked: Option<Vec<TokenStream>> = checked.into_iter().collect();
+                    let (key, checked) = (key?, checked?);
+                    if all_literal {
+                        Some(quote!(::daemonset::build::Requirement::#func(#key, [#(#checked),*])))
+                    } else {
+                        Some(
+                            quote!(::daemonset::build::Requirement::#func_values(#key, [#(::std::string::String::from(#checked)),*])),
+                        )
+                    }
+                }
+            }
+        }
+        "Exists" | "DoesNotExist" => {
+            if let Some(v) = values {
+                ctx.error(&v.tokens, format!("operator `{op}` takes no `values`"));
+                return None;
+            }
+            let func = format_ident!(
+                "{}",
+                if op == "Exists" {
+                    "exists"
+                } else {
+                    "does_not_exist"
+                }
+            );
+            let key = key?;
+            Some(quote!(::daemonset::build::Requirement::#func(#key)))
+        }
+        _ => {
+            let func = format_ident!(
+                "{}",
+                if op == "Gt" {
+                    "greater_than"
+                } else {
+                    "less_than"
+                }
+            );
+            let single = match (values, value_items) {
+                (Some(_), Some([one])) => one,
+                (Some(v), _) => {
+                    ctx.error(
+                        &v.tokens,
+                        format!("operator `{op}` needs exactly one integer value: `values: [16]`"),
+                    );
+                    return None;
+                }
+                (None, _) => {
+                    ctx.error(
+                        &op_value.tokens,
+                        format!("operator `{op}` needs exactly one integer value: `values: [16]`"),
+                    );
+                    return None;
+                }
+            };
+            let number = match &single.kind {
+                Kind::Lit(Lit::Int(i)) => i
+                    .base10_parse::<u64>()
+                    .ok()
+                    .map(|n| quote_spanned!(i.span()=> #n)),
+                Kind::Lit(Lit::Str(s)) => s
+                    .value()
+                    .parse::<u64>()
+                    .ok()
+                    .map(|n| quote_spanned!(s.span()=> #n)),
+                Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => None,
+                _ => Some(single.expr()),
+            };
+            let Some(number) = number else {
+                ctx.error(
+                    &single.tokens,
+                    format!(
+                        "operator `{op}` needs an integer value, found {}",
+                        single.compact_text()
+                    ),
+                );
+                return None;
+            };
+            let key = key?;
+            Some(quote!(::daemonset::build::Requirement::#func(#key, #number)))
+        }
+    }
+}
+
+/// A port of a container, remembered for the hostPort/maxSurge check.
+struct PortUse {
+    container: String,
+    port: String,
+    host_port: bool,
+}
+
+/// A budget of a rolling update: a count or a percentage.
+struct Budget {
+    tokens: TokenStream,
+    /// The value when literal: `(amount, is_percent)`.
+    literal: Option<u64>,
+    at: TokenStream,
+}
+
+fn budget(ctx: &mut Ctx, value: &Value, what: &str) -> Option<Budget> {
+    let at = value.tokens.clone();
+    match &value.kind {
+        Kind::Lit(Lit::Int(i)) => match i.base10_parse::<u32>() {
+            Ok(n) => Some(Budget {
+                tokens: quote!(::daemonset::build::Budget::Count(#n)),
+                literal: Some(n.into()),
+                at,
+            }),
+            Err(_) => {
+                ctx.error(
+                    i,
+                    format!("invalid {what} {i}: must be greater than or equal to 0"),
+                );
+                None
+            }
+        },
+        Kind::Lit(Lit::Str(s)) => {
+            let text = s.value();
+            if !rule(ctx, s, what, &text, name::percent) {
+                return None;
+            }
+            let p: u64 = text[..text.len() - 1].parse().unwrap_or(u64::MAX);
+            if p > 100 {
+                ctx.error(
+                    s,
+                    format!("invalid {what} {text:?}: must not be greater than 100%"),
+                );
+                return None;
+            }
+            let p = p as u8;
+            Some(Budget {
+                tokens: quote!(::daemonset::build::Budget::Percent(#p)),
+                literal: Some(p.into()),
+                at,
+            })
+        }
+        Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
+            ctx.error(
+                &value.tokens,
+                format!(
+                    "expected {what}: a count (`1`), a percentage (`\"10%\"`) or a Rust expression"
+                ),
+            );
+            None
+        }
+        _ => Some(Budget {
+            tokens: value.expr(),
+            literal: None,
+            at,
+        }),
+    }
+}
+
+fn update_strategy(
+    ctx: &mut Ctx,
+    value: &Value,
+    host_network: bool,
+    host_ports: &[PortUse],
+) -> Option<TokenStream> {
+    let usage = "expected `OnDelete` or `RollingUpdate { max_unavailable: 1 }` / `RollingUpdate { max_surge: 1 }`";
+    match &value.kind {
+        Kind::Ident(i) if i == "OnDelete" => {
+            Some(quote!(::daemonset::build::UpdateStrategy::OnDelete))
+        }
+        Kind::Ident(i) if i == "RollingUpdate" => {
+            ctx.error(i, "`RollingUpdate` needs its budget: `RollingUpdate { max_unavailable: 1 }` or `RollingUpdate { max_surge: 1 }`");
+            None
+        }
+        Kind::Ident(i) => {
+            unknown(
+                ctx,
+                i,
+                "update strategy",
+                &i.to_string(),
+                &["OnDelete", "RollingUpdate"],
+            );
+            None
+        }
+        Kind::Struct(name, map) if name == "RollingUpdate" => {
+            let obj = Obj::new(ctx, map, ROLLING_KEYS, "a rolling update");
+            let unavailable = obj
+                .get("max_unavailable")
+                .map(|v| budget(ctx, v, "maxUnavailable"));
+            let surge = obj.get("max_surge").map(|v| budget(ctx, v, "maxSurge"));
+            let (unavailable, surge) = match (unavailable, surge) {
+                (Some(None), _) | (_, Some(None)) => return None,
+                (u, s) => (u.flatten(), s.flatten()),
+            };
+            let chosen = match (&unavailable, &surge) {
+                (None, None) => {
+                    ctx.error(
+                        name,
+                        "`RollingUpdate` needs `max_unavailable` or `max_surge`",
+                    );
+                    return None;
+                }
+                (Some(u), None) if u.literal == Some(0) => {
+                    ctx.error(
+                        &u.at,
+                        "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0",
+                    );
+                    return None;
+                }
+                (None, Some(s)) if s.literal == Some(0) => {
+                    ctx.error(
+                        &s.at,
+                        "invalid maxSurge 0: cannot be 0 when maxUnavailable is 0",
+                    );
+                    return None;
+                }
+                (Some(u), None) => ("max_unavailable", u),
+                (None, Some(s)) => ("max_surge", s),
+                (Some(u), Some(s)) => match (u.literal, s.literal) {
+                    (Some(0), Some(0)) => {
+                        ctx.error(
+                            &u.at,
+                            "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0",
+                        );
+                        return None;
+                    }
+                    (Some(0), _) => ("max_surge", s),
+                    (_, Some(0)) => ("max_unavailable", u),
+                    (Some(_), Some(_)) => {
+                        ctx.error(&s.at, "invalid maxSurge: may not be set when maxUnavailable is non-zero (exactly one budget is non-zero)");
+                        return None;
+                    }
+                    _ => {
+                        ctx.error(&s.at, "give only the non-zero budget (with both, they must be literals so one can be seen to be 0)");
+                        return None;
+                    }
+                },
+            };
+            if chosen.0 == "max_surge"
+                && chosen.1.literal.is_some_and(|n| n > 0)
+                && let Some(used) = host_ports.iter().find(|p| p.host_port || host_network)
+            {
+                let uses = if used.host_port {
+                    format!("uses {}", used.port)
+                } else {
+                    format!("listens on {} of the node (host_network: true)", used.port)
+                };
+                ctx.error(
+                    &chosen.1.at,
+                    format!(
+                        "maxSurge must be 0 here: container {:?} {uses}, and a surge pod can never start beside the \
+                         old one on the same node; use `max_unavailable` instead",
+                        used.container
+                    ),
+                );
+                return None;
+            }
+            let func = format_ident!("{}", chosen.0);
+            let b = &chosen.1.tokens;
+            Some(quote!(::daemonset::build::UpdateStrategy::#func(#b)))
+        }
+        Kind::Expr | Kind::Call(..) => Some(value.expr()),
+        _ => {
+            ctx.error(&value.tokens, usage);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_spellings_find_their_dsl_keys() {
+        assert_eq!(snake_case("nodeSelector"), "node_selector");
+        assert_eq!(
+            snake_case("terminationGracePeriodSeconds"),
+            "termination_grace_period_seconds"
+        );
+        assert_eq!(
+            suggestion("containerPort", PORT_KEYS),
+            Some("container_port")
+        );
+        assert_eq!(
+            suggestion("imagePullPolicy", CONTAINER_KEYS),
+            Some("image_pull_policy")
+        );
+        assert_eq!(suggestion("tolerations", TOP_KEYS), Some("tolerations"));
+        assert_eq!(suggestion("frobnicate", TOP_KEYS), None);
+    }
+
+    #[test]
+    fn byte_units_get_a_hint() {
+        assert_eq!(
+            quantity_hint("64MB"),
+            "; did you mean \"64Mi\" (mebibytes) or \"64M\" (megabytes)?"
+        );
+        assert_eq!(
+            quantity_hint("1.5GB"),
+            "; did you mean \"1.5Gi\" (gibibytes) or \"1.5G\" (gigabytes)?"
+        );
+        assert_eq!(quantity_hint("250 m"), "");
+        assert_eq!(quantity_hint("MB"), "");
+    }
+}

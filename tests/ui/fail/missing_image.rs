@@ -1,0 +1,11 @@
+//! A container needs a name and an image.
+
+fn main() {
+    let ds = daemonset::daemonset! {
+        name: "agent",
+        selector: { "app": "agent" },
+        containers: [{ name: "agent" }, { image: "sidecar:1.0" }],
+    };
+    // The fallback has the DaemonSet's type: the code around the macro raises no follow-on error.
+    let _name: Option<String> = ds.ok().and_then(|ds| ds.metadata.name);
+}

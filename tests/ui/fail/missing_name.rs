@@ -1,0 +1,10 @@
+//! The DaemonSet's name is required.
+
+fn main() {
+    let ds = daemonset::daemonset! {
+        selector: { "app": "agent" },
+        containers: [{ name: "agent", image: "agent:1.0" }],
+    };
+    // The fallback has the DaemonSet's type: the code around the macro raises no follow-on error.
+    let _name: Option<String> = ds.ok().and_then(|ds| ds.metadata.name);
+}

@@ -1,0 +1,12 @@
+//! A rolling update with both budgets zero can never progress.
+
+fn main() {
+    let ds = daemonset::daemonset! {
+        name: "agent",
+        selector: { "app": "agent" },
+        containers: [{ name: "agent", image: "agent:1.0" }],
+        update_strategy: RollingUpdate { max_unavailable: 0, max_surge: "0%" },
+    };
+    // The fallback has the DaemonSet's type: the code around the macro raises no follow-on error.
+    let _name: Option<String> = ds.ok().and_then(|ds| ds.metadata.name);
+}

@@ -1,0 +1,33 @@
+//! Update strategies and budgets: counts, percentages, a zero budget beside the non-zero one, expressions.
+
+use daemonset::build::Budget;
+use daemonset::daemonset;
+
+fn with_surge(budget: Budget) -> Result<daemonset::k8s::api::apps::v1::DaemonSet, daemonset::ValidationErrors> {
+    daemonset! {
+        name: "agent",
+        selector: { app: "agent" },
+        containers: [{ name: "agent", image: "agent:1.0", ports: [8080] }],
+        update_strategy: RollingUpdate { max_surge: { budget } },
+    }
+}
+
+fn main() {
+    for ds in [
+        daemonset! {
+            name: "a", selector: { app: "a" }, containers: [{ name: "a", image: "a:1" }],
+            update_strategy: OnDelete,
+        },
+        daemonset! {
+            name: "b", selector: { app: "b" }, containers: [{ name: "b", image: "b:1" }],
+            update_strategy: RollingUpdate { max_unavailable: "100%", max_surge: 0 },
+        },
+        daemonset! {
+            name: "c", selector: { app: "c" }, containers: [{ name: "c", image: "c:1" }],
+            update_strategy: RollingUpdate { max_unavailable: 0, max_surge: "25%" },
+        },
+        with_surge(Budget::Count(2)),
+    ] {
+        ds.unwrap();
+    }
+}
