@@ -16,19 +16,43 @@ impl FieldPath {
     /// This path followed by a field name.
     #[must_use]
     pub fn child(&self, name: &str) -> Self {
-        FieldPath(format!("{}.{name}", self.0))
+        self.extended(&[".", name])
     }
 
     /// This path followed by a list index.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        FieldPath(format!("{}[{index}]", self.0))
+        let mut digits = [0u8; 20];
+        let mut n = index;
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let number = std::str::from_utf8(&digits[start..]).expect("ASCII digits");
+        self.extended(&["[", number, "]"])
     }
 
     /// This path followed by a map key.
     #[must_use]
     pub fn key(&self, key: &str) -> Self {
-        FieldPath(format!("{}[{key}]", self.0))
+        self.extended(&["[", key, "]"])
+    }
+
+    /// This path followed by `parts`, in one allocation (validation builds a path for every field it visits, so
+    /// this is on the hot path of `validate`).
+    fn extended(&self, parts: &[&str]) -> Self {
+        let mut path =
+            String::with_capacity(self.0.len() + parts.iter().map(|p| p.len()).sum::<usize>());
+        path.push_str(&self.0);
+        for part in parts {
+            path.push_str(part);
+        }
+        FieldPath(path)
     }
 
     /// The path as text.

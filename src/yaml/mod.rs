@@ -1,6 +1,8 @@
 //! The one module that names `serde_yaml` (frozen upstream): writing one YAML document, reading one strictly.
 //! Everything else goes through these functions, so replacing the YAML crate touches this file only.
 
+mod emit;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -15,7 +17,14 @@ pub(crate) struct YamlError {
 
 /// Serializes one value as a YAML document (no leading `---`).
 pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
-    serde_yaml::to_string(value).map_err(|e| YamlError {
+    let error = |message: String| YamlError {
+        message,
+        path: None,
+        line: None,
+        column: None,
+    };
+    let value = serde_json::to_value(value).map_err(|e| error(e.to_string()))?;
+    emit::document(&value).map_err(|e| YamlError {
         message: e.to_string(),
         path: None,
         line: None,
