@@ -78,8 +78,7 @@ pub fn run(args: &ApplyArgs) -> Outcome {
                     Err(outcome) => return outcome,
                 }
             };
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let outcome = rollout::wait(&here, name, remaining).await;
+            let outcome = rollout::wait(&here, name, deadline, args.timeout.0).await;
             if outcome != Outcome::Success {
                 return outcome;
             }

@@ -1,7 +1,7 @@
 //! `daemonset rollout status|history|undo`.
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use daemonset::cluster::{Cluster, ClusterError, RolloutState, RolloutStatus, UndoOutcome};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -29,7 +29,8 @@ fn status(args: &RolloutStatusArgs) -> Outcome {
             Ok(cluster) => cluster,
             Err(outcome) => return outcome,
         };
-        wait(&cluster, name, args.timeout.0).await
+        let deadline = args.timeout.0.map(|limit| Instant::now() + limit);
+        wait(&cluster, name, deadline, args.timeout.0).await
     })
 }
 
@@ -38,27 +39,32 @@ struct Bars {
     multi: MultiProgress,
     updated: ProgressBar,
     available: ProgressBar,
+    name: String,
 }
 
 impl Bars {
-    fn new(name: &str) -> Bars {
+    fn new(name: &str, first: &RolloutStatus) -> Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{prefix:>10} [{bar:30.cyan/blue}] {pos}/{len} {msg}")
+        let style = ProgressStyle::with_template("{prefix:>9} [{bar:30.cyan/blue}] {pos}/{len} {msg}")
             .expect("a valid template")
             .progress_chars("=> ");
-        let bar = |prefix: &'static str| {
-            let bar = multi.add(ProgressBar::new(0));
-            bar.set_style(style.clone());
-            bar.set_prefix(prefix);
-            bar
+        let desired = u64::try_from(first.desired).unwrap_or(0);
+        // Configured before it is added, so that nothing half-set is ever drawn.
+        let bar = |prefix: &'static str, value: i32| {
+            multi.add(
+                ProgressBar::new(desired)
+                    .with_style(style.clone())
+                    .with_prefix(prefix)
+                    .with_position(u64::try_from(value).unwrap_or(0)),
+            )
         };
-        let updated = bar("updated");
-        let available = bar("available");
-        updated.set_message(format!("daemonset.apps/{name}"));
+        let updated = bar("updated", first.updated);
+        let available = bar("available", first.available);
         Bars {
             multi,
             updated,
             available,
+            name: name.to_owned(),
         }
     }
 
@@ -78,7 +84,8 @@ impl Bars {
             RolloutState::Complete => "complete",
             RolloutState::OnDelete { .. } => "OnDelete",
         };
-        self.available.set_message(state);
+        self.updated
+            .set_message(format!("daemonset.apps/{}: {state}", self.name));
     }
 
     fn clear(&self) {
@@ -88,15 +95,39 @@ impl Bars {
     }
 }
 
-/// Waits for the rollout of `name` in the connection's namespace: a progress bar when stderr is a terminal, kubectl's
-/// lines on stdout otherwise; the final status line on stdout either way.
-pub async fn wait(cluster: &Cluster, name: &str, timeout: Option<Duration>) -> Outcome {
-    let bars = std::io::stderr().is_terminal().then(|| Bars::new(name));
+/// A duration as a user writes it: `90s`, `5m`, `1m30s`, `1.5s`.
+fn human(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    if duration.subsec_millis() != 0 && secs < 60 {
+        return format!("{:.1}s", duration.as_secs_f64());
+    }
+    match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
+}
+
+/// Waits for the rollout of `name` in the connection's namespace until `deadline` (`timeout` is the limit the user
+/// gave, for the message): a progress bar when stderr is a terminal, kubectl's lines on stdout otherwise; the final
+/// status line on stdout either way.
+pub async fn wait(
+    cluster: &Cluster,
+    name: &str,
+    deadline: Option<Instant>,
+    timeout: Option<Duration>,
+) -> Outcome {
+    let terminal = std::io::stderr().is_terminal();
+    let mut bars: Option<Bars> = None;
     let mut printed: Option<String> = None;
+    let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
     let result = cluster
-        .wait_for_rollout(name, timeout, |status| match &bars {
-            Some(bars) => bars.show(status),
-            None => {
+        .wait_for_rollout(name, remaining, |status| {
+            if terminal {
+                bars.get_or_insert_with(|| Bars::new(name, status)).show(status);
+            } else {
                 let line = status.message();
                 if printed.as_deref() != Some(line.as_str()) {
                     println!("{line}");
@@ -116,12 +147,11 @@ pub async fn wait(cluster: &Cluster, name: &str, timeout: Option<Duration>) -> O
             }
             Outcome::Success
         }
-        Err(ClusterError::Timeout {
-            name,
-            seconds,
-            status,
-        }) => {
-            eprintln!("error: timed out after {seconds}s waiting for the rollout of daemonset.apps/{name}");
+        Err(ClusterError::Timeout { name, status, .. }) => {
+            eprintln!(
+                "error: timed out after {} waiting for the rollout of daemonset.apps/{name}",
+                timeout.map_or_else(|| "?".to_owned(), human)
+            );
             eprintln!("  last status: {status}");
             // The counts as they are now, when the cluster still answers.
             if let Ok(now) = cluster.rollout_status(&name).await {
