@@ -13,10 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "\
 Exit codes:
   0  success
-  1  the inputs have problems (violations, spec or template errors, denied lint findings, drift), or the
-     API server rejected them (invalid, field-manager conflict, immutable selector, not found);
-     `diff`: differences found
-  2  usage error; `diff`: the inputs have problems or were rejected (kubectl diff's convention)
+  1  the inputs have problems (violations, spec or template errors, denied lint findings, drift),
+     or the API server rejected them (invalid, field-manager conflict, immutable selector, not
+     found, no such revision); `diff`: differences found
+  2  usage error; `diff`: also the inputs have problems or were rejected (kubectl diff's way)
   3  a file could not be read or written
   4  cluster error: no or unusable kubeconfig, server unreachable, TLS failure, unauthorized,
      forbidden (RBAC), any other API error
@@ -206,7 +206,28 @@ pub struct PlanArgs {
     pub context: Option<String>,
     /// Template values for spec files.
     #[command(flatten)]
-    pub values: ValueArgs,
+    pub values: SpecValueArgs,
+}
+
+/// Template values for the commands where `-f` is not `--values` (`plan`, `apply`, `diff`).
+#[derive(Debug, Args)]
+pub struct SpecValueArgs {
+    /// A YAML file of template values for spec files; repeatable, later files win.
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// A template value as `dotted.key=value` (always a string); applied after the values files.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl SpecValueArgs {
+    /// The template values as the other commands take them.
+    pub fn value_args(&self) -> ValueArgs {
+        ValueArgs {
+            values: self.values.clone(),
+            set: self.set.clone(),
+        }
+    }
 }
 
 /// How to reach the cluster, like kubectl.
@@ -219,7 +240,7 @@ pub struct ConnectArgs {
     /// The kubeconfig context to use (else its current context).
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
-    /// The namespace for objects that name none (else the context's, else `default`).
+    /// The namespace (else the context's, else `default`); a manifest that names its own namespace keeps it.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 }
@@ -229,25 +250,16 @@ pub struct ConnectArgs {
 #[derive(Debug, Args)]
 pub struct FileArgs {
     /// A manifest, a spec file, or a directory of them; `-` reads a manifest from stdin. Repeatable.
-    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-", required = true)]
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE|DIR|-",
+        required = true
+    )]
     pub files: Vec<PathBuf>,
-    /// A YAML file of template values for spec files; repeatable, later files win.
-    #[arg(long = "values", value_name = "FILE")]
-    pub values: Vec<PathBuf>,
-    /// A template value as `dotted.key=value` (always a string); applied after the values files.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-}
-
-#[cfg(feature = "cluster")]
-impl FileArgs {
-    /// The template values as the other commands take them.
-    pub fn value_args(&self) -> ValueArgs {
-        ValueArgs {
-            values: self.values.clone(),
-            set: self.set.clone(),
-        }
-    }
+    /// Template values for spec files.
+    #[command(flatten)]
+    pub values: SpecValueArgs,
 }
 
 /// `--dry-run`.
@@ -271,7 +283,9 @@ impl std::str::FromStr for Timeout {
 
     fn from_str(text: &str) -> Result<Timeout, String> {
         use std::time::Duration;
-        let bad = || format!("`{text}` is not a duration: use e.g. 90s, 5m, 1h30m (0 waits without limit)");
+        let bad = || {
+            format!("`{text}` is not a duration: use e.g. 90s, 5m, 1h30m (0 waits without limit)")
+        };
         let text = text.trim();
         if text.is_empty() {
             return Err(bad());
@@ -288,7 +302,9 @@ impl std::str::FromStr for Timeout {
             }
             let number: u64 = rest[..digits].parse().map_err(|_| bad())?;
             rest = &rest[digits..];
-            let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit_len = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let unit = match &rest[..unit_len] {
                 "ms" => Duration::from_millis(number),
                 "s" => Duration::from_secs(number),

@@ -46,10 +46,11 @@ pub async fn connect_in(options: &ConnectOptions, namespace: &str) -> Result<Clu
 pub fn daemon_set_name(arg: &str) -> Result<&str, Outcome> {
     match arg.split_once('/') {
         None => Ok(arg),
-        Some((
-            "daemonset" | "daemonsets" | "ds" | "daemonset.apps" | "daemonsets.apps",
-            name,
-        )) if !name.is_empty() => Ok(name),
+        Some(("daemonset" | "daemonsets" | "ds" | "daemonset.apps" | "daemonsets.apps", name))
+            if !name.is_empty() =>
+        {
+            Ok(name)
+        }
         Some((kind, _)) => {
             eprintln!(
                 "error: `{arg}`: expected a DaemonSet name (NAME or daemonset/NAME), not a {kind}"
@@ -61,7 +62,7 @@ pub fn daemon_set_name(arg: &str) -> Result<&str, Outcome> {
 
 /// Reads and validates every input; nothing is sent when any has a problem.
 pub fn load(files: &FileArgs, verb: &str) -> Result<Vec<DaemonSet>, Outcome> {
-    let values = inputs::values(&files.value_args())?;
+    let values = inputs::values(&files.values.value_args())?;
     let objects = render::load_all(&files.files, &values).inspect_err(|_| {
         eprintln!("error: nothing was {verb}: fix the problems above");
     })?;
@@ -102,7 +103,9 @@ pub fn fail(error: &ClusterError) -> Outcome {
         ClusterError::Unreachable { server, message } => (
             format!("cannot reach the API server at {server}"),
             message,
-            Some("is the cluster running? check the server address in the kubeconfig and --context"),
+            Some(
+                "is the cluster running? check the server address in the kubeconfig and --context",
+            ),
         ),
         ClusterError::Tls { server, message } => (
             format!("TLS failure talking to {server}"),

@@ -127,7 +127,7 @@ fn id(ds: &DaemonSet) -> String {
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Outcome {
-    let values = match inputs::values(&args.values) {
+    let values = match inputs::values(&args.values.value_args()) {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };

@@ -45,9 +45,10 @@ struct Bars {
 impl Bars {
     fn new(name: &str, first: &RolloutStatus) -> Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{prefix:>9} [{bar:30.cyan/blue}] {pos}/{len} {msg}")
-            .expect("a valid template")
-            .progress_chars("=> ");
+        let style =
+            ProgressStyle::with_template("{prefix:>9} [{bar:30.cyan/blue}] {pos}/{len} {msg}")
+                .expect("a valid template")
+                .progress_chars("=> ");
         let desired = u64::try_from(first.desired).unwrap_or(0);
         // Configured before it is added, so that nothing half-set is ever drawn.
         let bar = |prefix: &'static str, value: i32| {
@@ -126,7 +127,8 @@ pub async fn wait(
     let result = cluster
         .wait_for_rollout(name, remaining, |status| {
             if terminal {
-                bars.get_or_insert_with(|| Bars::new(name, status)).show(status);
+                bars.get_or_insert_with(|| Bars::new(name, status))
+                    .show(status);
             } else {
                 let line = status.message();
                 if printed.as_deref() != Some(line.as_str()) {
@@ -196,7 +198,12 @@ fn history(args: &RolloutNameArgs) -> Outcome {
             })
             .collect();
         let w0 = rows.iter().map(|r| r.0.len()).chain([8]).max().unwrap_or(8);
-        let w1 = rows.iter().map(|r| r.1.len()).chain([12]).max().unwrap_or(12);
+        let w1 = rows
+            .iter()
+            .map(|r| r.1.len())
+            .chain([12])
+            .max()
+            .unwrap_or(12);
         println!("{:<w0$}  {:<w1$}  IMAGES", "REVISION", "CHANGE-CAUSE");
         for (revision, cause, images) in &rows {
             println!("{revision:<w0$}  {cause:<w1$}  {images}");
