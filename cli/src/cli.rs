@@ -13,16 +13,24 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "\
 Exit codes:
   0  success
-  1  the inputs have problems (violations, spec or template errors, denied lint findings, drift)
-  2  usage error
+  1  the inputs have problems (violations, spec or template errors, denied lint findings, drift),
+     or the API server rejected them (invalid, field-manager conflict, immutable selector, not
+     found, no such revision); `diff`: differences found
+  2  usage error; `diff`: also the inputs have problems or were rejected (kubectl diff's way)
   3  a file could not be read or written
+  4  cluster error: no or unusable kubeconfig, server unreachable, TLS failure, unauthorized,
+     forbidden (RBAC), any other API error
+  5  a rollout did not finish within --timeout
 
 Examples:
   daemonset render examples/specs --values examples/specs/values.yaml | kubectl apply -f -
   daemonset render examples/specs --values examples/specs/values.yaml --out deploy/ --prune
   daemonset render examples/specs --values examples/specs/values.yaml --out deploy/ --check
   daemonset check deploy/
-  daemonset lint deploy/ --nodes 500 --deny warnings"
+  daemonset lint deploy/ --nodes 500 --deny warnings
+  daemonset plan deploy/ --nodes nodes.yaml --pods pods.yaml
+  daemonset apply -f deploy/ --wait --timeout 5m
+  daemonset diff -f deploy/"
 )]
 pub struct Cli {
     /// What to do.
@@ -46,6 +54,26 @@ pub enum Command {
     ///
     /// A DaemonSet waives rules with the annotation `lint.daemonset.dev/allow: "DS005,DS006"`.
     Lint(LintArgs),
+    /// Plan on which nodes DaemonSets run, and why not on the others (nodeSelector, affinity, taints, resources,
+    /// host ports).
+    ///
+    /// Nodes come from `--nodes` (the output of `kubectl get nodes -o yaml`) or, without it, from the live cluster;
+    /// pods bound to the nodes (for resources, host ports and pods already running) from `--pods` or the live
+    /// cluster.
+    Plan(PlanArgs),
+    /// Server-side apply DaemonSets from manifests and spec files; validated locally first (nothing is sent when
+    /// any input has a problem).
+    #[cfg(feature = "cluster")]
+    Apply(ApplyArgs),
+    /// Show what `apply` would change: the live objects against the server's dry run, as a unified YAML diff.
+    ///
+    /// Exit 0 when nothing would change, 1 when something would, 2 or more on an error (kubectl's convention).
+    #[cfg(feature = "cluster")]
+    Diff(DiffArgs),
+    /// Watch a rollout, list the revisions, or roll back to one.
+    #[cfg(feature = "cluster")]
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
 }
 
 /// Template values, shared by `render` and `lint`.
@@ -125,4 +153,271 @@ pub struct LintArgs {
     /// Template values for spec files.
     #[command(flatten)]
     pub values: ValueArgs,
+}
+
+/// The output format of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A table (node, verdict, reasons), the summary line and the rollout estimate.
+    Table,
+    /// JSON: one object per DaemonSet (an array when there are several).
+    Json,
+}
+
+/// `daemonset plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Spec files, manifests, or directories of them; `-` reads a manifest from stdin.
+    #[arg(value_name = "SPEC_OR_FILE", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The nodes: `kubectl get nodes -o yaml` (a List), a `---` stream of Node documents, or a single Node.
+    #[cfg_attr(
+        feature = "cluster",
+        doc = "Without it, the nodes are read from the live cluster (--kubeconfig, --context)."
+    )]
+    #[arg(long, value_name = "FILE", required = cfg!(not(feature = "cluster")))]
+    pub nodes: Option<PathBuf>,
+    /// The pods bound to the nodes (`kubectl get pods -A -o yaml`): what they request, their host ports, and the
+    /// DaemonSet's pods already running.
+    #[cfg_attr(
+        feature = "cluster",
+        doc = "Without it, read from the live cluster when --nodes is absent; none otherwise."
+    )]
+    #[cfg_attr(
+        not(feature = "cluster"),
+        doc = "Without it, no pods are taken into account."
+    )]
+    #[arg(long, value_name = "FILE")]
+    pub pods: Option<PathBuf>,
+    /// The output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+    /// Show the full reasoning for one node instead: labels compared, each toleration tried against each taint,
+    /// resources and host ports.
+    #[arg(long, value_name = "NODE", conflicts_with = "format")]
+    pub explain: Option<String>,
+    /// The kubeconfig to read the live cluster with (else $KUBECONFIG, else ~/.kube/config).
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "FILE", conflicts_with = "nodes")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use (else its current context).
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "NAME", conflicts_with = "nodes")]
+    pub context: Option<String>,
+    /// Template values for spec files.
+    #[command(flatten)]
+    pub values: SpecValueArgs,
+}
+
+/// Template values for the commands where `-f` is not `--values` (`plan`, `apply`, `diff`).
+#[derive(Debug, Args)]
+pub struct SpecValueArgs {
+    /// A YAML file of template values for spec files; repeatable, later files win.
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// A template value as `dotted.key=value` (always a string); applied after the values files.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl SpecValueArgs {
+    /// The template values as the other commands take them.
+    pub fn value_args(&self) -> ValueArgs {
+        ValueArgs {
+            values: self.values.clone(),
+            set: self.set.clone(),
+        }
+    }
+}
+
+/// How to reach the cluster, like kubectl.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The kubeconfig file (else $KUBECONFIG, else ~/.kube/config).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use (else its current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// The namespace (else the context's, else `default`); a manifest that names its own namespace keeps it.
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+}
+
+/// The inputs of `apply` and `diff`: files and template values (`-f` is the file here, as in kubectl).
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// A manifest, a spec file, or a directory of them; `-` reads a manifest from stdin. Repeatable.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE|DIR|-",
+        required = true
+    )]
+    pub files: Vec<PathBuf>,
+    /// Template values for spec files.
+    #[command(flatten)]
+    pub values: SpecValueArgs,
+}
+
+/// `--dry-run`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    /// Send and store.
+    None,
+    /// The server runs every check and admission step and stores nothing.
+    Server,
+}
+
+/// A duration such as `90s`, `5m`, `1h30m`, `500ms` (a bare number is seconds); `0` waits without limit.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub Option<std::time::Duration>);
+
+#[cfg(feature = "cluster")]
+impl std::str::FromStr for Timeout {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Timeout, String> {
+        use std::time::Duration;
+        let bad = || {
+            format!("`{text}` is not a duration: use e.g. 90s, 5m, 1h30m (0 waits without limit)")
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(bad());
+        }
+        if let Ok(seconds) = text.parse::<u64>() {
+            return Ok(Timeout((seconds > 0).then(|| Duration::from_secs(seconds))));
+        }
+        let mut total = Duration::ZERO;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+            if digits == 0 {
+                return Err(bad());
+            }
+            let number: u64 = rest[..digits].parse().map_err(|_| bad())?;
+            rest = &rest[digits..];
+            let unit_len = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let unit = match &rest[..unit_len] {
+                "ms" => Duration::from_millis(number),
+                "s" => Duration::from_secs(number),
+                "m" => Duration::from_secs(number.saturating_mul(60)),
+                "h" => Duration::from_secs(number.saturating_mul(3600)),
+                _ => return Err(bad()),
+            };
+            total = total.saturating_add(unit);
+            rest = &rest[unit_len..];
+        }
+        Ok(Timeout((!total.is_zero()).then_some(total)))
+    }
+}
+
+/// `daemonset apply`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// What to apply.
+    #[command(flatten)]
+    pub files: FileArgs,
+    /// `server`: the API server runs every check (validation, admission, conflicts) and stores nothing.
+    #[arg(long, value_enum, value_name = "STRATEGY", default_value_t = DryRun::None)]
+    pub dry_run: DryRun,
+    /// Take over fields owned by other field managers instead of failing with the list of conflicts.
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// The field manager named in managedFields.
+    #[arg(long, value_name = "NAME", default_value = daemonset::cluster::DEFAULT_FIELD_MANAGER)]
+    pub field_manager: String,
+    /// After applying, wait until every rollout is done (as `rollout status` does).
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: how long to wait for all rollouts together (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m", requires = "wait")]
+    pub timeout: Timeout,
+    /// Where the cluster is.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `daemonset diff`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// What to compare with the live objects.
+    #[command(flatten)]
+    pub files: FileArgs,
+    /// Show the result of taking over fields owned by other field managers (else a conflict is an error).
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// The field manager the dry run applies as.
+    #[arg(long, value_name = "NAME", default_value = daemonset::cluster::DEFAULT_FIELD_MANAGER)]
+    pub field_manager: String,
+    /// Where the cluster is.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `daemonset rollout ...`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Wait for a rollout to finish, with a watch: a progress bar (updated and available of desired) on a
+    /// terminal, kubectl's lines otherwise.
+    ///
+    /// With the OnDelete strategy nothing happens until pods are deleted: the command says how many pods still run
+    /// an old revision and returns.
+    Status(RolloutStatusArgs),
+    /// The revisions (ControllerRevisions) with their change-cause and images.
+    History(RolloutNameArgs),
+    /// Restore the pod template of a revision (the previous one unless --to-revision), like kubectl.
+    Undo(RolloutUndoArgs),
+}
+
+/// `daemonset rollout status`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct RolloutStatusArgs {
+    /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// How long to wait (`0`: no limit); on timeout, exit 5 with the last status.
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
+    /// Where the cluster is.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `daemonset rollout history`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct RolloutNameArgs {
+    /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Where the cluster is.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `daemonset rollout undo`.
+#[cfg(feature = "cluster")]
+#[derive(Debug, Args)]
+pub struct RolloutUndoArgs {
+    /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The revision to restore (see `rollout history`); the previous one when absent or 0.
+    #[arg(long, value_name = "N")]
+    pub to_revision: Option<i64>,
+    /// Where the cluster is.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }

@@ -1,14 +1,26 @@
-//! The `daemonset` command: render spec files, check and lint DaemonSet manifests.
+//! The `daemonset` command: render spec files, check and lint DaemonSet manifests, plan their placement, and (feature
+//! `cluster`) apply, diff and follow their rollouts on a cluster.
 //!
 //! Exit codes: 0 success; 1 the inputs have problems (violations, spec or template errors, denied lint findings,
-//! drift found by `render --check`); 2 usage error; 3 a file could not be read or written.
+//! drift found by `render --check`) or the API server rejected them (`diff`: differences found); 2 usage error
+//! (`diff`: also the inputs' problems); 3 a file could not be read or written; 4 the cluster could not be used;
+//! 5 a rollout did not finish within `--timeout`.
 
+#[cfg(feature = "cluster")]
+mod apply;
 mod check;
 mod cli;
+#[cfg(feature = "cluster")]
+mod cluster;
+#[cfg(feature = "cluster")]
+mod diff;
 mod inputs;
 mod lint;
+mod plan;
 mod render;
 mod report;
+#[cfg(feature = "cluster")]
+mod rollout;
 
 use std::process::ExitCode;
 
@@ -20,6 +32,13 @@ fn main() -> ExitCode {
         cli::Command::Render(args) => render::run(&args),
         cli::Command::Check(args) => check::run(&args),
         cli::Command::Lint(args) => lint::run(&args),
+        cli::Command::Plan(args) => plan::run(&args),
+        #[cfg(feature = "cluster")]
+        cli::Command::Apply(args) => apply::run(&args),
+        #[cfg(feature = "cluster")]
+        cli::Command::Diff(args) => return diff::run(&args),
+        #[cfg(feature = "cluster")]
+        cli::Command::Rollout(command) => rollout::run(&command),
     };
     outcome.exit_code()
 }

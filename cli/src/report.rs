@@ -12,6 +12,12 @@ pub enum Outcome {
     Problems,
     /// Exit 3: a file could not be read or written.
     IoFailure,
+    /// Exit 4 (feature `cluster`): the cluster could not be used (kubeconfig, connection, TLS, credentials, RBAC, other API errors).
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    Cluster,
+    /// Exit 5: a rollout did not finish in time.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    Timeout,
 }
 
 impl Outcome {
@@ -21,6 +27,8 @@ impl Outcome {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Problems => ExitCode::from(1),
             Outcome::IoFailure => ExitCode::from(3),
+            Outcome::Cluster => ExitCode::from(4),
+            Outcome::Timeout => ExitCode::from(5),
         }
     }
 }
@@ -32,5 +40,22 @@ pub fn error(err: &dyn Error) {
     while let Some(cause) = source {
         eprintln!("  caused by: {cause}");
         source = cause.source();
+    }
+}
+
+/// Writes text to stdout; a closed pipe (`| head`) ends the output quietly, another failure is an I/O failure.
+pub fn print(text: &str) -> Outcome {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Outcome::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(e) => {
+            error(&e);
+            Outcome::IoFailure
+        }
     }
 }

@@ -27,7 +27,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A directory with `specs/` (the example specs and values), `seeds/`, `bad/` and `manifests/`.
+/// A directory with `specs/` (the example specs and values), `seeds/`, `bad/`, `manifests/`, `plan/` (the planner's
+/// fixture: a DaemonSet, twelve nodes, their pods) and `cluster/` (kubeconfigs that lead nowhere).
 fn sandbox() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("examples/specs"), &dir.path().join("specs"));
@@ -43,12 +44,23 @@ fn sandbox() -> TempDir {
         &root().join("cli/tests/fixtures/manifests"),
         &dir.path().join("manifests"),
     );
+    copy_dir(
+        &root().join("tests/fixtures/plan"),
+        &dir.path().join("plan"),
+    );
+    copy_dir(
+        &root().join("cli/tests/fixtures/cluster"),
+        &dir.path().join("cluster"),
+    );
     dir
 }
 
 fn daemonset(dir: &TempDir) -> Command {
     let mut cmd = Command::new(get_cargo_bin("daemonset"));
     cmd.current_dir(dir.path());
+    // Never reach for the developer's cluster.
+    cmd.env("KUBECONFIG", "no-such-dir/kubeconfig");
+    cmd.env("HOME", "no-such-home");
     cmd
 }
 
@@ -493,4 +505,364 @@ fn lint_list_rules() {
 fn help_teaches() {
     let dir = sandbox();
     assert_cmd_snapshot!(daemonset(&dir).arg("--help"));
+}
+
+// ---- plan ------------------------------------------------------------------------------------------------------
+
+const PLAN: [&str; 6] = [
+    "plan",
+    "plan/daemonset.yaml",
+    "--nodes",
+    "plan/nodes.yaml",
+    "--pods",
+    "plan/pods.yaml",
+];
+
+#[test]
+fn plan_table_of_the_fixture() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(PLAN));
+}
+
+#[test]
+fn plan_json_of_the_fixture() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(PLAN).args(["-o", "json"]));
+}
+
+#[test]
+fn plan_explain_a_tainted_node() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(PLAN).args(["--explain", "gpu-1"]));
+}
+
+#[test]
+fn plan_explain_an_unknown_node() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(PLAN).args(["--explain", "gpu-9"]));
+}
+
+#[test]
+fn plan_several_daemonsets_without_pods() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "plan",
+        "seeds/tolerate-taints-daemonset.yaml",
+        "seeds/node-specific-daemonset.yaml",
+        "--nodes",
+        "plan/nodes.yaml"
+    ]));
+}
+
+#[test]
+fn plan_spec_files_with_values_as_json_array() {
+    let dir = sandbox();
+    let out = daemonset(&dir)
+        .args(["plan", "specs", "--nodes", "plan/nodes.yaml", "-o", "json"])
+        .args(VALUES)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plans = json.as_array().expect("an array for several DaemonSets");
+    assert!(plans.len() > 1);
+    for plan in plans {
+        assert_eq!(plan["nodes"].as_array().unwrap().len(), 12);
+        assert!(plan["desired"].is_u64());
+    }
+}
+
+#[test]
+fn plan_nodes_file_of_the_wrong_kind() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "plan",
+        "plan/daemonset.yaml",
+        "--nodes",
+        "plan/pods.yaml"
+    ]));
+}
+
+#[test]
+fn plan_invalid_daemonset_plans_nothing() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "plan",
+        "seeds/node-specific-daemonset.misplaced.yaml",
+        "--nodes",
+        "plan/nodes.yaml"
+    ]));
+}
+
+#[test]
+fn plan_explain_and_json_are_exclusive() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args(PLAN)
+            .args(["--explain", "gpu-1", "-o", "json"])
+    );
+}
+
+// ---- cluster commands without a cluster ------------------------------------------------------------------------
+
+#[cfg(feature = "cluster")]
+#[test]
+fn plan_live_without_a_kubeconfig() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["plan", "plan/daemonset.yaml"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn plan_live_unreachable_server() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "plan",
+        "plan/daemonset.yaml",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_with_a_kubeconfig_that_does_not_exist() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "seeds/nginx-daemonset.yaml",
+        "--kubeconfig",
+        "missing/kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_without_any_kubeconfig() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["apply", "-f", "seeds/nginx-daemonset.yaml"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_unreachable_server() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "seeds/nginx-daemonset.yaml",
+        "-f",
+        "seeds/log-collector.yaml",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_validates_before_sending_anything() {
+    let dir = sandbox();
+    // The kubeconfig leads nowhere: the only errors are the inputs', nothing was sent.
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "seeds",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_spec_files_need_their_values() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "specs/log-collector.yaml",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_reads_stdin() {
+    let dir = sandbox();
+    let text = fs::read_to_string(dir.path().join("seeds/nginx-daemonset.yaml")).unwrap();
+    assert_cmd_snapshot!(
+        daemonset(&dir)
+            .args([
+                "apply",
+                "-f",
+                "-",
+                "--dry-run=server",
+                "--kubeconfig",
+                "cluster/unreachable.kubeconfig"
+            ])
+            .pass_stdin(text)
+    );
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn diff_unreachable_server() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "diff",
+        "-f",
+        "seeds/nginx-daemonset.yaml",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn diff_invalid_input_is_an_error_not_a_difference() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "diff",
+        "-f",
+        "seeds/node-specific-daemonset.misplaced.yaml",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn rollout_status_unreachable_server() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "rollout",
+        "status",
+        "daemonset/nginx-daemonset",
+        "--kubeconfig",
+        "cluster/unreachable.kubeconfig"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn rollout_history_and_undo_unreachable_server() {
+    let dir = sandbox();
+    for args in [
+        &["rollout", "history", "nginx-daemonset"][..],
+        &["rollout", "undo", "nginx-daemonset", "--to-revision", "1"][..],
+    ] {
+        let out = daemonset(&dir)
+            .args(args)
+            .args(["--kubeconfig", "cluster/unreachable.kubeconfig"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(4), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("error: cannot reach the API server at https://127.0.0.1:1/\n"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn rollout_status_of_another_kind() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["rollout", "status", "deployment/web"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn usage_error_bad_timeout() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "rollout",
+        "status",
+        "x",
+        "--timeout",
+        "5 minutes"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn usage_error_timeout_needs_wait() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "seeds/nginx-daemonset.yaml",
+        "--timeout",
+        "1m"
+    ]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn usage_error_client_dry_run() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "seeds/nginx-daemonset.yaml",
+        "--dry-run=client"
+    ]));
+}
+
+// ---- help of the new commands ----------------------------------------------------------------------------------
+
+#[test]
+fn help_of_plan() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["plan", "--help"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn help_of_apply() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["apply", "--help"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn help_of_diff() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["diff", "--help"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn help_of_rollout() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["rollout", "--help"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn help_of_rollout_status() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args(["rollout", "status", "--help"]));
+}
+
+#[cfg(feature = "cluster")]
+#[test]
+fn help_of_rollout_history_and_undo() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(
+        "help_of_rollout_history",
+        daemonset(&dir).args(["rollout", "history", "--help"])
+    );
+    assert_cmd_snapshot!(
+        "help_of_rollout_undo",
+        daemonset(&dir).args(["rollout", "undo", "--help"])
+    );
 }
