@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of the project: unit, golden, property, UI and CLI tests (`cargo test --workspace`), then the
-# cluster tests against a real control plane built from the Go module proxy (harness/, cached under
-# ~/.cache/daemonset; the first build takes about 11 minutes on 2 cores, later runs reuse it).
+# Runs every test of the project: unit, golden, property, UI (trybuild) and CLI snapshot tests with
+# `cargo test --workspace`, then the cluster tests against a real control plane (scripts/cluster-tests.sh).
 #
-# Usage: scripts/test.sh            everything
-#        scripts/test.sh --no-cluster   skip the cluster tests (no Go needed)
+# Usage: scripts/test.sh                everything
+#        scripts/test.sh --no-cluster   without the cluster tests (no Go toolchain needed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -957,6 +957,7 @@ struct Counts {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn our_validation_agrees_with_the_api_server_on_a_generated_corpus() {
     let env = TestEnv::new("agreement").await;
     let api: Api<K8sDaemonSet> = Api::namespaced(env.cluster.client().clone(), &env.namespace);

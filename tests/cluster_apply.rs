@@ -63,6 +63,7 @@ fn agent(name: &str, image: &str) -> K8sDaemonSet {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn every_seed_and_example_applies_and_a_second_apply_is_a_no_op() {
     let env = TestEnv::new("apply-seeds").await;
     let options = ApplyOptions::default();
@@ -106,6 +107,7 @@ async fn every_seed_and_example_applies_and_a_second_apply_is_a_no_op() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn a_conflict_with_another_field_manager_is_reported_and_forcing_takes_over() {
     let env = TestEnv::new("apply-conflict").await;
     let theirs = ApplyOptions {
@@ -157,6 +159,7 @@ async fn a_conflict_with_another_field_manager_is_reported_and_forcing_takes_ove
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn a_selector_change_is_refused_before_sending() {
     let env = TestEnv::new("apply-selector").await;
     env.cluster
@@ -180,6 +183,7 @@ async fn a_selector_change_is_refused_before_sending() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn diff_shows_what_applying_would_change() {
     let env = TestEnv::new("diff").await;
     let options = ApplyOptions::default();
@@ -232,6 +236,7 @@ async fn diff_shows_what_applying_would_change() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn the_server_rejects_what_validation_would_and_says_where() {
     let env = TestEnv::new("apply-invalid").await;
     let mut ds = agent("broken", "agent:1.0");
@@ -266,6 +271,7 @@ async fn the_server_rejects_what_validation_would_and_says_where() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn errors_a_user_meets_are_clear() {
     let plane = ControlPlane::shared();
     let dir = tempdir("errors");

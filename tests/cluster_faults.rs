@@ -30,6 +30,7 @@ fn set(n: usize) -> Vec<K8sDaemonSet> {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn apiserver_stopped_mid_apply_gives_a_clear_error_and_a_rerun_converges() {
     let env = TestEnv::new("faults").await;
     let plane = env.plane;

@@ -601,6 +601,7 @@ fn coverage(cases: &[Case], nodes: &[Node]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn controller_places_pods_where_the_planner_says() {
     let seed = std::env::var("PLACEMENT_SEED")
         .ok()

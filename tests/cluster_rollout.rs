@@ -161,6 +161,7 @@ async fn rolling_update_completes_then_undo_restores(namespace: &str, strategy: 
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn rolling_update_with_max_unavailable() {
     rolling_update_completes_then_undo_restores(
         "rollout-unavailable",
@@ -170,6 +171,7 @@ async fn rolling_update_with_max_unavailable() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn rolling_update_with_max_surge() {
     rolling_update_completes_then_undo_restores(
         "rollout-surge",
@@ -179,6 +181,7 @@ async fn rolling_update_with_max_surge() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn on_delete_reports_pods_on_the_old_revision() {
     let namespace = "rollout-ondelete";
     let env = three_nodes(namespace).await;
@@ -241,6 +244,7 @@ async fn on_delete_reports_pods_on_the_old_revision() {
 }
 
 #[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn waiting_times_out_with_a_status_summary() {
     let namespace = "rollout-timeout";
     let env = three_nodes(namespace).await;

@@ -65,7 +65,6 @@ fn inventory(args: &PlanArgs) -> Result<(Vec<Node>, Vec<Pod>), Outcome> {
 mod live {
     use daemonset::cluster::ConnectOptions;
     use daemonset::k8s::api::core::v1::{Node, Pod};
-    use kube::api::{Api, ListParams};
 
     use crate::cli::PlanArgs;
     use crate::cluster::{self, block_on};
@@ -83,26 +82,13 @@ mod live {
         };
         block_on(async {
             let cluster = cluster::connect(&options).await?;
-            let client = cluster.client().clone();
-            let nodes = Api::<Node>::all(client.clone())
-                .list(&ListParams::default())
-                .await
-                .map_err(|e| cluster::fail(&cluster::from_kube(e, cluster.server(), "nodes")))?
-                .items;
+            let nodes = cluster.list_nodes().await.map_err(|e| cluster::fail(&e))?;
             let pods = match pods {
                 Some(pods) => pods,
-                None => {
-                    Api::<Pod>::all(client)
-                        .list(
-                            &ListParams::default()
-                                .fields("status.phase!=Succeeded,status.phase!=Failed"),
-                        )
-                        .await
-                        .map_err(|e| {
-                            cluster::fail(&cluster::from_kube(e, cluster.server(), "pods"))
-                        })?
-                        .items
-                }
+                None => cluster
+                    .list_active_pods()
+                    .await
+                    .map_err(|e| cluster::fail(&e))?,
             };
             eprintln!(
                 "note: read {} node{} and {} pod{} from {}",

@@ -142,9 +142,16 @@ impl ClusterError {
             other => {
                 let chain = error_chain(&other);
                 let lower = chain.to_lowercase();
-                if lower.contains("certificate")
-                    || lower.contains("tls")
-                    || lower.contains("handshake")
+                // "tls" alone is no sign: a server that dies mid-request closes "without sending TLS close_notify".
+                if [
+                    "certificate",
+                    "handshake",
+                    "unknownissuer",
+                    "unknown issuer",
+                    "badsignature",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
                 {
                     ClusterError::Tls {
                         server: server.into(),

@@ -6,13 +6,14 @@ mod apply;
 mod connect;
 mod diff;
 mod error;
+mod inventory;
 mod rollout;
 
 pub use apply::{Applied, ApplyOptions, ApplyOutcome, Conflict};
 pub use connect::{Cluster, ConnectOptions};
 pub use diff::DaemonSetDiff;
 pub use error::ClusterError;
-pub use rollout::{Revision, RolloutState, RolloutStatus, UndoOutcome};
+pub use rollout::{ROLLBACK_FIELD_MANAGER, Revision, RolloutState, RolloutStatus, UndoOutcome};
 
 /// The field manager this tool applies as, unless told otherwise.
 pub const DEFAULT_FIELD_MANAGER: &str = "daemonset";

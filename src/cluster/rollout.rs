@@ -8,6 +8,9 @@ use kube::runtime::{WatchStreamExt, watcher};
 
 use super::{Cluster, ClusterError};
 
+/// The field manager recorded for a rollback (kubectl records `kubectl-rollout`).
+pub const ROLLBACK_FIELD_MANAGER: &str = "daemonset-rollout";
+
 /// Where a rollout stands, computed from the DaemonSet's status as `kubectl rollout status` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RolloutState {
@@ -35,6 +38,8 @@ pub struct RolloutStatus {
     pub state: RolloutState,
     /// Nodes that should run the pod.
     pub desired: i32,
+    /// Nodes that run a pod of the DaemonSet, of any revision.
+    pub current: i32,
     /// Pods running the current template.
     pub updated: i32,
     /// Pods available (ready for minReadySeconds).
@@ -52,6 +57,7 @@ impl RolloutStatus {
         let updated = status.updated_number_scheduled.unwrap_or(0);
         let available = status.number_available.unwrap_or(0);
         let ready = status.number_ready;
+        let current = status.current_number_scheduled;
         let on_delete = daemon_set
             .spec
             .as_ref()
@@ -64,7 +70,7 @@ impl RolloutStatus {
             RolloutState::WaitingForObservation
         } else if on_delete {
             RolloutState::OnDelete {
-                old: (desired - updated).max(0),
+                old: (current - updated).max(0),
             }
         } else if updated < desired {
             RolloutState::Updating
@@ -77,18 +83,21 @@ impl RolloutStatus {
             name,
             state,
             desired,
+            current,
             updated,
             available,
             ready,
         }
     }
 
-    /// Whether waiting is over (complete, or OnDelete, where nothing happens without a hand).
+    /// Whether waiting is over: complete, or (OnDelete, where nothing more happens without a hand) every desired
+    /// pod exists.
     pub fn is_done(&self) -> bool {
-        matches!(
-            self.state,
-            RolloutState::Complete | RolloutState::OnDelete { .. }
-        )
+        match self.state {
+            RolloutState::Complete => true,
+            RolloutState::OnDelete { .. } => self.current >= self.desired,
+            _ => false,
+        }
     }
 
     /// kubectl's line for this status.
@@ -322,7 +331,11 @@ impl Cluster {
             obj.retain(|k, _| k == "spec");
         }
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
-        api.patch(name, &PatchParams::default(), &Patch::Strategic(&patch))
+        let params = PatchParams {
+            field_manager: Some(ROLLBACK_FIELD_MANAGER.into()),
+            ..PatchParams::default()
+        };
+        api.patch(name, &params, &Patch::Strategic(&patch))
             .await
             .map_err(|e| self.error(e, "daemonset", name, &self.namespace))?;
         Ok(UndoOutcome::RolledBack {
