@@ -63,14 +63,10 @@ fn set_overrides_a_values_file() {
     assert_eq!(image.as_deref(), Some("fluent/fluentd:v1.16"));
 }
 
-/// The spec-format reference in the README (README-cli.md until it is folded into README.md) is a valid spec.
+/// The spec-format reference in the README is a valid spec.
 #[test]
 fn the_readme_reference_spec_loads() {
-    let readme = ["README.md", "README-cli.md"]
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(format!("{}/{f}", env!("CARGO_MANIFEST_DIR"))).ok())
-        .find(|text| text.contains("### Spec files"))
-        .expect("a README with the spec-file section");
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let section = &readme[readme.find("### Spec files").unwrap()..];
     let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").unwrap()];
