@@ -16,7 +16,7 @@ echo "control-plane binaries: $bin (ready after $(( $(date +%s) - start ))s)"
 
 tests=()
 for t in tests/cluster_*.rs; do tests+=(--test "$(basename "$t" .rs)"); done
-cargo test --locked -p daemonset --features cluster "${tests[@]}" -- --ignored
+cargo test --locked -p daemonset --features cluster "${tests[@]}" -- --ignored --nocapture
 
 plane=$(mktemp -d "${TMPDIR:-/tmp}/daemonset-cli-plane.XXXXXX")
 trap 'bash harness/down.sh "$plane" >/dev/null 2>&1 || true; rm -rf "$plane"' EXIT

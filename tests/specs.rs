@@ -66,7 +66,8 @@ fn set_overrides_a_values_file() {
 /// The spec-format reference in the README is a valid spec.
 #[test]
 fn the_readme_reference_spec_loads() {
-    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let readme =
+        std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let section = &readme[readme.find("### Spec files").unwrap()..];
     let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").unwrap()];

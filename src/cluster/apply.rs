@@ -1,5 +1,8 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
-use kube::api::{Api, Patch, PatchParams};
+use std::collections::{BTreeSet, HashMap};
+
+use futures::{StreamExt, stream};
+use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::core::Status;
 
 use super::{Cluster, ClusterError, DEFAULT_FIELD_MANAGER};
@@ -117,6 +120,21 @@ impl Cluster {
             .unwrap_or_else(|| self.namespace.clone())
     }
 
+    /// The name, namespace and API of a DaemonSet, and its live version if it exists.
+    pub(crate) async fn live(
+        &self,
+        daemon_set: &DaemonSet,
+    ) -> Result<(String, String, Api<DaemonSet>, Option<DaemonSet>), ClusterError> {
+        let name = daemon_set.metadata.name.clone().unwrap_or_default();
+        let namespace = self.namespace_of(daemon_set);
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
+        let live = api
+            .get_opt(&name)
+            .await
+            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        Ok((name, namespace, api, live))
+    }
+
     /// Server-side applies one DaemonSet. A selector change of a live object is refused before sending (the
     /// server would reject it); a conflict with another field manager is reported with the fields and the manager
     /// unless `force_conflicts` is set.
@@ -125,13 +143,20 @@ impl Cluster {
         daemon_set: &DaemonSet,
         options: &ApplyOptions,
     ) -> Result<Applied, ClusterError> {
+        let (_, _, _, live) = self.live(daemon_set).await?;
+        self.apply_over(daemon_set, live, options).await
+    }
+
+    /// Applies `daemon_set` given what is live (read before), checking the selector against it.
+    async fn apply_over(
+        &self,
+        daemon_set: &DaemonSet,
+        live: Option<DaemonSet>,
+        options: &ApplyOptions,
+    ) -> Result<Applied, ClusterError> {
         let name = daemon_set.metadata.name.clone().unwrap_or_default();
         let namespace = self.namespace_of(daemon_set);
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
-        let live = api
-            .get_opt(&name)
-            .await
-            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
         if let Some(live) = &live {
             check_selector(&name, live, daemon_set)?;
         }
@@ -164,23 +189,62 @@ impl Cluster {
         })
     }
 
-    /// Applies several DaemonSets in order, stopping at the first error (the ones before it are applied; running
-    /// again converges, since server-side apply is idempotent).
+    /// Applies several DaemonSets: the live objects are read with one list per namespace, then up to
+    /// [`APPLY_CONCURRENCY`] applies are in flight at once. On errors, returns the ones that were applied (in input
+    /// order) and the error of the first failing object; running again converges, since server-side apply is
+    /// idempotent.
     pub async fn apply_all(
         &self,
         daemon_sets: &[DaemonSet],
         options: &ApplyOptions,
     ) -> Result<Vec<Applied>, (Vec<Applied>, ClusterError)> {
-        let mut done = Vec::with_capacity(daemon_sets.len());
-        for ds in daemon_sets {
-            match self.apply(ds, options).await {
-                Ok(applied) => done.push(applied),
-                Err(e) => return Err((done, e)),
+        let mut live: HashMap<(String, String), DaemonSet> = HashMap::new();
+        let namespaces: BTreeSet<String> =
+            daemon_sets.iter().map(|ds| self.namespace_of(ds)).collect();
+        for namespace in namespaces {
+            let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
+            let list = api
+                .list(&ListParams::default())
+                .await
+                .map_err(|e| (Vec::new(), self.error(e, "daemonsets", "", &namespace)))?;
+            for ds in list.items {
+                let name = ds.metadata.name.clone().unwrap_or_default();
+                live.insert((namespace.clone(), name), ds);
             }
         }
-        Ok(done)
+        let mut results: Vec<(usize, Result<Applied, ClusterError>)> =
+            stream::iter(daemon_sets.iter().enumerate())
+                .map(|(i, ds)| {
+                    let key = (
+                        self.namespace_of(ds),
+                        ds.metadata.name.clone().unwrap_or_default(),
+                    );
+                    let current = live.get(&key).cloned();
+                    async move { (i, self.apply_over(ds, current, options).await) }
+                })
+                .buffer_unordered(APPLY_CONCURRENCY)
+                .collect()
+                .await;
+        results.sort_by_key(|(i, _)| *i);
+        let mut done = Vec::with_capacity(results.len());
+        let mut first_error = None;
+        for (_, result) in results {
+            match result {
+                Ok(applied) => done.push(applied),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            None => Ok(done),
+            Some(e) => Err((done, e)),
+        }
     }
 }
+
+/// How many applies [`Cluster::apply_all`] keeps in flight.
+pub const APPLY_CONCURRENCY: usize = 16;
 
 fn check_selector(name: &str, live: &DaemonSet, desired: &DaemonSet) -> Result<(), ClusterError> {
     let live_selector = live.spec.as_ref().map(|s| &s.selector);

@@ -1,5 +1,4 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
-use kube::api::Api;
 
 use super::apply::comparable;
 use super::{ApplyOptions, Cluster, ClusterError};
@@ -28,13 +27,7 @@ impl Cluster {
         daemon_set: &DaemonSet,
         options: &ApplyOptions,
     ) -> Result<DaemonSetDiff, ClusterError> {
-        let name = daemon_set.metadata.name.clone().unwrap_or_default();
-        let namespace = self.namespace_of(daemon_set);
-        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &namespace);
-        let live = api
-            .get_opt(&name)
-            .await
-            .map_err(|e| self.error(e, "daemonset", &name, &namespace))?;
+        let (name, namespace, _, live) = self.live(daemon_set).await?;
         let dry = ApplyOptions {
             dry_run: true,
             ..options.clone()

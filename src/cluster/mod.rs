@@ -9,7 +9,7 @@ mod error;
 mod inventory;
 mod rollout;
 
-pub use apply::{Applied, ApplyOptions, ApplyOutcome, Conflict};
+pub use apply::{APPLY_CONCURRENCY, Applied, ApplyOptions, ApplyOutcome, Conflict};
 pub use connect::{Cluster, ConnectOptions};
 pub use diff::DaemonSetDiff;
 pub use error::ClusterError;

@@ -60,15 +60,7 @@ pub(crate) fn from_str_reporting_unknown<T: DeserializeOwned>(
 
 /// The `apiVersion` and `kind` of a document, if it is a mapping that has them; `Err` if it is not YAML at all.
 pub(crate) fn type_meta(text: &str) -> Result<Option<(String, String)>, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let location = e.location();
-        YamlError {
-            message: strip_location(&e.to_string()),
-            path: None,
-            line: location.as_ref().map(serde_yaml::Location::line),
-            column: location.as_ref().map(serde_yaml::Location::column),
-        }
-    })?;
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(located)?;
     let get = |key: &str| {
         value
             .get(key)
@@ -84,15 +76,7 @@ pub(crate) fn documents_as_json(text: &str) -> Result<Vec<serde_json::Value>, Ya
     use serde::Deserialize;
     let mut values = Vec::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let value = serde_json::Value::deserialize(document).map_err(|e| {
-            let location = e.location();
-            YamlError {
-                message: strip_location(&e.to_string()),
-                path: None,
-                line: location.as_ref().map(serde_yaml::Location::line),
-                column: location.as_ref().map(serde_yaml::Location::column),
-            }
-        })?;
+        let value = serde_json::Value::deserialize(document).map_err(located)?;
         values.push(value);
     }
     Ok(values)
@@ -104,6 +88,17 @@ pub(crate) fn is_empty_document(text: &str) -> bool {
         serde_yaml::from_str::<serde_yaml::Value>(text),
         Ok(serde_yaml::Value::Null)
     )
+}
+
+/// A serde_yaml error with its location taken out of the message and kept as line and column.
+fn located(error: serde_yaml::Error) -> YamlError {
+    let location = error.location();
+    YamlError {
+        message: strip_location(&error.to_string()),
+        path: None,
+        line: location.as_ref().map(serde_yaml::Location::line),
+        column: location.as_ref().map(serde_yaml::Location::column),
+    }
 }
 
 fn strip_location(message: &str) -> String {
@@ -147,13 +142,5 @@ pub(crate) fn to_json_value(text: &str) -> Result<serde_json::Value, YamlError> 
     if is_empty_document(text) {
         return Ok(serde_json::Value::Null);
     }
-    serde_yaml::from_str::<serde_json::Value>(text).map_err(|e| {
-        let location = e.location();
-        YamlError {
-            message: strip_location(&e.to_string()),
-            path: None,
-            line: location.as_ref().map(serde_yaml::Location::line),
-            column: location.as_ref().map(serde_yaml::Location::column),
-        }
-    })
+    serde_yaml::from_str::<serde_json::Value>(text).map_err(located)
 }
