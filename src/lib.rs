@@ -3,6 +3,35 @@
 //! Data flows one way: a typed builder (or the `daemonset!` DSL, or a spec file, or YAML someone else wrote)
 //! produces a [`k8s_openapi::api::apps::v1::DaemonSet`], [`validate()`] checks it with the API server's rules, and
 //! [`render`] writes YAML or JSON.
+//!
+//! | module | what it does |
+//! | --- | --- |
+//! | [`build`] | the typed builder: [`build::DaemonSet::builder()`] … `.build()` returns the validated object |
+//! | [`daemonset!`] | the declarative DSL, expanding to builder calls; literal mistakes are compile errors |
+//! | [`mod@validate`] | the API server's rules (and the ones it lacks) on any DaemonSet, with field paths |
+//! | [`parse`] | strict YAML in: unknown fields are errors with path and line |
+//! | [`render`] | YAML / JSON out, one object, a stream, or a streaming writer |
+//! | [`spec`] | spec files: minijinja templates in the builder's vocabulary |
+//! | [`lint`] | best-practice findings with stable rule ids |
+//! | [`mod@write`] | the atomic, prune-safe directory writer (`render --out` and `build.rs`) |
+//! | [`plan`] | on which nodes a DaemonSet runs, and why not on the others |
+//! | `cluster` (feature `cluster`) | server-side apply, diff, rollout status / history / undo with kube-rs |
+//!
+//! The library does not choose a Kubernetes version: enable one `k8s-openapi` version feature (`v1_34`) in the
+//! binary that uses it, as with kube-rs.
+//!
+//! ```
+//! use daemonset::build::{Container, DaemonSet};
+//!
+//! let ds = DaemonSet::builder()
+//!     .name("node-exporter")
+//!     .selector_label("app", "node-exporter")
+//!     .container(Container::builder().name("exporter").image("quay.io/prometheus/node-exporter:v1.8.2").build())
+//!     .build()?;
+//! daemonset::validate(&ds)?;
+//! print!("{}", daemonset::render::to_yaml(&ds)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod build;
 #[cfg(feature = "cluster")]
