@@ -136,26 +136,50 @@ pub(super) fn label_selector(
         errors,
     );
     for (i, expr) in selector.match_expressions.iter().flatten().enumerate() {
-        let path = path.child("matchExpressions").index(i);
-        let values = expr.values.as_deref().unwrap_or_default();
-        match expr.operator.as_str() {
-            "In" | "NotIn" => {
-                if values.is_empty() {
-                    errors.push(Violation::required(
-                        path.child("values"),
-                        "must be specified when `operator` is 'In' or 'NotIn'",
-                    ));
-                }
+        selector_requirement(
+            &expr.key,
+            &expr.operator,
+            expr.values.as_deref().unwrap_or_default(),
+            allow_invalid_values,
+            &path.child("matchExpressions").index(i),
+            errors,
+            |_, _, _, _| false,
+        );
+    }
+}
+
+/// What label selectors and node selectors check alike (`ValidateLabelSelectorRequirement`,
+/// `ValidateNodeSelectorRequirement`): the values each operator takes, the key, and (unless invalid values are
+/// allowed) the values' label syntax. `other_operator` handles the operators only one of them knows (`Gt`/`Lt`) and
+/// returns whether it knew the operator.
+pub(super) fn selector_requirement(
+    key: &str,
+    operator: &str,
+    values: &[String],
+    allow_invalid_values: bool,
+    path: &FieldPath,
+    errors: &mut Errors,
+    other_operator: impl FnOnce(&str, &[String], &FieldPath, &mut Errors) -> bool,
+) {
+    match operator {
+        "In" | "NotIn" => {
+            if values.is_empty() {
+                errors.push(Violation::required(
+                    path.child("values"),
+                    "must be specified when `operator` is 'In' or 'NotIn'",
+                ));
             }
-            "Exists" | "DoesNotExist" => {
-                if !values.is_empty() {
-                    errors.push(Violation::forbidden(
-                        path.child("values"),
-                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                    ));
-                }
+        }
+        "Exists" | "DoesNotExist" => {
+            if !values.is_empty() {
+                errors.push(Violation::forbidden(
+                    path.child("values"),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                ));
             }
-            other => {
+        }
+        other => {
+            if !other_operator(other, values, path, errors) {
                 errors.push(Violation::invalid(
                     path.child("operator"),
                     q(other),
@@ -163,16 +187,16 @@ pub(super) fn label_selector(
                 ));
             }
         }
-        qualified_name(&expr.key, &path.child("key"), errors);
-        if !allow_invalid_values {
-            for (j, value) in values.iter().enumerate() {
-                invalid_each(
-                    name::label_value(value),
-                    &path.child("values").index(j),
-                    value,
-                    errors,
-                );
-            }
+    }
+    qualified_name(key, &path.child("key"), errors);
+    if !allow_invalid_values {
+        for (j, value) in values.iter().enumerate() {
+            invalid_each(
+                name::label_value(value),
+                &path.child("values").index(j),
+                value,
+                errors,
+            );
         }
     }
 }

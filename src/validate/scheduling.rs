@@ -146,51 +146,26 @@ fn node_selector_requirement(
     path: &FieldPath,
     errors: &mut Errors,
 ) {
-    let values = req.values.as_deref().unwrap_or_default();
-    match req.operator.as_str() {
-        "In" | "NotIn" => {
-            if values.is_empty() {
-                errors.push(Violation::required(
-                    path.child("values"),
-                    "must be specified when `operator` is 'In' or 'NotIn'",
-                ));
+    common::selector_requirement(
+        &req.key,
+        &req.operator,
+        req.values.as_deref().unwrap_or_default(),
+        allow_invalid_values,
+        path,
+        errors,
+        |operator, values, path, errors| {
+            if !matches!(operator, "Gt" | "Lt") {
+                return false;
             }
-        }
-        "Exists" | "DoesNotExist" => {
-            if !values.is_empty() {
-                errors.push(Violation::forbidden(
-                    path.child("values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                ));
-            }
-        }
-        "Gt" | "Lt" => {
             if values.len() != 1 {
                 errors.push(Violation::required(
                     path.child("values"),
                     "must be specified single value when `operator` is 'Lt' or 'Gt'",
                 ));
             }
-        }
-        other => {
-            errors.push(Violation::invalid(
-                path.child("operator"),
-                q(other),
-                "not a valid selector operator",
-            ));
-        }
-    }
-    common::qualified_name(&req.key, &path.child("key"), errors);
-    if !allow_invalid_values {
-        for (i, value) in values.iter().enumerate() {
-            common::invalid_each(
-                name::label_value(value),
-                &path.child("values").index(i),
-                value,
-                errors,
-            );
-        }
-    }
+            true
+        },
+    );
 }
 
 /// `ValidateNodeFieldSelectorRequirement`: only `metadata.name`, `In`/`NotIn` with one node name.
