@@ -64,7 +64,7 @@ fn malformed_yaml() {
     assert_eq!(err.kind(), SpecErrorKind::Yaml);
     assert_eq!(
         err.to_string(),
-        "t.yaml:2:30: invalid YAML: found unexpected end of stream, while scanning a quoted scalar"
+        "t.yaml:2:23: invalid YAML: while scanning a quoted scalar, found unexpected end of stream"
     );
 }
 
