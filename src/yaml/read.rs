@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use granit_parser::{Event, Parser, ScalarStyle, Tag};
 
 /// A resolved YAML value with its position (1-based line and column).
 #[derive(Debug, Clone, PartialEq)]
@@ -150,17 +150,13 @@ pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, Re
     let mut root = None;
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
-            ReadError::at(
-                e.marker().line() + shift,
-                e.marker().col() + 1,
-                e.info().to_owned(),
-            )
+            ReadError::at(e.marker().line() + shift, e.marker().col() + 1, e.info())
         })?;
         let (line, column) = (span.start.line() + shift, span.start.col() + 1);
         match event {
-            Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
+            Event::StreamStart | Event::DocumentEnd => {}
             Event::StreamEnd => break,
-            Event::DocumentStart(_) => {
+            Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
                     return Err(ReadError::at(
@@ -231,12 +227,13 @@ struct Builder {
 
 fn tag_name(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
     tag.map(|t| {
-        if t.handle.is_empty() && t.suffix == "!" {
+        let (handle, suffix) = (t.handle(), t.suffix());
+        if handle.is_empty() && suffix == "!" {
             "!".to_owned()
-        } else if t.handle == "!" {
-            format!("!{}", t.suffix)
+        } else if handle == "!" {
+            format!("!{suffix}")
         } else {
-            format!("{}{}", t.handle, t.suffix)
+            format!("{handle}{suffix}")
         }
     })
 }
@@ -276,7 +273,10 @@ impl Builder {
                     0,
                 )
             }
-            Event::SequenceStart(anchor, tag) => {
+            Event::UnresolvedAlias(_) => {
+                return Err(ReadError::at(line, column, "an alias to an unknown anchor"));
+            }
+            Event::SequenceStart(_, anchor, tag) => {
                 let data = Data::Seq {
                     items: Vec::new(),
                     tag: tag_name(tag),
@@ -284,7 +284,7 @@ impl Builder {
                 self.stack.push((Raw { data, line, column }, anchor));
                 return Ok(None);
             }
-            Event::MappingStart(anchor, tag) => {
+            Event::MappingStart(_, anchor, tag) => {
                 let data = Data::Map {
                     entries: Vec::new(),
                     tag: tag_name(tag),
