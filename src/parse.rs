@@ -165,6 +165,8 @@ pub enum Document {
         object: Box<DaemonSet>,
         /// 1-based line where the document starts.
         line: usize,
+        /// The line of every field of the document in the whole text (for messages about the object's fields).
+        lines: Box<crate::locate::Lines>,
     },
     /// An object of another kind (skipped by DaemonSet tools).
     Other {
@@ -296,6 +298,7 @@ fn document(text: &str, line: usize) -> Option<Document> {
             Ok(object) if meta.is_some() => Document::DaemonSet {
                 object: Box::new(object),
                 line,
+                lines: Box::new(crate::locate::Lines::from_node(&node)),
             },
             Ok(_) => Document::Invalid {
                 errors: vec![ParseError::Invalid {
@@ -314,7 +317,7 @@ fn document(text: &str, line: usize) -> Option<Document> {
 impl fmt::Display for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Document::DaemonSet { object, line } => {
+            Document::DaemonSet { object, line, .. } => {
                 write!(
                     f,
                     "line {line}: DaemonSet {}",
