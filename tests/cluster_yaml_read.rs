@@ -291,13 +291,24 @@ fn kubectl(plane: &ControlPlane, dir: &Path, name: usize, text: &str) -> Read {
         }
         return Read::Error(stderr);
     }
-    let value: Value = serde_json::from_slice(&output.stdout).expect("kubectl prints JSON");
-    match value.get("kind").and_then(Value::as_str) {
-        Some("List") if value.get("items").is_some() => {
-            Read::Json(value["items"].as_array().cloned().unwrap_or_default())
+    // One object is printed as itself, several one after the other (or as a List).
+    let mut docs = Vec::new();
+    for value in serde_json::Deserializer::from_slice(&output.stdout).into_iter::<Value>() {
+        let value = value.expect("kubectl prints JSON");
+        match value.get("kind").and_then(Value::as_str) {
+            Some("List") if value.get("items").is_some() => {
+                docs.extend(value["items"].as_array().cloned().unwrap_or_default());
+            }
+            _ => docs.push(value),
         }
-        _ => Read::Json(vec![value]),
     }
+    // kubectl fills in the namespace of its context; no case sets one.
+    for doc in &mut docs {
+        if let Some(metadata) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.remove("namespace");
+        }
+    }
+    Read::Json(docs)
 }
 
 fn ours(text: &str) -> Read {
@@ -345,7 +356,14 @@ fn yaml_reads_like_kubectl() {
         let expected_stricter = STRICTER.contains(&name.as_str());
         match (&mine, &theirs) {
             (Read::Json(a), Read::Json(b)) if a == b && !expected_stricter => same_json += 1,
-            (Read::Error(_), Read::Error(_)) if !expected_stricter => both_error += 1,
+            (Read::Error(a), Read::Error(b)) if !expected_stricter => {
+                both_error += 1;
+                println!(
+                    "both refuse {name:?}\n  ours: {}\n  kubectl: {}",
+                    a.trim(),
+                    b.trim()
+                );
+            }
             (Read::Error(_), Read::Json(_)) if expected_stricter => stricter += 1,
             _ => disagreements.push(format!(
                 "{name}:\n  input: {text:?}\n  ours: {mine:?}\n  kubectl: {theirs:?}"

@@ -946,7 +946,8 @@ impl Node {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
             Kind::Int(v) => Value::from(*v),
-            Kind::Uint(v) => Value::from(*v),
+            // Above int64, kubectl's unstructured objects hold a float64.
+            Kind::Uint(v) => float_json(*v as f64),
             Kind::Float(f) => float_json(*f),
             Kind::Str(s) => Value::String(s.clone()),
             Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
@@ -976,17 +977,16 @@ impl Node {
     }
 }
 
-/// A float as Go's JSON writes it and reads back: integral values below 1e21 are integers.
+/// A float as Go's `json.Marshal` writes it (shortest digits, no exponent from 1e-6 to 1e21), read back as JSON:
+/// `1000.0` is the integer 1000, `2^63` is the integer 9223372036854776000, as kubectl sends them.
 pub(crate) fn float_json(f: f64) -> serde_json::Value {
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        if f >= i64::MIN as f64 && f < i64::MAX as f64 {
-            return serde_json::Value::from(f as i64);
-        }
-        if f >= 0.0 && f < u64::MAX as f64 {
-            return serde_json::Value::from(f as u64);
-        }
-    }
-    serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    let abs = f.abs();
+    let text = if abs == 0.0 || (1e-6..1e21).contains(&abs) {
+        format!("{f}")
+    } else {
+        format!("{f:e}")
+    };
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
@@ -1025,7 +1025,11 @@ mod tests {
             ("!!binary aGVsbG8=", serde_json::json!("hello")),
             (
                 "9223372036854775808",
-                serde_json::json!(9223372036854775808u64),
+                serde_json::json!(9223372036854776000u64),
+            ),
+            (
+                "-9223372036854775809",
+                serde_json::json!(-9.223372036854776e18),
             ),
             ("1e400", serde_json::json!("1e400")),
         ];
