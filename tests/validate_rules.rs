@@ -492,7 +492,7 @@ fn selector_is_immutable_on_update() {
 fn template_label_key_invalid() {
     one(
         |v| v["spec"]["template"]["metadata"]["labels"]["bad key"] = json!("x"),
-        "spec.template.metadata.labels",
+        "spec.template.labels",
         ErrorType::Invalid,
     );
 }
@@ -501,7 +501,7 @@ fn template_label_key_invalid() {
 fn template_annotation_key_invalid() {
     one(
         |v| v["spec"]["template"]["metadata"]["annotations"] = json!({"/x": "y"}),
-        "spec.template.metadata.annotations",
+        "spec.template.annotations",
         ErrorType::Invalid,
     );
 }
@@ -513,7 +513,7 @@ fn pod_deletion_cost_must_be_int32() {
             v["spec"]["template"]["metadata"]["annotations"] =
                 json!({"controller.kubernetes.io/pod-deletion-cost": "+10"})
         },
-        "spec.template.metadata.annotations[controller.kubernetes.io/pod-deletion-cost]",
+        "spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]",
         ErrorType::Invalid,
     );
     assert_eq!(v.detail, "must be a 32bit integer");
@@ -1753,4 +1753,87 @@ fn host_port_without_surge_is_fine() {
     assert!(
         check(|v| ctr(v)["ports"] = json!([{"containerPort": 9100, "hostPort": 9100}])).is_empty()
     );
+}
+
+#[path = "fixtures/upstream/corpus.rs"]
+mod corpus;
+
+/// The upstream corpus (Kubernetes' own validation test tables as DaemonSets) against the answers a real
+/// kube-apiserver v1.34.12 gave (recorded in the fixture and re-checked live by tests/cluster_agreement.rs):
+/// verdict, every field path and every error type must agree.
+#[test]
+fn upstream_corpus_agrees_with_the_recorded_server_answers() {
+    let cases = corpus::load();
+    let mut tally = corpus::Tally::default();
+    for case in &cases {
+        let expected = case
+            .expected
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no recorded answer", case.name()));
+        tally.add(&case.name(), &corpus::ours(&case.typed()), expected);
+    }
+    println!("upstream corpus (recorded answers): {}", tally.summary());
+    let disagreements = tally.disagreements();
+    assert!(
+        disagreements.is_empty(),
+        "{}\n{}",
+        tally.summary(),
+        disagreements.join("\n")
+    );
+    assert_eq!(tally.cases, 908);
+}
+
+/// The real DaemonSets of tests/fixtures/real (collected verbatim from public projects' deploy folders, sources in
+/// tests/fixtures/real/SOURCES), each read as `check` reads it.
+fn real_corpus() -> Vec<(String, Vec<daemonset::parse::Document>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/real")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                daemonset::parse::documents(&text),
+            )
+        })
+        .collect()
+}
+
+/// `check` finds nothing in any real DaemonSet (every one of them is accepted by kube-apiserver v1.34.12, which
+/// tests/cluster_agreement.rs verifies against the live server).
+#[test]
+fn real_daemonsets_pass_check() {
+    let corpus = real_corpus();
+    let mut findings = Vec::new();
+    let mut daemon_sets = 0;
+    for (name, documents) in &corpus {
+        for document in documents {
+            match document {
+                daemonset::parse::Document::DaemonSet { object, .. } => {
+                    daemon_sets += 1;
+                    if let Err(errors) = validate(object) {
+                        findings.push(format!("{name}: {errors}"));
+                    }
+                }
+                daemonset::parse::Document::Invalid { errors, .. } => findings.push(format!(
+                    "{name}: {}",
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+                _ => findings.push(format!("{name}: not a DaemonSet document")),
+            }
+        }
+    }
+    assert_eq!(findings, Vec::<String>::new());
+    assert_eq!(corpus.len(), 37, "files in tests/fixtures/real");
+    assert_eq!(daemon_sets, 37);
 }
