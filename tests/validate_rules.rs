@@ -1755,6 +1755,93 @@ fn host_port_without_surge_is_fine() {
     );
 }
 
+// --- The rule areas added after the upstream corpus (each also covered there with the server's own answers).
+
+#[test]
+fn topology_spread_max_skew_and_when_unsatisfiable() {
+    let v = check(|v| {
+        pod(v)["topologySpreadConstraints"] = json!([
+            {"maxSkew": 0, "topologyKey": "zone", "whenUnsatisfiable": "Sometimes"}
+        ])
+    });
+    let got: Vec<(&str, ErrorType)> = v.iter().map(|v| (v.path.as_str(), v.kind)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "spec.template.spec.topologySpreadConstraints[0].maxSkew",
+                ErrorType::Invalid
+            ),
+            (
+                "spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable",
+                ErrorType::Unsupported
+            ),
+        ]
+    );
+}
+
+#[test]
+fn net_sysctls_are_refused_with_host_network() {
+    let v = one(
+        |v| {
+            pod(v)["hostNetwork"] = json!(true);
+            pod(v)["securityContext"] =
+                json!({"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]});
+        },
+        "spec.template.spec.securityContext.sysctls[0].name",
+        ErrorType::Invalid,
+    );
+    assert_eq!(v.detail, "may not be specified when 'hostNetwork' is true");
+}
+
+#[test]
+fn apparmor_annotation_must_name_a_container() {
+    one(
+        |v| {
+            v["spec"]["template"]["metadata"]["annotations"] =
+                json!({"container.apparmor.security.beta.kubernetes.io/nope": "runtime/default"})
+        },
+        "spec.template.annotations[container.apparmor.security.beta.kubernetes.io/nope]",
+        ErrorType::Invalid,
+    );
+}
+
+#[test]
+fn downward_api_volume_files_take_metadata_paths_only() {
+    one(
+        |v| {
+            pod(v)["volumes"] = json!([{"name": "info", "downwardAPI": {"items": [
+                {"path": "node", "fieldRef": {"fieldPath": "spec.nodeName"}}
+            ]}}])
+        },
+        "spec.template.spec.volumes[0].downwardAPI.fieldRef.fieldPath",
+        ErrorType::Unsupported,
+    );
+}
+
+#[test]
+fn nameservers_are_parsed_as_legacy_ips() {
+    assert_eq!(
+        check(|v| {
+            pod(v)["dnsPolicy"] = json!("None");
+            pod(v)["dnsConfig"] = json!({"nameservers": ["001.002.003.004"]});
+        }),
+        Vec::new()
+    );
+}
+
+#[test]
+fn nfs_needs_an_absolute_path() {
+    one(
+        |v| {
+            pod(v)["volumes"] =
+                json!([{"name": "share", "nfs": {"server": "nfs.example.com", "path": "exports"}}])
+        },
+        "spec.template.spec.volumes[0].nfs.path",
+        ErrorType::Invalid,
+    );
+}
+
 #[path = "fixtures/upstream/corpus.rs"]
 mod corpus;
 
