@@ -129,7 +129,8 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
                     "claims may not be set for Resources at pod-level",
                 ));
             }
-            super::resources::requirements(requirements, &path.child("resources"), errors);
+            super::resources::pod_requirements(requirements, &path.child("resources"), errors);
+            super::resources::pod_consistency(spec, requirements, &path.child("resources"), errors);
         }
     }
     ports::host_network_ports(spec, path, errors);
@@ -252,6 +253,14 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
                 &["PreemptLowerPriority", "Never"],
             )),
         }
+    }
+    if let Some(overhead) = &spec.overhead {
+        // validateOverhead: the overhead is checked as a container's limits.
+        let as_limits = k8s_openapi::api::core::v1::ResourceRequirements {
+            limits: Some(overhead.clone()),
+            ..Default::default()
+        };
+        super::resources::requirements(&as_limits, &path.child("overhead"), errors);
     }
     security::os(spec, path, errors);
 }
