@@ -10,6 +10,8 @@ use super::{FieldPath, Violation, container, dra, ports, scheduling, security, s
 
 /// The pod-deletion-cost annotation, which must hold a 32-bit integer.
 const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+/// The deprecated annotation holding tolerations as JSON, still validated by the server.
+const TOLERATIONS_ANNOTATION: &str = "scheduler.alpha.kubernetes.io/tolerations";
 /// The mirror-pod annotation, which needs `spec.nodeName`.
 const MIRROR_POD: &str = "kubernetes.io/config.mirror";
 
@@ -43,6 +45,23 @@ pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, er
                 q(value),
                 "must set spec.nodeName if mirror pod annotation is set",
             ));
+        }
+        if let Some(value) = annotations.get(TOLERATIONS_ANNOTATION)
+            && !value.is_empty()
+        {
+            // ValidateTolerationsInPodAnnotations.
+            match serde_json::from_str::<Vec<k8s_openapi::api::core::v1::Toleration>>(value) {
+                Ok(tolerations) => scheduling::tolerations(
+                    &tolerations,
+                    &annotations_path.child(TOLERATIONS_ANNOTATION),
+                    errors,
+                ),
+                Err(err) => errors.push(Violation::invalid(
+                    annotations_path.clone(),
+                    q(TOLERATIONS_ANNOTATION),
+                    err.to_string(),
+                )),
+            }
         }
         if let Some(value) = annotations.get(POD_DELETION_COST)
             && !valid_deletion_cost(value)
