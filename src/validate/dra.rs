@@ -62,6 +62,9 @@ pub(super) fn pod_resource_claims(spec: &PodSpec, path: &FieldPath, errors: &mut
                 .as_ref()
                 .and_then(|r| r.claims.as_deref())
                 .unwrap_or_default();
+            if claims.is_empty() {
+                continue;
+            }
             container_claims(
                 claims
                     .iter()

@@ -18,19 +18,34 @@ const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
 const APPARMOR_CONTAINER_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
-/// Every container of the spec with its path (`VisitContainersWithPath`: init containers first, then containers).
+/// Every container of the spec with its path (`VisitContainersWithPath`: init containers first, then containers);
+/// the path is built only when asked for (validation runs on every object, errors are rare).
 fn containers_with_path<'a>(
     spec: &'a PodSpec,
-    spec_path: &FieldPath,
-) -> Vec<(&'a Container, FieldPath)> {
-    let mut all = Vec::new();
-    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        all.push((c, spec_path.child("initContainers").index(i)));
+    spec_path: &'a FieldPath,
+) -> impl Iterator<Item = (&'a Container, ContainerPath<'a>)> {
+    let init = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(move |(i, c)| (c, ContainerPath(spec_path, "initContainers", i)));
+    let regular = spec
+        .containers
+        .iter()
+        .enumerate()
+        .map(move |(i, c)| (c, ContainerPath(spec_path, "containers", i)));
+    init.chain(regular)
+}
+
+/// The path of one container, made on demand.
+#[derive(Clone, Copy)]
+struct ContainerPath<'a>(&'a FieldPath, &'static str, usize);
+
+impl ContainerPath<'_> {
+    fn child(&self, name: &str) -> FieldPath {
+        self.0.child(self.1).index(self.2).child(name)
     }
-    for (i, c) in spec.containers.iter().enumerate() {
-        all.push((c, spec_path.child("containers").index(i)));
-    }
-    all
 }
 
 /// The rules of `validatePodSpecSecurityContext` beyond the ID ranges (checked in `pod.rs`).
@@ -444,8 +459,7 @@ pub(super) fn annotations_match_fields(
             errors,
         );
     }
-    let containers = containers_with_path(spec, spec_path);
-    for (c, c_path) in &containers {
+    for (c, c_path) in containers_with_path(spec, spec_path) {
         let Some(field) = c
             .security_context
             .as_ref()
@@ -467,7 +481,7 @@ pub(super) fn annotations_match_fields(
         return;
     }
     let pod_profile = pod_sc.and_then(|sc| sc.app_armor_profile.as_ref());
-    for (c, c_path) in &containers {
+    for (c, c_path) in containers_with_path(spec, spec_path) {
         let profile = c
             .security_context
             .as_ref()

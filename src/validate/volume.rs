@@ -399,6 +399,9 @@ pub(super) fn volume_devices(
     path: &FieldPath,
     errors: &mut Errors,
 ) {
+    if ctr.volume_devices.as_ref().is_none_or(Vec::is_empty) {
+        return;
+    }
     let mounts: BTreeMap<&str, &str> = ctr
         .volume_mounts
         .iter()
