@@ -314,6 +314,9 @@ fn spec_path(path: &str) -> String {
         ("spec.template.spec.", ""),
         ("spec.template.metadata.labels", "selectorLabels"),
         ("spec.template.metadata.annotations", "podAnnotations"),
+        // The server names the template's own labels and annotations without `metadata`.
+        ("spec.template.labels", "selectorLabels"),
+        ("spec.template.annotations", "podAnnotations"),
         ("spec.selector", "selectorLabels"),
         ("spec.", ""),
         ("metadata.", ""),
