@@ -122,7 +122,7 @@ pub fn run(args: &RenderArgs) -> Outcome {
             }
             Err(e) => {
                 report::error(&e);
-                Outcome::IoFailure
+                outcome_of(&e)
             }
         };
     }
