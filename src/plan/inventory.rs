@@ -313,3 +313,67 @@ impl<'a> Inventory<'a> {
         self.index.get(name).map(|&i| &self.nodes[i])
     }
 }
+
+#[cfg(test)]
+mod input_checks {
+    use super::*;
+
+    fn node(name: &str, allocatable: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata: {{name: '{name}'}}\nstatus:\n  allocatable: {{{allocatable}}}\n"
+        )
+    }
+
+    #[test]
+    fn malformed_allocatable_is_an_error_naming_the_node_and_the_resource() {
+        for (amounts, resource, value) in [
+            ("cpu: '4 cores', pods: '110'", "cpu", "4 cores"),
+            ("cpu: '4', pods: lots", "pods", "lots"),
+            ("cpu: '4', memory: 8 GB", "memory", "8 GB"),
+        ] {
+            let text = format!("{}---\n{}", node("a", "cpu: '2'"), node("b", amounts));
+            let err = parse_nodes(&text).unwrap_err();
+            assert!(
+                matches!(&err, InventoryError::Allocatable { node, resource: r, value: v, .. }
+                    if node == "b" && r == resource && v == value),
+                "{err:?}"
+            );
+            let message = err.to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "node `b`: status.allocatable.{resource}: `{value}` is not a quantity"
+                )),
+                "{message}"
+            );
+        }
+        assert_eq!(
+            parse_nodes(&node("a", "cpu: 3500m, memory: 8Gi, pods: '110'"))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn duplicate_and_empty_node_names_are_errors() {
+        let text = format!(
+            "kind: List\napiVersion: v1\nitems:\n- {{kind: Node, apiVersion: v1, metadata: {{name: a}}}}\n- {{kind: Node, apiVersion: v1, metadata: {{name: b}}}}\n---\n{}",
+            node("a", "cpu: '1'")
+        );
+        let err = parse_nodes(&text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "document 2: node `a` is listed twice (first at document 1, item 0)"
+        );
+        for nameless in [
+            "kind: Node\napiVersion: v1\nmetadata: {}\n",
+            "kind: Node\napiVersion: v1\nmetadata: {name: ''}\n",
+        ] {
+            let err = parse_nodes(nameless).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "document 1: a node without a name (metadata.name)"
+            );
+        }
+    }
+}
