@@ -627,15 +627,15 @@ pub fn write_files(
             source: Box::new(error),
         });
     }
-    if final_manifest != before {
-        if let Err(error) = write_atomic(dir, MANIFEST, manifest_text(&final_manifest).as_bytes()) {
-            sync_dir(dir);
-            return Err(WriteError::Partial {
-                done: report,
-                manifest_updated: false,
-                source: Box::new(error),
-            });
-        }
+    if final_manifest != before
+        && let Err(error) = write_atomic(dir, MANIFEST, manifest_text(&final_manifest).as_bytes())
+    {
+        sync_dir(dir);
+        return Err(WriteError::Partial {
+            done: report,
+            manifest_updated: false,
+            source: Box::new(error),
+        });
     }
     sync_dir(dir);
     Ok(report)

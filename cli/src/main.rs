@@ -40,7 +40,12 @@ pub const CLOSED_PIPE_EXIT: i32 = 141;
 fn exit_quietly_when_output_fails() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let message = info.payload_as_str().unwrap_or_default();
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
         let stream = ["stdout", "stderr"].into_iter().find_map(|s| {
             Some((
                 s,
