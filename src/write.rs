@@ -442,7 +442,12 @@ fn lock(dir: &Path, exclusive: bool) -> Result<File, WriteError> {
     } else {
         handle.lock_shared()
     };
-    locked.map_err(io_error("lock", dir))?;
+    match locked {
+        Ok(()) => {}
+        // A file system without locks (some network ones): go on unlocked rather than refuse to work.
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {}
+        Err(e) => return Err(io_error("lock", dir)(e)),
+    }
     Ok(handle)
 }
 

@@ -644,6 +644,41 @@ fn seed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/seeds/nginx-daemonset.yaml")
 }
 
+#[cfg(unix)]
+#[test]
+fn a_credential_plugin_that_never_returns_ends_at_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\nusers:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: sleep, args: ['20'], interactiveMode: Never}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n",
+    )
+    .unwrap();
+    let start = Instant::now();
+    let child = daemonset(dir.path())
+        .args([
+            "rollout",
+            "status",
+            "agent",
+            "--timeout",
+            "2s",
+            "--kubeconfig",
+        ])
+        .arg(&kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, _, stderr) = wait_at_most(child, Duration::from_secs(30), "rollout status");
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(6), "took {took:?}: {stderr}");
+    assert_eq!(status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("did not finish within --timeout 2s"),
+        "{stderr}"
+    );
+}
+
 /// Runs `args` against the silent server with `--timeout 2s` and checks it ends in about 2 s with exit 5 and a
 /// message naming the command.
 fn ends_at_the_deadline(args: &[&str], what: &str) -> Output {
