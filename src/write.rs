@@ -546,11 +546,7 @@ pub fn write_files(
             listed: recorded.len(),
         });
     }
-    let known: BTreeSet<String> = recorded.iter().chain(files.keys()).cloned().collect();
-    let mut report = Report {
-        cleaned: clean_leftovers(dir, &known)?,
-        ..Report::default()
-    };
+    let mut report = Report::default();
     // Decide everything before changing anything.
     let mut to_write = Vec::new();
     for (name, content) in files {
@@ -582,6 +578,9 @@ pub fn write_files(
     } else {
         ours.union(&recorded).cloned().collect()
     };
+    // Every check passed: from here on the directory changes, starting with what a killed run left.
+    let known: BTreeSet<String> = recorded.iter().chain(files.keys()).cloned().collect();
+    report.cleaned = clean_leftovers(dir, &known)?;
     if to_write.is_empty()
         && stale.is_empty()
         && final_manifest == recorded
