@@ -606,6 +606,30 @@ fn a_doubling_string_ends_with_an_error_not_an_abort() {
     assert!(stderr.starts_with("error: double.yaml:7:"), "{stderr}");
 }
 
+#[test]
+fn a_template_rendering_more_than_16_mib_ends_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("big.yaml"),
+        format!(
+            "{}# {{% for i in range(17) %}}{{{{ 'x' * 1048576 }}}}{{% endfor %}}\n",
+            spec("a", None)
+        ),
+    )
+    .unwrap();
+    let output = daemonset(dir.path())
+        .args(["render", "big.yaml"])
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: big.yaml:6:")
+            && stderr.contains("the rendered text exceeds 16 MiB"),
+        "{stderr}"
+    );
+}
+
 // ---- cluster commands against a server that never answers ----
 
 /// A loopback listener that accepts every connection and never answers; a kubeconfig pointing at it.

@@ -200,6 +200,12 @@ pub fn render_template(file: &str, source: &str, values: &Values) -> Result<Stri
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
         Err(e) if out.exceeded => {
             let mut error = template_error(file, source, &e);
+            if error.problems[0].line.is_none() {
+                // The line of the rendered text where the output stopped (the source's line unless a loop or
+                // include added lines).
+                let line = out.text.iter().filter(|&&b| b == b'\n').count() + 1;
+                error.problems[0].line = Some(line);
+            }
             error.problems[0].message = format!(
                 "template error: the rendered text exceeds {} MiB; is a loop or include running away?",
                 MAX_RENDERED_BYTES >> 20
