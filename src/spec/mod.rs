@@ -144,7 +144,7 @@ impl fmt::Display for SpecError {
 /// of text or lists created). A template that needs more (nested `range(100000)` loops, a string doubled again and
 /// again) fails with an error naming the file and line instead of running for ever or exhausting memory; the most
 /// memory it can take is about 64 times this many bytes.
-pub const TEMPLATE_FUEL: u64 = 5_000_000;
+pub const TEMPLATE_FUEL: u64 = 2_000_000;
 
 /// The largest text a spec template may render to, in bytes.
 pub const MAX_RENDERED_BYTES: usize = 16 << 20;
