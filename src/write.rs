@@ -455,9 +455,15 @@ fn lock(dir: &Path, exclusive: bool) -> Result<File, WriteError> {
 /// with a random name), synced, renamed over `name`. A failure removes the temporary file.
 fn write_atomic(dir: &Path, name: &str, content: &[u8]) -> Result<(), WriteError> {
     let path = dir.join(name);
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .rand_bytes(12)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).rand_bytes(12);
+    // Readable as a file made with `File::create` would be (0o666 less the umask), not only by the owner.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
         .tempfile_in(dir)
         .map_err(io_error("create a temporary file in", dir))?;
     let temp_path = temp.path().to_owned();
@@ -953,6 +959,23 @@ mod tests {
         let err = write_files(&dir, &files(&[("a.yaml", "a\n")]), false).unwrap_err();
         assert!(matches!(err, WriteError::NotRegular { .. }), "{err}");
         assert_eq!(fs::read_to_string(&outside).unwrap(), "precious\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_mode_of_a_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
+        File::create(dir.path().join("plain")).unwrap();
+        let mode = |name: &str| {
+            fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
+        assert_eq!(mode("a.yaml"), mode("plain"));
+        assert_eq!(mode(MANIFEST), mode("plain"));
     }
 
     #[test]
