@@ -20,7 +20,7 @@ Exit codes:
   3  a file could not be read or written
   4  cluster error: no or unusable kubeconfig, server unreachable, TLS failure, unauthorized,
      forbidden (RBAC), any other API error
-  5  a rollout did not finish within --timeout
+  5  a cluster command (a rollout, connecting, any request) did not finish within --timeout
 
 Examples:
   daemonset render examples/specs --values examples/specs/values.yaml | kubectl apply -f -
@@ -338,8 +338,8 @@ pub struct ApplyArgs {
     /// After applying, wait until every rollout is done (as `rollout status` does).
     #[arg(long)]
     pub wait: bool,
-    /// With --wait: how long to wait for all rollouts together (`0`: no limit).
-    #[arg(long, value_name = "DURATION", default_value = "5m", requires = "wait")]
+    /// One deadline for the whole command: connecting, applying and, with --wait, every rollout (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
@@ -359,6 +359,9 @@ pub struct DiffArgs {
     /// The field manager the dry run applies as.
     #[arg(long, value_name = "NAME", default_value = daemonset::cluster::DEFAULT_FIELD_MANAGER)]
     pub field_manager: String,
+    /// One deadline for the whole command, connecting included (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -387,7 +390,7 @@ pub struct RolloutStatusArgs {
     /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// How long to wait (`0`: no limit); on timeout, exit 5 with the last status.
+    /// How long to wait, connecting included (`0`: no limit); on timeout, exit 5 with the last status.
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub timeout: Timeout,
     /// Where the cluster is.
@@ -402,6 +405,9 @@ pub struct RolloutNameArgs {
     /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
     #[arg(value_name = "NAME")]
     pub name: String,
+    /// One deadline for the whole command, connecting included (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -417,6 +423,9 @@ pub struct RolloutUndoArgs {
     /// The revision to restore (see `rollout history`); the previous one when absent or 0.
     #[arg(long, value_name = "N")]
     pub to_revision: Option<i64>,
+    /// One deadline for the whole command, connecting included (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
     pub connect: ConnectArgs,
