@@ -144,6 +144,26 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// A few words for the per-node table (`refused by PodSecurity`).
+    pub fn short(&self) -> String {
+        match self {
+            Refusal::MissingServiceAccount { name } => {
+                format!("refused: ServiceAccount {name} missing")
+            }
+            Refusal::PodSecurity { level, .. } => format!("refused by PodSecurity {level}"),
+            Refusal::ResourceQuota { quota: Some(q), .. } => {
+                format!("refused by ResourceQuota {q}")
+            }
+            Refusal::ResourceQuota { quota: None, .. } => "refused by a ResourceQuota".into(),
+            Refusal::LimitRange { .. } => "refused by a LimitRange".into(),
+            Refusal::AdmissionWebhook { webhook, .. } => format!("refused by webhook {webhook}"),
+            Refusal::AdmissionPolicy { .. } => "refused by a ValidatingAdmissionPolicy".into(),
+            Refusal::Other => "creation refused".into(),
+        }
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -65,6 +65,7 @@ fn scheduler_words(message: &str) -> String {
         .next()
         .unwrap_or(message)
         .trim()
+        .trim_end_matches('.')
         .to_owned()
 }
 
@@ -415,7 +416,7 @@ impl<'a> Doctor<'a> {
                 None => Cause::NoPod,
             };
             let detail = match &cause {
-                Cause::CreateRefused { refusal, .. } => format!("creation refused: {refusal}"),
+                Cause::CreateRefused { refusal, .. } => refusal.short(),
                 other => other.to_string(),
             };
             add(cause, name, None);
