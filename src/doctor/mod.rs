@@ -27,3 +27,6 @@ pub use diagnose::{Doctor, REVISION_HASH_LABEL, diagnose};
 pub use gather::{LOG_LINES, LOG_TIMEOUT, Scope, doctor, fetch_logs, gather};
 pub use report::{Counts, Finding, Health, NodeRow, Report};
 pub use state::{ContainerLog, LOGS_KIND, LogTail, State, StateError};
+
+#[cfg(test)]
+mod tests;
