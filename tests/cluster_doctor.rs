@@ -55,10 +55,33 @@ fn merge(into: &mut Value, from: Value) {
 }
 
 async fn create(env: &TestEnv, ds: &DaemonSet) {
+    clean(env).await;
     let api: Api<DaemonSet> = Api::namespaced(env.cluster.client().clone(), &env.namespace);
     api.create(&PostParams::default(), ds)
         .await
         .expect("create DaemonSet");
+}
+
+/// Removes the DaemonSet, pods and events an earlier run left against a long-lived plane.
+async fn clean(env: &TestEnv) {
+    let api: Api<DaemonSet> = Api::namespaced(env.cluster.client().clone(), &env.namespace);
+    let pods: Api<Pod> = Api::namespaced(env.cluster.client().clone(), &env.namespace);
+    if api.get_opt("agent").await.unwrap().is_some() {
+        let _ = api.delete("agent", &DeleteParams::default()).await;
+        while api.get_opt("agent").await.unwrap().is_some() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let _ = pods
+            .delete_collection(
+                &DeleteParams::default().grace_period(0),
+                &ListParams::default(),
+            )
+            .await;
+        let events: Api<Event> = Api::namespaced(env.cluster.client().clone(), &env.namespace);
+        let _ = events
+            .delete_collection(&DeleteParams::default(), &ListParams::default())
+            .await;
+    }
 }
 
 async fn set_image(env: &TestEnv, image: &str) {
@@ -312,12 +335,13 @@ async fn a_resource_quota_leaves_one_node_without_its_pod() {
     let _kubelet = Kubelet::start(&env, Arc::new(|p: &Pod| Some(running_ready(p))));
     // A quota of one pod. No resourcequota controller runs in the harness: the test writes the status it would
     // (hard, used 0); the ResourceQuota admission plugin then counts each admitted pod itself.
+    clean(&env).await;
     let quotas: Api<ResourceQuota> = Api::namespaced(env.cluster.client().clone(), &env.namespace);
     let quota: ResourceQuota = serde_json::from_value(
         json!({"metadata": {"name": "one-pod"}, "spec": {"hard": {"pods": "1"}}}),
     )
     .unwrap();
-    quotas.create(&PostParams::default(), &quota).await.unwrap();
+    let _ = quotas.create(&PostParams::default(), &quota).await;
     quotas
         .patch_status(
             "one-pod",
@@ -371,7 +395,7 @@ async fn a_limit_range_refusal_is_named() {
     let range: LimitRange = serde_json::from_value(json!({"metadata": {"name": "small"},
         "spec": {"limits": [{"type": "Container", "max": {"cpu": "100m"}}]}}))
     .unwrap();
-    ranges.create(&PostParams::default(), &range).await.unwrap();
+    let _ = ranges.create(&PostParams::default(), &range).await;
     let ds = daemon_set(
         &env.namespace,
         "agent:1.0",

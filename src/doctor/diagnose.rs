@@ -257,7 +257,18 @@ impl<'a> Doctor<'a> {
                 }
                 Verdict::Runs | Verdict::Pending => {
                     let row = self.desired_node(ds, node, current, refused, &mut add);
-                    if row.current_revision == Some(false) {
+                    // A node is still on an old revision while an old pod runs there and no Ready pod of the
+                    // current one replaced it (a surge pod may be beside it).
+                    let old_pod = current.is_some_and(|c| {
+                        node.existing.iter().any(|p| {
+                            p.metadata
+                                .labels
+                                .as_ref()
+                                .and_then(|l| l.get(REVISION_HASH_LABEL))
+                                .is_some_and(|h| h != c)
+                        })
+                    });
+                    if old_pod && !(row.ready && row.current_revision == Some(true)) {
                         old_nodes.push(row.node.clone());
                     }
                     if row.ready {
