@@ -209,6 +209,7 @@ impl<'a> Doctor<'a> {
         let mut groups: BTreeMap<String, Finding> = BTreeMap::new();
         let mut add = |cause: Cause, node: &str, pod: Option<&str>| {
             let finding = groups.entry(cause.group_key()).or_insert_with(|| Finding {
+                message: String::new(),
                 cause,
                 nodes: Vec::new(),
                 pods: Vec::new(),
@@ -321,7 +322,15 @@ impl<'a> Doctor<'a> {
                 .filter(|r| nodes.contains(&r.node))
                 .filter_map(|r| r.pod.clone())
                 .collect();
-            groups.insert("rollout".into(), Finding { cause, nodes, pods });
+            groups.insert(
+                "rollout".into(),
+                Finding {
+                    message: String::new(),
+                    cause,
+                    nodes,
+                    pods,
+                },
+            );
         }
         let generation = ds.metadata.generation.unwrap_or(0);
         let observed = status.observed_generation.unwrap_or(0);
@@ -329,6 +338,7 @@ impl<'a> Doctor<'a> {
             groups.insert(
                 "stale".into(),
                 Finding {
+                    message: String::new(),
                     cause: Cause::StatusStale {
                         generation,
                         observed,
@@ -341,6 +351,7 @@ impl<'a> Doctor<'a> {
 
         let mut findings: Vec<Finding> = groups.into_values().collect();
         for f in &mut findings {
+            f.message = f.cause.to_string();
             f.nodes.sort();
             f.nodes.dedup();
             f.pods.sort();

@@ -54,6 +54,8 @@ pub struct Counts {
 /// One cause and where it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// The cause in words (its `Display`).
+    pub message: String,
     /// The cause (for per-pod numbers, the first affected pod's).
     pub cause: Cause,
     /// The nodes it affects, sorted.
