@@ -597,6 +597,7 @@ async fn container_states_written_by_the_kubelet_are_each_named_with_their_node(
             && finding(r, |c| matches!(c, Cause::ProbeFailing { .. })).is_some()
     })
     .await;
+    eprintln!("{report}");
     assert_eq!(report.health, Health::Degraded, "{report}");
     let oom = finding(
         &report,

@@ -370,7 +370,7 @@ impl<'a> Doctor<'a> {
             Health::Failing
         } else if problems.iter().any(|f| f.cause.is_stuck()) {
             Health::Stuck
-        } else if problems.is_empty() && rows.iter().all(NodeRow::ok) {
+        } else if problems.is_empty() && rows.iter().all(NodeRow::ok) && status_agrees(&counts) {
             Health::Healthy
         } else {
             Health::Degraded
@@ -396,6 +396,10 @@ impl<'a> Doctor<'a> {
                 let n = f.nodes.len();
                 format!("{} (on {n} of {desired} desired nodes)", f.cause)
             }
+            None if !status_agrees(&counts) => format!(
+                "the DaemonSet's status counts {} ready and {} updated of {} desired, but the nodes and pods read show no problem (status not updated yet, or nodes gone)",
+                counts.ready, counts.updated, counts.desired
+            ),
             None => format!("{ready_nodes} of {desired} desired nodes have a Ready pod"),
         };
         Report {
@@ -644,6 +648,15 @@ impl<'a> Doctor<'a> {
             .find(|c| c.name == container)
             .and_then(|c| c.image.clone())
     }
+}
+
+/// Whether the DaemonSet's own status counts agree with a healthy verdict (every desired pod ready, available and
+/// updated, none misscheduled).
+fn status_agrees(counts: &Counts) -> bool {
+    counts.ready >= counts.desired
+        && counts.available >= counts.desired
+        && counts.updated >= counts.desired
+        && counts.misscheduled == 0
 }
 
 /// A few words for the per-node table.
