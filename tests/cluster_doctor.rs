@@ -706,7 +706,10 @@ async fn new_pods_crashing_use_up_max_unavailable_and_the_rollout_is_stuck() {
     let healthy = until(&env, |r| r.health == Health::Healthy && r.counts.ready == 3).await;
     assert_eq!(healthy.health, Health::Healthy, "{healthy}");
     set_image(&env, "agent:2.0").await;
-    let report = until(&env, |r| r.health == Health::Stuck).await;
+    let report = until(&env, |r| {
+        r.health == Health::Stuck && finding(r, |c| matches!(c, Cause::CrashLoop { .. })).is_some()
+    })
+    .await;
     assert_eq!(report.health, Health::Stuck, "{report}");
     let stuck = finding(&report, |c| matches!(c, Cause::BudgetUsedUp { .. })).expect("budget");
     assert_eq!(
