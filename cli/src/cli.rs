@@ -74,6 +74,9 @@ pub enum Command {
     #[cfg(feature = "cluster")]
     #[command(subcommand)]
     Rollout(RolloutCommand),
+    /// Why isn't it running? The verdict on a live DaemonSet (or a recorded state), each cause with its nodes.
+    #[cfg(feature = "cluster")]
+    Doctor(crate::doctor::DoctorArgs),
 }
 
 /// Template values, shared by `render` and `lint`.

@@ -17,6 +17,8 @@ mod cli;
 mod cluster;
 #[cfg(feature = "cluster")]
 mod diff;
+#[cfg(feature = "cluster")]
+mod doctor;
 mod inputs;
 mod lint;
 mod plan;
@@ -81,6 +83,8 @@ fn main() -> ExitCode {
         cli::Command::Diff(args) => return diff::run(&args),
         #[cfg(feature = "cluster")]
         cli::Command::Rollout(command) => rollout::run(&command),
+        #[cfg(feature = "cluster")]
+        cli::Command::Doctor(args) => doctor::run(&args),
     };
     outcome.exit_code()
 }
