@@ -126,6 +126,10 @@ pub struct CheckArgs {
     /// YAML files or directories of them; `-` reads stdin.
     #[arg(value_name = "FILE_OR_DIR", required = true)]
     pub inputs: Vec<PathBuf>,
+    /// The output format: `text` lines and a summary line, `json` (schemas/findings-v1.json), `sarif` (SARIF
+    /// 2.1.0) or `junit` (JUnit XML).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = crate::output::Format::Text)]
+    pub format: crate::output::Format,
 }
 
 /// What `--deny` turns into errors.
@@ -133,6 +137,15 @@ pub struct CheckArgs {
 pub enum Deny {
     /// Exit 1 when any warning is found (info findings never fail).
     Warnings,
+}
+
+/// A lint severity threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Every finding.
+    Info,
+    /// Warnings only.
+    Warning,
 }
 
 /// `daemonset lint`.
@@ -147,9 +160,29 @@ pub struct LintArgs {
     /// The number of nodes the DaemonSets run on, for rollout advice (DS010).
     #[arg(long, value_name = "N")]
     pub nodes: Option<u32>,
-    /// Print the rules and exit.
+    /// Print the rules and exit (with the rule selection: opt-in rules are marked).
     #[arg(long)]
     pub list_rules: bool,
+    /// The output format: `text` lines and a summary line, `json` (schemas/findings-v1.json), `sarif` (SARIF
+    /// 2.1.0) or `junit` (JUnit XML).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = crate::output::Format::Text)]
+    pub format: crate::output::Format,
+    /// Run these rules too (ids or names, comma-separated or repeated; `all` for every rule): the opt-in rules
+    /// are off otherwise.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// Do not run these rules (ids or names, comma-separated or repeated; `all` for every rule not enabled).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Report only findings of rules of this severity or above.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub severity: Option<SeverityArg>,
+    /// The configuration file (else the nearest `.daemonset.toml` from the current directory up).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.daemonset.toml`.
+    #[arg(long)]
+    pub no_config: bool,
     /// Template values for spec files.
     #[command(flatten)]
     pub values: ValueArgs,

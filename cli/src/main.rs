@@ -12,10 +12,12 @@ mod check;
 mod cli;
 #[cfg(feature = "cluster")]
 mod cluster;
+mod config;
 #[cfg(feature = "cluster")]
 mod diff;
 mod inputs;
 mod lint;
+mod output;
 mod plan;
 mod render;
 mod report;
