@@ -8,7 +8,7 @@
 # Usage: scripts/install-format-tools.sh
 set -euo pipefail
 
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'junitparser>=3,<5'
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'junitparser>=3,<5' 'jsonschema>=4,<5'
 
 if command -v apt-get >/dev/null; then
   missing=()
