@@ -74,6 +74,63 @@ pub enum Command {
     #[cfg(feature = "cluster")]
     #[command(subcommand)]
     Rollout(RolloutCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    ///
+    /// bash: `source <(daemonset completions bash)`; zsh: `daemonset completions zsh > "${fpath[1]}/_daemonset"`;
+    /// fish: `daemonset completions fish > ~/.config/fish/completions/daemonset.fish`; PowerShell:
+    /// `daemonset completions powershell | Out-String | Invoke-Expression`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff, section 1) on stdout: `daemonset man | man -l -`.
+    Man,
+}
+
+/// `daemonset completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The name kubectl gives a plugin binary for `kubectl daemonset`.
+pub const PLUGIN_BINARY: &str = "kubectl-daemonset";
+
+/// Whether this process was started as the kubectl plugin (`kubectl-daemonset`, directly or through kubectl).
+pub fn invoked_as_plugin() -> bool {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .is_some_and(|name| name == PLUGIN_BINARY)
+}
+
+/// The command line definition, named `kubectl daemonset` when run as the kubectl plugin.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    if invoked_as_plugin() {
+        let examples = command
+            .get_after_help()
+            .map(|help| {
+                help.to_string()
+                    .replace("\n  daemonset ", "\n  kubectl daemonset ")
+            })
+            .unwrap_or_default();
+        command
+            .name("kubectl daemonset")
+            .bin_name("kubectl daemonset")
+            .display_name("kubectl daemonset")
+            .after_help(examples)
+    } else {
+        command
+    }
+}
+
+/// Parses the command line (exits on usage errors, `--help` and `--version`, as clap does).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches as _;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Template values, shared by `render` and `lint`.

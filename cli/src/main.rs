@@ -23,13 +23,12 @@ mod render;
 mod report;
 #[cfg(feature = "cluster")]
 mod rollout;
+mod shell;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     let outcome = match cli.command {
         cli::Command::Render(args) => render::run(&args),
         cli::Command::Check(args) => check::run(&args),
@@ -41,6 +40,8 @@ fn main() -> ExitCode {
         cli::Command::Diff(args) => return diff::run(&args),
         #[cfg(feature = "cluster")]
         cli::Command::Rollout(command) => rollout::run(&command),
+        cli::Command::Completions(args) => shell::completions(args.shell),
+        cli::Command::Man => shell::man(),
     };
     outcome.exit_code()
 }
