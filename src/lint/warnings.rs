@@ -300,12 +300,12 @@ pub fn server_warnings(daemon_set: &DaemonSet) -> Vec<ServerWarning> {
         }
     }
 
-    // Ports across all containers (hostPort defaults to containerPort with hostNetwork, protocol to TCP).
-    let host_network = pod.host_network == Some(true);
+    // Ports across all containers (protocol defaults to TCP; hostPort is not defaulted in a pod template, even
+    // with hostNetwork: that default is the Pod's).
     let mut all: BTreeMap<String, Vec<(FieldPath, Port)>> = BTreeMap::new();
     for (path, c) in containers(pod, &spec_path) {
         for (i, port) in c.ports.iter().flatten().enumerate() {
-            let port = Port::of(port, host_network);
+            let port = Port::of(port);
             let here = path.child("ports").index(i);
             if !port.host_ip.is_empty() && port.host_port == 0 {
                 w.push(
@@ -542,15 +542,10 @@ struct Port {
 }
 
 impl Port {
-    fn of(port: &ContainerPort, host_network: bool) -> Port {
-        let host_port = match port.host_port {
-            Some(p) => p,
-            None if host_network => port.container_port,
-            None => 0,
-        };
+    fn of(port: &ContainerPort) -> Port {
         Port {
             name: port.name.clone().unwrap_or_default(),
-            host_port,
+            host_port: port.host_port.unwrap_or(0),
             container_port: port.container_port,
             protocol: port.protocol.clone().unwrap_or_else(|| "TCP".into()),
             host_ip: port.host_ip.clone().unwrap_or_default(),
