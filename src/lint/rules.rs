@@ -124,11 +124,11 @@ pub static RULES: &[Rule] = &[
         id: "DS011",
         name: "host-port",
         severity: Severity::Warning,
-        summary: "a container port bound to a `hostPort` (without hostNetwork)",
+        summary: "a container port with an explicit `hostPort`",
         doc: "A host port belongs to one pod per node: a second pod asking for it is not scheduled there. A surge \
               rollout (`maxSurge`) cannot start the new pod beside the old one, and any other workload that wants the \
-              port stays Pending. Reach the agent through a Service, or use hostNetwork when the agent must listen on \
-              the node's address (DS006 covers that case).",
+              port stays Pending. Reach the agent through a Service unless it must be reached on the node's address. \
+              With hostNetwork the port is bound on the node anyway; the rule fires only where `hostPort` is written.",
         opt_in: false,
         check: host_port,
     },
@@ -548,9 +548,6 @@ fn slow_rollout(ds: &DaemonSet, options: &Options, out: &mut Out) {
 }
 
 fn host_port(ds: &DaemonSet, _: &Options, out: &mut Out) {
-    if pod(ds).is_some_and(|p| p.host_network == Some(true)) {
-        return;
-    }
     for (path, c) in containers(ds) {
         for (j, port) in c.ports.iter().flatten().enumerate() {
             let Some(host) = port.host_port.filter(|p| *p > 0) else {

@@ -375,7 +375,7 @@ fn ds005_says_when_a_bidirectional_mount_requires_privileged() {
 }
 
 #[test]
-fn ds011_host_port_but_not_with_host_network() {
+fn ds011_host_port_where_written() {
     let port = |ds: &mut DaemonSet| {
         first(ds).ports = Some(vec![core::ContainerPort {
             container_port: 9100,
@@ -389,12 +389,25 @@ fn ds011_host_port_but_not_with_host_network() {
             "DS011 warning: spec.template.spec.containers[0].ports[0].hostPort: container `agent` binds host port 9100/TCP: a second pod asking for it is not scheduled on the node, so a surge rollout cannot start the new pod and other workloads wanting the port stay Pending"
         ]
     );
-    assert!(
+    assert_eq!(
         only("DS011", |ds| {
             port(ds);
             pod(ds).host_network = Some(true);
         })
-        .is_empty()
+        .len(),
+        1,
+        "written with hostNetwork too"
+    );
+    assert!(
+        only("DS011", |ds| {
+            first(ds).ports = Some(vec![core::ContainerPort {
+                container_port: 9100,
+                ..Default::default()
+            }]);
+            pod(ds).host_network = Some(true);
+        })
+        .is_empty(),
+        "not written"
     );
 }
 
