@@ -477,3 +477,23 @@ fn list_rules_shows_the_selection() {
     assert_eq!(line("DS015"), "opt");
     assert_eq!(line("DS016"), "on");
 }
+
+#[test]
+fn server_warnings_are_warnings_not_errors() {
+    let dir = sandbox();
+    let fixture = root().join("tests/fixtures/warnings/warnings.yaml");
+    let output = run(dir.path(), &["check", fixture.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = stdout(&output);
+    assert_eq!(lines.lines().count(), 30, "{lines}");
+    assert!(
+        lines
+            .lines()
+            .all(|l| l.contains(": warning: spec.template.")
+                || l.contains(": warning: volume \"config\"")),
+        "{lines}"
+    );
+    assert!(
+        stderr(&output).ends_with("Valid: 7, Invalid: 0, Errors: 0, Skipped: 0 - Warnings: 30\n")
+    );
+}
