@@ -497,3 +497,37 @@ fn server_warnings_are_warnings_not_errors() {
         stderr(&output).ends_with("Valid: 7, Invalid: 0, Errors: 0, Skipped: 0 - Warnings: 30\n")
     );
 }
+
+/// The SARIF of `check` and of `lint` with every rule, on the 37 real DaemonSets of `tests/fixtures/real/`.
+#[test]
+fn sarif_of_the_real_corpus_matches_the_official_schema() {
+    let dir = sandbox();
+    let corpus = root().join("tests/fixtures/real");
+    let corpus = corpus.to_str().unwrap();
+    for args in [
+        vec!["check", corpus, "-o", "sarif"],
+        vec!["lint", corpus, "-o", "sarif", "--enable", "all"],
+    ] {
+        let output = run(dir.path(), &args);
+        let text = stdout(&output);
+        let value = check_sarif(&text);
+        let results = value["runs"][0]["results"].as_array().unwrap().len();
+        if args[0] == "lint" {
+            assert!(results > 400, "{results} results");
+        }
+        let file = dir.path().join(format!("{}.sarif", args[0]));
+        fs::write(&file, &text).unwrap();
+        python_validates_sarif(&file);
+        let json = run(
+            dir.path(),
+            &[args[0], corpus, "-o", "json", "--enable", "all"]
+                [..if args[0] == "lint" { 6 } else { 4 }],
+        );
+        let value: Value = serde_json::from_str(&stdout(&json)).unwrap();
+        assert_eq!(
+            schema_errors(&findings_validator(), &value),
+            Vec::<String>::new()
+        );
+        assert_eq!(value["summary"]["daemonSets"], 37);
+    }
+}
