@@ -11,11 +11,13 @@ use kube::api::PostParams;
 use support::TestEnv;
 
 fn fixture() -> Vec<DaemonSet> {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/warnings/warnings.yaml"),
-    )
-    .unwrap();
+    daemon_sets("tests/fixtures/warnings/warnings.yaml")
+}
+
+/// The DaemonSets of a file of the repository.
+fn daemon_sets(file: &str) -> Vec<DaemonSet> {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .unwrap();
     parse::documents(&text)
         .into_iter()
         .map(|d| match d {
@@ -99,4 +101,37 @@ async fn every_warning_of_the_fixture_is_the_servers() {
     }
     assert!(total >= 25, "the fixture exercises the warnings: {total}");
     eprintln!("{total} warnings agree with the server's");
+}
+
+#[tokio::test]
+#[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
+async fn the_real_corpus_draws_the_warnings_check_shows() {
+    let env = TestEnv::new("warnings-real").await;
+    let client = env.cluster.client().clone();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    let (mut objects, mut total) = (0, 0);
+    for file in &files {
+        for mut ds in daemon_sets(&format!("tests/fixtures/real/{file}")) {
+            // Sent to the test's namespace, whatever the manifest names.
+            ds.metadata.namespace = None;
+            let server = server_warnings(&client, &env.namespace, &ds).await;
+            let mut ours: Vec<String> = daemonset::lint::server_warnings(&ds)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            ours.sort();
+            ours.dedup();
+            assert_eq!(ours, server, "{file}: ours (left) and the server's (right)");
+            objects += 1;
+            total += server.len();
+        }
+    }
+    assert!(objects >= 30, "{objects} DaemonSets");
+    eprintln!("{objects} real DaemonSets: {total} warnings, all as the server gives them");
 }
