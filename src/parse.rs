@@ -75,17 +75,6 @@ impl ParseError {
             ParseError::UnknownField { path, .. } => Some(path),
         }
     }
-
-    fn shift(mut self, lines: usize) -> ParseError {
-        match &mut self {
-            ParseError::Syntax { line, .. }
-            | ParseError::Invalid { line, .. }
-            | ParseError::UnknownField { line, .. } => {
-                *line = line.map(|l| l + lines);
-            }
-        }
-        self
-    }
 }
 
 /// Parses one object strictly: unknown keys are errors (all of them are reported, the first is returned).
@@ -102,37 +91,44 @@ pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
 
 /// Parses one object strictly and returns every unknown key (or the one type error that stopped parsing).
 pub fn from_yaml_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<ParseError>> {
-    match yaml::from_str_reporting_unknown::<T>(text) {
+    match yaml::single_document(text) {
+        Err(e) => Err(vec![syntax(e)]),
+        Ok(node) => {
+            let node = node.unwrap_or(yaml::Node {
+                kind: yaml::read::Kind::Null,
+                line: 1,
+                column: 1,
+                plain: None,
+            });
+            from_node(&node)
+        }
+    }
+}
+
+fn syntax(e: yaml::YamlError) -> ParseError {
+    ParseError::Syntax {
+        message: e.message,
+        line: e.line,
+        column: e.column,
+    }
+}
+
+/// Reads a node strictly: every unknown key, or the one type error that stopped reading.
+fn from_node<T: DeserializeOwned>(node: &yaml::Node) -> Result<T, Vec<ParseError>> {
+    match yaml::from_node_reporting_unknown::<T>(node) {
         Ok((value, unknown)) if unknown.is_empty() => Ok(value),
-        Ok((_, unknown)) => Err(unknown
-            .into_iter()
-            .map(|path| unknown_field(text, path))
-            .collect()),
-        Err(e) => Err(vec![match e.path {
-            Some(path) => ParseError::Invalid {
-                path: Some(path),
-                message: e.message,
-                line: e.line,
-                column: e.column,
-            },
-            None if e.message.contains("missing field") || e.message.contains("invalid") => {
-                ParseError::Invalid {
-                    path: None,
-                    message: e.message,
-                    line: e.line,
-                    column: e.column,
-                }
-            }
-            None => ParseError::Syntax {
-                message: e.message,
-                line: e.line,
-                column: e.column,
-            },
+        Ok((_, unknown)) => Err(unknown.into_iter().map(unknown_field).collect()),
+        Err(e) => Err(vec![ParseError::Invalid {
+            path: e.path,
+            message: e.message,
+            line: e.line,
+            column: e.column,
         }]),
     }
 }
 
-fn unknown_field(text: &str, path: String) -> ParseError {
+fn unknown_field(unknown: yaml::Unknown) -> ParseError {
+    let path = unknown.path;
     let field = path
         .rsplit(['.', '['])
         .next()
@@ -145,7 +141,7 @@ fn unknown_field(text: &str, path: String) -> ParseError {
         )
     });
     ParseError::UnknownField {
-        line: crate::locate::line_of(text, &path),
+        line: unknown.line,
         path,
         field,
         hint,
@@ -188,76 +184,63 @@ pub enum Document {
     },
 }
 
-/// Splits a multi-document YAML text (`---` separators) and reads every DaemonSet in it strictly; empty documents
-/// are skipped, other kinds are returned as [`Document::Other`].
+/// Splits a multi-document YAML text the way kubectl does (a line starting with `---`; one with anything but a
+/// comment after the `---` is an error, as there) and reads every DaemonSet in it strictly; empty documents are
+/// skipped, other kinds are returned as [`Document::Other`].
 pub fn documents(text: &str) -> Vec<Document> {
-    split_documents(text)
+    let chunks = match yaml::read::chunks(text) {
+        Ok(chunks) => chunks,
+        Err(e) => {
+            let line = e.line.unwrap_or(1);
+            return vec![Document::Invalid {
+                errors: vec![syntax(e.into())],
+                line,
+            }];
+        }
+    };
+    chunks
         .into_iter()
-        .filter(|(doc, _)| !yaml::is_empty_document(doc))
-        .map(|(doc, offset)| {
-            let line = offset + 1;
-            match yaml::type_meta(doc) {
-                Err(e) => Document::Invalid {
-                    errors: vec![
-                        ParseError::Syntax {
-                            message: e.message,
-                            line: e.line,
-                            column: e.column,
-                        }
-                        .shift(offset),
-                    ],
-                    line,
-                },
-                Ok(Some((api_version, kind)))
-                    if !(kind == "DaemonSet" && api_version == "apps/v1") =>
-                {
-                    Document::Other {
-                        api_version,
-                        kind,
-                        line,
-                    }
-                }
-                Ok(meta) => match from_yaml_all_errors::<DaemonSet>(doc) {
-                    Ok(object) if meta.is_some() => Document::DaemonSet {
-                        object: Box::new(object),
-                        line,
-                    },
-                    Ok(_) => Document::Invalid {
-                        errors: vec![ParseError::Invalid {
-                            path: None,
-                            message: "missing `apiVersion` and `kind`".into(),
-                            line: Some(line),
-                            column: None,
-                        }],
-                        line,
-                    },
-                    Err(errors) => Document::Invalid {
-                        errors: errors.into_iter().map(|e| e.shift(offset)).collect(),
-                        line,
-                    },
-                },
-            }
-        })
+        .filter_map(|chunk| document(chunk.text, chunk.line))
         .collect()
 }
 
-/// The documents of a YAML stream with the number of lines before each.
-fn split_documents(text: &str) -> Vec<(&str, usize)> {
-    let mut docs = Vec::new();
-    let mut start = 0;
-    let mut start_line = 0;
-    let mut pos = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let bare = line.trim_end();
-        if bare == "---" || bare.starts_with("--- ") || bare == "..." {
-            docs.push((&text[start..pos], start_line));
-            start = pos + line.len();
-            start_line = n + 1;
+/// Reads one document of a stream, cut by kubectl's rules, whose first line is `line`; `None` if it is empty.
+fn document(text: &str, line: usize) -> Option<Document> {
+    let node = match yaml::read::document(text, line) {
+        Ok(None) => return None,
+        Ok(Some(node)) => node,
+        Err(e) => {
+            return Some(Document::Invalid {
+                errors: vec![syntax(e.into())],
+                line,
+            });
         }
-        pos += line.len();
-    }
-    docs.push((&text[start..], start_line));
-    docs
+    };
+    Some(match yaml::type_meta(&node) {
+        Some((api_version, kind)) if !(kind == "DaemonSet" && api_version == "apps/v1") => {
+            Document::Other {
+                api_version,
+                kind,
+                line,
+            }
+        }
+        meta => match from_node::<DaemonSet>(&node) {
+            Ok(object) if meta.is_some() => Document::DaemonSet {
+                object: Box::new(object),
+                line,
+            },
+            Ok(_) => Document::Invalid {
+                errors: vec![ParseError::Invalid {
+                    path: None,
+                    message: "missing `apiVersion` and `kind`".into(),
+                    line: Some(line),
+                    column: None,
+                }],
+                line,
+            },
+            Err(errors) => Document::Invalid { errors, line },
+        },
+    })
 }
 
 impl fmt::Display for Document {
@@ -275,16 +258,5 @@ impl fmt::Display for Document {
                 write!(f, "line {line}: {} error(s)", errors.len())
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_documents_with_line_offsets() {
-        let docs = split_documents("a: 1\n---\nb: 2\nc: 3\n---\n");
-        assert_eq!(docs, vec![("a: 1\n", 0), ("b: 2\nc: 3\n", 2), ("", 5)]);
     }
 }

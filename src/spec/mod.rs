@@ -252,11 +252,7 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
     match yaml::from_str_reporting_unknown::<model::Spec>(text) {
         Ok((spec, _)) => Ok(spec),
         Err(e) => {
-            // serde_yaml puts its own path before the message; the path is reported separately.
-            let message = match e.message.split_once(": ") {
-                Some((head, rest)) if !head.contains(' ') => rest.to_owned(),
-                _ => e.message.clone(),
-            };
+            let message = e.message.clone();
             let schema = [
                 "unknown field",
                 "missing field",
