@@ -498,6 +498,39 @@ fn server_warnings_are_warnings_not_errors() {
     );
 }
 
+/// Microsoft's `sarif-tools` (PyPI) reads the log back: its summary counts as many errors, warnings and notes as
+/// the JSON output's summary.
+fn sarif_tools_count(file: &Path, summary: &Value) {
+    let Some(sarif) = which("sarif") else {
+        eprintln!("skipped: sarif-tools is not installed (scripts/install-format-tools.sh)");
+        return;
+    };
+    let output = Command::new(sarif)
+        .arg("summary")
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let count = |level: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{level}: ")))
+            .map_or(0, |n| n.trim().parse().unwrap())
+    };
+    let findings = &summary["findings"];
+    assert_eq!(
+        count("error"),
+        findings["error"].as_u64().unwrap(),
+        "{text}"
+    );
+    assert_eq!(
+        count("warning"),
+        findings["warning"].as_u64().unwrap(),
+        "{text}"
+    );
+    assert_eq!(count("note"), findings["info"].as_u64().unwrap(), "{text}");
+}
+
 /// The SARIF of `check` and of `lint` with every rule, on the 37 real DaemonSets of `tests/fixtures/real/`.
 #[test]
 fn sarif_of_the_real_corpus_matches_the_official_schema() {
@@ -529,5 +562,6 @@ fn sarif_of_the_real_corpus_matches_the_official_schema() {
             Vec::<String>::new()
         );
         assert_eq!(value["summary"]["daemonSets"], 37);
+        sarif_tools_count(&file, &value["summary"]);
     }
 }
