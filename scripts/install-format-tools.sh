@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real consumers the output-format and completion tests run when they are present:
 #   - junitparser (PyPI), a JUnit XML reader, and xmllint (Debian libxml2-utils) for the JUnit XSD;
+#   - jsonschema (PyPI) to validate SARIF against the official schema, and sarif-tools (PyPI) to read it back;
 #   - zsh and fish (Debian) to syntax-check the generated completions (bash is always there);
 #   - the SARIF multitool (npm @microsoft/sarif-multitool), Microsoft's SARIF validator.
 # Without them those tests print what they skipped; with them they fail on any complaint.
@@ -8,7 +9,7 @@
 # Usage: scripts/install-format-tools.sh
 set -euo pipefail
 
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'junitparser>=3,<5' 'jsonschema>=4,<5'
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'junitparser>=3,<5' 'jsonschema>=4,<5' 'sarif-tools>=3,<4'
 
 if command -v apt-get >/dev/null; then
   missing=()

@@ -20,6 +20,56 @@ fn error_type(kind: ErrorType) -> &'static str {
     }
 }
 
+/// The violations and server warnings of one DaemonSet found in file `name` (lines and columns from the
+/// document's own text, so a caller reading document by document needs nothing else).
+pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
+    let object = Object::of(&found.object, found.line);
+    let column = |line: usize| column_of(&found.doc, line + 1 - found.line);
+    let mut out = Vec::new();
+    let violations: Vec<Violation> = match daemonset::validate(&found.object) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.into_violations(),
+    };
+    for v in violations {
+        let line = found.line_of(v.path.as_str());
+        let text = v.to_string();
+        let message = text
+            .strip_prefix(&format!("{}: ", v.path))
+            .unwrap_or(&text)
+            .to_owned();
+        out.push(Finding {
+            file: name.to_owned(),
+            line,
+            column: column(line),
+            object: Some(object.clone()),
+            path: Some(v.path.as_str().to_owned()),
+            rule: error_type(v.kind).to_owned(),
+            rule_name: None,
+            category: Category::Violation,
+            level: Level::Error,
+            message,
+            text,
+        });
+    }
+    for warning in daemonset::lint::server_warnings(&found.object) {
+        let line = found.line_of(&warning.path);
+        out.push(Finding {
+            file: name.to_owned(),
+            line,
+            column: column(line),
+            object: Some(object.clone()),
+            path: Some(warning.path.clone()),
+            rule: "ServerWarning".into(),
+            rule_name: None,
+            category: Category::ServerWarning,
+            level: Level::Warning,
+            text: format!("warning: {warning}"),
+            message: warning.message,
+        });
+    }
+    out
+}
+
 /// Runs the command.
 pub fn run(args: &CheckArgs) -> Outcome {
     let sources = match inputs::expand(&args.inputs) {
@@ -64,53 +114,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 .push(Finding::parse_problem(&input.name, &input.text, problem));
         }
         for found in &manifest.found {
-            let object = Object::of(&found.object, found.line);
             out.files
                 .last_mut()
                 .expect("a file entry")
                 .objects
-                .push(object.clone());
-            let violations: Vec<Violation> = match daemonset::validate(&found.object) {
-                Ok(()) => Vec::new(),
-                Err(errors) => errors.into_violations(),
-            };
-            for v in violations {
-                let line = found.line_of(v.path.as_str());
-                let text = v.to_string();
-                let message = text
-                    .strip_prefix(&format!("{}: ", v.path))
-                    .unwrap_or(&text)
-                    .to_owned();
-                out.findings.push(Finding {
-                    file: input.name.clone(),
-                    line,
-                    column: column_of(&input.text, line),
-                    object: Some(object.clone()),
-                    path: Some(v.path.as_str().to_owned()),
-                    rule: error_type(v.kind).to_owned(),
-                    rule_name: None,
-                    category: Category::Violation,
-                    level: Level::Error,
-                    message,
-                    text,
-                });
-            }
-            for warning in daemonset::lint::server_warnings(&found.object) {
-                let line = found.line_of(&warning.path);
-                out.findings.push(Finding {
-                    file: input.name.clone(),
-                    line,
-                    column: column_of(&input.text, line),
-                    object: Some(object.clone()),
-                    path: Some(warning.path.clone()),
-                    rule: "ServerWarning".into(),
-                    rule_name: None,
-                    category: Category::ServerWarning,
-                    level: Level::Warning,
-                    text: format!("warning: {warning}"),
-                    message: warning.message,
-                });
-            }
+                .push(Object::of(&found.object, found.line));
+            out.findings.extend(findings(&input.name, found));
         }
     }
     if out.summary().error_findings > 0 {

@@ -498,6 +498,39 @@ fn server_warnings_are_warnings_not_errors() {
     );
 }
 
+/// Microsoft's `sarif-tools` (PyPI) reads the log back: its summary counts as many errors, warnings and notes as
+/// the JSON output's summary.
+fn sarif_tools_count(file: &Path, summary: &Value) {
+    let Some(sarif) = which("sarif") else {
+        eprintln!("skipped: sarif-tools is not installed (scripts/install-format-tools.sh)");
+        return;
+    };
+    let output = Command::new(sarif)
+        .arg("summary")
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let count = |level: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{level}: ")))
+            .map_or(0, |n| n.trim().parse().unwrap())
+    };
+    let findings = &summary["findings"];
+    assert_eq!(
+        count("error"),
+        findings["error"].as_u64().unwrap(),
+        "{text}"
+    );
+    assert_eq!(
+        count("warning"),
+        findings["warning"].as_u64().unwrap(),
+        "{text}"
+    );
+    assert_eq!(count("note"), findings["info"].as_u64().unwrap(), "{text}");
+}
+
 /// The SARIF of `check` and of `lint` with every rule, on the 37 real DaemonSets of `tests/fixtures/real/`.
 #[test]
 fn sarif_of_the_real_corpus_matches_the_official_schema() {
@@ -529,5 +562,73 @@ fn sarif_of_the_real_corpus_matches_the_official_schema() {
             Vec::<String>::new()
         );
         assert_eq!(value["summary"]["daemonSets"], 37);
+        sarif_tools_count(&file, &value["summary"]);
+    }
+}
+
+/// Spec-file errors (template, YAML, schema, validation), a file that is not there and a file that is not UTF-8:
+/// every output format stays valid.
+#[test]
+fn errors_of_every_kind_keep_every_format_valid() {
+    let dir = sandbox();
+    let bad = dir.path().join("bad");
+    fs::create_dir_all(&bad).unwrap();
+    for entry in fs::read_dir(root().join("cli/tests/fixtures/bad")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), bad.join(entry.file_name())).unwrap();
+    }
+    fs::write(
+        dir.path().join("latin1.yaml"),
+        b"kind: DaemonSet\nname: caf\xe9\n",
+    )
+    .unwrap();
+    for command in ["lint", "check"] {
+        let args = |format: &str| {
+            vec![command, "bad/", "missing.yaml", "latin1.yaml", "-o", format]
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let output = run(
+            dir.path(),
+            &args("json").iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "a missing file is an I/O failure"
+        );
+        let value: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(
+            schema_errors(&findings_validator(), &value),
+            Vec::<String>::new()
+        );
+        let categories: Vec<&str> = value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["category"].as_str().unwrap())
+            .collect();
+        assert!(categories.contains(&"input"), "{categories:?}");
+        let output = run(
+            dir.path(),
+            &args("sarif").iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        check_sarif(&stdout(&output));
+        let output = run(
+            dir.path(),
+            &args("junit").iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let file = dir.path().join(format!("{command}.xml"));
+        fs::write(&file, stdout(&output)).unwrap();
+        if let Some(xmllint) = which("xmllint") {
+            let output = Command::new(xmllint)
+                .args(["--noout", "--schema"])
+                .arg(root().join("schemas/junit-jenkins.xsd"))
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", stderr(&output));
+        }
     }
 }
