@@ -4,7 +4,7 @@ use daemonset::validate::{ErrorType, Violation};
 
 use crate::cli::CheckArgs;
 use crate::inputs;
-use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report, column_of};
+use crate::output::{Category, FileLines, FileResult, Finding, Format, Level, Object, Report};
 use crate::report::{self, Outcome};
 
 /// apimachinery's `field.ErrorType` string of a violation (`FieldValueInvalid`).
@@ -20,11 +20,10 @@ fn error_type(kind: ErrorType) -> &'static str {
     }
 }
 
-/// The violations and server warnings of one DaemonSet found in file `name` (lines and columns from the
-/// document's own text, so a caller reading document by document needs nothing else).
-pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
+/// The violations and server warnings of one DaemonSet found in file `name`, whose lines are `lines`.
+pub fn findings(name: &str, found: &inputs::Found, lines: &FileLines<'_>) -> Vec<Finding> {
     let object = Object::of(&found.object, found.line);
-    let column = |line: usize| column_of(&found.doc, line + 1 - found.line);
+    let column = |line: usize| lines.column(line);
     let mut out = Vec::new();
     let violations: Vec<Violation> = match daemonset::validate(&found.object) {
         Ok(()) => Vec::new(),
@@ -113,13 +112,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
             out.findings
                 .push(Finding::parse_problem(&input.name, &input.text, problem));
         }
+        let lines = FileLines::new(&input.text);
         for found in &manifest.found {
             out.files
                 .last_mut()
                 .expect("a file entry")
                 .objects
                 .push(Object::of(&found.object, found.line));
-            out.findings.extend(findings(&input.name, found));
+            out.findings.extend(findings(&input.name, found, &lines));
         }
     }
     if out.summary().error_findings > 0 {
