@@ -36,6 +36,7 @@
 pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
+pub mod doctor;
 pub mod lint;
 pub mod locate;
 pub mod parse;

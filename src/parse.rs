@@ -165,6 +165,8 @@ pub enum Document {
         object: Box<DaemonSet>,
         /// 1-based line where the document starts.
         line: usize,
+        /// The line of every field of the document in the whole text (for messages about the object's fields).
+        lines: Box<crate::locate::Lines>,
     },
     /// An object of another kind (skipped by DaemonSet tools).
     Other {
@@ -182,6 +184,19 @@ pub enum Document {
         /// 1-based line where the document starts.
         line: usize,
     },
+}
+
+/// Reads a YAML stream into the JSON documents kubectl sends for it (`kubectl apply -f`): documents cut at `---`
+/// lines as kubectl cuts them, scalars resolved as YAML 1.1 (`0644` is 420, `yes` is `true`), merge keys applied,
+/// empty documents left out. Where kubectl would silently drop or change something (a duplicate key, a custom
+/// tag, a document after `...`) this is an error.
+///
+/// ```
+/// let docs = daemonset::parse::json_documents("a: 0644\nb: yes\n---\nc: 1_000\n").unwrap();
+/// assert_eq!(docs, vec![serde_json::json!({"a": 420, "b": true}), serde_json::json!({"c": 1000})]);
+/// ```
+pub fn json_documents(text: &str) -> Result<Vec<serde_json::Value>, ParseError> {
+    yaml::documents_as_json(text).map_err(syntax)
 }
 
 /// Splits a multi-document YAML text the way kubectl does (a line starting with `---`; one with anything but a
@@ -204,6 +219,48 @@ pub fn documents(text: &str) -> Vec<Document> {
         .collect()
 }
 
+/// The kinds the API server serves in `apps/v1`.
+const APPS_V1_KINDS: [&str; 5] = [
+    "DaemonSet",
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ControllerRevision",
+];
+
+/// Why a document that looks like a DaemonSet would not be one for the API server: a DaemonSet in a group or
+/// version that no longer serves it (`extensions/v1beta1`, `apps/v1beta2`), or a kind of the built-in groups
+/// that does not exist (`Daemonset`). Custom resources (a group with a dot, like `apps.kruise.io`) are left alone.
+fn wrong_kind(api_version: &str, kind: &str) -> Option<String> {
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    if !matches!(group, "" | "apps" | "extensions") {
+        return None;
+    }
+    if kind == "DaemonSet" {
+        return (api_version != "apps/v1").then(|| {
+            format!(
+                "a DaemonSet in `{api_version}` is not served by the API server (only `apps/v1` is, since \
+                 Kubernetes 1.16; `extensions/v1beta1` and `apps/v1beta2` were removed): write `apiVersion: apps/v1`"
+            )
+        });
+    }
+    let close = daemonset_rules::suggest::did_you_mean(kind, ["DaemonSet"]);
+    if api_version == "apps/v1" && !APPS_V1_KINDS.contains(&kind) {
+        let hint = daemonset_rules::suggest::did_you_mean(kind, APPS_V1_KINDS)
+            .map(|k| format!(": did you mean `{k}`?"))
+            .unwrap_or_default();
+        return Some(format!(
+            "`apps/v1` has no kind `{kind}` (kinds are case-sensitive){hint}"
+        ));
+    }
+    close.map(|k| {
+        format!(
+            "unknown kind `{kind}` in `{api_version}`: did you mean `{k}` (apiVersion `apps/v1`)? kinds are \
+             case-sensitive"
+        )
+    })
+}
+
 /// Reads one document of a stream, cut by kubectl's rules, whose first line is `line`; `None` if it is empty.
 fn document(text: &str, line: usize) -> Option<Document> {
     let node = match yaml::read::document(text, line) {
@@ -216,7 +273,20 @@ fn document(text: &str, line: usize) -> Option<Document> {
             });
         }
     };
-    Some(match yaml::type_meta(&node) {
+    let meta = yaml::type_meta(&node);
+    if let Some(message) = meta.as_ref().and_then(|(a, k)| wrong_kind(a, k)) {
+        let at = node.get("kind").unwrap_or(&node);
+        return Some(Document::Invalid {
+            errors: vec![ParseError::Invalid {
+                path: Some("kind".into()),
+                message,
+                line: Some(at.line),
+                column: Some(at.column),
+            }],
+            line,
+        });
+    }
+    Some(match meta {
         Some((api_version, kind)) if !(kind == "DaemonSet" && api_version == "apps/v1") => {
             Document::Other {
                 api_version,
@@ -228,6 +298,7 @@ fn document(text: &str, line: usize) -> Option<Document> {
             Ok(object) if meta.is_some() => Document::DaemonSet {
                 object: Box::new(object),
                 line,
+                lines: Box::new(crate::locate::Lines::from_node(&node)),
             },
             Ok(_) => Document::Invalid {
                 errors: vec![ParseError::Invalid {
@@ -246,7 +317,7 @@ fn document(text: &str, line: usize) -> Option<Document> {
 impl fmt::Display for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Document::DaemonSet { object, line } => {
+            Document::DaemonSet { object, line, .. } => {
                 write!(
                     f,
                     "line {line}: DaemonSet {}",

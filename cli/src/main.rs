@@ -15,19 +15,22 @@ mod check;
 mod cli;
 #[cfg(feature = "cluster")]
 mod cluster;
+mod config;
 #[cfg(feature = "cluster")]
 mod diff;
+#[cfg(feature = "cluster")]
+mod doctor;
 mod inputs;
 mod lint;
+mod output;
 mod plan;
 mod render;
 mod report;
 #[cfg(feature = "cluster")]
 mod rollout;
+mod shell;
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 /// The exit code of a command whose output pipe was closed: 128 + SIGPIPE, what a shell shows for a tool killed by
 /// the signal (`seq 1000000 | head -1`).
@@ -69,7 +72,7 @@ fn exit_quietly_when_output_fails() {
 
 fn main() -> ExitCode {
     exit_quietly_when_output_fails();
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     let outcome = match cli.command {
         cli::Command::Render(args) => render::run(&args),
         cli::Command::Check(args) => check::run(&args),
@@ -81,6 +84,10 @@ fn main() -> ExitCode {
         cli::Command::Diff(args) => return diff::run(&args),
         #[cfg(feature = "cluster")]
         cli::Command::Rollout(command) => rollout::run(&command),
+        #[cfg(feature = "cluster")]
+        cli::Command::Doctor(args) => doctor::run(&args),
+        cli::Command::Completions(args) => shell::completions(args.shell),
+        cli::Command::Man => shell::man(),
     };
     outcome.exit_code()
 }

@@ -263,6 +263,8 @@ fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
 /// Reads an already rendered spec strictly and builds it (with validation).
 pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
     let spec = parse(file, text)?;
+    let lines = std::cell::OnceCell::new();
+    let line_of = |path: &str| lines.get_or_init(|| locate::Lines::of(text)).line_of(path);
     match convert::build(spec) {
         Err(problems) => Err(SpecError {
             file: file.to_owned(),
@@ -270,7 +272,7 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
             problems: problems
                 .into_iter()
                 .map(|(path, message)| Problem {
-                    line: locate::line_of(text, &path),
+                    line: line_of(&path),
                     column: None,
                     path: Some(path),
                     message,
@@ -291,7 +293,7 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                         .map(str::to_owned)
                         .unwrap_or_else(|| v.to_string());
                     Problem {
-                        line: locate::line_of(text, &spec_path(path)),
+                        line: line_of(&spec_path(path)),
                         column: None,
                         path: Some(path.to_owned()),
                         message,
@@ -385,6 +387,9 @@ fn spec_path(path: &str) -> String {
         ("spec.template.spec.", ""),
         ("spec.template.metadata.labels", "selectorLabels"),
         ("spec.template.metadata.annotations", "podAnnotations"),
+        // The server names the template's own labels and annotations without `metadata`.
+        ("spec.template.labels", "selectorLabels"),
+        ("spec.template.annotations", "podAnnotations"),
         ("spec.selector", "selectorLabels"),
         ("spec.", ""),
         ("metadata.", ""),

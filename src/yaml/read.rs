@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use granit_parser::{Event, Parser, ScalarStyle, Tag};
 
 /// A resolved YAML value with its position (1-based line and column).
 #[derive(Debug, Clone, PartialEq)]
@@ -150,17 +150,13 @@ pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, Re
     let mut root = None;
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
-            ReadError::at(
-                e.marker().line() + shift,
-                e.marker().col() + 1,
-                e.info().to_owned(),
-            )
+            ReadError::at(e.marker().line() + shift, e.marker().col() + 1, e.info())
         })?;
         let (line, column) = (span.start.line() + shift, span.start.col() + 1);
         match event {
-            Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
+            Event::StreamStart | Event::DocumentEnd => {}
             Event::StreamEnd => break,
-            Event::DocumentStart(_) => {
+            Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
                     return Err(ReadError::at(
@@ -231,12 +227,13 @@ struct Builder {
 
 fn tag_name(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
     tag.map(|t| {
-        if t.handle.is_empty() && t.suffix == "!" {
+        let (handle, suffix) = (t.handle(), t.suffix());
+        if handle.is_empty() && suffix == "!" {
             "!".to_owned()
-        } else if t.handle == "!" {
-            format!("!{}", t.suffix)
+        } else if handle == "!" {
+            format!("!{suffix}")
         } else {
-            format!("{}{}", t.handle, t.suffix)
+            format!("{handle}{suffix}")
         }
     })
 }
@@ -276,7 +273,10 @@ impl Builder {
                     0,
                 )
             }
-            Event::SequenceStart(anchor, tag) => {
+            Event::UnresolvedAlias(_) => {
+                return Err(ReadError::at(line, column, "an alias to an unknown anchor"));
+            }
+            Event::SequenceStart(_, anchor, tag) => {
                 let data = Data::Seq {
                     items: Vec::new(),
                     tag: tag_name(tag),
@@ -284,7 +284,7 @@ impl Builder {
                 self.stack.push((Raw { data, line, column }, anchor));
                 return Ok(None);
             }
-            Event::MappingStart(anchor, tag) => {
+            Event::MappingStart(_, anchor, tag) => {
                 let data = Data::Map {
                     entries: Vec::new(),
                     tag: tag_name(tag),
@@ -946,7 +946,8 @@ impl Node {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
             Kind::Int(v) => Value::from(*v),
-            Kind::Uint(v) => Value::from(*v),
+            // Above int64, kubectl's unstructured objects hold a float64.
+            Kind::Uint(v) => float_json(*v as f64),
             Kind::Float(f) => float_json(*f),
             Kind::Str(s) => Value::String(s.clone()),
             Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
@@ -976,17 +977,16 @@ impl Node {
     }
 }
 
-/// A float as Go's JSON writes it and reads back: integral values below 1e21 are integers.
+/// A float as Go's `json.Marshal` writes it (shortest digits, no exponent from 1e-6 to 1e21), read back as JSON:
+/// `1000.0` is the integer 1000, `2^63` is the integer 9223372036854776000, as kubectl sends them.
 pub(crate) fn float_json(f: f64) -> serde_json::Value {
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        if f >= i64::MIN as f64 && f < i64::MAX as f64 {
-            return serde_json::Value::from(f as i64);
-        }
-        if f >= 0.0 && f < u64::MAX as f64 {
-            return serde_json::Value::from(f as u64);
-        }
-    }
-    serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    let abs = f.abs();
+    let text = if abs == 0.0 || (1e-6..1e21).contains(&abs) {
+        format!("{f}")
+    } else {
+        format!("{f:e}")
+    };
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
@@ -1025,7 +1025,11 @@ mod tests {
             ("!!binary aGVsbG8=", serde_json::json!("hello")),
             (
                 "9223372036854775808",
-                serde_json::json!(9223372036854775808u64),
+                serde_json::json!(9223372036854776000u64),
+            ),
+            (
+                "-9223372036854775809",
+                serde_json::json!(-9.223372036854776e18),
             ),
             ("1e400", serde_json::json!("1e400")),
         ];
