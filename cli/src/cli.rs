@@ -21,6 +21,7 @@ Exit codes:
   4  cluster error: no or unusable kubeconfig, server unreachable, TLS failure, unauthorized,
      forbidden (RBAC), any other API error
   5  a cluster command (a rollout, connecting, any request) did not finish within --timeout
+  141  the output pipe was closed (`| head`): the output ends quietly, as SIGPIPE ends other tools
 
 Examples:
   daemonset render examples/specs --values examples/specs/values.yaml | kubectl apply -f -

@@ -32,7 +32,6 @@ mod shell;
 
 use std::process::ExitCode;
 
-
 /// The exit code of a command whose output pipe was closed: 128 + SIGPIPE, what a shell shows for a tool killed by
 /// the signal (`seq 1000000 | head -1`).
 pub const CLOSED_PIPE_EXIT: i32 = 141;

@@ -458,8 +458,19 @@ fn prune_with_nothing_rendered_removes_nothing() {
 fn many_problems(dir: &Path) -> PathBuf {
     let bad = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: bad}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: b}}\n    spec:\n      containers: [{name: c, image: 'c:1'}]\n";
     let path = dir.join("many.yaml");
-    fs::write(&path, format!("{bad}---\n").repeat(3000)).unwrap();
+    fs::write(&path, format!("{bad}---\n").repeat(1000)).unwrap();
     path
+}
+
+/// A closed pipe ends the command quietly: no error message, and either the exit of a tool ended by SIGPIPE (141,
+/// where `println!` met the closed pipe) or the command's own outcome (`normal`, where the output module of
+/// `check` and `lint` stops writing and finishes).
+fn assert_quiet_end(status: ExitStatus, stderr: &str, normal: i32) {
+    assert!(
+        status.code() == Some(141) || status.code() == Some(normal),
+        "{status:?}: {stderr}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
 }
 
 /// Runs the command into a pipe, reads one line and closes the pipe (`... | head -1`).
@@ -487,8 +498,7 @@ fn check_into_a_closed_pipe_ends_quietly() {
     let (status, line, stderr) = first_line_then_close(cmd);
     assert!(line.contains("many.yaml:"), "{line}");
     assert_no_panic(status, &stderr);
-    assert_eq!(status.code(), Some(141), "{stderr}");
-    assert!(!stderr.contains("error"), "{stderr}");
+    assert_quiet_end(status, &stderr, 1);
 }
 
 #[test]
@@ -500,7 +510,25 @@ fn lint_into_a_closed_pipe_ends_quietly() {
     let (status, line, stderr) = first_line_then_close(cmd);
     assert!(!line.is_empty());
     assert_no_panic(status, &stderr);
+    assert_quiet_end(status, &stderr, 0);
+}
+
+#[test]
+fn render_into_a_closed_pipe_exits_like_a_tool_ended_by_sigpipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: good}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: c, image: 'c:1'}]\n";
+    fs::write(
+        dir.path().join("many-good.yaml"),
+        format!("{good}---\n").repeat(1000),
+    )
+    .unwrap();
+    let mut cmd = daemonset(dir.path());
+    cmd.args(["render", "many-good.yaml"]);
+    let (status, line, stderr) = first_line_then_close(cmd);
+    assert_eq!(line, "---\n");
+    assert_no_panic(status, &stderr);
     assert_eq!(status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
 }
 
 #[cfg(target_os = "linux")]
