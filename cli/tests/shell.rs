@@ -54,7 +54,9 @@ fn completion_parses(shell: &str, checker: &str, flags: &[&str], required: bool)
                 text(&output.stderr)
             );
         }
-        None if required => panic!("{checker} is not installed"),
+        None if required || std::env::var_os("DAEMONSET_REQUIRE_TOOLS").is_some() => {
+            panic!("{checker} is not installed (scripts/install-format-tools.sh installs it)")
+        }
         None => eprintln!(
             "skipped: {checker} is not installed (scripts/install-format-tools.sh installs it)"
         ),
