@@ -1,4 +1,4 @@
-//! `daemonset check`: validate existing manifests.
+//! `daemonset check`: validate existing manifests, document by document (one held in memory at a time).
 
 use crate::cli::CheckArgs;
 use crate::inputs;
@@ -16,28 +16,28 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let mut outcome = Outcome::Success;
     let (mut checked, mut problems) = (0usize, 0usize);
     for source in &sources {
-        let input = match inputs::read(source) {
-            Ok(input) => input,
-            Err(e) => {
-                report::error(&e);
-                outcome = outcome.max(e.outcome());
-                problems += 1;
-                continue;
+        let streamed = inputs::stream_manifest(source, |name, item| match item {
+            inputs::Item::Note(note) => eprintln!("note: {note}"),
+            inputs::Item::Problems(lines) => {
+                for line in &lines {
+                    println!("{line}");
+                }
+                problems += lines.len();
             }
-        };
-        let manifest = inputs::manifest(&input);
-        for note in &manifest.notes {
-            eprintln!("note: {note}");
+            inputs::Item::Found(found) => {
+                checked += 1;
+                let lines = inputs::violations(name, &found);
+                for line in &lines {
+                    println!("{line}");
+                }
+                problems += lines.len();
+            }
+        });
+        if let Err(e) = streamed {
+            report::error(&e);
+            outcome = outcome.max(e.outcome());
+            problems += 1;
         }
-        let mut lines = manifest.problems;
-        for found in &manifest.found {
-            checked += 1;
-            lines.extend(inputs::violations(&input.name, found));
-        }
-        for line in &lines {
-            println!("{line}");
-        }
-        problems += lines.len();
     }
     if problems > 0 {
         outcome = outcome.max(Outcome::Problems);
