@@ -432,7 +432,7 @@ fn document(text: &str, line: usize) -> Option<Document> {
             Ok(object) if meta.is_some() => Document::DaemonSet {
                 object: Box::new(object),
                 line,
-                lines: Box::new(crate::locate::Lines::from_node(&node)),
+                lines: Box::new(crate::locate::Lines::from_node(node)),
             },
             Ok(_) => Document::Invalid {
                 errors: vec![ParseError::Invalid {
