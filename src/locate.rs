@@ -43,81 +43,102 @@ enum Child {
     Index(usize),
 }
 
-/// The lines of every field of one YAML document, indexed once so that each lookup costs the length of the path
-/// (looking up 20,000 violations of one document is linear, not 20,000 scans of its text).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The lines of every field of one YAML document, indexed on first use so that each lookup costs the length of
+/// the path (looking up 20,000 violations of one document is linear, not 20,000 scans of its text), and a
+/// document without findings costs no index.
+#[derive(Debug, Clone, Default)]
 pub struct Lines {
-    /// (parent, child) -> (the child's id, its line: of the key for a mapping entry, of the item for a list).
-    children: HashMap<(u32, Child), (u32, usize)>,
-    /// The line of the document's first node.
-    root_line: usize,
+    root: Option<Node>,
+    /// (parent, child) -> (the child's id, its line and column: of the key for a mapping entry, of the item for a
+    /// list).
+    index: std::cell::OnceCell<HashMap<(u32, Child), (u32, (usize, usize))>>,
+}
+
+impl PartialEq for Lines {
+    fn eq(&self, other: &Lines) -> bool {
+        self.root == other.root
+    }
 }
 
 impl Lines {
     /// Indexes a YAML text that holds one document; a text that cannot be read gives an empty index.
     pub fn of(text: &str) -> Lines {
-        match crate::yaml::single_document(text) {
-            Ok(Some(node)) => Lines::from_node(&node),
-            _ => Lines::default(),
+        Lines {
+            root: crate::yaml::single_document(text).ok().flatten(),
+            index: std::cell::OnceCell::new(),
         }
     }
 
-    pub(crate) fn from_node(node: &Node) -> Lines {
-        let mut lines = Lines {
-            children: HashMap::new(),
-            root_line: node.line,
-        };
-        let mut next = 1u32;
-        let mut stack = vec![(0u32, node)];
-        while let Some((id, node)) = stack.pop() {
-            match &node.kind {
-                Kind::Map(entries) => {
-                    for (key, value) in entries {
-                        lines
-                            .children
-                            .insert((id, Child::Key(key.name.as_str().into())), (next, key.line));
-                        stack.push((next, value));
-                        next += 1;
-                    }
-                }
-                Kind::Seq(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        lines
-                            .children
-                            .insert((id, Child::Index(i)), (next, item.line));
-                        stack.push((next, item));
-                        next += 1;
-                    }
-                }
-                _ => {}
-            }
+    pub(crate) fn from_node(node: Node) -> Lines {
+        Lines {
+            root: Some(node),
+            index: std::cell::OnceCell::new(),
         }
-        lines
+    }
+
+    fn index(&self) -> &HashMap<(u32, Child), (u32, (usize, usize))> {
+        self.index.get_or_init(|| {
+            let mut children = HashMap::new();
+            let Some(root) = &self.root else {
+                return children;
+            };
+            let mut next = 1u32;
+            let mut stack = vec![(0u32, root)];
+            while let Some((id, node)) = stack.pop() {
+                match &node.kind {
+                    Kind::Map(entries) => {
+                        for (key, value) in entries {
+                            children.insert(
+                                (id, Child::Key(key.name.as_str().into())),
+                                (next, (key.line, key.column)),
+                            );
+                            stack.push((next, value));
+                            next += 1;
+                        }
+                    }
+                    Kind::Seq(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            children.insert((id, Child::Index(i)), (next, (item.line, item.column)));
+                            stack.push((next, item));
+                            next += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            children
+        })
     }
 
     /// The 1-based line of `path`, or of its deepest ancestor that is written; `None` if not even the first
     /// segment is.
     pub fn line_of(&self, path: &str) -> Option<usize> {
+        self.position_of(path).map(|(line, _)| line)
+    }
+
+    /// The 1-based line and column of `path` (of the key of a mapping entry, of the item of a list), or of its
+    /// deepest ancestor that is written; `None` if not even the first segment is.
+    pub fn position_of(&self, path: &str) -> Option<(usize, usize)> {
+        let index = self.index();
         let mut id = 0u32;
         let mut found = None;
         for segment in segments(path) {
             let hit = match segment {
-                Segment::Key(key) => self.children.get(&(id, Child::Key(key.into()))),
-                Segment::Index(n) => self
-                    .children
+                Segment::Key(key) => index.get(&(id, Child::Key(key.into()))),
+                Segment::Index(n) => index
                     .get(&(id, Child::Index(n)))
-                    .or_else(|| self.children.get(&(id, Child::Key(n.to_string().into())))),
+                    .or_else(|| index.get(&(id, Child::Key(n.to_string().into())))),
             };
-            let Some(&(child, line)) = hit else { break };
-            found = Some(line);
+            let Some(&(child, position)) = hit else { break };
+            found = Some(position);
             id = child;
         }
         found
     }
 
-    /// The line of the document's first node.
-    pub fn first_line(&self) -> usize {
-        self.root_line
+    /// The line of the document's first node, if it has one.
+    pub fn first_line(&self) -> Option<usize> {
+        self.root.as_ref().map(|n| n.line)
     }
 }
 

@@ -219,6 +219,140 @@ pub fn documents(text: &str) -> Vec<Document> {
         .collect()
 }
 
+/// Why a stream could not be read further.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// Reading failed.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// A line is not UTF-8.
+    #[error("line {line}, column {column}: not UTF-8 text (byte 0x{byte:02x})")]
+    NotUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters) of the first invalid byte.
+        column: usize,
+        /// The byte.
+        byte: u8,
+    },
+}
+
+/// Reads a YAML stream document by document, cut as kubectl cuts it (see [`documents`]), holding one document
+/// at a time: memory follows the largest document, not the stream.
+///
+/// ```
+/// let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\n";
+/// let kinds: Vec<String> = daemonset::parse::DocumentStream::new(text.as_bytes())
+///     .map(|d| d.unwrap().to_string())
+///     .collect();
+/// assert_eq!(kinds, ["line 1: ConfigMap", "line 5: Deployment"]);
+/// ```
+#[derive(Debug)]
+pub struct DocumentStream<R> {
+    reader: R,
+    /// The current document's text.
+    text: String,
+    /// Its first line.
+    start: usize,
+    /// Lines read so far.
+    lines: usize,
+    bytes: Vec<u8>,
+    ready: std::collections::VecDeque<Document>,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> DocumentStream<R> {
+    /// Reads documents from `reader`.
+    pub fn new(reader: R) -> DocumentStream<R> {
+        DocumentStream {
+            reader,
+            text: String::new(),
+            start: 1,
+            lines: 0,
+            bytes: Vec::new(),
+            ready: std::collections::VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// Ends the current document: it is read and queued if it holds anything.
+    fn flush(&mut self) {
+        if let Some(doc) = document(&self.text, self.start) {
+            self.ready.push_back(doc);
+        }
+        self.text.clear();
+        self.start = self.lines + 1;
+    }
+
+    fn read_line(&mut self) -> Result<bool, StreamError> {
+        self.bytes.clear();
+        if self.reader.read_until(b'\n', &mut self.bytes)? == 0 {
+            return Ok(false);
+        }
+        self.lines += 1;
+        let line = std::str::from_utf8(&self.bytes).map_err(|e| {
+            let valid = e.valid_up_to();
+            StreamError::NotUtf8 {
+                line: self.lines,
+                column: String::from_utf8_lossy(&self.bytes[..valid])
+                    .chars()
+                    .count()
+                    + 1,
+                byte: self.bytes[valid],
+            }
+        })?;
+        match line.strip_prefix("---") {
+            Some(rest) => {
+                let trimmed = rest.trim();
+                let invalid = !trimmed.is_empty() && !trimmed.starts_with('#');
+                let error = invalid.then(|| {
+                    let mut cutter = yaml::read::Cutter::default();
+                    cutter
+                        .line(line, 0, self.lines, line)
+                        .err()
+                        .map(|e| syntax(e.into()))
+                });
+                self.flush();
+                if let Some(Some(error)) = error {
+                    self.ready.push_back(Document::Invalid {
+                        errors: vec![error],
+                        line: self.lines,
+                    });
+                }
+            }
+            None => self.text.push_str(line),
+        }
+        Ok(true)
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for DocumentStream<R> {
+    type Item = Result<Document, StreamError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(doc) = self.ready.pop_front() {
+                return Some(Ok(doc));
+            }
+            if self.done {
+                return None;
+            }
+            match self.read_line() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    self.flush();
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
 /// The kinds the API server serves in `apps/v1`.
 const APPS_V1_KINDS: [&str; 5] = [
     "DaemonSet",
@@ -298,7 +432,7 @@ fn document(text: &str, line: usize) -> Option<Document> {
             Ok(object) if meta.is_some() => Document::DaemonSet {
                 object: Box::new(object),
                 line,
-                lines: Box::new(crate::locate::Lines::from_node(&node)),
+                lines: Box::new(crate::locate::Lines::from_node(node)),
             },
             Ok(_) => Document::Invalid {
                 errors: vec![ParseError::Invalid {

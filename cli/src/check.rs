@@ -1,10 +1,11 @@
-//! `daemonset check`: validate existing manifests, and show what the API server would warn about.
+//! `daemonset check`: validate existing manifests document by document (one held in memory at a time), and show
+//! what the API server would warn about.
 
 use daemonset::validate::{ErrorType, Violation};
 
 use crate::cli::CheckArgs;
 use crate::inputs;
-use crate::output::{Category, FileLines, FileResult, Finding, Format, Level, Object, Report};
+use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report};
 use crate::report::{self, Outcome};
 
 /// apimachinery's `field.ErrorType` string of a violation (`FieldValueInvalid`).
@@ -20,17 +21,17 @@ fn error_type(kind: ErrorType) -> &'static str {
     }
 }
 
-/// The violations and server warnings of one DaemonSet found in file `name`, whose lines are `lines`.
-pub fn findings(name: &str, found: &inputs::Found, lines: &FileLines<'_>) -> Vec<Finding> {
+/// The violations and server warnings of one DaemonSet found in file `name`, each at the line and column of its
+/// field (from the document's own index, so nothing but the document is needed).
+pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
     let object = Object::of(&found.object, found.line);
-    let column = |line: usize| lines.column(line);
     let mut out = Vec::new();
     let violations: Vec<Violation> = match daemonset::validate(&found.object) {
         Ok(()) => Vec::new(),
         Err(errors) => errors.into_violations(),
     };
     for v in violations {
-        let line = found.line_of(v.path.as_str());
+        let (line, column) = found.position_of(v.path.as_str());
         let text = v.to_string();
         let message = text
             .strip_prefix(&format!("{}: ", v.path))
@@ -39,7 +40,7 @@ pub fn findings(name: &str, found: &inputs::Found, lines: &FileLines<'_>) -> Vec
         out.push(Finding {
             file: name.to_owned(),
             line,
-            column: column(line),
+            column,
             object: Some(object.clone()),
             path: Some(v.path.as_str().to_owned()),
             rule: error_type(v.kind).to_owned(),
@@ -51,11 +52,11 @@ pub fn findings(name: &str, found: &inputs::Found, lines: &FileLines<'_>) -> Vec
         });
     }
     for warning in daemonset::lint::server_warnings(&found.object) {
-        let line = found.line_of(&warning.path);
+        let (line, column) = found.position_of(&warning.path);
         out.push(Finding {
             file: name.to_owned(),
             line,
-            column: column(line),
+            column,
             object: Some(object.clone()),
             path: Some(warning.path.clone()),
             rule: "ServerWarning".into(),
@@ -81,45 +82,38 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let mut outcome = Outcome::Success;
     let mut out = Report::new("check");
     for source in &sources {
-        let input = match inputs::read(source) {
-            Ok(input) => input,
-            Err(e) => {
-                report::error(&e);
-                outcome = outcome.max(e.outcome());
-                let name = crate::lint::source_name(source);
-                out.files.push(FileResult {
-                    file: name.clone(),
-                    ..FileResult::default()
-                });
-                out.findings.push(Finding::input_error(name, &e));
-                continue;
-            }
+        let mut file = FileResult {
+            file: crate::lint::source_name(source),
+            ..FileResult::default()
         };
-        let manifest = inputs::manifest(&input);
-        for note in &manifest.notes {
-            eprintln!("note: {note}");
-        }
-        out.files.push(FileResult {
-            file: input.name.clone(),
-            objects: Vec::new(),
-            skipped: manifest
-                .notes
-                .iter()
-                .filter(|n| n.contains(": skipping "))
-                .count(),
+        let mut findings_of_file = Vec::new();
+        let streamed = inputs::stream_manifest(source, |name, item| {
+            file.file = name.to_owned();
+            match item {
+                inputs::Item::Note(note) => {
+                    if note.contains(": skipping ") {
+                        file.skipped += 1;
+                    }
+                    eprintln!("note: {note}");
+                }
+                inputs::Item::Problems(lines) => {
+                    for problem in &lines {
+                        findings_of_file.push(Finding::parse_problem(name, None, problem));
+                    }
+                }
+                inputs::Item::Found(found) => {
+                    file.objects.push(Object::of(&found.object, found.line));
+                    findings_of_file.extend(findings(name, &found));
+                }
+            }
         });
-        for problem in &manifest.problems {
+        out.files.push(file);
+        out.findings.extend(findings_of_file);
+        if let Err(e) = streamed {
+            report::error(&e);
+            outcome = outcome.max(e.outcome());
             out.findings
-                .push(Finding::parse_problem(&input.name, &input.text, problem));
-        }
-        let lines = FileLines::new(&input.text);
-        for found in &manifest.found {
-            out.files
-                .last_mut()
-                .expect("a file entry")
-                .objects
-                .push(Object::of(&found.object, found.line));
-            out.findings.extend(findings(&input.name, found, &lines));
+                .push(Finding::input_error(crate::lint::source_name(source), &e));
         }
     }
     if out.summary().error_findings > 0 {

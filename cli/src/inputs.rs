@@ -224,6 +224,12 @@ impl Found {
     pub fn line_of(&self, path: &str) -> usize {
         self.lines.line_of(path).unwrap_or(self.line)
     }
+
+    /// The line and column in the file of a field path of the object (or of its closest written ancestor, or the
+    /// document's start).
+    pub fn position_of(&self, path: &str) -> (usize, usize) {
+        self.lines.position_of(path).unwrap_or((self.line, 1))
+    }
 }
 
 /// What reading a manifest gave: the DaemonSets, problem lines (`file:line: path: message`) and notes.
@@ -250,41 +256,109 @@ fn parse_problem(name: &str, error: &ParseError, doc_line: usize) -> String {
     format!("{name}:{}: {message}", error.line().unwrap_or(doc_line))
 }
 
+/// What one document of a manifest gives.
+#[derive(Debug)]
+pub enum Item {
+    /// A DaemonSet, read strictly.
+    Found(Box<Found>),
+    /// Problem lines (`file:line: path: message`).
+    Problems(Vec<String>),
+    /// A note (a skipped document).
+    Note(String),
+}
+
+/// Sorts one document of the manifest `name`.
+pub fn item(name: &str, document: Document) -> Item {
+    let line = document_line(&document);
+    match document {
+        Document::DaemonSet { object, lines, .. } => Item::Found(Box::new(Found {
+            object: *object,
+            line,
+            lines,
+        })),
+        Document::Other {
+            kind, api_version, ..
+        } => Item::Note(format!(
+            "{name}:{line}: skipping {kind} ({api_version}): not a DaemonSet"
+        )),
+        Document::Invalid { errors, .. } => Item::Problems(
+            errors
+                .iter()
+                .map(|e| parse_problem(name, e, line))
+                .collect(),
+        ),
+        _ => Item::Note(format!(
+            "{name}:{line}: skipping a document of an unknown form"
+        )),
+    }
+}
+
 /// Splits a manifest into documents and reads each DaemonSet strictly.
 pub fn manifest(input: &Input) -> Manifest {
     let mut out = Manifest::default();
     for document in parse::documents(&input.text) {
-        let line = document_line(&document);
-        match document {
-            Document::DaemonSet { object, lines, .. } => {
-                out.found.push(Found {
-                    object: *object,
-                    line,
-                    lines,
-                });
-            }
-            Document::Other {
-                kind, api_version, ..
-            } => {
-                out.notes.push(format!(
-                    "{}:{line}: skipping {kind} ({api_version}): not a DaemonSet",
-                    input.name
-                ));
-            }
-            Document::Invalid { errors, .. } => {
-                out.problems
-                    .extend(errors.iter().map(|e| parse_problem(&input.name, e, line)));
-            }
-            _ => out.notes.push(format!(
-                "{}:{line}: skipping a document of an unknown form",
-                input.name
-            )),
+        match item(&input.name, document) {
+            Item::Found(found) => out.found.push(*found),
+            Item::Problems(problems) => out.problems.extend(problems),
+            Item::Note(note) => out.notes.push(note),
         }
     }
     if out.found.is_empty() && out.problems.is_empty() && out.notes.is_empty() {
         out.notes.push(format!("{}: no documents", input.name));
     }
     out
+}
+
+/// Reads a manifest document by document (one held at a time, whatever the size of the stream), calling `each`
+/// with every item in order; a note is given when the input holds no document. On an error of the input (not
+/// UTF-8, a read failure) the documents before it have been given.
+pub fn stream_manifest(
+    source: &Source,
+    mut each: impl FnMut(&str, Item),
+) -> Result<(), InputError> {
+    let (name, reader): (String, Box<dyn io::BufRead>) = match source {
+        Source::Stdin => ("<stdin>".into(), Box::new(io::stdin().lock())),
+        Source::File(path) => {
+            let file = std::fs::File::open(path).map_err(|source| InputError::Io {
+                path: display(path),
+                source,
+            })?;
+            (
+                display(path),
+                Box::new(io::BufReader::with_capacity(1 << 16, file)),
+            )
+        }
+    };
+    let mut any = false;
+    for document in parse::DocumentStream::new(reader) {
+        match document {
+            Ok(document) => {
+                any = true;
+                each(&name, item(&name, document));
+            }
+            Err(parse::StreamError::NotUtf8 { line, column, byte }) => {
+                return Err(InputError::NotUtf8 {
+                    path: name,
+                    line,
+                    column,
+                    byte,
+                });
+            }
+            Err(parse::StreamError::Io(source)) => {
+                return Err(InputError::Io { path: name, source });
+            }
+            Err(other) => {
+                return Err(InputError::Io {
+                    path: name,
+                    source: io::Error::other(other.to_string()),
+                });
+            }
+        }
+    }
+    if !any {
+        each(&name, Item::Note(format!("{name}: no documents")));
+    }
+    Ok(())
 }
 
 fn document_line(document: &Document) -> usize {

@@ -194,7 +194,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                     eprintln!("error: {problem}");
                 }
                 out.findings
-                    .push(Finding::parse_problem(&input.name, &input.text, problem));
+                    .push(Finding::parse_problem(&input.name, Some(&input.text), problem));
                 outcome = outcome.max(Outcome::Problems);
             }
             for found in &manifest.found {

@@ -162,8 +162,9 @@ impl Finding {
         }
     }
 
-    /// A problem line of a manifest, `file:line: message` (or `file: message`), as the reader gives it.
-    pub fn parse_problem(file: &str, text: &str, problem: &str) -> Finding {
+    /// A problem line of a manifest, `file:line: message` (or `file: message`), as the reader gives it; the column
+    /// is that of the line's first key in `text` when the file's text is at hand, else 1.
+    pub fn parse_problem(file: &str, text: Option<&str>, problem: &str) -> Finding {
         let rest = problem
             .strip_prefix(file)
             .and_then(|r| r.strip_prefix(':'))
@@ -177,7 +178,7 @@ impl Finding {
         Finding {
             file: file.to_owned(),
             line,
-            column: column_of(text, line),
+            column: text.map_or(1, |text| column_of(text, line)),
             object: None,
             path: None,
             rule: "ParseError".into(),
