@@ -1888,7 +1888,7 @@ fn targeted_cases_agree_with_the_recorded_server_answers() {
         "{}",
         tally.summary()
     );
-    assert_eq!(tally.cases, 104);
+    assert_eq!(tally.cases, 121);
 }
 
 /// The real DaemonSets of tests/fixtures/real (collected verbatim from public projects' deploy folders): the files
