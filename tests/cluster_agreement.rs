@@ -1075,38 +1075,49 @@ async fn our_validation_agrees_with_the_api_server_on_the_upstream_corpus() {
     assert!(tally.cases + GENERATED_CASES >= 1300);
 }
 
-/// Targeted cases (tests/fixtures/upstream/targeted.json): one minimal DaemonSet with the edits of each case (JSON
-/// pointers without the leading `/`), for the rule areas added after the upstream corpus showed them missing
-/// (overhead, pod-level resources, topology spread, matchLabelKeys, sysctls, seccomp/AppArmor, Windows, volume
-/// sources, volumeDevices, DRA, ephemeral containers, ...). Compared live with the server.
+/// Targeted cases (tests/fixtures/upstream/targeted.json): one minimal DaemonSet with the edits of each case, for
+/// the rule areas added after the upstream corpus showed them missing (overhead, pod-level resources, topology
+/// spread, matchLabelKeys, sysctls, seccomp/AppArmor, Windows, volume sources, volumeDevices, DRA, ephemeral
+/// containers, probes, env, ports, tolerations, ...). Compared live with the server, whose answers must also still
+/// be the recorded ones (`UPSTREAM_RECORD=1` rewrites them).
 #[tokio::test]
 #[ignore = "starts a control plane: run scripts/cluster-tests.sh"]
 async fn our_validation_agrees_with_the_api_server_on_targeted_cases() {
     let env = TestEnv::new("agreement-targeted").await;
     let api: Api<K8sDaemonSet> = Api::namespaced(env.cluster.client().clone(), &env.namespace);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/upstream/targeted.json");
-    let cases: Vec<(String, Vec<(String, Value)>)> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let record = std::env::var_os("UPSTREAM_RECORD").is_some();
+    let mut cases = corpus::targeted();
     let mut tally = Tally::default();
-    for (name, edits) in &cases {
-        let mut doc = json!({
-            "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "probe"},
-            "spec": {"selector": {"matchLabels": {"app": "p"}}, "template": {
-                "metadata": {"labels": {"app": "p"}},
-                "spec": {"containers": [{"name": "c", "image": "i"}]}}}
-        });
-        for (pointer, value) in edits {
-            set(&mut doc, &format!("/{pointer}"), value.clone());
+    let mut stale = Vec::new();
+    for case in &mut cases {
+        let ds = case.daemon_set();
+        let server = server_answer(&api, &ds, &case.name).await;
+        if record {
+            case.expected = Some(server.clone());
+        } else if case.expected.as_ref() != Some(&server) {
+            stale.push(format!(
+                "{}: recorded {}, live {}",
+                case.name,
+                case.expected
+                    .as_ref()
+                    .map_or("nothing".into(), Answer::describe),
+                server.describe()
+            ));
         }
-        let ds: K8sDaemonSet = serde_json::from_value(doc).unwrap();
-        let server = server_answer(&api, &ds, name).await;
-        tally.add(name, &corpus::ours(&ds), &server);
+        tally.add(&case.name, &corpus::ours(&ds), &server);
+    }
+    if record {
+        corpus::write_targeted(&cases);
     }
     println!("targeted cases: {}", tally.summary());
+    assert_eq!(
+        stale,
+        Vec::<String>::new(),
+        "recorded answers differ from the live server"
+    );
     assert_eq!(tally.disagreements(), Vec::<String>::new());
-    assert_eq!(tally.cases, 90);
-    assert_eq!(tally.accepted_by_both, 8);
+    assert_eq!(tally.cases, 121);
+    assert_eq!(tally.accepted_by_both, 13);
 }
 
 /// Real DaemonSets from public projects (tests/fixtures/real, the files listed in its SOURCES file): the server

@@ -1870,6 +1870,27 @@ fn upstream_corpus_agrees_with_the_recorded_server_answers() {
     assert_eq!(tally.cases, 908);
 }
 
+/// The targeted cases (tests/fixtures/upstream/targeted.json) against their recorded server answers.
+#[test]
+fn targeted_cases_agree_with_the_recorded_server_answers() {
+    let mut tally = corpus::Tally::default();
+    for case in corpus::targeted() {
+        let expected = case
+            .expected
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no recorded answer", case.name));
+        tally.add(&case.name, &corpus::ours(&case.daemon_set()), expected);
+    }
+    println!("targeted cases (recorded answers): {}", tally.summary());
+    assert_eq!(
+        tally.disagreements(),
+        Vec::<String>::new(),
+        "{}",
+        tally.summary()
+    );
+    assert_eq!(tally.cases, 121);
+}
+
 /// The real DaemonSets of tests/fixtures/real (collected verbatim from public projects' deploy folders): the files
 /// listed in its SOURCES file (other files of that folder belong to other tests), each read as `check` reads it.
 fn real_corpus() -> Vec<(String, String)> {

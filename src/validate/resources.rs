@@ -295,36 +295,40 @@ pub(super) fn pod_consistency(
             .filter_map(|(k, v)| Quantity::parse(&v.0).ok().map(|q| (k.clone(), q.nanos())))
             .collect()
     };
-    let requests_of = |c: &k8s_openapi::api::core::v1::Container| {
-        parse(c.resources.as_ref().and_then(|r| r.requests.as_ref()))
-    };
-    let mut total: BTreeMap<String, i128> = BTreeMap::new();
-    for c in &spec.containers {
-        for (k, v) in requests_of(c) {
-            *total.entry(k).or_default() += v;
-        }
-    }
-    let mut sidecars: BTreeMap<String, i128> = BTreeMap::new();
-    let mut init_max: BTreeMap<String, i128> = BTreeMap::new();
-    for c in spec.init_containers.iter().flatten() {
-        let requests = requests_of(c);
-        if c.restart_policy.as_deref() == Some("Always") {
-            for (k, v) in requests {
-                *sidecars.entry(k.clone()).or_default() += v;
-                *total.entry(k).or_default() += v;
+    // AggregateContainerRequests / AggregateContainerLimits: the containers summed, sidecars added, and the largest
+    // plain init container (with the sidecars started before it) when larger.
+    let aggregate =
+        |of: &dyn Fn(&k8s_openapi::api::core::v1::Container) -> BTreeMap<String, i128>| {
+            let mut total: BTreeMap<String, i128> = BTreeMap::new();
+            for c in &spec.containers {
+                for (k, v) in of(c) {
+                    *total.entry(k).or_default() += v;
+                }
             }
-        } else {
-            for (k, v) in requests {
-                let with_sidecars = v + sidecars.get(&k).copied().unwrap_or(0);
-                let slot = init_max.entry(k).or_default();
-                *slot = (*slot).max(with_sidecars);
+            let mut sidecars: BTreeMap<String, i128> = BTreeMap::new();
+            let mut init_max: BTreeMap<String, i128> = BTreeMap::new();
+            for c in spec.init_containers.iter().flatten() {
+                let values = of(c);
+                if c.restart_policy.as_deref() == Some("Always") {
+                    for (k, v) in values {
+                        *sidecars.entry(k.clone()).or_default() += v;
+                        *total.entry(k).or_default() += v;
+                    }
+                } else {
+                    for (k, v) in values {
+                        let with_sidecars = v + sidecars.get(&k).copied().unwrap_or(0);
+                        let slot = init_max.entry(k).or_default();
+                        *slot = (*slot).max(with_sidecars);
+                    }
+                }
             }
-        }
-    }
-    for (k, v) in init_max {
-        let slot = total.entry(k).or_default();
-        *slot = (*slot).max(v);
-    }
+            for (k, v) in init_max {
+                let slot = total.entry(k).or_default();
+                *slot = (*slot).max(v);
+            }
+            total
+        };
+    let total = aggregate(&|c| parse(c.resources.as_ref().and_then(|r| r.requests.as_ref())));
     let pod_requests = parse(pod.requests.as_ref());
     for (resource, aggregate) in &total {
         if let Some(requested) = pod_requests.get(resource)
@@ -341,6 +345,21 @@ pub(super) fn pod_consistency(
         }
     }
     let pod_limits = parse(pod.limits.as_ref());
+    let limit_totals = aggregate(&|c| parse(c.resources.as_ref().and_then(|r| r.limits.as_ref())));
+    for (resource, aggregate) in limit_totals.iter().filter(|(k, _)| is_hugepages(k)) {
+        if let Some(limit) = pod_limits.get(resource)
+            && aggregate > limit
+        {
+            errors.push(Violation::invalid(
+                path.child("limits").key(resource),
+                q(&show_nanos(*limit)),
+                format!(
+                    "must be greater than or equal to aggregate container limits of {}",
+                    show_nanos(*aggregate)
+                ),
+            ));
+        }
+    }
     for (i, c) in spec.containers.iter().enumerate() {
         for (resource, limit) in parse(c.resources.as_ref().and_then(|r| r.limits.as_ref())) {
             if let Some(pod_limit) = pod_limits.get(&resource)
