@@ -114,7 +114,7 @@ async fn until(env: &TestEnv, done: impl Fn(&Report) -> bool) -> Report {
     }
 }
 
-fn finding<'r>(report: &'r Report, pick: impl Fn(&Cause) -> bool) -> Option<&'r Finding> {
+fn finding(report: &Report, pick: impl Fn(&Cause) -> bool) -> Option<&Finding> {
     report.findings.iter().find(|f| pick(&f.cause))
 }
 
@@ -149,20 +149,17 @@ impl Kubelet {
                             let _ = pods
                                 .delete(&name, &DeleteParams::default().grace_period(0))
                                 .await;
-                        } else if bound && !done.contains(&uid) {
-                            if let Some(status) = status_of(&pod) {
-                                let patch = json!({"status": status});
-                                if pods
-                                    .patch_status(
-                                        &name,
-                                        &PatchParams::default(),
-                                        &Patch::Merge(&patch),
-                                    )
-                                    .await
-                                    .is_ok()
-                                {
-                                    done.insert(uid);
-                                }
+                        } else if bound
+                            && !done.contains(&uid)
+                            && let Some(status) = status_of(&pod)
+                        {
+                            let patch = json!({"status": status});
+                            if pods
+                                .patch_status(&name, &PatchParams::default(), &Patch::Merge(&patch))
+                                .await
+                                .is_ok()
+                            {
+                                done.insert(uid);
                             }
                         }
                     }

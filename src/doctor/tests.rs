@@ -11,7 +11,7 @@ fn fixture() -> State {
     State::from_yaml(FIXTURE).unwrap()
 }
 
-fn find<'r>(report: &'r Report, pick: impl Fn(&Cause) -> bool) -> &'r Finding {
+fn find(report: &Report, pick: impl Fn(&Cause) -> bool) -> &Finding {
     report
         .findings
         .iter()
