@@ -1,6 +1,7 @@
 //! `daemonset doctor` against a real API server (`#[ignore]`d; `scripts/cluster-tests.sh` sets
 //! `DAEMONSET_TEST_KUBECONFIG`): a DaemonSet whose ServiceAccount does not exist, diagnosed from the live cluster in
-//! text and JSON with exit 1; `--record` writes the state read, and `--from-file` on it gives the same report.
+//! text and JSON with exit 1; `--record` writes the state read, and `--from-file` on it gives the same report;
+//! `--all` prints one line; `--watch` gives up after `--timeout` with exit 1.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -146,6 +147,23 @@ spec:
     assert!(
         line.starts_with(&format!("{ns}/agent  failing  ready 0/1")),
         "{line}"
+    );
+
+    // --watch prints the verdict once (it does not change) and gives up after --timeout.
+    let out = daemonset(
+        dir.path(),
+        &["doctor", "agent", "-n", &ns, "--watch", "--timeout", "3s"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let lines = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(lines.lines().count(), 1, "{lines}");
+    assert!(
+        lines.starts_with(&format!("{ns}/agent  failing")),
+        "{lines}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: `agent` is still failing after the timeout\n"
     );
 
     runtime.block_on(async {
