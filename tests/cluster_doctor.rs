@@ -338,7 +338,20 @@ async fn a_resource_quota_leaves_one_node_without_its_pod() {
         json!({"metadata": {"name": "one-pod"}, "spec": {"hard": {"pods": "1"}}}),
     )
     .unwrap();
-    let _ = quotas.create(&PostParams::default(), &quota).await;
+    // A quota left by an earlier run against a long-lived plane counts the pods of that run: start from a new one.
+    let _ = quotas
+        .delete_collection(&DeleteParams::default(), &ListParams::default())
+        .await;
+    while !quotas
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty()
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    quotas.create(&PostParams::default(), &quota).await.unwrap();
     quotas
         .patch_status(
             "one-pod",
@@ -347,6 +360,8 @@ async fn a_resource_quota_leaves_one_node_without_its_pod() {
         )
         .await
         .unwrap();
+    // The admission plugin reads quotas from its informer: let it see the new status.
+    tokio::time::sleep(Duration::from_secs(1)).await;
     create(
         &env,
         &daemon_set(&env.namespace, "agent:1.0", json!({}), json!({})),
