@@ -75,17 +75,6 @@ impl ParseError {
             ParseError::UnknownField { path, .. } => Some(path),
         }
     }
-
-    fn shift(mut self, lines: usize) -> ParseError {
-        match &mut self {
-            ParseError::Syntax { line, .. }
-            | ParseError::Invalid { line, .. }
-            | ParseError::UnknownField { line, .. } => {
-                *line = line.map(|l| l + lines);
-            }
-        }
-        self
-    }
 }
 
 /// Parses one object strictly: unknown keys are errors (all of them are reported, the first is returned).
@@ -102,37 +91,44 @@ pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
 
 /// Parses one object strictly and returns every unknown key (or the one type error that stopped parsing).
 pub fn from_yaml_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<ParseError>> {
-    match yaml::from_str_reporting_unknown::<T>(text) {
+    match yaml::single_document(text) {
+        Err(e) => Err(vec![syntax(e)]),
+        Ok(node) => {
+            let node = node.unwrap_or(yaml::Node {
+                kind: yaml::read::Kind::Null,
+                line: 1,
+                column: 1,
+                plain: None,
+            });
+            from_node(&node)
+        }
+    }
+}
+
+fn syntax(e: yaml::YamlError) -> ParseError {
+    ParseError::Syntax {
+        message: e.message,
+        line: e.line,
+        column: e.column,
+    }
+}
+
+/// Reads a node strictly: every unknown key, or the one type error that stopped reading.
+fn from_node<T: DeserializeOwned>(node: &yaml::Node) -> Result<T, Vec<ParseError>> {
+    match yaml::from_node_reporting_unknown::<T>(node) {
         Ok((value, unknown)) if unknown.is_empty() => Ok(value),
-        Ok((_, unknown)) => Err(unknown
-            .into_iter()
-            .map(|path| unknown_field(text, path))
-            .collect()),
-        Err(e) => Err(vec![match e.path {
-            Some(path) => ParseError::Invalid {
-                path: Some(path),
-                message: e.message,
-                line: e.line,
-                column: e.column,
-            },
-            None if e.message.contains("missing field") || e.message.contains("invalid") => {
-                ParseError::Invalid {
-                    path: None,
-                    message: e.message,
-                    line: e.line,
-                    column: e.column,
-                }
-            }
-            None => ParseError::Syntax {
-                message: e.message,
-                line: e.line,
-                column: e.column,
-            },
+        Ok((_, unknown)) => Err(unknown.into_iter().map(unknown_field).collect()),
+        Err(e) => Err(vec![ParseError::Invalid {
+            path: e.path,
+            message: e.message,
+            line: e.line,
+            column: e.column,
         }]),
     }
 }
 
-fn unknown_field(text: &str, path: String) -> ParseError {
+fn unknown_field(unknown: yaml::Unknown) -> ParseError {
+    let path = unknown.path;
     let field = path
         .rsplit(['.', '['])
         .next()
@@ -145,7 +141,7 @@ fn unknown_field(text: &str, path: String) -> ParseError {
         )
     });
     ParseError::UnknownField {
-        line: crate::locate::line_of(text, &path),
+        line: unknown.line,
         path,
         field,
         hint,
@@ -169,6 +165,8 @@ pub enum Document {
         object: Box<DaemonSet>,
         /// 1-based line where the document starts.
         line: usize,
+        /// The line of every field of the document in the whole text (for messages about the object's fields).
+        lines: Box<crate::locate::Lines>,
     },
     /// An object of another kind (skipped by DaemonSet tools).
     Other {
@@ -188,82 +186,138 @@ pub enum Document {
     },
 }
 
-/// Splits a multi-document YAML text (`---` separators) and reads every DaemonSet in it strictly; empty documents
-/// are skipped, other kinds are returned as [`Document::Other`].
+/// Reads a YAML stream into the JSON documents kubectl sends for it (`kubectl apply -f`): documents cut at `---`
+/// lines as kubectl cuts them, scalars resolved as YAML 1.1 (`0644` is 420, `yes` is `true`), merge keys applied,
+/// empty documents left out. Where kubectl would silently drop or change something (a duplicate key, a custom
+/// tag, a document after `...`) this is an error.
+///
+/// ```
+/// let docs = daemonset::parse::json_documents("a: 0644\nb: yes\n---\nc: 1_000\n").unwrap();
+/// assert_eq!(docs, vec![serde_json::json!({"a": 420, "b": true}), serde_json::json!({"c": 1000})]);
+/// ```
+pub fn json_documents(text: &str) -> Result<Vec<serde_json::Value>, ParseError> {
+    yaml::documents_as_json(text).map_err(syntax)
+}
+
+/// Splits a multi-document YAML text the way kubectl does (a line starting with `---`; one with anything but a
+/// comment after the `---` is an error, as there) and reads every DaemonSet in it strictly; empty documents are
+/// skipped, other kinds are returned as [`Document::Other`].
 pub fn documents(text: &str) -> Vec<Document> {
-    split_documents(text)
+    let chunks = match yaml::read::chunks(text) {
+        Ok(chunks) => chunks,
+        Err(e) => {
+            let line = e.line.unwrap_or(1);
+            return vec![Document::Invalid {
+                errors: vec![syntax(e.into())],
+                line,
+            }];
+        }
+    };
+    chunks
         .into_iter()
-        .filter(|(doc, _)| !yaml::is_empty_document(doc))
-        .map(|(doc, offset)| {
-            let line = offset + 1;
-            match yaml::type_meta(doc) {
-                Err(e) => Document::Invalid {
-                    errors: vec![
-                        ParseError::Syntax {
-                            message: e.message,
-                            line: e.line,
-                            column: e.column,
-                        }
-                        .shift(offset),
-                    ],
-                    line,
-                },
-                Ok(Some((api_version, kind)))
-                    if !(kind == "DaemonSet" && api_version == "apps/v1") =>
-                {
-                    Document::Other {
-                        api_version,
-                        kind,
-                        line,
-                    }
-                }
-                Ok(meta) => match from_yaml_all_errors::<DaemonSet>(doc) {
-                    Ok(object) if meta.is_some() => Document::DaemonSet {
-                        object: Box::new(object),
-                        line,
-                    },
-                    Ok(_) => Document::Invalid {
-                        errors: vec![ParseError::Invalid {
-                            path: None,
-                            message: "missing `apiVersion` and `kind`".into(),
-                            line: Some(line),
-                            column: None,
-                        }],
-                        line,
-                    },
-                    Err(errors) => Document::Invalid {
-                        errors: errors.into_iter().map(|e| e.shift(offset)).collect(),
-                        line,
-                    },
-                },
-            }
-        })
+        .filter_map(|chunk| document(chunk.text, chunk.line))
         .collect()
 }
 
-/// The documents of a YAML stream with the number of lines before each.
-fn split_documents(text: &str) -> Vec<(&str, usize)> {
-    let mut docs = Vec::new();
-    let mut start = 0;
-    let mut start_line = 0;
-    let mut pos = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let bare = line.trim_end();
-        if bare == "---" || bare.starts_with("--- ") || bare == "..." {
-            docs.push((&text[start..pos], start_line));
-            start = pos + line.len();
-            start_line = n + 1;
-        }
-        pos += line.len();
+/// The kinds the API server serves in `apps/v1`.
+const APPS_V1_KINDS: [&str; 5] = [
+    "DaemonSet",
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ControllerRevision",
+];
+
+/// Why a document that looks like a DaemonSet would not be one for the API server: a DaemonSet in a group or
+/// version that no longer serves it (`extensions/v1beta1`, `apps/v1beta2`), or a kind of the built-in groups
+/// that does not exist (`Daemonset`). Custom resources (a group with a dot, like `apps.kruise.io`) are left alone.
+fn wrong_kind(api_version: &str, kind: &str) -> Option<String> {
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    if !matches!(group, "" | "apps" | "extensions") {
+        return None;
     }
-    docs.push((&text[start..], start_line));
-    docs
+    if kind == "DaemonSet" {
+        return (api_version != "apps/v1").then(|| {
+            format!(
+                "a DaemonSet in `{api_version}` is not served by the API server (only `apps/v1` is, since \
+                 Kubernetes 1.16; `extensions/v1beta1` and `apps/v1beta2` were removed): write `apiVersion: apps/v1`"
+            )
+        });
+    }
+    let close = daemonset_rules::suggest::did_you_mean(kind, ["DaemonSet"]);
+    if api_version == "apps/v1" && !APPS_V1_KINDS.contains(&kind) {
+        let hint = daemonset_rules::suggest::did_you_mean(kind, APPS_V1_KINDS)
+            .map(|k| format!(": did you mean `{k}`?"))
+            .unwrap_or_default();
+        return Some(format!(
+            "`apps/v1` has no kind `{kind}` (kinds are case-sensitive){hint}"
+        ));
+    }
+    close.map(|k| {
+        format!(
+            "unknown kind `{kind}` in `{api_version}`: did you mean `{k}` (apiVersion `apps/v1`)? kinds are \
+             case-sensitive"
+        )
+    })
+}
+
+/// Reads one document of a stream, cut by kubectl's rules, whose first line is `line`; `None` if it is empty.
+fn document(text: &str, line: usize) -> Option<Document> {
+    let node = match yaml::read::document(text, line) {
+        Ok(None) => return None,
+        Ok(Some(node)) => node,
+        Err(e) => {
+            return Some(Document::Invalid {
+                errors: vec![syntax(e.into())],
+                line,
+            });
+        }
+    };
+    let meta = yaml::type_meta(&node);
+    if let Some(message) = meta.as_ref().and_then(|(a, k)| wrong_kind(a, k)) {
+        let at = node.get("kind").unwrap_or(&node);
+        return Some(Document::Invalid {
+            errors: vec![ParseError::Invalid {
+                path: Some("kind".into()),
+                message,
+                line: Some(at.line),
+                column: Some(at.column),
+            }],
+            line,
+        });
+    }
+    Some(match meta {
+        Some((api_version, kind)) if !(kind == "DaemonSet" && api_version == "apps/v1") => {
+            Document::Other {
+                api_version,
+                kind,
+                line,
+            }
+        }
+        meta => match from_node::<DaemonSet>(&node) {
+            Ok(object) if meta.is_some() => Document::DaemonSet {
+                object: Box::new(object),
+                line,
+                lines: Box::new(crate::locate::Lines::from_node(&node)),
+            },
+            Ok(_) => Document::Invalid {
+                errors: vec![ParseError::Invalid {
+                    path: None,
+                    message: "missing `apiVersion` and `kind`".into(),
+                    line: Some(line),
+                    column: None,
+                }],
+                line,
+            },
+            Err(errors) => Document::Invalid { errors, line },
+        },
+    })
 }
 
 impl fmt::Display for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Document::DaemonSet { object, line } => {
+            Document::DaemonSet { object, line, .. } => {
                 write!(
                     f,
                     "line {line}: DaemonSet {}",
@@ -275,16 +329,5 @@ impl fmt::Display for Document {
                 write!(f, "line {line}: {} error(s)", errors.len())
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_documents_with_line_offsets() {
-        let docs = split_documents("a: 1\n---\nb: 2\nc: 3\n---\n");
-        assert_eq!(docs, vec![("a: 1\n", 0), ("b: 2\nc: 3\n", 2), ("", 5)]);
     }
 }

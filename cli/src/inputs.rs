@@ -207,21 +207,22 @@ pub fn values(args: &ValueArgs) -> Result<Values, Outcome> {
     Ok(values)
 }
 
-/// A DaemonSet found in a manifest, with its document's text and first line.
+/// A DaemonSet found in a manifest, with the lines of its fields and its first line.
 #[derive(Debug)]
 pub struct Found {
     /// The object.
     pub object: DaemonSet,
     /// 1-based line of the document in the file.
     pub line: usize,
-    /// The document's text.
-    pub doc: String,
+    /// The line in the file of every field of the document.
+    pub lines: Box<daemonset::locate::Lines>,
 }
 
 impl Found {
-    /// The line in the file of a field path of the object (or of the document's start).
+    /// The line in the file of a field path of the object (or of its closest written ancestor, or of the
+    /// document's start).
     pub fn line_of(&self, path: &str) -> usize {
-        daemonset::locate::line_of(&self.doc, path).map_or(self.line, |l| l + self.line - 1)
+        self.lines.line_of(path).unwrap_or(self.line)
     }
 }
 
@@ -252,22 +253,14 @@ fn parse_problem(name: &str, error: &ParseError, doc_line: usize) -> String {
 /// Splits a manifest into documents and reads each DaemonSet strictly.
 pub fn manifest(input: &Input) -> Manifest {
     let mut out = Manifest::default();
-    let documents = parse::documents(&input.text);
-    let lines: Vec<&str> = input.text.split_inclusive('\n').collect();
-    let starts: Vec<usize> = documents.iter().map(document_line).collect();
-    for (i, document) in documents.into_iter().enumerate() {
-        let line = starts[i];
+    for document in parse::documents(&input.text) {
+        let line = document_line(&document);
         match document {
-            Document::DaemonSet { object, .. } => {
-                let end = starts.get(i + 1).map_or(lines.len(), |next| next - 1);
-                let doc = lines
-                    .get(line - 1..end.max(line - 1))
-                    .unwrap_or_default()
-                    .concat();
+            Document::DaemonSet { object, lines, .. } => {
                 out.found.push(Found {
                     object: *object,
                     line,
-                    doc,
+                    lines,
                 });
             }
             Document::Other {

@@ -46,7 +46,9 @@ pub(crate) struct Spec {
     pub service_account_name: Option<String>,
     #[serde(default)]
     pub image_pull_secrets: Vec<String>,
+    #[serde(default, deserialize_with = "int32")]
     pub min_ready_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "int32")]
     pub revision_history_limit: Option<u32>,
 }
 
@@ -175,10 +177,15 @@ pub(crate) struct ProbeSpec {
     pub tcp_socket: Option<PortOnlySpec>,
     pub exec: Option<Vec<String>>,
     pub grpc: Option<PortOnlySpec>,
+    #[serde(default, deserialize_with = "int32")]
     pub initial_delay_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "int32")]
     pub period_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "int32")]
     pub timeout_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "int32")]
     pub failure_threshold: Option<u32>,
+    #[serde(default, deserialize_with = "int32")]
     pub success_threshold: Option<u32>,
 }
 
@@ -430,5 +437,18 @@ impl<'de> Deserialize<'de> for Text {
             }
         }
         deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// A non-negative count held in an int32 field of the API (`minReadySeconds`, probe periods): a value above
+/// 2147483647 is an error, not clamped.
+fn int32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    let value = Option::<u32>::deserialize(deserializer)?;
+    match value {
+        Some(v) if i32::try_from(v).is_err() => Err(de::Error::invalid_value(
+            de::Unexpected::Unsigned(u64::from(v)),
+            &"a number from 0 to 2147483647 (the API field is a 32-bit integer)",
+        )),
+        other => Ok(other),
     }
 }

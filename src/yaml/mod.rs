@@ -1,7 +1,12 @@
-//! The one module that names `serde_yaml` (frozen upstream): writing one YAML document, reading one strictly.
-//! Everything else goes through these functions, so replacing the YAML crate touches this file only.
+//! The one module that names the YAML crates: writing one YAML document (serde_yaml, frozen upstream), and reading
+//! YAML exactly as kubectl does ([`read`]: YAML 1.1 scalars, merge keys, kubectl's document separators) into typed
+//! values strictly ([`de`]). Everything else goes through these functions.
 
+mod de;
 mod emit;
+pub(crate) mod read;
+
+pub(crate) use read::Node;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,90 +37,113 @@ pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
     })
 }
 
+/// A key the target type does not know: its path and the line of the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unknown {
+    pub path: String,
+    pub line: Option<usize>,
+}
+
+impl From<read::ReadError> for YamlError {
+    fn from(e: read::ReadError) -> YamlError {
+        YamlError {
+            message: e.message,
+            path: None,
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
+/// Reads a text that holds one document (a spec file, a values file) like kubectl reads a manifest; `None` when
+/// it holds nothing. More than one document is an error.
+pub(crate) fn single_document(text: &str) -> Result<Option<Node>, YamlError> {
+    let mut found: Option<Node> = None;
+    for chunk in read::chunks(text)? {
+        if let Some(node) = read::document(chunk.text, chunk.line)? {
+            if found.is_some() {
+                return Err(YamlError {
+                    message: "a second document: this file holds one".into(),
+                    path: None,
+                    line: Some(chunk.line),
+                    column: None,
+                });
+            }
+            found = Some(node);
+        }
+    }
+    Ok(found)
+}
+
 /// Deserializes one YAML document into `T`, returning the value and the paths of the keys `T` does not know
 /// (k8s-openapi drops them silently; the caller turns them into errors).
 pub(crate) fn from_str_reporting_unknown<T: DeserializeOwned>(
     text: &str,
-) -> Result<(T, Vec<String>), YamlError> {
+) -> Result<(T, Vec<Unknown>), YamlError> {
+    let node = single_document(text)?.unwrap_or(Node {
+        kind: read::Kind::Null,
+        line: 1,
+        column: 1,
+        plain: None,
+    });
+    from_node_reporting_unknown(&node)
+}
+
+/// Reads a node into `T` strictly, like the API server reads the JSON kubectl sends; unknown keys are returned
+/// with their lines.
+pub(crate) fn from_node_reporting_unknown<T: DeserializeOwned>(
+    node: &Node,
+) -> Result<(T, Vec<Unknown>), YamlError> {
+    let key_line = std::cell::Cell::new(node.line);
     let mut unknown = Vec::new();
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
+    let deserializer = de::NodeDe {
+        node,
+        key_line: &key_line,
+    };
+    let mut record = |path: serde_ignored::Path<'_>| {
+        unknown.push(Unknown {
+            path: ignored_path(&path),
+            line: Some(key_line.get()),
+        });
+    };
     let ignoring = serde_ignored::Deserializer::new(deserializer, &mut record);
     match serde_path_to_error::deserialize::<_, T>(ignoring) {
         Ok(value) => Ok((value, unknown)),
         Err(error) => {
             let path = error.path().to_string();
             let inner = error.into_inner();
-            let location = inner.location();
-            let message = strip_location(&inner.to_string());
             Err(YamlError {
-                message,
+                message: inner.message,
                 path: (path != "." && !path.is_empty()).then_some(path),
-                line: location.as_ref().map(serde_yaml::Location::line),
-                column: location.as_ref().map(serde_yaml::Location::column),
+                line: inner.line,
+                column: inner.column,
             })
         }
     }
 }
 
-/// The `apiVersion` and `kind` of a document, if it is a mapping that has them; `Err` if it is not YAML at all.
-pub(crate) fn type_meta(text: &str) -> Result<Option<(String, String)>, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(located)?;
-    let get = |key: &str| {
-        value
-            .get(key)
-            .and_then(serde_yaml::Value::as_str)
-            .map(str::to_owned)
-    };
-    Ok(get("apiVersion").zip(get("kind")))
+/// The `apiVersion` and `kind` of a document, if it is a mapping that has them as strings.
+pub(crate) fn type_meta(node: &Node) -> Option<(String, String)> {
+    let get = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
+    get("apiVersion").zip(get("kind"))
 }
 
-/// Reads every document of a YAML stream (`---` separated) leniently as JSON values, in order; empty documents come
-/// back as `Null`. Unknown keys are kept (the caller decides what to do with them).
+/// Reads every document of a YAML stream (`---` separated, as kubectl cuts it) as JSON values, in order; empty
+/// documents are left out, as kubectl leaves them out. Unknown keys are kept (the caller decides what to do
+/// with them).
 pub(crate) fn documents_as_json(text: &str) -> Result<Vec<serde_json::Value>, YamlError> {
-    use serde::Deserialize;
     let mut values = Vec::new();
-    for document in serde_yaml::Deserializer::from_str(text) {
-        let value = serde_json::Value::deserialize(document).map_err(located)?;
-        values.push(value);
+    for chunk in read::chunks(text)? {
+        if let Some(node) = read::document(chunk.text, chunk.line)? {
+            values.push(node.to_json());
+        }
     }
     Ok(values)
 }
 
-/// Whether a document holds nothing (only comments or blanks).
+/// Whether a text holds nothing (only comments or blanks); a text that is not valid YAML is not empty.
 pub(crate) fn is_empty_document(text: &str) -> bool {
-    matches!(
-        serde_yaml::from_str::<serde_yaml::Value>(text),
-        Ok(serde_yaml::Value::Null)
-    )
-}
-
-/// A serde_yaml error with its location taken out of the message and kept as line and column.
-fn located(error: serde_yaml::Error) -> YamlError {
-    let location = error.location();
-    YamlError {
-        message: strip_location(&error.to_string()),
-        path: None,
-        line: location.as_ref().map(serde_yaml::Location::line),
-        column: location.as_ref().map(serde_yaml::Location::column),
-    }
-}
-
-fn strip_location(message: &str) -> String {
-    // serde_yaml writes " at line L column C" after its message and sometimes inside it ("... at line 2 column 1,
-    // while parsing ..."); the caller reports the location itself.
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(i) = rest.find(" at line ") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + " at line ".len()..];
-        let skip = after
-            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
-            .unwrap_or(after.len());
-        rest = &after[skip..];
-    }
-    out.push_str(rest);
-    out
+    matches!(single_document(text), Ok(None))
 }
 
 fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
@@ -139,8 +167,5 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
 
 /// Parses one YAML document into a JSON value (template values); an empty document is `null`.
 pub(crate) fn to_json_value(text: &str) -> Result<serde_json::Value, YamlError> {
-    if is_empty_document(text) {
-        return Ok(serde_json::Value::Null);
-    }
-    serde_yaml::from_str::<serde_json::Value>(text).map_err(located)
+    Ok(single_document(text)?.map_or(serde_json::Value::Null, |n| n.to_json()))
 }
