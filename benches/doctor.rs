@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 use daemonset::doctor::{Doctor, Health, State};
 use daemonset::k8s::api::apps::v1::{ControllerRevision, DaemonSet};
-use daemonset::k8s::api::core::v1::{Event, Node, Pod};
+use daemonset::k8s::api::core::v1::{Event, Node};
 use daemonset::plan::{self, Inventory};
 use serde_json::{Value, json};
 
@@ -38,7 +38,11 @@ fn from<T: serde::de::DeserializeOwned>(value: Value) -> T {
 
 fn node(i: usize, rng: &mut Rng) -> Node {
     let zone = ["a", "b", "c"][i % 3];
-    let pool = if i % 10 == 0 { "gpu" } else { "general" };
+    let pool = if i.is_multiple_of(10) {
+        "gpu"
+    } else {
+        "general"
+    };
     let taints = if pool == "gpu" {
         json!([{"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"}])
     } else if rng.percent(2) {

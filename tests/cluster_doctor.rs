@@ -114,7 +114,7 @@ async fn until(env: &TestEnv, done: impl Fn(&Report) -> bool) -> Report {
     }
 }
 
-fn finding<'r>(report: &'r Report, pick: impl Fn(&Cause) -> bool) -> Option<&'r Finding> {
+fn finding(report: &Report, pick: impl Fn(&Cause) -> bool) -> Option<&Finding> {
     report.findings.iter().find(|f| pick(&f.cause))
 }
 
@@ -149,20 +149,17 @@ impl Kubelet {
                             let _ = pods
                                 .delete(&name, &DeleteParams::default().grace_period(0))
                                 .await;
-                        } else if bound && !done.contains(&uid) {
-                            if let Some(status) = status_of(&pod) {
-                                let patch = json!({"status": status});
-                                if pods
-                                    .patch_status(
-                                        &name,
-                                        &PatchParams::default(),
-                                        &Patch::Merge(&patch),
-                                    )
-                                    .await
-                                    .is_ok()
-                                {
-                                    done.insert(uid);
-                                }
+                        } else if bound
+                            && !done.contains(&uid)
+                            && let Some(status) = status_of(&pod)
+                        {
+                            let patch = json!({"status": status});
+                            if pods
+                                .patch_status(&name, &PatchParams::default(), &Patch::Merge(&patch))
+                                .await
+                                .is_ok()
+                            {
+                                done.insert(uid);
                             }
                         }
                     }
@@ -341,7 +338,20 @@ async fn a_resource_quota_leaves_one_node_without_its_pod() {
         json!({"metadata": {"name": "one-pod"}, "spec": {"hard": {"pods": "1"}}}),
     )
     .unwrap();
-    let _ = quotas.create(&PostParams::default(), &quota).await;
+    // A quota left by an earlier run against a long-lived plane counts the pods of that run: start from a new one.
+    let _ = quotas
+        .delete_collection(&DeleteParams::default(), &ListParams::default())
+        .await;
+    while !quotas
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty()
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    quotas.create(&PostParams::default(), &quota).await.unwrap();
     quotas
         .patch_status(
             "one-pod",
@@ -350,6 +360,8 @@ async fn a_resource_quota_leaves_one_node_without_its_pod() {
         )
         .await
         .unwrap();
+    // The admission plugin reads quotas from its informer: let it see the new status.
+    tokio::time::sleep(Duration::from_secs(1)).await;
     create(
         &env,
         &daemon_set(&env.namespace, "agent:1.0", json!({}), json!({})),

@@ -257,7 +257,7 @@ impl<'a> Doctor<'a> {
                     add(Cause::Misscheduled { reason }, node.name(), pod);
                 }
                 Verdict::Runs | Verdict::Pending => {
-                    let row = self.desired_node(ds, node, current, refused, &mut add);
+                    let row = self.desired_node(node, current, refused, &mut add);
                     // A node is still on an old revision while an old pod runs there and no Ready pod of the
                     // current one replaced it (a surge pod may be beside it).
                     let old_pod = current.is_some_and(|c| {
@@ -417,7 +417,6 @@ impl<'a> Doctor<'a> {
     /// The row of a node that should run a pod, and its cause.
     fn desired_node(
         &self,
-        ds: &DaemonSet,
         node: &NodePlan<'a>,
         current: Option<&str>,
         refused: Option<&'a Event>,
@@ -460,7 +459,7 @@ impl<'a> Doctor<'a> {
             (Some(current), Some(labels)) => labels.get(REVISION_HASH_LABEL).map(|h| h == current),
             _ => None,
         };
-        let found = self.pod(ds, node, pod);
+        let found = self.pod(node, pod);
         let ready = pod_is_ready(pod) && found.cause.is_none();
         let detail = found.cause.as_ref().map(short).unwrap_or_default();
         if let Some(cause) = found.cause {
@@ -478,8 +477,7 @@ impl<'a> Doctor<'a> {
     }
 
     /// What a pod's status and events tell.
-    fn pod(&self, ds: &DaemonSet, node: &NodePlan<'a>, pod: &'a Pod) -> PodFinding {
-        let _ = ds;
+    fn pod(&self, node: &NodePlan<'a>, pod: &'a Pod) -> PodFinding {
         let namespace = namespace_of(pod.metadata.namespace.as_deref());
         let name = pod_name(pod);
         let uid = pod.metadata.uid.as_deref();

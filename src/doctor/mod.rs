@@ -4,7 +4,7 @@
 //!
 //! The diagnosis ([`Doctor`], [`diagnose`]) is a pure function of a recorded [`State`]: it runs offline on a state
 //! file (`kubectl get ds,controllerrevisions,pods,events -o yaml` plus `kubectl get nodes -o yaml`). With the feature
-//! `cluster`, [`gather`] reads the live state (and the previous logs of crash-looping containers) and [`doctor`]
+//! `cluster`, `gather` reads the live state (and the previous logs of crash-looping containers) and `doctor`
 //! does both.
 //!
 //! Causes recognised: the planner's placement reasons (selector, affinity, taints, nodeName) for nodes without a pod;

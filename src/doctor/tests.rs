@@ -11,7 +11,7 @@ fn fixture() -> State {
     State::from_yaml(FIXTURE).unwrap()
 }
 
-fn find<'r>(report: &'r Report, pick: impl Fn(&Cause) -> bool) -> &'r Finding {
+fn find(report: &Report, pick: impl Fn(&Cause) -> bool) -> &Finding {
     report
         .findings
         .iter()
@@ -312,6 +312,16 @@ fn max_surge_with_a_host_port_is_stuck_and_without_it_a_rollout_is_in_progress()
         }
     );
     assert_eq!(f.nodes, ["b"]);
+
+    // hostNetwork: every containerPort is a host port.
+    let mut host_network = items(json!({"ports": [{"containerPort": 9100}]}));
+    host_network[2]["spec"]["template"]["spec"]["hostNetwork"] = json!(true);
+    let r = report(host_network);
+    assert_eq!(r.health, Health::Stuck);
+    assert!(
+        matches!(&find(&r, |c| matches!(c, Cause::SurgeBlocked { .. })).cause,
+        Cause::SurgeBlocked { ports, .. } if *ports == ["TCP/9100"])
+    );
 
     let r = report(items(json!({})));
     assert_eq!(r.health, Health::Degraded);
