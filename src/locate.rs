@@ -98,7 +98,8 @@ impl Lines {
                     }
                     Kind::Seq(items) => {
                         for (i, item) in items.iter().enumerate() {
-                            children.insert((id, Child::Index(i)), (next, (item.line, item.column)));
+                            children
+                                .insert((id, Child::Index(i)), (next, (item.line, item.column)));
                             stack.push((next, item));
                             next += 1;
                         }

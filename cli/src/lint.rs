@@ -193,8 +193,11 @@ pub fn run(args: &LintArgs) -> Outcome {
                 if text_mode {
                     eprintln!("error: {problem}");
                 }
-                out.findings
-                    .push(Finding::parse_problem(&input.name, Some(&input.text), problem));
+                out.findings.push(Finding::parse_problem(
+                    &input.name,
+                    Some(&input.text),
+                    problem,
+                ));
                 outcome = outcome.max(Outcome::Problems);
             }
             for found in &manifest.found {

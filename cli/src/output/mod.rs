@@ -249,23 +249,6 @@ pub fn column_of(text: &str, line: usize) -> usize {
         .map_or(1, column_in_line)
 }
 
-/// The lines of a file, split once, for the columns of many findings (no rescan of the text per finding).
-pub struct FileLines<'a>(Vec<&'a str>);
-
-impl<'a> FileLines<'a> {
-    /// Splits `text` into lines.
-    pub fn new(text: &'a str) -> FileLines<'a> {
-        FileLines(text.lines().collect())
-    }
-
-    /// The 1-based column of the first key or value on 1-based line `line`, or 1, as [`column_of`].
-    pub fn column(&self, line: usize) -> usize {
-        self.0
-            .get(line.saturating_sub(1))
-            .map_or(1, |content| column_in_line(content))
-    }
-}
-
 fn column_in_line(content: &str) -> usize {
     let mut rest = content;
     loop {
