@@ -7,6 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The real consumers of the output formats and completions (xmllint, junitparser, jsonschema, sarif-tools, zsh,
+# fish): installed here, and required by the tests that use them (no silent skip).
+scripts/install-format-tools.sh
+export DAEMONSET_REQUIRE_TOOLS=1
+
 cargo test --workspace --locked
 
 if [[ ${1:-} == --no-cluster ]]; then

@@ -16,6 +16,7 @@
 //! | [`mod@write`] | the atomic, prune-safe directory writer (`render --out` and `build.rs`) |
 //! | [`plan`] | on which nodes a DaemonSet runs, and why not on the others |
 //! | `cluster` (feature `cluster`) | server-side apply, diff, rollout status / history / undo with kube-rs |
+//! | [`doctor`] | why a DaemonSet is not healthy, and on which nodes (live gathering with feature `cluster`) |
 //!
 //! The library does not choose a Kubernetes version: enable one `k8s-openapi` version feature (`v1_34`) in the
 //! binary that uses it, as with kube-rs.
@@ -36,6 +37,7 @@
 pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
+pub mod doctor;
 pub mod lint;
 pub mod locate;
 pub mod parse;

@@ -49,8 +49,9 @@ enum Child {
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     root: Option<Node>,
-    /// (parent, child) -> (the child's id, its line: of the key for a mapping entry, of the item for a list).
-    index: std::cell::OnceCell<HashMap<(u32, Child), (u32, usize)>>,
+    /// (parent, child) -> (the child's id, its line and column: of the key for a mapping entry, of the item for a
+    /// list).
+    index: std::cell::OnceCell<HashMap<(u32, Child), (u32, (usize, usize))>>,
 }
 
 impl PartialEq for Lines {
@@ -75,7 +76,7 @@ impl Lines {
         }
     }
 
-    fn index(&self) -> &HashMap<(u32, Child), (u32, usize)> {
+    fn index(&self) -> &HashMap<(u32, Child), (u32, (usize, usize))> {
         self.index.get_or_init(|| {
             let mut children = HashMap::new();
             let Some(root) = &self.root else {
@@ -89,7 +90,7 @@ impl Lines {
                         for (key, value) in entries {
                             children.insert(
                                 (id, Child::Key(key.name.as_str().into())),
-                                (next, key.line),
+                                (next, (key.line, key.column)),
                             );
                             stack.push((next, value));
                             next += 1;
@@ -97,7 +98,7 @@ impl Lines {
                     }
                     Kind::Seq(items) => {
                         for (i, item) in items.iter().enumerate() {
-                            children.insert((id, Child::Index(i)), (next, item.line));
+                            children.insert((id, Child::Index(i)), (next, (item.line, item.column)));
                             stack.push((next, item));
                             next += 1;
                         }
@@ -112,6 +113,12 @@ impl Lines {
     /// The 1-based line of `path`, or of its deepest ancestor that is written; `None` if not even the first
     /// segment is.
     pub fn line_of(&self, path: &str) -> Option<usize> {
+        self.position_of(path).map(|(line, _)| line)
+    }
+
+    /// The 1-based line and column of `path` (of the key of a mapping entry, of the item of a list), or of its
+    /// deepest ancestor that is written; `None` if not even the first segment is.
+    pub fn position_of(&self, path: &str) -> Option<(usize, usize)> {
         let index = self.index();
         let mut id = 0u32;
         let mut found = None;
@@ -122,8 +129,8 @@ impl Lines {
                     .get(&(id, Child::Index(n)))
                     .or_else(|| index.get(&(id, Child::Key(n.to_string().into())))),
             };
-            let Some(&(child, line)) = hit else { break };
-            found = Some(line);
+            let Some(&(child, position)) = hit else { break };
+            found = Some(position);
             id = child;
         }
         found

@@ -1,15 +1,26 @@
-//! Writing DaemonSets into a directory: atomic, deterministic and prune-safe. `daemonset render --out` and build
-//! scripts use the same writer.
+//! Writing DaemonSets into a directory: atomic, deterministic, prune-safe and safe in a directory others can write
+//! to. `daemonset render --out` and build scripts use the same writer.
 //!
-//! - **Deterministic**: one file per object at `<name>.yaml`, or `<namespace>.<name>.yaml` when it has a namespace
-//!   (a namespace cannot contain a dot, so the two never collide); the content is the object rendered by
-//!   [`crate::render`]. A file whose content is already right is not touched.
-//! - **Atomic**: everything is rendered before the first write; each file is written to a temporary file in the
-//!   same directory, synced and renamed over the old one, so an interrupted run leaves every file old or new, never
-//!   half written. A failure before writing leaves the directory as it was.
+//! - **Deterministic**: one file per object at `<name>.yaml`, or `<namespace>_<name>.yaml` when it has a namespace
+//!   (`_` appears in no Kubernetes name, so an object without a namespace never gets the file of a namespaced one).
+//!   A name too long for a file name (over 255 bytes with the extension) is cut and ends with `~` and a hash of the
+//!   whole name. The content is the object rendered by [`crate::render`]. A file whose content is already right is
+//!   not touched. Manifests of earlier versions, which named namespaced files `<namespace>.<name>.yaml`, still
+//!   read: their files stay listed as ours and `prune` removes them.
+//! - **Atomic**: everything is rendered before the first write; each file is written to a new temporary file in the
+//!   same directory (created exclusively with a random name, so a link planted there is never followed), synced and
+//!   renamed over the old one, so an interrupted run leaves every file old or new, never half written. Temporary
+//!   files left by a killed run (`.daemonset-tmp-*`) are removed by the next one.
+//! - **Exclusive**: a run holds an advisory lock on the directory, so concurrent runs (or build scripts) take
+//!   turns and the manifest never loses an entry.
 //! - **Prune-safe**: the files this writer wrote are listed in [`MANIFEST`] in the directory. With
 //!   [`Options::prune`], files listed there that are no longer rendered are removed; nothing else ever is. A file
-//!   the manifest does not list is never overwritten either (unless its content is already exactly right).
+//!   the manifest does not list is never overwritten either (unless its content is already exactly right). Pruning
+//!   with nothing rendered is refused, since it would remove every file.
+//! - **No surprises in the directory**: a symbolic link, directory, FIFO or other special file where an output file
+//!   (or the manifest) should be is refused before anything is written; nothing is read or written through a link.
+//! - **Truthful**: when writing fails part way, [`WriteError::Partial`] says what was written and removed before,
+//!   and the manifest is rewritten to list exactly the files of ours that are on disk.
 //!
 //! In a build script:
 //!
@@ -24,7 +35,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
@@ -33,6 +44,13 @@ use crate::render::{self, Format, RenderError};
 
 /// The name of the manifest file that lists the files this writer wrote.
 pub const MANIFEST: &str = ".daemonset-manifest";
+
+/// How the temporary files of this writer begin; the rest of the name is random. Files with this prefix in an
+/// output directory are leftovers of a killed run and are removed by the next one.
+pub const TEMP_PREFIX: &str = ".daemonset-tmp-";
+
+/// The longest file name written, in bytes (`NAME_MAX` of common file systems).
+pub const MAX_FILE_NAME: usize = 255;
 
 const MANIFEST_HEADER: &str = "# Files written by `daemonset` (render --out or a build script). `--prune` removes only files listed here.\n";
 
@@ -45,7 +63,7 @@ pub struct Options {
     pub prune: bool,
 }
 
-/// Why writing failed. The directory is unchanged unless the error says otherwise.
+/// Why writing failed. The directory is unchanged unless the error is [`WriteError::Partial`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WriteError {
@@ -78,10 +96,27 @@ pub enum WriteError {
         /// The file.
         path: PathBuf,
     },
+    /// Something other than a regular file (a symbolic link, a directory, a FIFO, a device, a socket) is where
+    /// an output file or the manifest should be.
+    #[error("refusing to use `{}`: it is {what}, not a regular file (daemonset never follows links or opens special files in its output directory); move it away", .path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is (`a symbolic link`, `a directory`, `a FIFO`, ...).
+        what: &'static str,
+    },
+    /// `prune` with nothing rendered would remove every file of the manifest.
+    #[error("refusing to prune `{}`: nothing was rendered, so every one of the {listed} file{} listed in {MANIFEST} would be removed; remove them by hand if that is meant", .dir.display(), if *.listed == 1 { "" } else { "s" })]
+    PruneEverything {
+        /// The directory.
+        dir: PathBuf,
+        /// How many files the manifest lists.
+        listed: usize,
+    },
     /// The file system refused.
     #[error("cannot {action} `{}`", .path.display())]
     Io {
-        /// What was being done (`create directory`, `write`, `rename`, `remove`, `read`).
+        /// What was being done (`create directory`, `write`, `rename`, `remove`, `read`, `lock`).
         action: &'static str,
         /// The path.
         path: PathBuf,
@@ -89,6 +124,26 @@ pub enum WriteError {
         #[source]
         source: io::Error,
     },
+    /// Writing failed after some files were already written or removed: `done` says which. The manifest lists
+    /// exactly the files of ours on disk, unless `manifest_updated` is `false` (then it may also list files that
+    /// were about to be written).
+    #[error("{source}")]
+    Partial {
+        /// What was done before the failure.
+        done: Report,
+        /// Whether the manifest could be brought up to date after the failure.
+        manifest_updated: bool,
+        /// The failure.
+        #[source]
+        source: Box<WriteError>,
+    },
+}
+
+impl WriteError {
+    /// Whether the directory was left as it was (nothing written, renamed or removed).
+    pub fn left_unchanged(&self) -> bool {
+        !matches!(self, WriteError::Partial { .. })
+    }
 }
 
 /// What a write did (file names are relative to the directory, sorted).
@@ -100,6 +155,8 @@ pub struct Report {
     pub unchanged: Vec<String>,
     /// Files removed by pruning.
     pub pruned: Vec<String>,
+    /// Leftover temporary files of an earlier, interrupted run that were removed.
+    pub cleaned: Vec<String>,
 }
 
 /// How a file on disk differs from what would be written.
@@ -124,7 +181,8 @@ impl Drift {
     }
 }
 
-/// The file name an object is written to.
+/// The file name an object is written to: `<name>.<ext>`, `<namespace>_<name>.<ext>`, cut to
+/// [`MAX_FILE_NAME`] bytes with a hash of the whole name when longer.
 pub fn file_name(daemon_set: &DaemonSet, format: Format) -> Result<String, WriteError> {
     let name = daemon_set.metadata.name.as_deref().unwrap_or_default();
     let namespace = daemon_set.metadata.namespace.as_deref();
@@ -147,10 +205,27 @@ pub fn file_name(daemon_set: &DaemonSet, format: Format) -> Result<String, Write
             "names must be lowercase letters, digits, '-' and '.', not starting with '.'",
         ));
     }
-    Ok(match namespace {
-        Some(ns) => format!("{ns}.{name}.{}", format.extension()),
-        None => format!("{name}.{}", format.extension()),
-    })
+    let stem = match namespace {
+        Some(ns) => format!("{ns}_{name}"),
+        None => name.to_owned(),
+    };
+    Ok(bounded_name(&stem, format.extension()))
+}
+
+/// `stem.ext`, or when that is longer than [`MAX_FILE_NAME`], the stem cut short with `~` and a hash of the whole
+/// stem (`~` appears in no Kubernetes name, so a cut name never equals a whole one).
+fn bounded_name(stem: &str, extension: &str) -> String {
+    let whole = format!("{stem}.{extension}");
+    if whole.len() <= MAX_FILE_NAME {
+        return whole;
+    }
+    // FNV-1a: stable across versions and platforms (the name must not change between runs).
+    let hash = stem.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let keep = MAX_FILE_NAME - extension.len() - 1 - 17;
+    // The stem is ASCII (checked by `file_name`), so any byte index is a char boundary.
+    format!("{}~{hash:016x}.{extension}", &stem[..keep])
 }
 
 /// Writes `daemon_sets` as YAML into `dir` (created if missing), without pruning: the build-script entry point.
@@ -197,9 +272,15 @@ pub fn check(
     options: Options,
 ) -> Result<Vec<(String, Drift)>, WriteError> {
     let files = render_files(daemon_sets, options.format)?;
+    // A shared lock: a concurrent writer finishes before the directory is read.
+    let _lock = if dir.is_dir() {
+        Some(lock(dir, false)?)
+    } else {
+        None
+    };
     let mut drift = Vec::new();
     for (name, content) in &files {
-        match read_if_exists(&dir.join(name))? {
+        match read_regular(&dir.join(name))? {
             None => drift.push((name.clone(), Drift::Missing)),
             Some(existing) if existing != content.as_bytes() => {
                 drift.push((name.clone(), Drift::Changed))
@@ -209,7 +290,7 @@ pub fn check(
     }
     if options.prune {
         for name in read_manifest(dir)? {
-            if !files.contains_key(&name) && dir.join(&name).exists() {
+            if !files.contains_key(&name) && lstat(&dir.join(&name))?.is_some() {
                 drift.push((name, Drift::Stale));
             }
         }
@@ -227,9 +308,10 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Writ
     }
 }
 
-fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
+/// What is at `path`, without following a link; `None` when nothing is.
+fn lstat(path: &Path) -> Result<Option<fs::Metadata>, WriteError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) => Ok(Some(meta)),
         Err(e)
             if matches!(
                 e.kind(),
@@ -238,13 +320,95 @@ fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
         {
             Ok(None)
         }
-        Err(e) => Err(io_error("read", path)(e)),
+        Err(e) => Err(io_error("inspect", path)(e)),
     }
+}
+
+fn describe(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+/// Refuses anything but a regular file (or nothing) at `path`.
+fn ensure_regular(path: &Path) -> Result<Option<fs::Metadata>, WriteError> {
+    match lstat(path)? {
+        Some(meta) if !meta.file_type().is_file() => Err(WriteError::NotRegular {
+            path: path.to_owned(),
+            what: describe(meta.file_type()),
+        }),
+        other => Ok(other),
+    }
+}
+
+/// The content of the regular file at `path`, `None` when there is none; a link or special file is an error. The
+/// file is opened without following links and without blocking, and checked again once open.
+fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
+    if ensure_regular(path)?.is_none() {
+        return Ok(None);
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        // Replaced by a link between the check and the open (O_NOFOLLOW: ELOOP).
+        Err(e) if e.raw_os_error() == Some(libc_eloop()) => {
+            return Err(WriteError::NotRegular {
+                path: path.to_owned(),
+                what: "a symbolic link",
+            });
+        }
+        Err(e) => return Err(io_error("read", path)(e)),
+    };
+    let meta = file.metadata().map_err(io_error("read", path))?;
+    if !meta.file_type().is_file() {
+        return Err(WriteError::NotRegular {
+            path: path.to_owned(),
+            what: describe(meta.file_type()),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(io_error("read", path))?;
+    Ok(Some(bytes))
+}
+
+#[cfg(unix)]
+fn libc_eloop() -> i32 {
+    libc::ELOOP
+}
+
+#[cfg(not(unix))]
+fn libc_eloop() -> i32 {
+    -1
 }
 
 fn read_manifest(dir: &Path) -> Result<BTreeSet<String>, WriteError> {
     let path = dir.join(MANIFEST);
-    let Some(bytes) = read_if_exists(&path)? else {
+    let Some(bytes) = read_regular(&path)? else {
         return Ok(BTreeSet::new());
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -269,20 +433,48 @@ fn manifest_text(names: &BTreeSet<String>) -> String {
     text
 }
 
-/// Writes `content` to `path` atomically: a temporary file in the same directory, synced, renamed over `path`.
+/// Takes the advisory lock of `dir` (exclusive to write, shared to read), waiting for other runs; released when
+/// the returned handle is dropped.
+fn lock(dir: &Path, exclusive: bool) -> Result<File, WriteError> {
+    let handle = File::open(dir).map_err(io_error("open", dir))?;
+    let locked = if exclusive {
+        handle.lock()
+    } else {
+        handle.lock_shared()
+    };
+    match locked {
+        Ok(()) => {}
+        // A file system without locks (some network ones): go on unlocked rather than refuse to work.
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {}
+        Err(e) => return Err(io_error("lock", dir)(e)),
+    }
+    Ok(handle)
+}
+
+/// Writes `content` to `dir/name` atomically: a new temporary file in the same directory (created exclusively,
+/// with a random name), synced, renamed over `name`. A failure removes the temporary file.
 fn write_atomic(dir: &Path, name: &str, content: &[u8]) -> Result<(), WriteError> {
     let path = dir.join(name);
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = File::create(&temp).map_err(io_error("create", &temp))?;
-        file.write_all(content).map_err(io_error("write", &temp))?;
-        file.sync_all().map_err(io_error("sync", &temp))?;
-        fs::rename(&temp, &path).map_err(io_error("rename", &path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).rand_bytes(12);
+    // Readable as a file made with `File::create` would be (0o666 less the umask), not only by the owner.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    result
+    let mut temp = builder
+        .tempfile_in(dir)
+        .map_err(io_error("create a temporary file in", dir))?;
+    let temp_path = temp.path().to_owned();
+    temp.write_all(content)
+        .map_err(io_error("write", &temp_path))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(io_error("sync", &temp_path))?;
+    temp.persist(&path)
+        .map_err(|e| io_error("rename a temporary file to", &path)(e.error))?;
+    Ok(())
 }
 
 fn sync_dir(dir: &Path) {
@@ -290,6 +482,43 @@ fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
+}
+
+/// Removes what interrupted runs left: `.daemonset-tmp-*` files, and the temporary files of earlier versions
+/// (`.<file>.tmp-<pid>`) of files this writer knows. Links are removed, never followed; directories are left.
+fn clean_leftovers(dir: &Path, known: &BTreeSet<String>) -> Result<Vec<String>, WriteError> {
+    let mut cleaned = Vec::new();
+    let entries = fs::read_dir(dir).map_err(io_error("list", dir))?;
+    for entry in entries {
+        let entry = entry.map_err(io_error("list", dir))?;
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let legacy = name
+            .strip_prefix('.')
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .is_some_and(|(file, pid)| {
+                !pid.is_empty()
+                    && pid.bytes().all(|b| b.is_ascii_digit())
+                    && (known.contains(file) || file == MANIFEST)
+            });
+        if !name.starts_with(TEMP_PREFIX) && !legacy {
+            continue;
+        }
+        let file_type = entry
+            .file_type()
+            .map_err(io_error("inspect", &entry.path()))?;
+        if file_type.is_dir() {
+            continue;
+        }
+        match fs::remove_file(entry.path()) {
+            Ok(()) => cleaned.push(name),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("remove", &entry.path())(e)),
+        }
+    }
+    cleaned.sort();
+    Ok(cleaned)
 }
 
 /// Writes already rendered files (name to content) into `dir`; see the module docs for the guarantees.
@@ -308,59 +537,115 @@ pub fn write_files(
             ),
         });
     }
+    if let Some(name) = files.keys().find(|n| n.len() > MAX_FILE_NAME) {
+        return Err(WriteError::UnsafeName {
+            name: name.clone(),
+            reason: "the file name is longer than 255 bytes",
+        });
+    }
+    fs::create_dir_all(dir).map_err(io_error("create directory", dir))?;
+    let _lock = lock(dir, true)?;
     let recorded = read_manifest(dir)?;
-    // Decide everything before changing anything.
+    if prune && files.is_empty() && !recorded.is_empty() {
+        return Err(WriteError::PruneEverything {
+            dir: dir.to_owned(),
+            listed: recorded.len(),
+        });
+    }
     let mut report = Report::default();
+    // Decide everything before changing anything.
     let mut to_write = Vec::new();
     for (name, content) in files {
         let path = dir.join(name);
-        match read_if_exists(&path)? {
+        match read_regular(&path)? {
             Some(existing) if existing == content.as_bytes() => report.unchanged.push(name.clone()),
             Some(_) if !recorded.contains(name) => return Err(WriteError::NotOurs { path }),
             _ => to_write.push((name, content)),
         }
     }
-    let stale: Vec<String> = if prune {
-        recorded
-            .iter()
-            .filter(|n| !files.contains_key(*n))
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut stale = Vec::new();
+    if prune {
+        for name in recorded.iter().filter(|n| !files.contains_key(*n)) {
+            match lstat(&dir.join(name))? {
+                None => {}
+                Some(meta) if meta.file_type().is_dir() => {
+                    return Err(WriteError::NotRegular {
+                        path: dir.join(name),
+                        what: "a directory",
+                    });
+                }
+                Some(_) => stale.push(name.clone()),
+            }
+        }
+    }
     let ours: BTreeSet<String> = files.keys().cloned().collect();
     let final_manifest: BTreeSet<String> = if prune {
         ours.clone()
     } else {
         ours.union(&recorded).cloned().collect()
     };
+    // Every check passed: from here on the directory changes, starting with what a killed run left.
+    let known: BTreeSet<String> = recorded.iter().chain(files.keys()).cloned().collect();
+    report.cleaned = clean_leftovers(dir, &known)?;
     if to_write.is_empty()
         && stale.is_empty()
         && final_manifest == recorded
-        && dir.join(MANIFEST).exists()
+        && ensure_regular(&dir.join(MANIFEST))?.is_some()
     {
         return Ok(report);
     }
 
-    fs::create_dir_all(dir).map_err(io_error("create directory", dir))?;
     // First record every file about to be written, so a crash never leaves a file of ours unrecorded.
     let before: BTreeSet<String> = ours.union(&recorded).cloned().collect();
     write_atomic(dir, MANIFEST, manifest_text(&before).as_bytes())?;
-    for (name, content) in to_write {
-        write_atomic(dir, name, content.as_bytes())?;
-        report.written.push(name.clone());
-    }
-    for name in stale {
-        let path = dir.join(&name);
-        match fs::remove_file(&path) {
-            Ok(()) => report.pruned.push(name),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("remove", &path)(e)),
+    let mut progress = || -> Result<(), WriteError> {
+        for (name, content) in &to_write {
+            write_atomic(dir, name, content.as_bytes())?;
+            report.written.push((*name).clone());
         }
+        for name in &stale {
+            let path = dir.join(name);
+            match fs::remove_file(&path) {
+                Ok(()) => report.pruned.push(name.clone()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error("remove", &path)(e)),
+            }
+        }
+        Ok(())
+    };
+    if let Err(error) = progress() {
+        // The truth: what was listed, plus what was written, minus what was removed.
+        let mut truth: BTreeSet<String> = recorded.union(&ours).cloned().collect();
+        truth.retain(|n| {
+            recorded.contains(n) || report.written.contains(n) || report.unchanged.contains(n)
+        });
+        for name in &report.pruned {
+            truth.remove(name);
+        }
+        let manifest_updated =
+            write_atomic(dir, MANIFEST, manifest_text(&truth).as_bytes()).is_ok();
+        sync_dir(dir);
+        if report.written.is_empty() && report.pruned.is_empty() && truth == recorded {
+            // Only the manifest was touched, and it says again what it said.
+            if manifest_updated {
+                return Err(error);
+            }
+        }
+        return Err(WriteError::Partial {
+            done: report,
+            manifest_updated,
+            source: Box::new(error),
+        });
     }
-    if final_manifest != before {
-        write_atomic(dir, MANIFEST, manifest_text(&final_manifest).as_bytes())?;
+    if final_manifest != before
+        && let Err(error) = write_atomic(dir, MANIFEST, manifest_text(&final_manifest).as_bytes())
+    {
+        sync_dir(dir);
+        return Err(WriteError::Partial {
+            done: report,
+            manifest_updated: false,
+            source: Box::new(error),
+        });
     }
     sync_dir(dir);
     Ok(report)
@@ -555,7 +840,230 @@ mod tests {
         ds.metadata.namespace = Some("kube-system".into());
         assert_eq!(
             file_name(&ds, Format::Json).unwrap(),
-            "kube-system.agent.json"
+            "kube-system_agent.json"
+        );
+    }
+
+    fn named(namespace: Option<&str>, name: &str) -> DaemonSet {
+        let mut ds = DaemonSet::default();
+        ds.metadata.name = Some(name.into());
+        ds.metadata.namespace = namespace.map(Into::into);
+        ds
+    }
+
+    #[test]
+    fn a_dotted_name_never_takes_the_file_of_a_namespaced_one() {
+        let plain = file_name(&named(None, "c.a.b"), Format::Yaml).unwrap();
+        let namespaced = file_name(&named(Some("c"), "a.b"), Format::Yaml).unwrap();
+        assert_ne!(plain, namespaced);
+        let files = render_files(
+            &[named(None, "c.a.b"), named(Some("c"), "a.b")],
+            Format::Yaml,
+        )
+        .unwrap();
+        assert_eq!(files.len(), 2);
+    }
+
+    #[test]
+    fn names_up_to_253_characters_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut objects = Vec::new();
+        for len in [240, 250, 253] {
+            let name = format!("{}{}", "a".repeat(len - 1), len % 10);
+            objects.push(named(None, &name));
+            objects.push(named(Some(&"n".repeat(63)), &name));
+        }
+        let report = write(dir.path(), &objects, Options::default()).unwrap();
+        assert_eq!(report.written.len(), 6);
+        for name in &report.written {
+            assert!(name.len() <= MAX_FILE_NAME, "{name}");
+            assert!(dir.path().join(name).is_file());
+        }
+        // The same names again: all unchanged, so the cut names are stable.
+        let again = write(dir.path(), &objects, Options::default()).unwrap();
+        assert_eq!(again.unchanged.len(), 6);
+        assert!(again.written.is_empty());
+        // Two names that differ only past the cut get different files.
+        let long = "b".repeat(252);
+        let files = render_files(
+            &[
+                named(None, &format!("{long}1")),
+                named(None, &format!("{long}2")),
+            ],
+            Format::Yaml,
+        )
+        .unwrap();
+        assert_eq!(files.len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_old_temporary_name_is_not_followed() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        let outside = parent.path().join("outside");
+        fs::write(&outside, "precious\n").unwrap();
+        for name in ["a.yaml", MANIFEST] {
+            std::os::unix::fs::symlink(
+                &outside,
+                dir.join(format!(".{name}.tmp-{}", std::process::id())),
+            )
+            .unwrap();
+        }
+        let report = write_files(&dir, &files(&[("a.yaml", "a\n")]), false).unwrap();
+        assert_eq!(report.written, ["a.yaml"]);
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "precious\n");
+        assert!(
+            !fs::symlink_metadata(dir.join("a.yaml"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(dir.join("a.yaml")).unwrap(), "a\n");
+        let names: Vec<String> = listing(&dir).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [MANIFEST, "a.yaml"],
+            "the planted links were removed"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_an_output_name_is_refused() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        let outside = parent.path().join("outside");
+        fs::write(&outside, "precious\n").unwrap();
+        fs::write(dir.join(MANIFEST), "a.yaml\n").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("a.yaml")).unwrap();
+        let err = write_files(&dir, &files(&[("a.yaml", "a\n")]), false).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WriteError::NotRegular {
+                    what: "a symbolic link",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.left_unchanged());
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "precious\n");
+        // Nor is a link at the manifest's name read or replaced.
+        fs::remove_file(dir.join("a.yaml")).unwrap();
+        fs::remove_file(dir.join(MANIFEST)).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join(MANIFEST)).unwrap();
+        let err = write_files(&dir, &files(&[("a.yaml", "a\n")]), false).unwrap_err();
+        assert!(matches!(err, WriteError::NotRegular { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "precious\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_mode_of_a_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
+        File::create(dir.path().join("plain")).unwrap();
+        let mode = |name: &str| {
+            fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
+        assert_eq!(mode("a.yaml"), mode("plain"));
+        assert_eq!(mode(MANIFEST), mode("plain"));
+    }
+
+    #[test]
+    fn leftover_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
+        fs::write(dir.path().join(format!("{TEMP_PREFIX}x1y2z3")), "half").unwrap();
+        fs::write(dir.path().join(".a.yaml.tmp-4242"), "half").unwrap();
+        fs::write(dir.path().join(".notes.tmp-1"), "not ours").unwrap();
+        let report = write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
+        assert_eq!(
+            report.cleaned,
+            [
+                ".a.yaml.tmp-4242".to_owned(),
+                format!("{TEMP_PREFIX}x1y2z3")
+            ]
+        );
+        let names: Vec<String> = listing(dir.path()).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [MANIFEST, ".notes.tmp-1", "a.yaml"]);
+    }
+
+    #[test]
+    fn pruning_with_nothing_rendered_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
+        let err = write_files(dir.path(), &BTreeMap::new(), true).unwrap_err();
+        assert!(
+            matches!(err, WriteError::PruneEverything { listed: 1, .. }),
+            "{err}"
+        );
+        assert!(dir.path().join("a.yaml").exists());
+    }
+
+    #[test]
+    fn a_listed_name_that_is_a_directory_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(
+            dir.path(),
+            &files(&[("a.yaml", "a\n"), ("b.yaml", "b\n")]),
+            false,
+        )
+        .unwrap();
+        fs::remove_file(dir.path().join("b.yaml")).unwrap();
+        fs::create_dir(dir.path().join("b.yaml")).unwrap();
+        fs::write(dir.path().join("b.yaml/keep"), "k").unwrap();
+        let before = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+        for (wanted, prune) in [
+            (files(&[("a.yaml", "A\n"), ("b.yaml", "B\n")]), false),
+            (files(&[("a.yaml", "A\n")]), true),
+        ] {
+            let err = write_files(dir.path(), &wanted, prune).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    WriteError::NotRegular {
+                        what: "a directory",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert!(err.left_unchanged());
+            assert_eq!(
+                fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+                "a\n"
+            );
+            assert_eq!(
+                fs::read_to_string(dir.path().join(MANIFEST)).unwrap(),
+                before
+            );
+        }
+    }
+
+    #[test]
+    fn an_over_long_file_name_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &files(&[("a.yaml", "a\n")]), false).unwrap();
+        let long = format!("{}.yaml", "x".repeat(300));
+        let err = write_files(
+            dir.path(),
+            &files(&[("a.yaml", "A\n"), (&long, "x\n")]),
+            false,
+        )
+        .unwrap_err();
+        assert!(err.left_unchanged(), "{err}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+            "a\n"
         );
     }
 }

@@ -492,7 +492,7 @@ fn selector_is_immutable_on_update() {
 fn template_label_key_invalid() {
     one(
         |v| v["spec"]["template"]["metadata"]["labels"]["bad key"] = json!("x"),
-        "spec.template.metadata.labels",
+        "spec.template.labels",
         ErrorType::Invalid,
     );
 }
@@ -501,7 +501,7 @@ fn template_label_key_invalid() {
 fn template_annotation_key_invalid() {
     one(
         |v| v["spec"]["template"]["metadata"]["annotations"] = json!({"/x": "y"}),
-        "spec.template.metadata.annotations",
+        "spec.template.annotations",
         ErrorType::Invalid,
     );
 }
@@ -513,7 +513,7 @@ fn pod_deletion_cost_must_be_int32() {
             v["spec"]["template"]["metadata"]["annotations"] =
                 json!({"controller.kubernetes.io/pod-deletion-cost": "+10"})
         },
-        "spec.template.metadata.annotations[controller.kubernetes.io/pod-deletion-cost]",
+        "spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]",
         ErrorType::Invalid,
     );
     assert_eq!(v.detail, "must be a 32bit integer");
@@ -1753,4 +1753,207 @@ fn host_port_without_surge_is_fine() {
     assert!(
         check(|v| ctr(v)["ports"] = json!([{"containerPort": 9100, "hostPort": 9100}])).is_empty()
     );
+}
+
+// --- The rule areas added after the upstream corpus (each also covered there with the server's own answers).
+
+#[test]
+fn topology_spread_max_skew_and_when_unsatisfiable() {
+    let v = check(|v| {
+        pod(v)["topologySpreadConstraints"] = json!([
+            {"maxSkew": 0, "topologyKey": "zone", "whenUnsatisfiable": "Sometimes"}
+        ])
+    });
+    let got: Vec<(&str, ErrorType)> = v.iter().map(|v| (v.path.as_str(), v.kind)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "spec.template.spec.topologySpreadConstraints[0].maxSkew",
+                ErrorType::Invalid
+            ),
+            (
+                "spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable",
+                ErrorType::Unsupported
+            ),
+        ]
+    );
+}
+
+#[test]
+fn net_sysctls_are_refused_with_host_network() {
+    let v = one(
+        |v| {
+            pod(v)["hostNetwork"] = json!(true);
+            pod(v)["securityContext"] =
+                json!({"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]});
+        },
+        "spec.template.spec.securityContext.sysctls[0].name",
+        ErrorType::Invalid,
+    );
+    assert_eq!(v.detail, "may not be specified when 'hostNetwork' is true");
+}
+
+#[test]
+fn apparmor_annotation_must_name_a_container() {
+    one(
+        |v| {
+            v["spec"]["template"]["metadata"]["annotations"] =
+                json!({"container.apparmor.security.beta.kubernetes.io/nope": "runtime/default"})
+        },
+        "spec.template.annotations[container.apparmor.security.beta.kubernetes.io/nope]",
+        ErrorType::Invalid,
+    );
+}
+
+#[test]
+fn downward_api_volume_files_take_metadata_paths_only() {
+    one(
+        |v| {
+            pod(v)["volumes"] = json!([{"name": "info", "downwardAPI": {"items": [
+                {"path": "node", "fieldRef": {"fieldPath": "spec.nodeName"}}
+            ]}}])
+        },
+        "spec.template.spec.volumes[0].downwardAPI.fieldRef.fieldPath",
+        ErrorType::Unsupported,
+    );
+}
+
+#[test]
+fn nameservers_are_parsed_as_legacy_ips() {
+    assert_eq!(
+        check(|v| {
+            pod(v)["dnsPolicy"] = json!("None");
+            pod(v)["dnsConfig"] = json!({"nameservers": ["001.002.003.004"]});
+        }),
+        Vec::new()
+    );
+}
+
+#[test]
+fn nfs_needs_an_absolute_path() {
+    one(
+        |v| {
+            pod(v)["volumes"] =
+                json!([{"name": "share", "nfs": {"server": "nfs.example.com", "path": "exports"}}])
+        },
+        "spec.template.spec.volumes[0].nfs.path",
+        ErrorType::Invalid,
+    );
+}
+
+#[path = "fixtures/upstream/corpus.rs"]
+mod corpus;
+
+/// The upstream corpus (Kubernetes' own validation test tables as DaemonSets) against the answers a real
+/// kube-apiserver v1.34.12 gave (recorded in the fixture and re-checked live by tests/cluster_agreement.rs):
+/// verdict, every field path and every error type must agree.
+#[test]
+fn upstream_corpus_agrees_with_the_recorded_server_answers() {
+    let cases = corpus::load();
+    let mut tally = corpus::Tally::default();
+    for case in &cases {
+        let expected = case
+            .expected
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no recorded answer", case.name()));
+        tally.add(&case.name(), &corpus::ours(&case.typed()), expected);
+    }
+    println!("upstream corpus (recorded answers): {}", tally.summary());
+    let disagreements = tally.disagreements();
+    assert!(
+        disagreements.is_empty(),
+        "{}\n{}",
+        tally.summary(),
+        disagreements.join("\n")
+    );
+    assert_eq!(tally.cases, 908);
+}
+
+/// The targeted cases (tests/fixtures/upstream/targeted.json) against their recorded server answers.
+#[test]
+fn targeted_cases_agree_with_the_recorded_server_answers() {
+    let mut tally = corpus::Tally::default();
+    for case in corpus::targeted() {
+        let expected = case
+            .expected
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no recorded answer", case.name));
+        tally.add(&case.name, &corpus::ours(&case.daemon_set()), expected);
+    }
+    println!("targeted cases (recorded answers): {}", tally.summary());
+    assert_eq!(
+        tally.disagreements(),
+        Vec::<String>::new(),
+        "{}",
+        tally.summary()
+    );
+    assert_eq!(tally.cases, 121);
+}
+
+/// The real DaemonSets of tests/fixtures/real (collected verbatim from public projects' deploy folders): the files
+/// listed in its SOURCES file (other files of that folder belong to other tests), each read as `check` reads it.
+fn real_corpus() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let sources =
+        std::fs::read_to_string(dir.join("SOURCES")).expect("tests/fixtures/real/SOURCES");
+    sources
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let name = l.split('\t').next().unwrap().to_owned();
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            (name, text)
+        })
+        .collect()
+}
+
+/// Real files kubectl reads but our reader does not (none today: manila-csi-nodeplugin.yaml's under-indented
+/// quoted scalar reads since the reader took libyaml's leniency). The test asserts a listed file still fails, so
+/// an entry must go when the file reads.
+const KNOWN_READER_GAPS: &[(&str, &str)] = &[];
+
+/// `check` finds nothing in any real DaemonSet (every one of them is accepted by kube-apiserver v1.34.12, which
+/// tests/cluster_agreement.rs verifies against the live server), except the marked reader gaps.
+#[test]
+fn real_daemonsets_pass_check() {
+    let corpus = real_corpus();
+    let mut findings = Vec::new();
+    let mut daemon_sets = 0;
+    for (name, text) in &corpus {
+        let gap = KNOWN_READER_GAPS.iter().find(|(file, _)| file == name);
+        for document in daemonset::parse::documents(text) {
+            match document {
+                daemonset::parse::Document::DaemonSet { object, .. } => {
+                    daemon_sets += 1;
+                    assert!(
+                        gap.is_none(),
+                        "{name} reads now: remove it from KNOWN_READER_GAPS"
+                    );
+                    if let Err(errors) = validate(&object) {
+                        findings.push(format!("{name}: {errors}"));
+                    }
+                }
+                daemonset::parse::Document::Invalid { errors, .. } => {
+                    let text = errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    match gap {
+                        Some((_, expected)) => assert!(text.contains(expected), "{name}: {text}"),
+                        None => findings.push(format!("{name}: {text}")),
+                    }
+                }
+                _ => findings.push(format!("{name}: not a DaemonSet document")),
+            }
+        }
+    }
+    assert_eq!(findings, Vec::<String>::new());
+    assert_eq!(
+        corpus.len(),
+        37,
+        "files listed in tests/fixtures/real/SOURCES"
+    );
+    assert_eq!(daemon_sets, 37 - KNOWN_READER_GAPS.len());
 }

@@ -1,15 +1,15 @@
 //! `daemonset apply`: server-side apply, after local validation; `--wait` follows the rollouts.
 
-use std::time::Instant;
-
-use daemonset::cluster::ApplyOptions;
+use daemonset::cluster::{ApplyOptions, ApplyOutcome};
 
 use crate::cli::{ApplyArgs, DryRun};
-use crate::cluster::{self, block_on};
+use crate::cluster;
 use crate::report::Outcome;
 use crate::rollout;
 
-/// Runs the command.
+/// Runs the command: every object is sent (16 in flight) whatever happens to the others; each gets its own line,
+/// in input order (kubectl's `daemonset.apps/NAME created|configured|unchanged`, or an `error:` line with the
+/// server's reason), then the counts when more than one object was sent.
 pub fn run(args: &ApplyArgs) -> Outcome {
     let objects = match cluster::load(&args.files, "applied") {
         Ok(objects) => objects,
@@ -21,38 +21,75 @@ pub fn run(args: &ApplyArgs) -> Outcome {
         force_conflicts: args.force_conflicts,
     };
     let connect = cluster::options(&args.connect);
-    block_on(async {
+    let deadline = cluster::deadline(args.timeout.0);
+    cluster::run_within(args.timeout.0, "apply", async {
         let cluster = match cluster::connect(&connect).await {
             Ok(cluster) => cluster,
             Err(outcome) => return outcome,
         };
-        let applied = match cluster.apply_all(&objects, &options).await {
-            Ok(applied) => applied,
-            Err((done, e)) => {
-                for applied in &done {
-                    println!("{}", applied.summary());
-                }
+        let results = match cluster.apply_each(&objects, &options).await {
+            Ok(results) => results,
+            Err(e) => {
                 let outcome = cluster::fail(&e);
-                if objects.len() == 1 {
-                    return outcome;
-                }
-                let failed = objects
-                    .get(done.len())
-                    .and_then(|o| o.metadata.name.as_deref())
-                    .unwrap_or_default();
-                eprintln!(
-                    "error: applying daemonset.apps/{failed} failed: {} of {} DaemonSet{} applied, {} not sent; \
-                     running again is safe (server-side apply converges)",
-                    done.len(),
-                    objects.len(),
-                    if objects.len() == 1 { "" } else { "s" },
-                    objects.len() - done.len() - 1,
-                );
+                eprintln!("error: nothing was applied");
                 return outcome;
             }
         };
-        for applied in &applied {
-            println!("{}", applied.summary());
+        let mut worst = Outcome::Success;
+        let (mut created, mut configured, mut unchanged, mut rejected) = (0, 0, 0, 0);
+        let mut applied = Vec::new();
+        for (object, result) in objects.iter().zip(results) {
+            match result {
+                Ok(done) => {
+                    println!("{}", done.summary());
+                    match done.outcome {
+                        ApplyOutcome::Created => created += 1,
+                        ApplyOutcome::Configured => configured += 1,
+                        ApplyOutcome::Unchanged => unchanged += 1,
+                    }
+                    applied.push(done);
+                }
+                Err(e) => {
+                    rejected += 1;
+                    let name = object.metadata.name.as_deref().unwrap_or_default();
+                    let namespace = object
+                        .metadata
+                        .namespace
+                        .as_deref()
+                        .unwrap_or(cluster.namespace());
+                    if objects.len() > 1 {
+                        eprintln!(
+                            "error: daemonset.apps/{name} (namespace {namespace}) was not applied:"
+                        );
+                    }
+                    worst = worst.max(cluster::fail(&e));
+                }
+            }
+        }
+        if objects.len() > 1 {
+            let s = |n: usize| if n == 1 { "" } else { "s" };
+            let total = objects.len();
+            let line = format!(
+                "{} of {total} DaemonSet{} applied ({created} created, {configured} configured, {unchanged} \
+                 unchanged), {rejected} failed{}",
+                total - rejected,
+                s(total),
+                if options.dry_run {
+                    " (server dry run)"
+                } else {
+                    ""
+                }
+            );
+            if rejected > 0 {
+                eprintln!(
+                    "error: {line}; every object was sent, and running again is safe (server-side apply converges)"
+                );
+            } else {
+                eprintln!("{line}");
+            }
+        }
+        if worst != Outcome::Success {
+            return worst;
         }
         if !args.wait {
             return Outcome::Success;
@@ -61,7 +98,6 @@ pub fn run(args: &ApplyArgs) -> Outcome {
             eprintln!("note: --wait skipped: a server dry run starts no rollout");
             return Outcome::Success;
         }
-        let deadline = args.timeout.0.map(|limit| Instant::now() + limit);
         for applied in &applied {
             let name = applied.object.metadata.name.as_deref().unwrap_or_default();
             let namespace = applied

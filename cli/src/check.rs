@@ -1,8 +1,74 @@
-//! `daemonset check`: validate existing manifests, document by document (one held in memory at a time).
+//! `daemonset check`: validate existing manifests document by document (one held in memory at a time), and show
+//! what the API server would warn about.
+
+use daemonset::validate::{ErrorType, Violation};
 
 use crate::cli::CheckArgs;
 use crate::inputs;
+use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report};
 use crate::report::{self, Outcome};
+
+/// apimachinery's `field.ErrorType` string of a violation (`FieldValueInvalid`).
+fn error_type(kind: ErrorType) -> &'static str {
+    match kind {
+        ErrorType::Required => "FieldValueRequired",
+        ErrorType::Unsupported => "FieldValueNotSupported",
+        ErrorType::Forbidden => "FieldValueForbidden",
+        ErrorType::Duplicate => "FieldValueDuplicate",
+        ErrorType::NotFound => "FieldValueNotFound",
+        ErrorType::TooLong => "FieldValueTooLong",
+        _ => "FieldValueInvalid",
+    }
+}
+
+/// The violations and server warnings of one DaemonSet found in file `name`, each at the line and column of its
+/// field (from the document's own index, so nothing but the document is needed).
+pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
+    let object = Object::of(&found.object, found.line);
+    let mut out = Vec::new();
+    let violations: Vec<Violation> = match daemonset::validate(&found.object) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.into_violations(),
+    };
+    for v in violations {
+        let (line, column) = found.position_of(v.path.as_str());
+        let text = v.to_string();
+        let message = text
+            .strip_prefix(&format!("{}: ", v.path))
+            .unwrap_or(&text)
+            .to_owned();
+        out.push(Finding {
+            file: name.to_owned(),
+            line,
+            column,
+            object: Some(object.clone()),
+            path: Some(v.path.as_str().to_owned()),
+            rule: error_type(v.kind).to_owned(),
+            rule_name: None,
+            category: Category::Violation,
+            level: Level::Error,
+            message,
+            text,
+        });
+    }
+    for warning in daemonset::lint::server_warnings(&found.object) {
+        let (line, column) = found.position_of(&warning.path);
+        out.push(Finding {
+            file: name.to_owned(),
+            line,
+            column,
+            object: Some(object.clone()),
+            path: Some(warning.path.clone()),
+            rule: "ServerWarning".into(),
+            rule_name: None,
+            category: Category::ServerWarning,
+            level: Level::Warning,
+            text: format!("warning: {warning}"),
+            message: warning.message,
+        });
+    }
+    out
+}
 
 /// Runs the command.
 pub fn run(args: &CheckArgs) -> Outcome {
@@ -14,39 +80,48 @@ pub fn run(args: &CheckArgs) -> Outcome {
         }
     };
     let mut outcome = Outcome::Success;
-    let (mut checked, mut problems) = (0usize, 0usize);
+    let mut out = Report::new("check");
     for source in &sources {
-        let streamed = inputs::stream_manifest(source, |name, item| match item {
-            inputs::Item::Note(note) => eprintln!("note: {note}"),
-            inputs::Item::Problems(lines) => {
-                for line in &lines {
-                    println!("{line}");
+        let mut file = FileResult {
+            file: crate::lint::source_name(source),
+            ..FileResult::default()
+        };
+        let mut findings_of_file = Vec::new();
+        let streamed = inputs::stream_manifest(source, |name, item| {
+            file.file = name.to_owned();
+            match item {
+                inputs::Item::Note(note) => {
+                    if note.contains(": skipping ") {
+                        file.skipped += 1;
+                    }
+                    eprintln!("note: {note}");
                 }
-                problems += lines.len();
-            }
-            inputs::Item::Found(found) => {
-                checked += 1;
-                let lines = inputs::violations(name, &found);
-                for line in &lines {
-                    println!("{line}");
+                inputs::Item::Problems(lines) => {
+                    for problem in &lines {
+                        findings_of_file.push(Finding::parse_problem(name, None, problem));
+                    }
                 }
-                problems += lines.len();
+                inputs::Item::Found(found) => {
+                    file.objects.push(Object::of(&found.object, found.line));
+                    findings_of_file.extend(findings(name, &found));
+                }
             }
         });
+        out.files.push(file);
+        out.findings.extend(findings_of_file);
         if let Err(e) = streamed {
             report::error(&e);
             outcome = outcome.max(e.outcome());
-            problems += 1;
+            out.findings
+                .push(Finding::input_error(crate::lint::source_name(source), &e));
         }
     }
-    if problems > 0 {
+    if out.summary().error_findings > 0 {
         outcome = outcome.max(Outcome::Problems);
     }
-    let s = |n: usize| if n == 1 { "" } else { "s" };
-    eprintln!(
-        "checked {checked} DaemonSet{}: {problems} problem{}",
-        s(checked),
-        s(problems)
-    );
+    outcome = outcome.max(report::print(&out.render(args.format)));
+    if args.format == Format::Text {
+        eprintln!("{}", out.summary_line());
+    }
     outcome
 }

@@ -20,7 +20,8 @@ Exit codes:
   3  a file could not be read or written
   4  cluster error: no or unusable kubeconfig, server unreachable, TLS failure, unauthorized,
      forbidden (RBAC), any other API error
-  5  a rollout did not finish within --timeout
+  5  a cluster command (a rollout, connecting, any request) did not finish within --timeout
+  141  the output pipe was closed (`| head`): the output ends quietly, as SIGPIPE ends other tools
 
 Examples:
   daemonset render examples/specs --values examples/specs/values.yaml | kubectl apply -f -
@@ -74,6 +75,66 @@ pub enum Command {
     #[cfg(feature = "cluster")]
     #[command(subcommand)]
     Rollout(RolloutCommand),
+    /// Why isn't it running? The verdict on a live DaemonSet (or a recorded state), each cause with its nodes.
+    #[cfg(feature = "cluster")]
+    Doctor(crate::doctor::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    ///
+    /// bash: `source <(daemonset completions bash)`; zsh: `daemonset completions zsh > "${fpath[1]}/_daemonset"`;
+    /// fish: `daemonset completions fish > ~/.config/fish/completions/daemonset.fish`; PowerShell:
+    /// `daemonset completions powershell | Out-String | Invoke-Expression`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff, section 1) on stdout: `daemonset man | man -l -`.
+    Man,
+}
+
+/// `daemonset completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The name kubectl gives a plugin binary for `kubectl daemonset`.
+pub const PLUGIN_BINARY: &str = "kubectl-daemonset";
+
+/// Whether this process was started as the kubectl plugin (`kubectl-daemonset`, directly or through kubectl).
+pub fn invoked_as_plugin() -> bool {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .is_some_and(|name| name == PLUGIN_BINARY)
+}
+
+/// The command line definition, named `kubectl daemonset` when run as the kubectl plugin.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    if invoked_as_plugin() {
+        let examples = command
+            .get_after_help()
+            .map(|help| {
+                help.to_string()
+                    .replace("\n  daemonset ", "\n  kubectl daemonset ")
+            })
+            .unwrap_or_default();
+        command
+            .name("kubectl daemonset")
+            .bin_name("kubectl daemonset")
+            .display_name("kubectl daemonset")
+            .after_help(examples)
+    } else {
+        command
+    }
+}
+
+/// Parses the command line (exits on usage errors, `--help` and `--version`, as clap does).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches as _;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Template values, shared by `render` and `lint`.
@@ -126,6 +187,10 @@ pub struct CheckArgs {
     /// YAML files or directories of them; `-` reads stdin.
     #[arg(value_name = "FILE_OR_DIR", required = true)]
     pub inputs: Vec<PathBuf>,
+    /// The output format: `text` lines and a summary line, `json` (schemas/findings-v1.json), `sarif` (SARIF
+    /// 2.1.0) or `junit` (JUnit XML).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = crate::output::Format::Text)]
+    pub format: crate::output::Format,
 }
 
 /// What `--deny` turns into errors.
@@ -133,6 +198,15 @@ pub struct CheckArgs {
 pub enum Deny {
     /// Exit 1 when any warning is found (info findings never fail).
     Warnings,
+}
+
+/// A lint severity threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Every finding.
+    Info,
+    /// Warnings only.
+    Warning,
 }
 
 /// `daemonset lint`.
@@ -147,9 +221,29 @@ pub struct LintArgs {
     /// The number of nodes the DaemonSets run on, for rollout advice (DS010).
     #[arg(long, value_name = "N")]
     pub nodes: Option<u32>,
-    /// Print the rules and exit.
+    /// Print the rules and exit (with the rule selection: opt-in rules are marked).
     #[arg(long)]
     pub list_rules: bool,
+    /// The output format: `text` lines and a summary line, `json` (schemas/findings-v1.json), `sarif` (SARIF
+    /// 2.1.0) or `junit` (JUnit XML).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = crate::output::Format::Text)]
+    pub format: crate::output::Format,
+    /// Run these rules too (ids or names, comma-separated or repeated; `all` for every rule): the opt-in rules
+    /// are off otherwise.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// Do not run these rules (ids or names, comma-separated or repeated; `all` for every rule not enabled).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Report only findings of rules of this severity or above.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub severity: Option<SeverityArg>,
+    /// The configuration file (else the nearest `.daemonset.toml` from the current directory up).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.daemonset.toml`.
+    #[arg(long)]
+    pub no_config: bool,
     /// Template values for spec files.
     #[command(flatten)]
     pub values: ValueArgs,
@@ -338,8 +432,8 @@ pub struct ApplyArgs {
     /// After applying, wait until every rollout is done (as `rollout status` does).
     #[arg(long)]
     pub wait: bool,
-    /// With --wait: how long to wait for all rollouts together (`0`: no limit).
-    #[arg(long, value_name = "DURATION", default_value = "5m", requires = "wait")]
+    /// One deadline for the whole command: connecting, applying and, with --wait, every rollout (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
@@ -359,6 +453,9 @@ pub struct DiffArgs {
     /// The field manager the dry run applies as.
     #[arg(long, value_name = "NAME", default_value = daemonset::cluster::DEFAULT_FIELD_MANAGER)]
     pub field_manager: String,
+    /// One deadline for the whole command, connecting included (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -387,7 +484,7 @@ pub struct RolloutStatusArgs {
     /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// How long to wait (`0`: no limit); on timeout, exit 5 with the last status.
+    /// How long to wait, connecting included (`0`: no limit); on timeout, exit 5 with the last status.
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub timeout: Timeout,
     /// Where the cluster is.
@@ -402,6 +499,9 @@ pub struct RolloutNameArgs {
     /// The DaemonSet (`NAME`, `daemonset/NAME` or `ds/NAME`).
     #[arg(value_name = "NAME")]
     pub name: String,
+    /// One deadline for the whole command, connecting included (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -417,6 +517,9 @@ pub struct RolloutUndoArgs {
     /// The revision to restore (see `rollout history`); the previous one when absent or 0.
     #[arg(long, value_name = "N")]
     pub to_revision: Option<i64>,
+    /// One deadline for the whole command, connecting included (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
     pub connect: ConnectArgs,

@@ -2,6 +2,7 @@
 //! with their exit codes.
 
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use daemonset::cluster::{Cluster, ClusterError, ConnectOptions};
 use daemonset::k8s::api::apps::v1::DaemonSet;
@@ -10,13 +11,68 @@ use crate::cli::{ConnectArgs, FileArgs};
 use crate::report::Outcome;
 use crate::{inputs, render};
 
-/// Runs a future on a single-threaded tokio runtime (only the cluster commands start one).
+/// Runs a future on a single-threaded tokio runtime (only the cluster commands start one). A blocking task still
+/// running at the end (an exec credential plugin that never returned) is abandoned, not waited for.
 pub fn block_on<T>(future: impl Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a tokio runtime")
-        .block_on(future)
+        .expect("a tokio runtime");
+    let result = runtime.block_on(future);
+    runtime.shutdown_background();
+    result
+}
+
+/// How long past the deadline the whole command may run: a rollout wait ends at the deadline itself and then
+/// reports the last status it saw, with one more request bounded by this grace.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// The instant `limit` from now; `None` when there is no limit or it lies beyond what a clock can hold.
+pub fn deadline(limit: Option<Duration>) -> Option<Instant> {
+    limit.and_then(|l| Instant::now().checked_add(l))
+}
+
+/// Runs a cluster command (`what`, for the message) on a runtime within one overall deadline, `limit` from now:
+/// connecting, credential plugins, every request and wait. Past it, prints what ran out of time and returns
+/// [`Outcome::Timeout`].
+pub fn run_within(
+    limit: Option<Duration>,
+    what: &str,
+    command: impl Future<Output = Outcome>,
+) -> Outcome {
+    block_on(async {
+        let Some(limit) = limit else {
+            return command.await;
+        };
+        match tokio::time::timeout(limit.saturating_add(GRACE), command).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                eprintln!(
+                    "error: {what} did not finish within --timeout {}: the API server did not answer in time",
+                    human(limit)
+                );
+                eprintln!(
+                    "  hint: is the cluster up and reachable? check the server address in the kubeconfig, or raise --timeout"
+                );
+                Outcome::Timeout
+            }
+        }
+    })
+}
+
+/// A duration as a user writes it: `90s`, `5m`, `1m30s`, `1.5s`.
+pub fn human(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    if duration.subsec_millis() != 0 && secs < 60 {
+        return format!("{:.1}s", duration.as_secs_f64());
+    }
+    match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
 }
 
 /// The library's connection options from the command line.
@@ -81,6 +137,7 @@ pub fn outcome(error: &ClusterError) -> Outcome {
         | ClusterError::Conflict { .. }
         | ClusterError::ImmutableSelector { .. }
         | ClusterError::NotFound { .. }
+        | ClusterError::Deleted { .. }
         | ClusterError::Rollback(_) => Outcome::Problems,
         ClusterError::Timeout { .. } => Outcome::Timeout,
         _ => Outcome::Cluster,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use daemonset::cluster::ApplyOptions;
 
 use crate::cli::DiffArgs;
-use crate::cluster::{self, block_on};
+use crate::cluster;
 use crate::report::Outcome;
 
 /// kubectl diff's exit codes: 0 no differences, 1 differences, an error is never 1 (the inputs' problems and
@@ -28,10 +28,11 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         dry_run: true,
         force_conflicts: args.force_conflicts,
     };
-    block_on(async {
+    let mut code = ExitCode::SUCCESS;
+    let outcome = cluster::run_within(args.timeout.0, "diff", async {
         let cluster = match cluster::connect(&cluster::options(&args.connect)).await {
             Ok(cluster) => cluster,
-            Err(outcome) => return exit(outcome),
+            Err(outcome) => return outcome,
         };
         let mut changed = 0usize;
         for object in &objects {
@@ -42,7 +43,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                         print!("{}", diff.unified);
                     }
                 }
-                Err(e) => return exit(cluster::fail(&e)),
+                Err(e) => return cluster::fail(&e),
             }
         }
         let s = |n: usize| if n == 1 { "" } else { "s" };
@@ -52,9 +53,12 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             s(objects.len())
         );
         if changed > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
+            code = ExitCode::from(1);
         }
-    })
+        Outcome::Success
+    });
+    match outcome {
+        Outcome::Success => code,
+        other => exit(other),
+    }
 }

@@ -224,6 +224,12 @@ impl Found {
     pub fn line_of(&self, path: &str) -> usize {
         self.lines.line_of(path).unwrap_or(self.line)
     }
+
+    /// The line and column in the file of a field path of the object (or of its closest written ancestor, or the
+    /// document's start).
+    pub fn position_of(&self, path: &str) -> (usize, usize) {
+        self.lines.position_of(path).unwrap_or((self.line, 1))
+    }
 }
 
 /// What reading a manifest gave: the DaemonSets, problem lines (`file:line: path: message`) and notes.

@@ -1,23 +1,111 @@
 //! `daemonset lint`: best-practice findings for spec files and manifests.
 
 use daemonset::k8s::api::apps::v1::DaemonSet;
-use daemonset::lint::{self, Options, RULES, Severity};
+use daemonset::lint::{self, Options, RULES, Selection, Severity};
 use daemonset::spec;
 
-use crate::cli::{Deny, LintArgs};
+use crate::cli::{Deny, LintArgs, SeverityArg};
+use crate::config;
 use crate::inputs;
+use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report, column_of};
 use crate::report::{self, Outcome};
+
+/// The rule selection and options of a run: the command line over the `.daemonset.toml`.
+struct Settings {
+    selection: Selection,
+    nodes: Option<u32>,
+    deny: bool,
+}
+
+fn settings(args: &LintArgs) -> Result<Settings, Outcome> {
+    let path = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        std::env::current_dir()
+            .ok()
+            .and_then(|dir| config::discover(&dir))
+    };
+    let file = match &path {
+        Some(path) => config::load(path).map_err(|e| {
+            report::error(&e);
+            Outcome::Problems
+        })?,
+        None => config::Config::default(),
+    };
+    let lint = file.lint;
+    let mut enable: Vec<String> = lint
+        .enable
+        .into_iter()
+        .filter(|id| !args.disable.iter().any(|d| d.eq_ignore_ascii_case(id)))
+        .collect();
+    enable.extend(args.enable.iter().cloned());
+    let mut disable: Vec<String> = lint
+        .disable
+        .into_iter()
+        .filter(|id| !args.enable.iter().any(|e| e.eq_ignore_ascii_case(id)))
+        .collect();
+    disable.extend(args.disable.iter().cloned());
+    let min_severity = match args.severity {
+        Some(SeverityArg::Info) => Severity::Info,
+        Some(SeverityArg::Warning) => Severity::Warning,
+        None => lint
+            .severity
+            .as_deref()
+            .and_then(Severity::parse)
+            .unwrap_or_default(),
+    };
+    let selection = Selection {
+        enable,
+        disable,
+        min_severity,
+    };
+    let unknown = selection.unknown_ids();
+    if !unknown.is_empty() {
+        let from = path
+            .as_ref()
+            .map(|p| format!(" (command line or `{}`)", p.display()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: no lint rule named {}{from}; `daemonset lint --list-rules` lists them",
+            unknown
+                .iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Err(Outcome::Usage);
+    }
+    Ok(Settings {
+        selection,
+        nodes: args.nodes.or(lint.nodes),
+        deny: args.deny == Some(Deny::Warnings) || lint.deny.as_deref() == Some("warnings"),
+    })
+}
 
 /// Runs the command.
 pub fn run(args: &LintArgs) -> Outcome {
+    let settings = match settings(args) {
+        Ok(settings) => settings,
+        Err(outcome) => return outcome,
+    };
     if args.list_rules {
+        let mut text = String::new();
         for rule in RULES {
-            println!(
-                "{}  {:<7}  {:<24} {}",
+            let state = if settings.selection.selects(rule) {
+                "on "
+            } else if rule.opt_in {
+                "opt"
+            } else {
+                "off"
+            };
+            text.push_str(&format!(
+                "{}  {:<7}  {state}  {:<26} {}\n",
                 rule.id, rule.severity, rule.name, rule.summary
-            );
+            ));
         }
-        return Outcome::Success;
+        return report::print(&text);
     }
     let values = match inputs::values(&args.values) {
         Ok(values) => values,
@@ -30,16 +118,46 @@ pub fn run(args: &LintArgs) -> Outcome {
             return e.outcome();
         }
     };
-    let options = Options { nodes: args.nodes };
+    let options = Options {
+        nodes: settings.nodes,
+    };
     let mut outcome = Outcome::Success;
-    let (mut warnings, mut infos) = (0usize, 0usize);
-    let mut emit = |name: &str, object: &DaemonSet, line_of: &dyn Fn(&str) -> usize| {
-        for finding in lint::lint(object, &options) {
-            println!("{name}:{}: {finding}", line_of(finding.path.as_str()));
-            match finding.rule.severity {
-                Severity::Warning => warnings += 1,
-                Severity::Info => infos += 1,
-            }
+    let mut out = Report::new("lint");
+    out.rules = RULES
+        .iter()
+        .filter(|r| settings.selection.selects(r))
+        .collect();
+    let text_mode = args.format == Format::Text;
+    let lint_one = |out: &mut Report,
+                    name: &str,
+                    text: &str,
+                    object: &DaemonSet,
+                    start: usize,
+                    line_of: &dyn Fn(&str) -> usize| {
+        let subject = Object::of(object, start);
+        out.files
+            .last_mut()
+            .expect("a file entry")
+            .objects
+            .push(subject.clone());
+        for finding in lint::lint_selected(object, &options, &settings.selection) {
+            let line = line_of(finding.path.as_str());
+            out.findings.push(Finding {
+                file: name.to_owned(),
+                line,
+                column: column_of(text, line),
+                object: Some(subject.clone()),
+                path: Some(finding.path.as_str().to_owned()),
+                rule: finding.rule.id.to_owned(),
+                rule_name: Some(finding.rule.name),
+                category: Category::Lint,
+                level: match finding.rule.severity {
+                    Severity::Warning => Level::Warning,
+                    Severity::Info => Level::Info,
+                },
+                message: finding.message.clone(),
+                text: finding.to_string(),
+            });
         }
     };
     for source in &sources {
@@ -48,42 +166,86 @@ pub fn run(args: &LintArgs) -> Outcome {
             Err(e) => {
                 report::error(&e);
                 outcome = outcome.max(e.outcome());
+                out.files.push(FileResult {
+                    file: source_name(source),
+                    ..FileResult::default()
+                });
+                out.findings
+                    .push(Finding::input_error(source_name(source), &e));
                 continue;
             }
         };
+        out.files.push(FileResult {
+            file: input.name.clone(),
+            ..FileResult::default()
+        });
         if inputs::is_manifest(&input.text) {
             let manifest = inputs::manifest(&input);
             for note in &manifest.notes {
                 eprintln!("note: {note}");
             }
+            out.files.last_mut().expect("a file entry").skipped = manifest
+                .notes
+                .iter()
+                .filter(|n| n.contains(": skipping "))
+                .count();
             for problem in &manifest.problems {
-                eprintln!("error: {problem}");
+                if text_mode {
+                    eprintln!("error: {problem}");
+                }
+                out.findings
+                    .push(Finding::parse_problem(&input.name, Some(&input.text), problem));
                 outcome = outcome.max(Outcome::Problems);
             }
             for found in &manifest.found {
-                emit(&input.name, &found.object, &|path| found.line_of(path));
+                lint_one(
+                    &mut out,
+                    &input.name,
+                    &input.text,
+                    &found.object,
+                    found.line,
+                    &|path| found.line_of(path),
+                );
             }
         } else {
             let loaded = spec::render_template(&input.name, &input.text, &values)
                 .and_then(|text| spec::from_str(&input.name, &text).map(|object| (text, object)));
             match loaded {
-                Ok((text, object)) => emit(&input.name, &object, &|path| {
+                Ok((text, object)) => lint_one(&mut out, &input.name, &text, &object, 1, &|path| {
                     spec::line_of(&text, path).unwrap_or(1)
                 }),
                 Err(e) => {
-                    for line in e.lines() {
-                        eprintln!("error: {line}");
+                    if text_mode {
+                        for line in e.lines() {
+                            eprintln!("error: {line}");
+                        }
                     }
+                    out.findings.extend(
+                        e.problems()
+                            .iter()
+                            .map(|p| Finding::spec_problem(&input.name, p)),
+                    );
                     outcome = outcome.max(Outcome::Problems);
                 }
             }
         }
     }
-    let s = |n: usize| if n == 1 { "" } else { "s" };
-    eprintln!("{warnings} warning{}, {infos} info", s(warnings));
-    if args.deny == Some(Deny::Warnings) && warnings > 0 {
+    let printed = report::print(&out.render(args.format));
+    outcome = outcome.max(printed);
+    if text_mode {
+        eprintln!("{}", out.summary_line());
+    }
+    if settings.deny && out.summary().warnings > 0 {
         eprintln!("error: warnings are denied (--deny warnings)");
         outcome = outcome.max(Outcome::Problems);
     }
     outcome
+}
+
+/// The name of a source in messages.
+pub fn source_name(source: &inputs::Source) -> String {
+    match source {
+        inputs::Source::Stdin => "<stdin>".to_owned(),
+        inputs::Source::File(path) => path.display().to_string(),
+    }
 }

@@ -122,32 +122,77 @@ pub fn run(args: &RenderArgs) -> Outcome {
             }
             Err(e) => {
                 report::error(&e);
-                Outcome::IoFailure
+                outcome_of(&e)
             }
         };
     }
     match write::write(dir, &objects, options) {
         Ok(report) => {
-            for (what, files) in [
-                ("written", &report.written),
-                ("unchanged", &report.unchanged),
-                ("pruned", &report.pruned),
-            ] {
-                for file in files {
-                    println!("{what:<9} {}", dir.join(file).display());
-                }
-            }
+            print_report(dir, &report);
             Outcome::Success
+        }
+        Err(write::WriteError::Partial {
+            done,
+            manifest_updated,
+            source,
+        }) => {
+            print_report(dir, &done);
+            report::error(&*source);
+            let s = |n: usize| if n == 1 { "" } else { "s" };
+            eprintln!(
+                "error: {} stopped part way: {} file{} written and {} removed before the failure (listed above); \
+                 the other files were left as they were",
+                dir.display(),
+                done.written.len(),
+                s(done.written.len()),
+                done.pruned.len(),
+            );
+            if !manifest_updated {
+                eprintln!(
+                    "  note: {} could not be updated: it may also list files that were about to be written",
+                    write::MANIFEST
+                );
+            }
+            outcome_of(&source)
         }
         Err(e) => {
             report::error(&e);
-            eprintln!("error: {} was left as it was", dir.display());
-            match e {
-                write::WriteError::Io { .. } => Outcome::IoFailure,
-                _ => Outcome::Problems,
-            }
+            eprintln!(
+                "error: nothing was written: {} was left as it was",
+                dir.display()
+            );
+            outcome_of(&e)
         }
     }
+}
+
+fn outcome_of(error: &write::WriteError) -> Outcome {
+    match error {
+        write::WriteError::Io { .. } => Outcome::IoFailure,
+        _ => Outcome::Problems,
+    }
+}
+
+fn print_report(dir: &std::path::Path, report: &write::Report) {
+    for (what, files) in [
+        ("written", &report.written),
+        ("unchanged", &report.unchanged),
+        ("pruned", &report.pruned),
+    ] {
+        for file in files {
+            println!("{what:<9} {}", dir.join(file).display());
+        }
+    }
+    for file in &report.cleaned {
+        eprintln!(
+            "note: removed {}, a temporary file left by an interrupted run",
+            dir.join(file).display()
+        );
+    }
+}
+
+fn is_broken_pipe(error: &daemonset::render::RenderError) -> bool {
+    matches!(error, daemonset::render::RenderError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
 }
 
 fn stream(objects: &[DaemonSet], format: Format) -> Outcome {
@@ -156,9 +201,15 @@ fn stream(objects: &[DaemonSet], format: Format) -> Outcome {
     let result = objects
         .iter()
         .try_for_each(|o| writer.write(o))
-        .and_then(|()| writer.finish().map(|mut w| w.flush()).map(|_| ()));
+        .and_then(|()| {
+            let mut out = writer.finish()?;
+            out.flush()?;
+            Ok(())
+        });
     match result {
         Ok(()) => Outcome::Success,
+        // A closed pipe (`| head`) ends the output quietly, as `println!` does elsewhere (see main.rs).
+        Err(e) if is_broken_pipe(&e) => std::process::exit(crate::CLOSED_PIPE_EXIT),
         Err(e) => {
             report::error(&e);
             Outcome::IoFailure

@@ -10,6 +10,8 @@ pub enum Outcome {
     Success,
     /// Exit 1: the inputs have problems.
     Problems,
+    /// Exit 2: a usage error clap cannot see (an unknown lint rule id).
+    Usage,
     /// Exit 3: a file could not be read or written.
     IoFailure,
     /// Exit 4 (feature `cluster`): the cluster could not be used (kubeconfig, connection, TLS, credentials, RBAC, other API errors).
@@ -26,6 +28,7 @@ impl Outcome {
         match self {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Problems => ExitCode::from(1),
+            Outcome::Usage => ExitCode::from(2),
             Outcome::IoFailure => ExitCode::from(3),
             Outcome::Cluster => ExitCode::from(4),
             Outcome::Timeout => ExitCode::from(5),

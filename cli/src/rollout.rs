@@ -7,7 +7,7 @@ use daemonset::cluster::{Cluster, ClusterError, RolloutState, RolloutStatus, Und
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{RolloutCommand, RolloutNameArgs, RolloutStatusArgs, RolloutUndoArgs};
-use crate::cluster::{self, block_on};
+use crate::cluster;
 use crate::report::Outcome;
 
 /// Runs a `rollout` subcommand.
@@ -24,12 +24,13 @@ fn status(args: &RolloutStatusArgs) -> Outcome {
         Ok(name) => name,
         Err(outcome) => return outcome,
     };
-    block_on(async {
+    let deadline = cluster::deadline(args.timeout.0);
+    let what = format!("rollout status of daemonset.apps/{name}");
+    cluster::run_within(args.timeout.0, &what, async {
         let cluster = match cluster::connect(&cluster::options(&args.connect)).await {
             Ok(cluster) => cluster,
             Err(outcome) => return outcome,
         };
-        let deadline = args.timeout.0.map(|limit| Instant::now() + limit);
         wait(&cluster, name, deadline, args.timeout.0).await
     })
 }
@@ -96,21 +97,6 @@ impl Bars {
     }
 }
 
-/// A duration as a user writes it: `90s`, `5m`, `1m30s`, `1.5s`.
-fn human(duration: Duration) -> String {
-    let secs = duration.as_secs();
-    if duration.subsec_millis() != 0 && secs < 60 {
-        return format!("{:.1}s", duration.as_secs_f64());
-    }
-    match (secs / 3600, secs % 3600 / 60, secs % 60) {
-        (0, 0, s) => format!("{s}s"),
-        (0, m, 0) => format!("{m}m"),
-        (0, m, s) => format!("{m}m{s}s"),
-        (h, 0, 0) => format!("{h}h"),
-        (h, m, s) => format!("{h}h{m}m{s}s"),
-    }
-}
-
 /// Waits for the rollout of `name` in the connection's namespace until `deadline` (`timeout` is the limit the user
 /// gave, for the message): a progress bar when stderr is a terminal, kubectl's lines on stdout otherwise; the final
 /// status line on stdout either way.
@@ -123,6 +109,7 @@ pub async fn wait(
     let terminal = std::io::stderr().is_terminal();
     let mut bars: Option<Bars> = None;
     let mut printed: Option<String> = None;
+    // With a deadline, the time left (zero when it has passed: the wait then times out at once).
     let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
     let result = cluster
         .wait_for_rollout(name, remaining, |status| {
@@ -152,7 +139,7 @@ pub async fn wait(
         Err(ClusterError::Timeout { name, status, .. }) => {
             eprintln!(
                 "error: timed out after {} waiting for the rollout of daemonset.apps/{name}",
-                timeout.map_or_else(|| "?".to_owned(), human)
+                timeout.map_or_else(|| "?".to_owned(), cluster::human)
             );
             eprintln!("  last status: {status}");
             // The counts as they are now, when the cluster still answers.
@@ -173,7 +160,8 @@ fn history(args: &RolloutNameArgs) -> Outcome {
         Ok(name) => name,
         Err(outcome) => return outcome,
     };
-    block_on(async {
+    let what = format!("rollout history of daemonset.apps/{name}");
+    cluster::run_within(args.timeout.0, &what, async {
         let cluster = match cluster::connect(&cluster::options(&args.connect)).await {
             Ok(cluster) => cluster,
             Err(outcome) => return outcome,
@@ -217,7 +205,8 @@ fn undo(args: &RolloutUndoArgs) -> Outcome {
         Ok(name) => name,
         Err(outcome) => return outcome,
     };
-    block_on(async {
+    let what = format!("rollout undo of daemonset.apps/{name}");
+    cluster::run_within(args.timeout.0, &what, async {
         let cluster = match cluster::connect(&cluster::options(&args.connect)).await {
             Ok(cluster) => cluster,
             Err(outcome) => return outcome,

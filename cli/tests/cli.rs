@@ -794,19 +794,6 @@ fn usage_error_bad_timeout() {
 
 #[cfg(feature = "cluster")]
 #[test]
-fn usage_error_timeout_needs_wait() {
-    let dir = sandbox();
-    assert_cmd_snapshot!(daemonset(&dir).args([
-        "apply",
-        "-f",
-        "seeds/nginx-daemonset.yaml",
-        "--timeout",
-        "1m"
-    ]));
-}
-
-#[cfg(feature = "cluster")]
-#[test]
 fn usage_error_client_dry_run() {
     let dir = sandbox();
     assert_cmd_snapshot!(daemonset(&dir).args([

@@ -60,10 +60,10 @@ spec:
 
 #[test]
 fn real_manifests_with_octal_modes_merge_keys_and_a_bom_pass_check() {
-    let (code, stdout, stderr) = run(&root(), &["check", "tests/fixtures/real"], "");
+    let (code, stdout, stderr) = run(&root(), &["check", "tests/fixtures/yaml-read"], "");
     assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
-        stderr.contains("checked 2 DaemonSets: 0 problems"),
+        stderr.contains("Summary: 2 DaemonSets found in 2 files - Valid: 2, Invalid: 0"),
         "{stderr}"
     );
 }

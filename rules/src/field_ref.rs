@@ -16,6 +16,16 @@ pub const ENV_FIELD_PATHS: &[&str] = &[
     "status.podIPs",
 ];
 
+/// The fixed paths accepted for a downward API volume file's `fieldRef.fieldPath` (Kubernetes 1.34), besides the
+/// subscripted `metadata.labels['<key>']` and `metadata.annotations['<key>']`. Sorted, as the server lists them.
+pub const VOLUME_FIELD_PATHS: &[&str] = &[
+    "metadata.annotations",
+    "metadata.labels",
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+];
+
 /// The labels `ConvertDownwardAPIFieldLabel` knows for pods (v1): a path outside this list fails conversion with
 /// `field label not supported`, one inside it but outside [`ENV_FIELD_PATHS`] is an `Unsupported value`.
 const CONVERTIBLE_FIELD_LABELS: &[&str] = &[
@@ -76,6 +86,16 @@ pub fn split_subscript(field_path: &str) -> Option<(&str, &str)> {
 /// Checks an env `fieldRef.fieldPath` the way `validateObjectFieldSelector` does for env vars (API version `v1`).
 /// An empty path is the caller's `Required value`.
 pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
+    field_path(path, ENV_FIELD_PATHS)
+}
+
+/// Checks a downward API volume file's `fieldRef.fieldPath` (`validVolumeDownwardAPIFieldPathExpressions`).
+pub fn volume_field_path(path: &str) -> Result<(), FieldRefError> {
+    field_path(path, VOLUME_FIELD_PATHS)
+}
+
+/// `validateObjectFieldSelector` with the given set of supported (unsubscripted) paths.
+fn field_path(path: &str, supported_paths: &[&str]) -> Result<(), FieldRefError> {
     if let Some((base, key)) = split_subscript(path) {
         return match base {
             "metadata.annotations" => check_key(&key.to_lowercase()),
@@ -98,12 +118,12 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
             });
         }
     };
-    if ENV_FIELD_PATHS.contains(&converted) {
+    if supported_paths.contains(&converted) {
         Ok(())
     } else {
         Err(FieldRefError::Unsupported {
             path: converted.to_owned(),
-            supported: ENV_FIELD_PATHS.iter().map(|s| (*s).to_owned()).collect(),
+            supported: supported_paths.iter().map(|s| (*s).to_owned()).collect(),
         })
     }
 }
@@ -207,6 +227,16 @@ mod tests {
         assert!(matches!(
             env_field_path("metadata.labels['']"),
             Err(FieldRefError::InvalidKey { .. })
+        ));
+    }
+
+    #[test]
+    fn volume_paths_take_whole_label_maps() {
+        assert_eq!(volume_field_path("metadata.labels"), Ok(()));
+        assert_eq!(volume_field_path("metadata.annotations['a']"), Ok(()));
+        assert!(matches!(
+            volume_field_path("spec.nodeName"),
+            Err(FieldRefError::Unsupported { .. })
         ));
     }
 

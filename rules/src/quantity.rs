@@ -208,54 +208,66 @@ fn interpret(suffix: &str) -> Option<(u32, i32, Format)> {
     }
 }
 
-/// A small unsigned big integer (little-endian base 2^32 limbs), enough for exact quantity arithmetic.
-#[derive(Debug, Clone, Default)]
-struct Big(Vec<u32>);
-
-impl Big {
-    fn is_zero(&self) -> bool {
-        self.0.iter().all(|&l| l == 0)
-    }
-
-    fn mul_add_small(&mut self, mul: u32, add: u32) {
-        let mut carry = u64::from(add);
-        for limb in &mut self.0 {
-            let v = u64::from(*limb) * u64::from(mul) + carry;
-            *limb = v as u32;
-            carry = v >> 32;
+/// The magnitude in nanos of `digits * 2^shift * 10^pow10` (`digits` a decimal digit string), rounded up below one
+/// nano and saturating at `u128::MAX`, in time linear in the number of digits: the multiplication by `2^shift`
+/// (`shift` at most 60, the `Ei` suffix) is done on the decimal digits with a carry, and the division by a power of
+/// ten is a split of the digit string (the integer part, and whether any digit after it is not zero).
+fn scaled_nanos(digits: &[u8], shift: u32, pow10: i64) -> u128 {
+    debug_assert!(shift <= 60);
+    let start = digits.iter().position(|&d| d != b'0');
+    let Some(start) = start else {
+        return 0;
+    };
+    let mut owned;
+    let mut digits = &digits[start..];
+    if shift > 0 {
+        // digits * 2^shift, right to left; the carry stays below 2^60.
+        owned = Vec::with_capacity(digits.len() + 20);
+        let mul = 1u128 << shift;
+        let mut carry = 0u128;
+        for &d in digits.iter().rev() {
+            let v = u128::from(d - b'0') * mul + carry;
+            owned.push(b'0' + (v % 10) as u8);
+            carry = v / 10;
         }
-        if carry != 0 {
-            self.0.push(carry as u32);
+        while carry > 0 {
+            owned.push(b'0' + (carry % 10) as u8);
+            carry /= 10;
         }
+        owned.reverse();
+        digits = &owned;
     }
-
-    /// Divides in place, returns the remainder.
-    fn div_small(&mut self, div: u32) -> u32 {
-        let mut rem = 0u64;
-        for limb in self.0.iter_mut().rev() {
-            let v = (rem << 32) | u64::from(*limb);
-            *limb = (v / u64::from(div)) as u32;
-            rem = v % u64::from(div);
-        }
-        while self.0.last() == Some(&0) {
-            self.0.pop();
-        }
-        rem as u32
-    }
-
-    fn limbs(&self) -> usize {
-        self.0.iter().rposition(|&l| l != 0).map_or(0, |i| i + 1)
-    }
-
-    /// The value, or `u128::MAX` when it does not fit.
-    fn to_u128_saturating(&self) -> u128 {
-        if self.limbs() > 4 {
+    // u128::MAX has 39 digits: anything longer saturates.
+    const MAX_DIGITS: usize = 39;
+    let parse = |d: &[u8]| -> u128 {
+        if d.len() > MAX_DIGITS {
             return u128::MAX;
         }
-        self.0
-            .iter()
-            .rev()
-            .fold(0u128, |acc, &l| (acc << 32) | u128::from(l))
+        d.iter()
+            .try_fold(0u128, |acc, &b| {
+                acc.checked_mul(10)?.checked_add(u128::from(b - b'0'))
+            })
+            .unwrap_or(u128::MAX)
+    };
+    if pow10 >= 0 {
+        if digits.len() as i64 + pow10 > MAX_DIGITS as i64 {
+            return u128::MAX;
+        }
+        let mut value = parse(digits);
+        for _ in 0..pow10 {
+            value = value.saturating_mul(10);
+        }
+        value
+    } else {
+        let drop = pow10.unsigned_abs().min(digits.len() as u64) as usize;
+        let (whole, fraction) = digits.split_at(digits.len() - drop);
+        let inexact = fraction.iter().any(|&d| d != b'0');
+        let value = if whole.is_empty() { 0 } else { parse(whole) };
+        if inexact {
+            value.saturating_add(1)
+        } else {
+            value
+        }
     }
 }
 
@@ -290,41 +302,17 @@ impl Quantity {
             })?;
 
         // Exact value: digits(num.denom) * 10^-len(denom) * base^exponent, in nanos, rounded away from zero.
-        let mut n = Big::default();
-        for d in scanned.num.bytes().chain(scanned.denom.bytes()) {
-            n.mul_add_small(10, u32::from(d - b'0'));
-        }
+        let mut digits = Vec::with_capacity(scanned.num.len() + scanned.denom.len());
+        digits.extend_from_slice(scanned.num.as_bytes());
+        digits.extend_from_slice(scanned.denom.as_bytes());
         let mut pow10 = 9i64 - scanned.denom.len() as i64;
+        let mut shift = 0;
         if base == 10 {
             pow10 += i64::from(exponent);
         } else {
-            let mut shift = exponent;
-            while shift > 0 && !n.is_zero() {
-                let step = shift.min(30);
-                n.mul_add_small(1 << step, 0);
-                shift -= step;
-            }
+            shift = exponent.unsigned_abs();
         }
-        let mut inexact = false;
-        if pow10 >= 0 {
-            for _ in 0..pow10 {
-                if n.is_zero() || n.limbs() > 4 {
-                    break;
-                }
-                n.mul_add_small(10, 0);
-            }
-        } else {
-            for _ in 0..pow10.unsigned_abs() {
-                if n.is_zero() {
-                    break;
-                }
-                inexact |= n.div_small(10) != 0;
-            }
-        }
-        let mut magnitude = n.to_u128_saturating();
-        if inexact {
-            magnitude = magnitude.saturating_add(1);
-        }
+        let mut magnitude = scaled_nanos(&digits, shift, pow10);
         if format == Format::BinarySI && magnitude > BINARY_MAX_NANOS {
             magnitude = BINARY_MAX_NANOS;
         }
@@ -693,6 +681,127 @@ mod tests {
         assert_eq!(canonical("64M"), "64M");
         assert_eq!(canonical("1Gi"), "1Gi");
         assert_eq!(canonical("8Ki"), "8Ki");
+    }
+
+    /// The former exact algorithm (a base-2^32 big integer, quadratic in the number of digits), kept as the
+    /// reference the linear one must agree with.
+    fn reference_nanos(digits: &str, shift: u32, pow10: i64) -> u128 {
+        let mut n: Vec<u32> = Vec::new();
+        let mul_add = |n: &mut Vec<u32>, mul: u32, add: u32| {
+            let mut carry = u64::from(add);
+            for limb in n.iter_mut() {
+                let v = u64::from(*limb) * u64::from(mul) + carry;
+                *limb = v as u32;
+                carry = v >> 32;
+            }
+            if carry != 0 {
+                n.push(carry as u32);
+            }
+        };
+        let is_zero = |n: &Vec<u32>| n.iter().all(|&l| l == 0);
+        let limbs = |n: &Vec<u32>| n.iter().rposition(|&l| l != 0).map_or(0, |i| i + 1);
+        for d in digits.bytes() {
+            mul_add(&mut n, 10, u32::from(d - b'0'));
+        }
+        let mut s = shift;
+        while s > 0 && !is_zero(&n) {
+            let step = s.min(30);
+            mul_add(&mut n, 1 << step, 0);
+            s -= step;
+        }
+        let mut inexact = false;
+        if pow10 >= 0 {
+            for _ in 0..pow10 {
+                if is_zero(&n) || limbs(&n) > 4 {
+                    break;
+                }
+                mul_add(&mut n, 10, 0);
+            }
+        } else {
+            for _ in 0..pow10.unsigned_abs() {
+                if is_zero(&n) {
+                    break;
+                }
+                let mut rem = 0u64;
+                for limb in n.iter_mut().rev() {
+                    let v = (rem << 32) | u64::from(*limb);
+                    *limb = (v / 10) as u32;
+                    rem = v % 10;
+                }
+                inexact |= rem != 0;
+            }
+        }
+        let magnitude = if limbs(&n) > 4 {
+            u128::MAX
+        } else {
+            n.iter()
+                .rev()
+                .fold(0u128, |acc, &l| (acc << 32) | u128::from(l))
+        };
+        if inexact {
+            magnitude.saturating_add(1)
+        } else {
+            magnitude
+        }
+    }
+
+    #[test]
+    fn linear_scaling_agrees_with_the_big_integer_reference() {
+        // A small xorshift generator: digit strings with runs of zeros and nines (carries, exact boundaries).
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut cases = 0;
+        for _ in 0..20_000 {
+            let len = (next() % 60) as usize;
+            let digits: String = (0..len)
+                .map(|_| match next() % 4 {
+                    0 => '0',
+                    1 => '9',
+                    _ => char::from(b'0' + (next() % 10) as u8),
+                })
+                .collect();
+            let shift = [0u32, 10, 20, 30, 40, 50, 60][(next() % 7) as usize];
+            let pow10 = (next() % 100) as i64 - 60;
+            assert_eq!(
+                scaled_nanos(digits.as_bytes(), shift, pow10),
+                reference_nanos(&digits, shift, pow10),
+                "{digits} * 2^{shift} * 10^{pow10}"
+            );
+            cases += 1;
+        }
+        assert_eq!(cases, 20_000);
+    }
+
+    #[test]
+    fn long_quantities_parse_in_linear_time() {
+        // 200k digits took seconds with the quadratic big integer; 2M digits in every position of the grammar must
+        // now take well under a second each (a bound loose enough for a loaded machine, tight for quadratic time:
+        // 2M digits quadratically is ~100x the 200k case).
+        let digits = "7".repeat(2_000_000);
+        let zeros = "0".repeat(2_000_000);
+        for (text, expected) in [
+            (digits.clone(), i128::MAX),
+            (format!("0.{digits}"), 777_777_778),
+            (format!("0.{zeros}1"), 1),
+            (format!("{digits}Ei"), i128::from(i64::MAX) * 1_000_000_000),
+            (format!("0.{digits}Ki"), 796_444_444_445),
+            (format!("-0.{digits}n"), -1),
+            (format!("1.{zeros}e-{}", 5), 10_000),
+        ] {
+            let started = std::time::Instant::now();
+            assert_eq!(nanos(&text), expected, "{}...", &text[..20]);
+            let elapsed = started.elapsed();
+            assert!(
+                elapsed < std::time::Duration::from_secs(2),
+                "{}... took {elapsed:?}",
+                &text[..20]
+            );
+        }
     }
 
     #[test]

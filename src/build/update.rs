@@ -13,6 +13,11 @@ pub enum Budget {
 }
 
 impl Budget {
+    /// Whether the budget allows no pod at all (`0` or `0%`).
+    pub(crate) fn is_zero(self) -> bool {
+        matches!(self, Budget::Count(0) | Budget::Percent(0))
+    }
+
     fn into_k8s(self) -> IntOrString {
         match self {
             Budget::Count(n) => IntOrString::Int(i32::try_from(n).unwrap_or(i32::MAX)),

@@ -190,14 +190,43 @@ impl Cluster {
     }
 
     /// Applies several DaemonSets: the live objects are read with one list per namespace, then up to
-    /// [`APPLY_CONCURRENCY`] applies are in flight at once. On errors, returns the ones that were applied (in input
-    /// order) and the error of the first failing object; running again converges, since server-side apply is
-    /// idempotent.
+    /// [`APPLY_CONCURRENCY`] applies are in flight at once, and every object is sent whatever happens to the others.
+    /// On errors, returns the ones that were applied (in input order) and the error of the first failing object
+    /// (in input order); [`Cluster::apply_each`] gives every object's own outcome. Running again converges, since
+    /// server-side apply is idempotent.
     pub async fn apply_all(
         &self,
         daemon_sets: &[DaemonSet],
         options: &ApplyOptions,
     ) -> Result<Vec<Applied>, (Vec<Applied>, ClusterError)> {
+        let results = self
+            .apply_each(daemon_sets, options)
+            .await
+            .map_err(|e| (Vec::new(), e))?;
+        let mut done = Vec::with_capacity(results.len());
+        let mut first_error = None;
+        for result in results {
+            match result {
+                Ok(applied) => done.push(applied),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            None => Ok(done),
+            Some(e) => Err((done, e)),
+        }
+    }
+
+    /// Applies several DaemonSets as [`Cluster::apply_all`] does and returns each object's own outcome, in input
+    /// order (the `i`th result is the `i`th object's). The outer error means nothing was sent: the live objects
+    /// could not be listed.
+    pub async fn apply_each(
+        &self,
+        daemon_sets: &[DaemonSet],
+        options: &ApplyOptions,
+    ) -> Result<Vec<Result<Applied, ClusterError>>, ClusterError> {
         let mut live: HashMap<(String, String), DaemonSet> = HashMap::new();
         let namespaces: BTreeSet<String> =
             daemon_sets.iter().map(|ds| self.namespace_of(ds)).collect();
@@ -206,7 +235,7 @@ impl Cluster {
             let list = api
                 .list(&ListParams::default())
                 .await
-                .map_err(|e| (Vec::new(), self.error(e, "daemonsets", "", &namespace)))?;
+                .map_err(|e| self.error(e, "daemonsets", "", &namespace))?;
             for ds in list.items {
                 let name = ds.metadata.name.clone().unwrap_or_default();
                 live.insert((namespace.clone(), name), ds);
@@ -226,20 +255,7 @@ impl Cluster {
                 .collect()
                 .await;
         results.sort_by_key(|(i, _)| *i);
-        let mut done = Vec::with_capacity(results.len());
-        let mut first_error = None;
-        for (_, result) in results {
-            match result {
-                Ok(applied) => done.push(applied),
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-        match first_error {
-            None => Ok(done),
-            Some(e) => Err((done, e)),
-        }
+        Ok(results.into_iter().map(|(_, result)| result).collect())
     }
 }
 

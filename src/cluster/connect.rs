@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use std::time::Duration;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
@@ -14,6 +15,20 @@ pub struct ConnectOptions {
     /// The namespace for objects that name none (else the context's, else `default`).
     pub namespace: Option<String>,
 }
+
+/// How long connecting to the API server (TCP and TLS) may take before a request fails.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the API server may stay silent while an answer is awaited before a request fails (watches end and
+/// are restarted well within it: see [`WATCH_SECONDS`]).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long the server keeps one watch open (`timeoutSeconds`) before it is restarted, so that a quiet watch never
+/// meets [`READ_TIMEOUT`].
+pub const WATCH_SECONDS: u32 = 45;
+
+/// How long a kubeconfig exec credential plugin may run when connecting.
+pub const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A connection to one cluster.
 #[derive(Clone)]
@@ -33,7 +48,10 @@ impl std::fmt::Debug for Cluster {
 }
 
 impl Cluster {
-    /// Reads the kubeconfig and prepares a client (no request is sent yet).
+    /// Reads the kubeconfig and prepares a client (no request is sent yet). Requests fail when connecting takes
+    /// longer than [`CONNECT_TIMEOUT`] or the server stays silent for [`READ_TIMEOUT`]; an exec credential plugin
+    /// runs on a blocking thread and may take [`CREDENTIAL_TIMEOUT`], so an enclosing `tokio::time::timeout` can
+    /// end the wait.
     pub async fn connect(options: &ConnectOptions) -> Result<Cluster, ClusterError> {
         let kubeconfig = read_kubeconfig(options.kubeconfig.as_ref())?;
         let kube_options = KubeConfigOptions {
@@ -50,9 +68,30 @@ impl Cluster {
             .namespace
             .clone()
             .unwrap_or_else(|| config.default_namespace.clone());
-        let client = kube::Client::try_from(config).map_err(|e| ClusterError::Kubeconfig {
-            message: super::error::error_chain(&e),
-        })?;
+        let mut config = config;
+        config.connect_timeout = Some(CONNECT_TIMEOUT);
+        config.read_timeout = Some(READ_TIMEOUT);
+        // The read timeout counts from each request, not from when a pooled connection went idle.
+        config.reset_reader_on_write = true;
+        // Building the client runs an exec credential plugin, synchronously: off the async thread, bounded.
+        let building = tokio::task::spawn_blocking(move || kube::Client::try_from(config));
+        let client = match tokio::time::timeout(CREDENTIAL_TIMEOUT, building).await {
+            Ok(Ok(Ok(client))) => client,
+            Ok(Ok(Err(e))) => {
+                return Err(ClusterError::Kubeconfig {
+                    message: super::error::error_chain(&e),
+                });
+            }
+            Ok(Err(e)) => return Err(ClusterError::Other(format!("cannot build the client: {e}"))),
+            Err(_) => {
+                return Err(ClusterError::Kubeconfig {
+                    message: format!(
+                        "the credential plugin did not finish within {}s",
+                        CREDENTIAL_TIMEOUT.as_secs()
+                    ),
+                });
+            }
+        };
         Ok(Cluster {
             client,
             namespace,

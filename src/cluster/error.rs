@@ -99,6 +99,18 @@ pub enum ClusterError {
         /// The last status seen.
         status: String,
     },
+    /// The object was deleted (or deleted and created again) while it was watched.
+    #[error(
+        "{kind} \"{name}\" in namespace \"{namespace}\" was deleted while its rollout was watched"
+    )]
+    Deleted {
+        /// The kind.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// Its namespace.
+        namespace: String,
+    },
     /// Any other API or transport error.
     #[error("{0}")]
     Other(String),

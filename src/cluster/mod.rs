@@ -10,7 +10,9 @@ mod inventory;
 mod rollout;
 
 pub use apply::{APPLY_CONCURRENCY, Applied, ApplyOptions, ApplyOutcome, Conflict};
-pub use connect::{Cluster, ConnectOptions};
+pub use connect::{
+    CONNECT_TIMEOUT, CREDENTIAL_TIMEOUT, Cluster, ConnectOptions, READ_TIMEOUT, WATCH_SECONDS,
+};
 pub use diff::DaemonSetDiff;
 pub use error::ClusterError;
 pub use rollout::{ROLLBACK_FIELD_MANAGER, Revision, RolloutState, RolloutStatus, UndoOutcome};

@@ -4,7 +4,7 @@ use std::time::Duration;
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use kube::api::{Api, ListParams, Patch, PatchParams};
-use kube::runtime::{WatchStreamExt, watcher};
+use kube::runtime::watcher;
 
 use super::{Cluster, ClusterError};
 
@@ -192,28 +192,62 @@ impl Cluster {
     }
 
     /// Watches a DaemonSet (a watch, not polling) and calls `progress` with each new status until the rollout is
-    /// done or `timeout` passes.
+    /// done or `timeout` passes. A DaemonSet deleted while watched (or deleted and created again, with a new uid)
+    /// ends the wait with [`ClusterError::Deleted`], as kubectl says "object has been deleted".
     pub async fn wait_for_rollout(
         &self,
         name: &str,
         timeout: Option<Duration>,
         mut progress: impl FnMut(&RolloutStatus),
     ) -> Result<RolloutStatus, ClusterError> {
-        let first = RolloutStatus::of(&self.get_daemon_set(name).await?);
+        let first_object = self.get_daemon_set(name).await?;
+        let uid = first_object.metadata.uid.clone();
+        let first = RolloutStatus::of(&first_object);
         progress(&first);
         if first.is_done() {
             return Ok(first);
         }
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
-        let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+        let config = watcher::Config::default()
+            .fields(&format!("metadata.name={name}"))
+            .timeout(super::WATCH_SECONDS);
+        let deleted = || ClusterError::Deleted {
+            kind: "daemonset".into(),
+            name: name.into(),
+            namespace: self.namespace.clone(),
+        };
         let mut last = first;
         let watch = async {
-            let mut stream = watcher(api, config).applied_objects().boxed();
-            while let Some(ds) = stream
+            let mut stream = watcher(api, config).boxed();
+            // While a (re)list is under way: whether it has shown the object.
+            let mut listing: Option<bool> = None;
+            while let Some(event) = stream
                 .try_next()
                 .await
                 .map_err(|e| ClusterError::Other(format!("watch failed: {e}")))?
             {
+                let ds = match event {
+                    watcher::Event::Delete(_) => return Err(deleted()),
+                    watcher::Event::Init => {
+                        listing = Some(false);
+                        continue;
+                    }
+                    watcher::Event::InitDone => {
+                        if listing == Some(false) {
+                            return Err(deleted());
+                        }
+                        listing = None;
+                        continue;
+                    }
+                    watcher::Event::InitApply(ds) => {
+                        listing = Some(true);
+                        ds
+                    }
+                    watcher::Event::Apply(ds) => ds,
+                };
+                if uid.is_some() && ds.metadata.uid != uid {
+                    return Err(deleted());
+                }
                 let status = RolloutStatus::of(&ds);
                 if status != last {
                     progress(&status);

@@ -23,6 +23,7 @@
 //! (`lint.daemonset.dev/allow: "DS005,DS006"`).
 
 mod rules;
+mod warnings;
 
 use std::fmt;
 
@@ -31,14 +32,16 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use crate::validate::FieldPath;
 
 pub use rules::RULES;
+pub use warnings::{ServerWarning, server_warnings};
 
 /// The annotation that waives rules for one DaemonSet: a comma-separated list of rule ids.
 pub const ALLOW_ANNOTATION: &str = "lint.daemonset.dev/allow";
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Severity {
     /// Worth knowing; never fails `--deny warnings`.
+    #[default]
     Info,
     /// Likely to hurt in production; fails `daemonset lint --deny warnings`.
     Warning,
@@ -50,6 +53,15 @@ impl Severity {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
+        }
+    }
+
+    /// The severity named `info` or `warning` (any case).
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            _ => None,
         }
     }
 }
@@ -73,6 +85,9 @@ pub struct Rule {
     pub summary: &'static str,
     /// Why it matters and how to fix it.
     pub doc: &'static str,
+    /// Whether the rule runs only when enabled by id (`--enable DS015`): rules that would fire on most node agents
+    /// by their nature (running as root, a writable root filesystem) are off unless asked for.
+    pub opt_in: bool,
     check: fn(&DaemonSet, &Options, &mut Vec<(FieldPath, String)>),
 }
 
@@ -109,9 +124,86 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
-/// Every finding for `daemon_set`, by rule id, then in field order; rules waived by [`ALLOW_ANNOTATION`] are
-/// skipped.
+/// Which rules run: the default set (every rule that is not [`Rule::opt_in`]), plus `enable`, minus `disable`,
+/// keeping only rules of at least `min_severity` (`daemonset lint --enable DS015 --disable DS006 --severity
+/// warning`, or a `.daemonset.toml`).
+///
+/// ```
+/// use daemonset::lint::{Selection, Severity, rule};
+///
+/// let selection = Selection {
+///     enable: vec!["DS015".into()],
+///     disable: vec!["DS006".into()],
+///     min_severity: Severity::Info,
+/// };
+/// assert!(selection.selects(rule("DS015").unwrap()));
+/// assert!(!selection.selects(rule("DS006").unwrap()));
+/// assert!(!Selection::default().selects(rule("DS015").unwrap()));
+/// assert!(selection.unknown_ids().is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Rule ids to run beyond the default set (opt-in rules); `all` enables every rule.
+    pub enable: Vec<String>,
+    /// Rule ids not to run (`all` disables every rule not in `enable`); wins over the default set, loses to
+    /// an explicit `enable` of the same id.
+    pub disable: Vec<String>,
+    /// Only rules of this severity or above run.
+    pub min_severity: Severity,
+}
+
+fn listed(list: &[String], rule: &Rule) -> bool {
+    list.iter()
+        .any(|id| id.eq_ignore_ascii_case(rule.id) || id.eq_ignore_ascii_case(rule.name))
+}
+
+fn is_all(list: &[String]) -> bool {
+    list.iter().any(|id| id.eq_ignore_ascii_case("all"))
+}
+
+impl Selection {
+    /// Whether `rule` runs under this selection (ids or names, any case).
+    pub fn selects(&self, rule: &Rule) -> bool {
+        if rule.severity < self.min_severity {
+            return false;
+        }
+        if listed(&self.enable, rule) {
+            return true;
+        }
+        if listed(&self.disable, rule) || is_all(&self.disable) {
+            return false;
+        }
+        is_all(&self.enable) || !rule.opt_in
+    }
+
+    /// The entries of `enable` and `disable` that name no rule (neither an id, a name nor `all`).
+    pub fn unknown_ids(&self) -> Vec<String> {
+        self.enable
+            .iter()
+            .chain(&self.disable)
+            .filter(|id| {
+                !id.eq_ignore_ascii_case("all")
+                    && !RULES
+                        .iter()
+                        .any(|r| r.id.eq_ignore_ascii_case(id) || r.name.eq_ignore_ascii_case(id))
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// Every finding of the default rules for `daemon_set`, by rule id, then in field order; rules waived by
+/// [`ALLOW_ANNOTATION`] are skipped.
 pub fn lint(daemon_set: &DaemonSet, options: &Options) -> Vec<Finding> {
+    lint_selected(daemon_set, options, &Selection::default())
+}
+
+/// [`lint`] with the rules of `selection`; rules waived by [`ALLOW_ANNOTATION`] are still skipped.
+pub fn lint_selected(
+    daemon_set: &DaemonSet,
+    options: &Options,
+    selection: &Selection,
+) -> Vec<Finding> {
     let allowed: Vec<String> = daemon_set
         .metadata
         .annotations
@@ -125,7 +217,7 @@ pub fn lint(daemon_set: &DaemonSet, options: &Options) -> Vec<Finding> {
         .unwrap_or_default();
     let mut findings = Vec::new();
     for rule in RULES {
-        if allowed.iter().any(|a| a == rule.id) {
+        if !selection.selects(rule) || allowed.iter().any(|a| a == rule.id) {
             continue;
         }
         let mut found = Vec::new();

@@ -238,7 +238,7 @@ fn ds009_tolerates_everything() {
     assert_eq!(
         found,
         [
-            "DS009 warning: spec.template.spec.tolerations[0]: tolerates every taint, also of nodes that are draining or failing; tolerate the taints you need by key"
+            "DS009 warning: spec.template.spec.tolerations[0]: tolerates every taint, also those set to keep pods off dedicated nodes and nodes being removed (the controller already tolerates not-ready, unreachable, pressure and unschedulable nodes); tolerate the taints you need by key"
         ]
     );
 }
@@ -299,4 +299,325 @@ fn every_rule_is_documented_with_a_unique_id() {
         assert!(!rule.doc.is_empty() && !rule.summary.is_empty() && !rule.name.is_empty());
     }
     assert_eq!(super::rule("ds010").map(|r| r.name), Some("slow-rollout"));
+}
+
+use k8s_openapi::api::core::v1 as core;
+
+fn first(ds: &mut DaemonSet) -> &mut core::Container {
+    &mut pod(ds).containers[0]
+}
+
+fn security(ds: &mut DaemonSet) -> &mut core::SecurityContext {
+    first(ds)
+        .security_context
+        .get_or_insert_with(Default::default)
+}
+
+/// The findings of one rule, all rules enabled.
+fn only(id: &str, change: impl FnOnce(&mut DaemonSet)) -> Vec<String> {
+    let mut ds = Builder::builder()
+        .name("agent")
+        .selector_label("app", "agent")
+        .update_strategy(UpdateStrategy::max_unavailable(Budget::Percent(10)))
+        .container(container("agent:1.0", None, None))
+        .build()
+        .unwrap();
+    change(&mut ds);
+    let all = Selection {
+        enable: vec!["all".into()],
+        ..Selection::default()
+    };
+    lint_selected(&ds, &Options::default(), &all)
+        .iter()
+        .filter(|f| f.rule.id == id)
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn ds003_flags_an_empty_update_strategy() {
+    let found = only("DS003", |ds| {
+        ds.spec.as_mut().unwrap().update_strategy = Some(Default::default())
+    });
+    assert_eq!(
+        found,
+        [
+            "DS003 warning: spec.updateStrategy: an empty update strategy (`{}`): the server's default replaces one pod at a time (RollingUpdate, maxUnavailable 1); say what you want"
+        ]
+    );
+    let typed = only("DS003", |ds| {
+        ds.spec.as_mut().unwrap().update_strategy =
+            Some(k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy {
+                type_: Some("OnDelete".into()),
+                rolling_update: None,
+            })
+    });
+    assert!(typed.is_empty(), "{typed:?}");
+}
+
+#[test]
+fn ds005_says_when_a_bidirectional_mount_requires_privileged() {
+    let found = only("DS005", |ds| {
+        security(ds).privileged = Some(true);
+        first(ds).volume_mounts = Some(vec![core::VolumeMount {
+            name: "kubelet".into(),
+            mount_path: "/var/lib/kubelet".into(),
+            mount_propagation: Some("Bidirectional".into()),
+            ..Default::default()
+        }]);
+    });
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].contains("as its Bidirectional mount at \"/var/lib/kubelet\" requires")
+            && !found[0].contains("add the capabilities it needs instead"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn ds011_host_port_where_written() {
+    let port = |ds: &mut DaemonSet| {
+        first(ds).ports = Some(vec![core::ContainerPort {
+            container_port: 9100,
+            host_port: Some(9100),
+            ..Default::default()
+        }])
+    };
+    assert_eq!(
+        only("DS011", port),
+        [
+            "DS011 warning: spec.template.spec.containers[0].ports[0].hostPort: container `agent` binds host port 9100/TCP: a second pod asking for it is not scheduled on the node, so a surge rollout cannot start the new pod and other workloads wanting the port stay Pending"
+        ]
+    );
+    assert_eq!(
+        only("DS011", |ds| {
+            port(ds);
+            pod(ds).host_network = Some(true);
+        })
+        .len(),
+        1,
+        "written with hostNetwork too"
+    );
+    assert!(
+        only("DS011", |ds| {
+            first(ds).ports = Some(vec![core::ContainerPort {
+                container_port: 9100,
+                ..Default::default()
+            }]);
+            pod(ds).host_network = Some(true);
+        })
+        .is_empty(),
+        "not written"
+    );
+}
+
+#[test]
+fn ds012_dangerous_capabilities() {
+    let found = only("DS012", |ds| {
+        security(ds).capabilities = Some(core::Capabilities {
+            add: Some(vec![
+                "NET_ADMIN".into(),
+                "CAP_SYS_ADMIN".into(),
+                "bpf".into(),
+            ]),
+            drop: None,
+        })
+    });
+    assert_eq!(
+        found,
+        [
+            "DS012 warning: spec.template.spec.containers[0].securityContext.capabilities.add[1]: container `agent` adds \"CAP_SYS_ADMIN\", which is close to root on the node; add narrower capabilities where they suffice"
+        ]
+    );
+    let privileged = only("DS012", |ds| {
+        security(ds).privileged = Some(true);
+        security(ds).capabilities = Some(core::Capabilities {
+            add: Some(vec!["SYS_ADMIN".into()]),
+            drop: None,
+        });
+    });
+    assert!(privileged.is_empty(), "DS005's: {privileged:?}");
+}
+
+fn env(name: &str, value: &str) -> core::EnvVar {
+    core::EnvVar {
+        name: name.into(),
+        value: Some(value.into()),
+        value_from: None,
+    }
+}
+
+#[test]
+fn ds013_secret_in_env() {
+    let found = only("DS013", |ds| {
+        first(ds).env = Some(vec![
+            env("DB_PASSWORD", "hunter2"),
+            env("API_TOKEN_FILE", "/var/run/secrets/token"),
+            env("AWS_ACCESS_KEY_ID", "AKIA0000"),
+            env("AWS_SECRET_ACCESS_KEY", "abc"),
+            env("TOKEN", "$(OTHER)"),
+            env("SECRET_NAME", "agent-secret"),
+            env("TOKEN_TTL", "3600"),
+            env("LOG_LEVEL", "debug"),
+        ])
+    });
+    assert_eq!(
+        found,
+        [
+            "DS013 warning: spec.template.spec.containers[0].env[0].value: container `agent` sets \"DB_PASSWORD\" to a plain value, readable by anyone who may read DaemonSets; use `valueFrom.secretKeyRef`",
+            "DS013 warning: spec.template.spec.containers[0].env[3].value: container `agent` sets \"AWS_SECRET_ACCESS_KEY\" to a plain value, readable by anyone who may read DaemonSets; use `valueFrom.secretKeyRef`",
+        ]
+    );
+}
+
+#[test]
+fn ds014_duplicate_env_follows_the_server() {
+    let found = only("DS014", |ds| {
+        first(ds).env = Some(vec![
+            env("A", "1"),
+            env("A", "2"),
+            env("B", "x"),
+            env("B", "$(B)-suffix"),
+            env("C", "x"),
+            env("C", "$(C)"),
+        ])
+    });
+    assert_eq!(
+        found,
+        [
+            "DS014 warning: spec.template.spec.containers[0].env[1]: container `agent` defines \"A\" again (first at env[0]): the container sees only the last value, and apply may drop one of them",
+            "DS014 warning: spec.template.spec.containers[0].env[5]: container `agent` defines \"C\" again (first at env[4]): the container sees only the last value, and apply may drop one of them",
+        ]
+    );
+}
+
+#[test]
+fn opt_in_rules_are_off_by_default() {
+    let ds = Builder::builder()
+        .name("agent")
+        .selector_label("app", "agent")
+        .update_strategy(UpdateStrategy::max_unavailable(Budget::Percent(10)))
+        .container(container("agent:1.0", None, None))
+        .build()
+        .unwrap();
+    assert!(lint(&ds, &Options::default()).is_empty());
+    let opt_in: Vec<&str> = RULES.iter().filter(|r| r.opt_in).map(|r| r.id).collect();
+    assert_eq!(opt_in, ["DS015", "DS016", "DS017", "DS018", "DS021"]);
+    for rule in RULES.iter().filter(|r| r.opt_in) {
+        assert_eq!(rule.severity, Severity::Info, "{}", rule.id);
+    }
+    let enabled = Selection {
+        enable: vec!["DS015".into(), "low-user-id".into()],
+        ..Selection::default()
+    };
+    let ids: Vec<&str> = lint_selected(&ds, &Options::default(), &enabled)
+        .iter()
+        .map(|f| f.rule.id)
+        .collect();
+    assert_eq!(ids, ["DS015", "DS016"]);
+    let warnings_only = Selection {
+        enable: vec!["all".into()],
+        min_severity: Severity::Warning,
+        ..Selection::default()
+    };
+    assert!(lint_selected(&ds, &Options::default(), &warnings_only).is_empty());
+    let unknown = Selection {
+        enable: vec!["DS999".into()],
+        disable: vec!["all".into(), "nope".into()],
+        ..Selection::default()
+    };
+    assert_eq!(unknown.unknown_ids(), ["DS999", "nope"]);
+}
+
+#[test]
+fn ds015_to_ds018_and_ds021_opt_in_security() {
+    assert_eq!(
+        only("DS015", |_| {}),
+        [
+            "DS015 info: spec.template.spec.containers[0].resources: container `agent` has no requests.ephemeral-storage, limits.ephemeral-storage; its logs and scratch files can fill the node's disk"
+        ]
+    );
+    assert_eq!(
+        only("DS016", |ds| security(ds).run_as_user = Some(65534)),
+        [
+            "DS016 info: spec.template.spec.containers[0].securityContext: container `agent` runs as user 65534 and group unset; ids of 10000 and above cannot be those of the node's users"
+        ]
+    );
+    assert!(
+        only("DS016", |ds| {
+            pod(ds).security_context = Some(core::PodSecurityContext {
+                run_as_user: Some(10001),
+                run_as_group: Some(10001),
+                ..Default::default()
+            })
+        })
+        .is_empty()
+    );
+    assert_eq!(only("DS017", |_| {}).len(), 1);
+    assert!(only("DS017", |ds| security(ds).run_as_non_root = Some(true)).is_empty());
+    assert_eq!(only("DS018", |_| {}).len(), 1);
+    assert!(
+        only("DS018", |ds| security(ds).read_only_root_filesystem =
+            Some(true))
+        .is_empty()
+    );
+    assert_eq!(only("DS021", |_| {}).len(), 1);
+    assert!(
+        only("DS021", |ds| {
+            security(ds).capabilities = Some(core::Capabilities {
+                add: None,
+                drop: Some(vec!["ALL".into()]),
+            })
+        })
+        .is_empty()
+    );
+    let windows = |ds: &mut DaemonSet| {
+        pod(ds).os = Some(core::PodOS {
+            name: "windows".into(),
+        })
+    };
+    for id in ["DS016", "DS017", "DS018", "DS021"] {
+        assert!(only(id, windows).is_empty(), "{id} skips Windows pods");
+    }
+}
+
+#[test]
+fn ds019_image_pull_never() {
+    assert_eq!(
+        only("DS019", |ds| first(ds).image_pull_policy =
+            Some("Never".into())),
+        [
+            "DS019 warning: spec.template.spec.containers[0].imagePullPolicy: container `agent` never pulls its image: on a node without it in the cache (a new node) the pod fails with ErrImageNeverPull; use `IfNotPresent`"
+        ]
+    );
+    assert!(
+        only("DS019", |ds| first(ds).image_pull_policy =
+            Some("IfNotPresent".into()))
+        .is_empty()
+    );
+}
+
+#[test]
+fn ds020_identical_probes() {
+    let probe = |path: &str, threshold: i32| core::Probe {
+        http_get: Some(core::HTTPGetAction {
+            path: Some(path.into()),
+            port: k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8080),
+            ..Default::default()
+        }),
+        failure_threshold: Some(threshold),
+        ..Default::default()
+    };
+    let found = only("DS020", |ds| {
+        first(ds).liveness_probe = Some(probe("/healthz", 5));
+        first(ds).readiness_probe = Some(probe("/healthz", 1));
+    });
+    assert_eq!(found.len(), 1, "same handler, other thresholds: {found:?}");
+    assert!(
+        only("DS020", |ds| {
+            first(ds).liveness_probe = Some(probe("/healthz", 3));
+            first(ds).readiness_probe = Some(probe("/ready", 3));
+        })
+        .is_empty()
+    );
 }

@@ -44,12 +44,49 @@ pub enum InventoryError {
         /// What is wrong.
         message: String,
     },
+    /// A node without a name, or with the name of an earlier node.
+    #[error("document {document}{}: {message}", item.map(|i| format!(", item {i}")).unwrap_or_default())]
+    NodeName {
+        /// 1-based document number in the stream.
+        document: usize,
+        /// 0-based index in the document's `items`, for a list.
+        item: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A node's `status.allocatable` amount that is not a quantity (`cpu: 4 cores`, `pods: lots`).
+    #[error(
+        "node `{node}`: status.allocatable.{resource}: `{value}` is not a quantity ({message})"
+    )]
+    Allocatable {
+        /// The node's name.
+        node: String,
+        /// The resource name.
+        resource: String,
+        /// The value as written.
+        value: String,
+        /// Why it is not a quantity.
+        message: String,
+    },
 }
 
+/// Parses the objects of a stream with the document number and list item each came from.
 fn parse_objects<T: DeserializeOwned>(
     text: &str,
     kind: &'static str,
 ) -> Result<Vec<T>, InventoryError> {
+    Ok(parse_placed(text, kind)?
+        .into_iter()
+        .map(|(_, _, object)| object)
+        .collect())
+}
+
+type Placed<T> = (usize, Option<usize>, T);
+
+fn parse_placed<T: DeserializeOwned>(
+    text: &str,
+    kind: &'static str,
+) -> Result<Vec<Placed<T>>, InventoryError> {
     let documents = yaml::documents_as_json(text).map_err(|e| InventoryError::Syntax {
         message: e.message,
         line: e.line,
@@ -98,10 +135,10 @@ fn parse_objects<T: DeserializeOwned>(
                 }
             };
             for (j, item) in items.into_iter().enumerate() {
-                objects.push(one(item, Some(j))?);
+                objects.push((document, Some(j), one(item, Some(j))?));
             }
         } else {
-            objects.push(one(value, None)?);
+            objects.push((document, None, one(value, None)?));
         }
     }
     Ok(objects)
@@ -115,8 +152,51 @@ fn parse_objects<T: DeserializeOwned>(
 /// let nodes = daemonset::plan::parse_nodes(text).unwrap();
 /// assert_eq!(nodes[0].metadata.name.as_deref(), Some("a"));
 /// ```
+///
+/// Every node must have a name of its own, and every `status.allocatable` amount must be a quantity: a malformed
+/// one is an error naming the node and the resource, never counted as 0.
 pub fn parse_nodes(text: &str) -> Result<Vec<Node>, InventoryError> {
-    parse_objects(text, "Node")
+    let placed: Vec<Placed<Node>> = parse_placed(text, "Node")?;
+    let mut seen: std::collections::HashMap<&str, (usize, Option<usize>)> =
+        std::collections::HashMap::with_capacity(placed.len());
+    let at = |document: usize, item: Option<usize>| match item {
+        Some(i) => format!("document {document}, item {i}"),
+        None => format!("document {document}"),
+    };
+    for (document, item, node) in &placed {
+        let (document, item) = (*document, *item);
+        let name = node.metadata.name.as_deref().unwrap_or_default();
+        if name.is_empty() {
+            return Err(InventoryError::NodeName {
+                document,
+                item,
+                message: "a node without a name (metadata.name)".into(),
+            });
+        }
+        if let Some(&(first_document, first_item)) = seen.get(name) {
+            return Err(InventoryError::NodeName {
+                document,
+                item,
+                message: format!(
+                    "node `{name}` is listed twice (first at {})",
+                    at(first_document, first_item)
+                ),
+            });
+        }
+        seen.insert(name, (document, item));
+        let allocatable = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
+        for (resource, quantity) in allocatable.into_iter().flatten() {
+            if let Err(e) = crate::rules::Quantity::parse(&quantity.0) {
+                return Err(InventoryError::Allocatable {
+                    node: name.to_owned(),
+                    resource: resource.clone(),
+                    value: quantity.0.clone(),
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(placed.into_iter().map(|(_, _, node)| node).collect())
 }
 
 /// Reads pods from YAML, in the same forms as [`parse_nodes`] (`kubectl get pods -A -o yaml`).
@@ -231,5 +311,69 @@ impl<'a> Inventory<'a> {
     /// A node by name.
     pub fn node(&self, name: &str) -> Option<&'a Node> {
         self.index.get(name).map(|&i| &self.nodes[i])
+    }
+}
+
+#[cfg(test)]
+mod input_checks {
+    use super::*;
+
+    fn node(name: &str, allocatable: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata: {{name: '{name}'}}\nstatus:\n  allocatable: {{{allocatable}}}\n"
+        )
+    }
+
+    #[test]
+    fn malformed_allocatable_is_an_error_naming_the_node_and_the_resource() {
+        for (amounts, resource, value) in [
+            ("cpu: '4 cores', pods: '110'", "cpu", "4 cores"),
+            ("cpu: '4', pods: lots", "pods", "lots"),
+            ("cpu: '4', memory: 8 GB", "memory", "8 GB"),
+        ] {
+            let text = format!("{}---\n{}", node("a", "cpu: '2'"), node("b", amounts));
+            let err = parse_nodes(&text).unwrap_err();
+            assert!(
+                matches!(&err, InventoryError::Allocatable { node, resource: r, value: v, .. }
+                    if node == "b" && r == resource && v == value),
+                "{err:?}"
+            );
+            let message = err.to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "node `b`: status.allocatable.{resource}: `{value}` is not a quantity"
+                )),
+                "{message}"
+            );
+        }
+        assert_eq!(
+            parse_nodes(&node("a", "cpu: 3500m, memory: 8Gi, pods: '110'"))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn duplicate_and_empty_node_names_are_errors() {
+        let text = format!(
+            "kind: List\napiVersion: v1\nitems:\n- {{kind: Node, apiVersion: v1, metadata: {{name: a}}}}\n- {{kind: Node, apiVersion: v1, metadata: {{name: b}}}}\n---\n{}",
+            node("a", "cpu: '1'")
+        );
+        let err = parse_nodes(&text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "document 2: node `a` is listed twice (first at document 1, item 0)"
+        );
+        for nameless in [
+            "kind: Node\napiVersion: v1\nmetadata: {}\n",
+            "kind: Node\napiVersion: v1\nmetadata: {name: ''}\n",
+        ] {
+            let err = parse_nodes(nameless).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "document 1: a node without a name (metadata.name)"
+            );
+        }
     }
 }

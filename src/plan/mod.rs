@@ -50,6 +50,7 @@ pub use inventory::{Inventory, InventoryError, parse_nodes, parse_pods};
 pub use outcome::{NodePlan, Plan, Verdict, plan};
 pub use ownership::{owned_by, selector_matches, target_node};
 pub use ports::HostPort;
+pub(crate) use ports::host_ports;
 pub use reason::Reason;
 pub use resources::format_amount;
 pub use rollout::{Rollout, scaled};

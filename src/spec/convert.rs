@@ -785,8 +785,10 @@ fn toleration(ctx: &mut Ctx, path: &str, spec: TolerationSpec) -> Option<Tolerat
         (Some(key), None | Some(Equal), None) => Toleration::key(key),
     };
     Some(match (spec.toleration_seconds, spec.effect) {
-        (Some(seconds), None | Some(EffectSpec::NoExecute)) => t.evict_after(seconds),
-        (Some(_), Some(_)) => {
+        (Some(seconds), Some(EffectSpec::NoExecute)) => t.evict_after(seconds),
+        // The API server, the builder (`evict_after`) and the DSL agree: seconds without `effect: NoExecute` is a
+        // mistake, also when no effect is written (the server rejects it; we do not guess the effect).
+        (Some(_), _) => {
             ctx.problem(
                 format!("{path}.tolerationSeconds"),
                 "`tolerationSeconds` goes with `effect: NoExecute` only",
@@ -805,7 +807,13 @@ fn budget(ctx: &mut Ctx, path: &str, text: &Text) -> Option<Budget> {
             .ok()
             .filter(|p| *p <= 100)
             .map(Budget::Percent),
-        None => text.0.parse::<u32>().ok().map(Budget::Count),
+        // The API server's field is an int32: a larger count is an error, not clamped.
+        None => text
+            .0
+            .parse::<u32>()
+            .ok()
+            .filter(|n| i32::try_from(*n).is_ok())
+            .map(Budget::Count),
     };
     if parsed.is_none() {
         ctx.problem(
@@ -836,20 +844,31 @@ fn update_strategy(ctx: &mut Ctx, spec: UpdateStrategySpec) -> Option<UpdateStra
         (_, None, Some(s)) => {
             budget(ctx, &format!("{path}.maxSurge"), &s).map(UpdateStrategy::MaxSurge)
         }
-        (_, Some(_), Some(_)) => {
-            ctx.problem(
-                path,
-                "give one of `maxUnavailable` and `maxSurge`, not both (the other is 0)",
-            );
-            None
+        // Both written: as for the API server, exactly one of them may be non-zero.
+        (_, Some(u), Some(s)) => {
+            let unavailable = budget(ctx, &format!("{path}.maxUnavailable"), &u)?;
+            let surge = budget(ctx, &format!("{path}.maxSurge"), &s)?;
+            match (unavailable.is_zero(), surge.is_zero()) {
+                (false, true) => Some(UpdateStrategy::MaxUnavailable(unavailable)),
+                (true, false) => Some(UpdateStrategy::MaxSurge(surge)),
+                (true, true) => {
+                    ctx.problem(
+                        format!("{path}.maxUnavailable"),
+                        "cannot be 0 when maxSurge is 0",
+                    );
+                    None
+                }
+                (false, false) => {
+                    ctx.problem(
+                        format!("{path}.maxSurge"),
+                        "may not be set when maxUnavailable is non-zero",
+                    );
+                    None
+                }
+            }
         }
-        (_, None, None) => {
-            ctx.problem(
-                path,
-                "a rolling update needs `maxUnavailable` or `maxSurge` (or use `type: OnDelete`)",
-            );
-            None
-        }
+        // `{type: RollingUpdate}` or `{}` without a budget: what the API server defaults it to.
+        (_, None, None) => Some(UpdateStrategy::MaxUnavailable(Budget::Count(1))),
     }
 }
 

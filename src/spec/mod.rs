@@ -44,7 +44,7 @@ use std::fmt;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 
-pub use values::{Values, ValuesError};
+pub use values::{MAX_KEY_PARTS, Values, ValuesError};
 
 use crate::locate;
 use crate::yaml;
@@ -140,15 +140,80 @@ impl fmt::Display for SpecError {
     }
 }
 
+/// The work a spec template may do: minijinja's fuel (about one unit per instruction executed and one per 64 bytes
+/// of text or lists created). A template that needs more (nested `range(100000)` loops, a string doubled again and
+/// again) fails with an error naming the file and line instead of running for ever or exhausting memory; the most
+/// memory it can take is about 64 times this many bytes.
+pub const TEMPLATE_FUEL: u64 = 2_000_000;
+
+/// The largest text a spec template may render to, in bytes.
+pub const MAX_RENDERED_BYTES: usize = 16 << 20;
+
+/// A writer that refuses to grow past [`MAX_RENDERED_BYTES`].
+struct Bounded {
+    text: Vec<u8>,
+    exceeded: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + bytes.len() > MAX_RENDERED_BYTES {
+            self.exceeded = true;
+            return Err(std::io::Error::other("the rendered text is too large"));
+        }
+        self.text.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Renders a spec template with `values`. Lines are kept (no block trimming), so a line of the result is the same
 /// line of the source unless a loop or include adds lines.
+///
+/// Rendering is bounded: at most [`TEMPLATE_FUEL`] of work and [`MAX_RENDERED_BYTES`] of output.
+///
+/// ```
+/// use daemonset::spec::{self, Values};
+/// let endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n";
+/// let err = spec::render_template("a.yaml", endless, &Values::new()).unwrap_err();
+/// assert!(err.to_string().starts_with("a.yaml:1"), "{err}");
+/// ```
 pub fn render_template(file: &str, source: &str, values: &Values) -> Result<String, SpecError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_debug(true);
+    env.set_fuel(Some(TEMPLATE_FUEL));
     let context = minijinja::Value::from(minijinja::value::Serde(values.as_json()));
-    env.render_named_str(file, source, context)
-        .map_err(|e| template_error(file, source, &e))
+    let template = env
+        .template_from_named_str(file, source)
+        .map_err(|e| template_error(file, source, &e))?;
+    let mut out = Bounded {
+        text: Vec::new(),
+        exceeded: false,
+    };
+    match template.render_captured_to(context, &mut out) {
+        // The engine writes whole `str`s, so the bytes are UTF-8.
+        Ok(_) => Ok(String::from_utf8(out.text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(e) if out.exceeded => {
+            let mut error = template_error(file, source, &e);
+            if error.problems[0].line.is_none() {
+                // The line of the rendered text where the output stopped (the source's line unless a loop or
+                // include added lines).
+                let line = out.text.iter().filter(|&&b| b == b'\n').count() + 1;
+                error.problems[0].line = Some(line);
+            }
+            error.problems[0].message = format!(
+                "template error: the rendered text exceeds {} MiB; is a loop or include running away?",
+                MAX_RENDERED_BYTES >> 20
+            );
+            Err(error)
+        }
+        Err(e) => Err(template_error(file, source, &e)),
+    }
 }
 
 fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
@@ -169,6 +234,14 @@ fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
         ErrorKind::SyntaxError => (
             SpecErrorKind::Template,
             format!("template syntax error: {detail}"),
+        ),
+        ErrorKind::OutOfFuel => (
+            SpecErrorKind::Template,
+            format!(
+                "template error: the template does too much work (more than {TEMPLATE_FUEL} steps or about {} MiB \
+                 of text); is a loop running away?",
+                (TEMPLATE_FUEL * 64) >> 20
+            ),
         ),
         _ => (
             SpecErrorKind::Template,
@@ -314,6 +387,9 @@ fn spec_path(path: &str) -> String {
         ("spec.template.spec.", ""),
         ("spec.template.metadata.labels", "selectorLabels"),
         ("spec.template.metadata.annotations", "podAnnotations"),
+        // The server names the template's own labels and annotations without `metadata`.
+        ("spec.template.labels", "selectorLabels"),
+        ("spec.template.annotations", "podAnnotations"),
         ("spec.selector", "selectorLabels"),
         ("spec.", ""),
         ("metadata.", ""),

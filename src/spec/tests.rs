@@ -199,3 +199,86 @@ fn unknown_pod_field_suggests() {
         "{err}"
     );
 }
+
+fn rolling_update(ds: &DaemonSet) -> (Option<String>, Option<String>) {
+    let strategy = ds.spec.as_ref().unwrap().update_strategy.clone().unwrap();
+    assert_eq!(strategy.type_.as_deref(), Some("RollingUpdate"));
+    let rolling = strategy.rolling_update.unwrap();
+    let show = |v: Option<k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>| {
+        v.map(|v| match v {
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i) => i.to_string(),
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s) => s,
+        })
+    };
+    (show(rolling.max_unavailable), show(rolling.max_surge))
+}
+
+#[test]
+fn surge_with_zero_unavailable_is_a_surge_as_for_the_server() {
+    // The builder, the DSL and the API server accept `{maxUnavailable: 0, maxSurge: 1}`; so do spec files.
+    let ds = load_ok(&format!(
+        "{BASE}updateStrategy: {{maxUnavailable: 0, maxSurge: 1}}\n"
+    ));
+    assert_eq!(rolling_update(&ds), (Some("0".into()), Some("1".into())));
+    let ds = load_ok(&format!(
+        "{BASE}updateStrategy: {{maxUnavailable: 25%, maxSurge: 0%}}\n"
+    ));
+    assert_eq!(rolling_update(&ds).0.as_deref(), Some("25%"));
+}
+
+#[test]
+fn two_non_zero_budgets_are_refused_where_the_server_refuses_them() {
+    let err = load_err(&format!(
+        "{BASE}updateStrategy: {{maxUnavailable: 1, maxSurge: 1}}\n"
+    ));
+    assert!(
+        err.to_string()
+            .contains("updateStrategy.maxSurge: may not be set when maxUnavailable is non-zero"),
+        "{err}"
+    );
+    let err = load_err(&format!(
+        "{BASE}updateStrategy: {{maxUnavailable: 0, maxSurge: 0%}}\n"
+    ));
+    assert!(
+        err.to_string()
+            .contains("updateStrategy.maxUnavailable: cannot be 0 when maxSurge is 0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rolling_update_without_budget_means_the_server_default() {
+    // NVIDIA's device plugin and others write `{type: RollingUpdate}` and mean maxUnavailable: 1.
+    for strategy in ["{type: RollingUpdate}", "{}"] {
+        let ds = load_ok(&format!("{BASE}updateStrategy: {strategy}\n"));
+        assert_eq!(rolling_update(&ds), (Some("1".into()), None), "{strategy}");
+    }
+}
+
+#[test]
+fn budget_beyond_int32_is_an_error_not_clamped() {
+    let err = load_err(&format!(
+        "{BASE}updateStrategy: {{maxUnavailable: 4000000000}}\n"
+    ));
+    assert!(
+        err.to_string().contains("updateStrategy.maxUnavailable"),
+        "{err}"
+    );
+}
+
+#[test]
+fn toleration_seconds_without_effect_is_refused_like_the_dsl_and_the_server() {
+    let err = load_err(&format!(
+        "{BASE}tolerations:\n- {{key: a, operator: Exists, tolerationSeconds: 30}}\n"
+    ));
+    assert!(
+        err.to_string()
+            .contains("tolerations[0].tolerationSeconds: `tolerationSeconds` goes with `effect: NoExecute` only"),
+        "{err}"
+    );
+    let ds = load_ok(&format!(
+        "{BASE}tolerations:\n- {{key: a, operator: Exists, effect: NoExecute, tolerationSeconds: 30}}\n"
+    ));
+    let pod = ds.spec.unwrap().template.spec.unwrap();
+    assert_eq!(pod.tolerations.unwrap()[0].toleration_seconds, Some(30));
+}

@@ -44,6 +44,9 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
     }
 }
 
+/// The most names a `--set` key may have (`a.b.c` has 3): values nest no deeper than YAML values files may.
+pub const MAX_KEY_PARTS: usize = 64;
+
 /// The values a spec template is rendered with.
 ///
 /// ```
@@ -106,6 +109,12 @@ impl Values {
             return Err(fail(
                 "the key must be names separated by dots, like `image.tag`",
             ));
+        }
+        let depth = key.split('.').count();
+        if depth > MAX_KEY_PARTS {
+            return Err(fail(&format!(
+                "the key has {depth} names; at most {MAX_KEY_PARTS} are allowed"
+            )));
         }
         let mut nested = Value::String(value.to_owned());
         for part in key.rsplit('.') {

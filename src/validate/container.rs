@@ -87,7 +87,12 @@ pub(super) fn validate_init_containers(
 }
 
 /// `validateContainerCommon`.
-fn common_rules(ctr: &Container, volumes: &Volumes, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn common_rules(
+    ctr: &Container,
+    volumes: &Volumes,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     if ctr.name.is_empty() {
         errors.push(Violation::required(path.child("name"), ""));
     } else {
@@ -120,6 +125,7 @@ fn common_rules(ctr: &Container, volumes: &Volumes, path: &FieldPath, errors: &m
         errors,
     );
     volume::volume_mounts(ctr, volumes, &path.child("volumeMounts"), errors);
+    volume::volume_devices(ctr, volumes, &path.child("volumeDevices"), errors);
     match s(&ctr.image_pull_policy) {
         "" | "Always" | "IfNotPresent" | "Never" => {}
         other => errors.push(Violation::unsupported(
@@ -137,30 +143,31 @@ fn common_rules(ctr: &Container, volumes: &Volumes, path: &FieldPath, errors: &m
     }
 }
 
-/// `validateResizePolicy` (restart policy Always, as in a DaemonSet).
+/// `validateResizePolicy` (restart policy Always, as in a DaemonSet). Only a duplicate is reported at the item; the
+/// server names the list itself for the other errors.
 fn resize_policy(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
     let mut seen = BTreeSet::new();
     for (i, policy) in ctr.resize_policy.iter().flatten().enumerate() {
-        match policy.resource_name.as_str() {
-            "cpu" | "memory" => {
-                if !seen.insert(policy.resource_name.as_str()) {
-                    errors.push(Violation::duplicate(
-                        path.index(i),
-                        q(&policy.resource_name),
-                    ));
-                }
-            }
-            other => errors.push(Violation::unsupported(
+        if !seen.insert(policy.resource_name.as_str()) {
+            errors.push(Violation::duplicate(
                 path.index(i),
+                q(&policy.resource_name),
+            ));
+        }
+        match policy.resource_name.as_str() {
+            "cpu" | "memory" => {}
+            "" => errors.push(Violation::required(path.clone(), "")),
+            other => errors.push(Violation::unsupported(
+                path.clone(),
                 other,
                 &["cpu", "memory"],
             )),
         }
         match policy.restart_policy.as_str() {
             "NotRequired" | "RestartContainer" => {}
-            "" => errors.push(Violation::required(path.index(i), "")),
+            "" => errors.push(Violation::required(path.clone(), "")),
             other => errors.push(Violation::unsupported(
-                path.index(i),
+                path.clone(),
                 other,
                 &["NotRequired", "RestartContainer"],
             )),
@@ -198,6 +205,7 @@ fn security_context(sc: &SecurityContext, path: &FieldPath, errors: &mut Errors)
             )),
         }
     }
+    super::security::container_profiles(sc, path, errors);
     if sc.allow_privilege_escalation == Some(false) {
         let value = serde_json::to_string(sc).unwrap_or_default();
         if sc.privileged == Some(true) {
@@ -426,6 +434,90 @@ fn port_num_or_name(port: &IntOrString, path: &FieldPath, errors: &mut Errors) {
         }
         IntOrString::String(text) => {
             common::invalid_each(name::port_name(text), path, text, errors)
+        }
+    }
+}
+
+/// `validateEphemeralContainers`: the server checks ephemeral containers of a template like a pod's before it
+/// forbids them there.
+pub(super) fn validate_ephemeral_containers(
+    spec: &PodSpec,
+    volumes: &Volumes,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
+    let ephemeral = spec.ephemeral_containers.as_deref().unwrap_or_default();
+    if ephemeral.is_empty() {
+        return;
+    }
+    let others: BTreeSet<&str> = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut all = others.clone();
+    for (i, ec) in ephemeral.iter().enumerate() {
+        let p = path.index(i);
+        let Ok(ctr) = serde_json::to_value(ec).and_then(serde_json::from_value::<Container>) else {
+            continue;
+        };
+        common_rules(&ctr, volumes, &p, errors);
+        let image = s(&ctr.image);
+        if image.trim() != image {
+            errors.push(Violation::invalid(
+                p.child("image"),
+                q(image),
+                "must not have leading or trailing whitespace",
+            ));
+        }
+        if all.contains(ec.name.as_str()) {
+            errors.push(Violation::duplicate(p.child("name"), q(&ec.name)));
+        } else {
+            all.insert(ec.name.as_str());
+        }
+        if let Some(target) = ec
+            .target_container_name
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            && !others.contains(target)
+        {
+            errors.push(Violation::not_found(
+                p.child("targetContainerName"),
+                q(target),
+            ));
+        }
+        const FORBIDDEN: &str = "cannot be set for an Ephemeral Container";
+        let resources_set = ec.resources.as_ref().is_some_and(|r| {
+            r.limits.as_ref().is_some_and(|m| !m.is_empty())
+                || r.requests.as_ref().is_some_and(|m| !m.is_empty())
+                || r.claims.as_ref().is_some_and(|c| !c.is_empty())
+        });
+        for (field, set) in [
+            ("ports", ec.ports.as_ref().is_some_and(|v| !v.is_empty())),
+            ("resources", resources_set),
+            (
+                "resizePolicy",
+                ec.resize_policy.as_ref().is_some_and(|v| !v.is_empty()),
+            ),
+            ("restartPolicy", ec.restart_policy.is_some()),
+            ("livenessProbe", ec.liveness_probe.is_some()),
+            ("readinessProbe", ec.readiness_probe.is_some()),
+            ("startupProbe", ec.startup_probe.is_some()),
+            ("lifecycle", ec.lifecycle.is_some()),
+        ] {
+            if set {
+                errors.push(Violation::forbidden(p.child(field), FORBIDDEN));
+            }
+        }
+        for (j, mount) in ec.volume_mounts.iter().flatten().enumerate() {
+            let mp = p.child("volumeMounts").index(j);
+            if !s(&mount.sub_path).is_empty() {
+                errors.push(Violation::forbidden(mp.child("subPath"), FORBIDDEN));
+            }
+            if !s(&mount.sub_path_expr).is_empty() {
+                errors.push(Violation::forbidden(mp.child("subPathExpr"), FORBIDDEN));
+            }
         }
     }
 }

@@ -105,6 +105,18 @@ fn object_meta(meta: &ObjectMeta, path: &FieldPath, errors: &mut Errors) {
     for finalizer in meta.finalizers.iter().flatten() {
         common::qualified_name(finalizer, &path.child("finalizers"), errors);
     }
+    // validateKubeFinalizerName: an unqualified finalizer must be a standard one.
+    for (i, finalizer) in meta.finalizers.iter().flatten().enumerate() {
+        if !finalizer.contains('/')
+            && !["kubernetes", "orphan", "foregroundDeletion"].contains(&finalizer.as_str())
+        {
+            errors.push(Violation::invalid(
+                path.child("finalizers").index(i),
+                q(finalizer),
+                "name is neither a standard finalizer name nor is it fully qualified",
+            ));
+        }
+    }
 }
 
 /// apimachinery `maskTrailingDash`: a generateName may end with `-`.

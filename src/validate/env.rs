@@ -51,11 +51,16 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
     let mut sources = 0;
     if let Some(field_ref) = &source.field_ref {
         sources += 1;
-        object_field_selector(field_ref, &path.child("fieldRef"), errors);
+        object_field_selector(
+            field_ref,
+            field_ref::env_field_path,
+            &path.child("fieldRef"),
+            errors,
+        );
     }
     if let Some(resource_ref) = &source.resource_field_ref {
         sources += 1;
-        resource_field_selector(resource_ref, &path.child("resourceFieldRef"), errors);
+        resource_field_selector(resource_ref, false, &path.child("resourceFieldRef"), errors);
     }
     if let Some(key_ref) = &source.config_map_key_ref {
         sources += 1;
@@ -96,8 +101,13 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
     }
 }
 
-/// `validateObjectFieldSelector` for env vars.
-fn object_field_selector(selector: &ObjectFieldSelector, path: &FieldPath, errors: &mut Errors) {
+/// `validateObjectFieldSelector`, with the check of the path for env vars or volume files.
+pub(super) fn object_field_selector(
+    selector: &ObjectFieldSelector,
+    check: fn(&str) -> Result<(), FieldRefError>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let api_version = match s(&selector.api_version) {
         "" => "v1",
         v => v,
@@ -114,7 +124,7 @@ fn object_field_selector(selector: &ObjectFieldSelector, path: &FieldPath, error
         ));
         return;
     }
-    match field_ref::env_field_path(&selector.field_path) {
+    match check(&selector.field_path) {
         Ok(()) => {}
         Err(FieldRefError::Unsupported {
             path: field,
@@ -141,14 +151,18 @@ fn object_field_selector(selector: &ObjectFieldSelector, path: &FieldPath, error
     }
 }
 
-/// `validateContainerResourceFieldSelector` for env vars, with `validateContainerResourceDivisor`.
-fn resource_field_selector(
+/// `validateContainerResourceFieldSelector` for env vars or (`volume`) volume files, with
+/// `validateContainerResourceDivisor`.
+pub(super) fn resource_field_selector(
     selector: &ResourceFieldSelector,
+    volume: bool,
     path: &FieldPath,
     errors: &mut Errors,
 ) {
     let resource = selector.resource.as_str();
-    if resource.is_empty() {
+    if volume && s(&selector.container_name).is_empty() {
+        errors.push(Violation::required(path.child("containerName"), ""));
+    } else if resource.is_empty() {
         errors.push(Violation::required(path.child("resource"), ""));
     } else if !RESOURCE_FIELDS.contains(&resource)
         && !resource.starts_with("limits.hugepages-")

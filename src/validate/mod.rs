@@ -9,15 +9,20 @@ mod path;
 mod violation;
 
 mod beyond;
+mod claim;
 mod common;
 mod container;
 mod daemon_set;
+mod dra;
 mod env;
 mod pod;
 mod ports;
 mod resources;
 mod scheduling;
+mod security;
+mod spread;
 mod volume;
+mod volume_source;
 
 pub use path::FieldPath;
 pub use violation::{ErrorType, Origin, ValidationErrors, Violation, quote};

@@ -6,10 +6,12 @@ use daemonset_rules::name;
 use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation, container, ports, scheduling, volume};
+use super::{FieldPath, Violation, container, dra, ports, scheduling, security, spread, volume};
 
 /// The pod-deletion-cost annotation, which must hold a 32-bit integer.
 const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+/// The deprecated annotation holding tolerations as JSON, still validated by the server.
+const TOLERATIONS_ANNOTATION: &str = "scheduler.alpha.kubernetes.io/tolerations";
 /// The mirror-pod annotation, which needs `spec.nodeName`.
 const MIRROR_POD: &str = "kubernetes.io/config.mirror";
 
@@ -17,12 +19,13 @@ const MIRROR_POD: &str = "kubernetes.io/config.mirror";
 pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, errors: &mut Errors) {
     let meta = template.metadata.as_ref();
     let annotations = meta.and_then(|m| m.annotations.as_ref());
+    // The server names the template's labels and annotations without `metadata`.
     common::labels(
         meta.and_then(|m| m.labels.as_ref()),
-        &path.child("metadata").child("labels"),
+        &path.child("labels"),
         errors,
     );
-    let annotations_path = path.child("metadata").child("annotations");
+    let annotations_path = path.child("annotations");
     common::annotations(annotations, &annotations_path, errors);
 
     let default_spec;
@@ -43,6 +46,23 @@ pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, er
                 "must set spec.nodeName if mirror pod annotation is set",
             ));
         }
+        if let Some(value) = annotations.get(TOLERATIONS_ANNOTATION)
+            && !value.is_empty()
+        {
+            // ValidateTolerationsInPodAnnotations.
+            match serde_json::from_str::<Vec<k8s_openapi::api::core::v1::Toleration>>(value) {
+                Ok(tolerations) => scheduling::tolerations(
+                    &tolerations,
+                    &annotations_path.child(TOLERATIONS_ANNOTATION),
+                    errors,
+                ),
+                Err(err) => errors.push(Violation::invalid(
+                    annotations_path.clone(),
+                    q(TOLERATIONS_ANNOTATION),
+                    err.to_string(),
+                )),
+            }
+        }
         if let Some(value) = annotations.get(POD_DELETION_COST)
             && !valid_deletion_cost(value)
         {
@@ -53,8 +73,14 @@ pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, er
             ));
         }
     }
+    if let Some(annotations) = annotations {
+        security::annotations(annotations, spec, &annotations_path, errors);
+    }
     let spec_path = path.child("spec");
     validate_spec(spec, &spec_path, errors);
+    if let Some(annotations) = annotations {
+        security::annotations_match_fields(annotations, spec, &spec_path, errors);
+    }
     if spec
         .ephemeral_containers
         .as_ref()
@@ -100,6 +126,32 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
         &path.child("initContainers"),
         errors,
     );
+    container::validate_ephemeral_containers(
+        spec,
+        &volumes,
+        &path.child("ephemeralContainers"),
+        errors,
+    );
+    dra::pod_resource_claims(spec, path, errors);
+    security::unmasked_proc_mount(spec, path, errors);
+    if let Some(requirements) = &spec.resources {
+        // validatePodResources (PodLevelResources is on in 1.34).
+        if spec.os.as_ref().is_some_and(|os| os.name == "windows") {
+            errors.push(Violation::forbidden(
+                path.child("resources"),
+                "may not be set for a windows pod",
+            ));
+        } else {
+            if requirements.claims.is_some() {
+                errors.push(Violation::forbidden(
+                    path.child("resources").child("claims"),
+                    "claims may not be set for Resources at pod-level",
+                ));
+            }
+            super::resources::pod_requirements(requirements, &path.child("resources"), errors);
+            super::resources::pod_consistency(spec, requirements, &path.child("resources"), errors);
+        }
+    }
     ports::host_network_ports(spec, path, errors);
 
     let restart_policy = s(&spec.restart_policy);
@@ -151,10 +203,20 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
             id_range(*gid, &sc_path.child("supplementalGroups").index(i), errors);
         }
     }
+    security::pod_security_context(spec, path, errors);
     scheduling::affinity(spec.affinity.as_ref(), &path.child("affinity"), errors);
     dns_config(spec, &path.child("dnsConfig"), errors);
     readiness_gates(spec, &path.child("readinessGates"), errors);
     scheduling_gates(spec, &path.child("schedulingGates"), errors);
+    spread::topology_spread_constraints(
+        spec.topology_spread_constraints
+            .as_deref()
+            .unwrap_or_default(),
+        &path.child("topologySpreadConstraints"),
+        errors,
+    );
+    security::windows_host_process(spec, path, errors);
+    security::host_users(spec, path, errors);
     if let Some(name) = spec
         .service_account_name
         .as_deref()
@@ -185,6 +247,11 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
         &path.child("tolerations"),
         errors,
     );
+    security::host_aliases(
+        spec.host_aliases.as_deref().unwrap_or_default(),
+        &path.child("hostAliases"),
+        errors,
+    );
     if let Some(name) = spec
         .priority_class_name
         .as_deref()
@@ -206,6 +273,15 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
             )),
         }
     }
+    if let Some(overhead) = &spec.overhead {
+        // validateOverhead: the overhead is checked as a container's limits.
+        let as_limits = k8s_openapi::api::core::v1::ResourceRequirements {
+            limits: Some(overhead.clone()),
+            ..Default::default()
+        };
+        super::resources::requirements(&as_limits, &path.child("overhead"), errors);
+    }
+    security::os(spec, path, errors);
 }
 
 /// `IsValidUserID` / `IsValidGroupID`: 0..=2147483647.
@@ -251,7 +327,7 @@ fn dns_config(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
         ));
     }
     for (i, server) in nameservers.iter().enumerate() {
-        if server.parse::<std::net::IpAddr>().is_err() {
+        if !security::is_legacy_ip(server) {
             errors.push(Violation::invalid(
                 path.child("nameservers").index(i),
                 q(server),

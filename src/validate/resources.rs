@@ -147,15 +147,19 @@ fn hugepage_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &m
     }
 }
 
+/// A check of a resource name (containers and pods accept different ones).
+type NameCheck = fn(&str, &FieldPath, &mut Errors);
+
 fn parse_all(
     map: Option<&BTreeMap<String, K8sQuantity>>,
+    name_check: NameCheck,
     path: &FieldPath,
     errors: &mut Errors,
 ) -> BTreeMap<String, Option<Quantity>> {
     let mut parsed = BTreeMap::new();
     for (resource, value) in map.into_iter().flatten() {
         let key_path = path.key(resource);
-        resource_name(resource, &key_path, errors);
+        name_check(resource, &key_path, errors);
         let quantity = common::quantity(value, &key_path, errors);
         if let Some(quantity) = &quantity {
             quantity_value(resource, quantity, &key_path, errors);
@@ -166,19 +170,67 @@ fn parse_all(
     parsed
 }
 
-/// `validateResourceRequirements` for a container.
+/// `validateResourceRequirements` for a container (`ValidateContainerResourceRequirements`).
 pub(super) fn requirements(
     requirements: &ResourceRequirements,
     path: &FieldPath,
     errors: &mut Errors,
 ) {
+    requirements_with(requirements, resource_name, path, errors);
+}
+
+/// `validatePodResourceRequirements`: the pod-level `resources` (cpu, memory and hugepages only).
+pub(super) fn pod_requirements(
+    requirements: &ResourceRequirements,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
+    requirements_with(requirements, pod_resource_name, path, errors);
+}
+
+/// `validatePodResourceName`.
+fn pod_resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
+    let before = errors.len();
+    common::qualified_name(resource, path, errors);
+    if errors.len() == before
+        && !resource.contains('/')
+        && !STANDARD_RESOURCES.contains(&resource)
+        && !is_hugepages(resource)
+        && !resource.starts_with("requests.hugepages-")
+    {
+        errors.push(Violation::invalid(
+            path.clone(),
+            q(resource),
+            "must be a standard resource type or fully qualified",
+        ));
+    }
+    if errors.len() == before && !["cpu", "memory"].contains(&resource) && !is_hugepages(resource) {
+        errors.push(Violation::unsupported(
+            path.clone(),
+            resource,
+            &["cpu", "hugepages-", "memory"],
+        ));
+    }
+}
+
+fn requirements_with(
+    requirements: &ResourceRequirements,
+    name_check: NameCheck,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let limits_path = path.child("limits");
     let requests_path = path.child("requests");
-    let limits = parse_all(requirements.limits.as_ref(), &limits_path, errors);
+    let limits = parse_all(
+        requirements.limits.as_ref(),
+        name_check,
+        &limits_path,
+        errors,
+    );
     let mut requests = BTreeMap::new();
     for (resource, value) in requirements.requests.iter().flatten() {
         let key_path = requests_path.key(resource);
-        resource_name(resource, &key_path, errors);
+        name_check(resource, &key_path, errors);
         let quantity = common::quantity(value, &key_path, errors);
         if let Some(quantity) = &quantity {
             quantity_value(resource, quantity, &key_path, errors);
@@ -227,11 +279,115 @@ pub(super) fn requirements(
             "HugePages require cpu or memory",
         ));
     }
-    for (i, claim) in requirements.claims.iter().flatten().enumerate() {
-        // A template has no pod-level resourceClaims this validator models, so every named claim is unknown.
-        let claim_path = path.child("claims").index(i);
-        if claim.name.is_empty() {
-            errors.push(Violation::required(claim_path, ""));
+}
+
+/// `validatePodResourceConsistency`: the pod-level requests cover the containers' aggregate requests (init
+/// containers: the largest one, sidecars added), and no container's limit exceeds the pod's.
+pub(super) fn pod_consistency(
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    pod: &ResourceRequirements,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
+    let parse = |m: Option<&BTreeMap<String, K8sQuantity>>| -> BTreeMap<String, i128> {
+        m.into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Quantity::parse(&v.0).ok().map(|q| (k.clone(), q.nanos())))
+            .collect()
+    };
+    // AggregateContainerRequests / AggregateContainerLimits: the containers summed, sidecars added, and the largest
+    // plain init container (with the sidecars started before it) when larger.
+    let aggregate =
+        |of: &dyn Fn(&k8s_openapi::api::core::v1::Container) -> BTreeMap<String, i128>| {
+            let mut total: BTreeMap<String, i128> = BTreeMap::new();
+            for c in &spec.containers {
+                for (k, v) in of(c) {
+                    *total.entry(k).or_default() += v;
+                }
+            }
+            let mut sidecars: BTreeMap<String, i128> = BTreeMap::new();
+            let mut init_max: BTreeMap<String, i128> = BTreeMap::new();
+            for c in spec.init_containers.iter().flatten() {
+                let values = of(c);
+                if c.restart_policy.as_deref() == Some("Always") {
+                    for (k, v) in values {
+                        *sidecars.entry(k.clone()).or_default() += v;
+                        *total.entry(k).or_default() += v;
+                    }
+                } else {
+                    for (k, v) in values {
+                        let with_sidecars = v + sidecars.get(&k).copied().unwrap_or(0);
+                        let slot = init_max.entry(k).or_default();
+                        *slot = (*slot).max(with_sidecars);
+                    }
+                }
+            }
+            for (k, v) in init_max {
+                let slot = total.entry(k).or_default();
+                *slot = (*slot).max(v);
+            }
+            total
+        };
+    let total = aggregate(&|c| parse(c.resources.as_ref().and_then(|r| r.requests.as_ref())));
+    let pod_requests = parse(pod.requests.as_ref());
+    for (resource, aggregate) in &total {
+        if let Some(requested) = pod_requests.get(resource)
+            && aggregate > requested
+        {
+            errors.push(Violation::invalid(
+                path.child("requests").key(resource),
+                q(&show_nanos(*requested)),
+                format!(
+                    "must be greater than or equal to aggregate container requests of {}",
+                    show_nanos(*aggregate)
+                ),
+            ));
         }
+    }
+    let pod_limits = parse(pod.limits.as_ref());
+    let limit_totals = aggregate(&|c| parse(c.resources.as_ref().and_then(|r| r.limits.as_ref())));
+    for (resource, aggregate) in limit_totals.iter().filter(|(k, _)| is_hugepages(k)) {
+        if let Some(limit) = pod_limits.get(resource)
+            && aggregate > limit
+        {
+            errors.push(Violation::invalid(
+                path.child("limits").key(resource),
+                q(&show_nanos(*limit)),
+                format!(
+                    "must be greater than or equal to aggregate container limits of {}",
+                    show_nanos(*aggregate)
+                ),
+            ));
+        }
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        for (resource, limit) in parse(c.resources.as_ref().and_then(|r| r.limits.as_ref())) {
+            if let Some(pod_limit) = pod_limits.get(&resource)
+                && limit > *pod_limit
+            {
+                errors.push(Violation::invalid(
+                    path.child("containers")
+                        .index(i)
+                        .key(&resource)
+                        .child("limits"),
+                    q(&show_nanos(limit)),
+                    format!(
+                        "must be less than or equal to pod limits of {}",
+                        show_nanos(*pod_limit)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A quantity in nano units, printed plainly (`2`, `250m`, `1500n`).
+fn show_nanos(nanos: i128) -> String {
+    if nanos % 1_000_000_000 == 0 {
+        (nanos / 1_000_000_000).to_string()
+    } else if nanos % 1_000_000 == 0 {
+        format!("{}m", nanos / 1_000_000)
+    } else {
+        format!("{nanos}n")
     }
 }

@@ -109,14 +109,20 @@ fn pod_affinity_term(term: &PodAffinityTerm, path: &FieldPath, errors: &mut Erro
     for namespace in term.namespaces.iter().flatten() {
         common::dns_label(namespace, &path.child("namespace"), errors);
     }
+    super::spread::match_label_keys(
+        path,
+        term.match_label_keys.as_deref().unwrap_or_default(),
+        term.mismatch_label_keys.as_deref().unwrap_or_default(),
+        term.label_selector.as_ref(),
+        errors,
+    );
     if term.topology_key.is_empty() {
         errors.push(Violation::required(
             path.child("topologyKey"),
             "can not be empty",
         ));
-    } else {
-        common::qualified_name(&term.topology_key, &path.child("topologyKey"), errors);
     }
+    common::qualified_name(&term.topology_key, &path.child("topologyKey"), errors);
 }
 
 /// `ValidateNodeSelectorTerm`.

@@ -5,11 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{Container, KeyToPath, Volume};
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation};
+use super::{FieldPath, Violation, volume_source};
 
 /// The volumes that passed validation, by name (mounts may only refer to these).
 pub(super) struct Volumes {
     valid: BTreeSet<String>,
+    /// The valid volumes a block device may come from (a claim or a generic ephemeral volume).
+    claims: BTreeSet<String>,
     /// Image volumes, which the server drops (with their mounts) while the ImageVolume feature is off (1.34).
     dropped: BTreeSet<String>,
 }
@@ -23,6 +25,7 @@ pub(super) fn validate_volumes(
     errors: &mut Errors,
 ) -> Volumes {
     let mut valid = BTreeSet::new();
+    let mut claims = BTreeSet::new();
     let mut dropped = BTreeSet::new();
     let mut index = 0;
     for volume in volumes {
@@ -45,11 +48,18 @@ pub(super) fn validate_volumes(
         }
         if own.is_empty() {
             valid.insert(volume.name.clone());
+            if volume.persistent_volume_claim.is_some() || volume.ephemeral.is_some() {
+                claims.insert(volume.name.clone());
+            }
         } else {
             errors.append(&mut own);
         }
     }
-    Volumes { valid, dropped }
+    Volumes {
+        valid,
+        claims,
+        dropped,
+    }
 }
 
 /// `validateVolumeSource`: exactly one source (none means `emptyDir`, the server's default), each checked.
@@ -197,11 +207,12 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
                 ));
             }
         }
-        _ => {}
+        Some(other) => volume_source::validate(other, volume, path, errors),
+        None => {}
     }
 }
 
-fn file_mode(mode: Option<i32>, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn file_mode(mode: Option<i32>, path: &FieldPath, errors: &mut Errors) {
     if let Some(mode) = mode
         && !(0..=0o777).contains(&mode)
     {
@@ -214,7 +225,7 @@ fn file_mode(mode: Option<i32>, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validateKeyToPath`.
-fn key_to_paths(items: &[KeyToPath], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn key_to_paths(items: &[KeyToPath], path: &FieldPath, errors: &mut Errors) {
     for (i, item) in items.iter().enumerate() {
         let item_path = path.index(i);
         if item.key.is_empty() {
@@ -240,7 +251,7 @@ fn no_backsteps(target: &str, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validateLocalDescendingPath`: relative, no `..` element.
-fn local_descending_path(target: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn local_descending_path(target: &str, path: &FieldPath, errors: &mut Errors) {
     if target.starts_with('/') {
         errors.push(Violation::invalid(
             path.clone(),
@@ -252,7 +263,7 @@ fn local_descending_path(target: &str, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `ValidateLocalNonReservedPath`: also must not start with `..`.
-fn local_non_reserved_path(target: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn local_non_reserved_path(target: &str, path: &FieldPath, errors: &mut Errors) {
     local_descending_path(target, path, errors);
     if target.starts_with("..") && !target.starts_with("../") {
         errors.push(Violation::invalid(
@@ -377,6 +388,88 @@ pub(super) fn volume_mounts(
                     ));
                 }
             }
+        }
+    }
+}
+
+/// `ValidateVolumeDevices` for one container.
+pub(super) fn volume_devices(
+    ctr: &Container,
+    volumes: &Volumes,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
+    if ctr.volume_devices.as_ref().is_none_or(Vec::is_empty) {
+        return;
+    }
+    let mounts: BTreeMap<&str, &str> = ctr
+        .volume_mounts
+        .iter()
+        .flatten()
+        .map(|m| (m.name.as_str(), m.mount_path.as_str()))
+        .collect();
+    let mut device_paths = BTreeSet::new();
+    let mut device_names = BTreeSet::new();
+    for (i, device) in ctr.volume_devices.iter().flatten().enumerate() {
+        let p = path.index(i);
+        let name = device.name.as_str();
+        let device_path = device.device_path.as_str();
+        if name.is_empty() {
+            errors.push(Violation::required(p.child("name"), ""));
+        }
+        if device_names.contains(name) {
+            errors.push(Violation::invalid(
+                p.child("name"),
+                q(name),
+                "must be unique",
+            ));
+        }
+        let matched = volumes.valid.contains(name);
+        if matched && !volumes.claims.contains(name) {
+            errors.push(Violation::invalid(
+                p.child("name"),
+                q(name),
+                "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+            ));
+        }
+        if !matched {
+            errors.push(Violation::not_found(p.child("name"), q(name)));
+        }
+        if device_path.is_empty() {
+            errors.push(Violation::required(p.child("devicePath"), ""));
+        }
+        if device_paths.contains(device_path) {
+            errors.push(Violation::invalid(
+                p.child("devicePath"),
+                q(device_path),
+                "must be unique",
+            ));
+        }
+        if !device_path.is_empty() && device_path.split('/').any(|part| part == "..") {
+            errors.push(Violation::invalid(
+                p.child("devicePath"),
+                q(device_path),
+                "can not contain backsteps ('..')",
+            ));
+        } else {
+            device_paths.insert(device_path);
+        }
+        if mounts.contains_key(name) {
+            errors.push(Violation::invalid(
+                p.child("name"),
+                q(name),
+                "must not already exist in volumeMounts",
+            ));
+        }
+        if mounts.values().any(|m| *m == device_path) {
+            errors.push(Violation::invalid(
+                p.child("devicePath"),
+                q(device_path),
+                "must not already exist as a path in volumeMounts",
+            ));
+        }
+        if !name.is_empty() {
+            device_names.insert(name);
         }
     }
 }

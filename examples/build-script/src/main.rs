@@ -4,7 +4,7 @@
 /// The node agent's manifest, rendered by the build script.
 pub const NODE_AGENT: &str = include_str!(concat!(
     env!("OUT_DIR"),
-    "/manifests/kube-system.node-agent.yaml"
+    "/manifests/kube-system_node-agent.yaml"
 ));
 
 fn main() {

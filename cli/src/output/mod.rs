@@ -1,0 +1,475 @@
+//! Findings of `check` and `lint` in one model, written as text (with a kubeconform-like summary line), JSON
+//! (`schemas/findings-v1.json`), SARIF 2.1.0 or JUnit XML.
+
+mod junit;
+mod sarif;
+
+use serde_json::{Value, json};
+
+use clap::ValueEnum;
+
+/// The version of the JSON output's schema (`schemas/findings-v1.json`): bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The output format of `check` and `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `file:line: ...` lines on stdout, notes and the summary line on stderr.
+    Text,
+    /// One JSON document (schema `schemas/findings-v1.json`, `"version": 1`).
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// JUnit XML: a test suite per file, a test case per DaemonSet.
+    Junit,
+}
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Worth knowing.
+    Info,
+    /// Accepted, but likely to hurt.
+    Warning,
+    /// Rejected (by the API server, the parser or this tool).
+    Error,
+}
+
+impl Level {
+    /// `info`, `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// What kind of check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// The file could not be read (or is not UTF-8).
+    Input,
+    /// A document could not be read as a DaemonSet (YAML syntax, strict parsing).
+    Parse,
+    /// A rule of the API server's validation (or beyond it).
+    Violation,
+    /// What the API server would warn about on create.
+    ServerWarning,
+    /// A lint rule.
+    Lint,
+}
+
+impl Category {
+    fn as_str(self) -> &'static str {
+        match self {
+            Category::Input => "input",
+            Category::Parse => "parse",
+            Category::Violation => "violation",
+            Category::ServerWarning => "server-warning",
+            Category::Lint => "lint",
+        }
+    }
+}
+
+/// The DaemonSet a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    /// Its namespace, when the manifest names one.
+    pub namespace: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// The 1-based line where its document starts.
+    pub line: usize,
+}
+
+impl Object {
+    /// `namespace/name`, or `name`.
+    pub fn display(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}/{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The object of a DaemonSet found in a document starting at `line`.
+    pub fn of(ds: &daemonset::k8s::api::apps::v1::DaemonSet, line: usize) -> Object {
+        Object {
+            namespace: ds.metadata.namespace.clone(),
+            name: ds.metadata.name.clone().unwrap_or_default(),
+            line,
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The file as given (`<stdin>` for standard input).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters) of the key on that line, or 1.
+    pub column: usize,
+    /// The DaemonSet, when the finding is about one.
+    pub object: Option<Object>,
+    /// The field path in the API server's notation, when there is one.
+    pub path: Option<String>,
+    /// The rule id (`DS001`) or error type (`FieldValueInvalid`, `ParseError`, `ServerWarning`, `InputError`).
+    pub rule: String,
+    /// The rule's kebab-case name, for lint rules.
+    pub rule_name: Option<&'static str>,
+    /// What produced it.
+    pub category: Category,
+    /// How much it matters.
+    pub level: Level,
+    /// The message (for text output, the whole line after `file:line: `).
+    pub message: String,
+    /// The line printed in text mode, after `file:line: `.
+    pub text: String,
+}
+
+impl Finding {
+    /// A file that could not be read.
+    pub fn input_error(file: String, error: &crate::inputs::InputError) -> Finding {
+        let (line, column) = match error {
+            crate::inputs::InputError::NotUtf8 { line, column, .. } => (*line, *column),
+            crate::inputs::InputError::Io { .. } => (1, 1),
+        };
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        let message = message
+            .strip_prefix(&format!("{file}:{line}:{column}: "))
+            .map(str::to_owned)
+            .unwrap_or(message);
+        Finding {
+            text: message.clone(),
+            file,
+            line,
+            column,
+            object: None,
+            path: None,
+            rule: "InputError".into(),
+            rule_name: None,
+            category: Category::Input,
+            level: Level::Error,
+            message,
+        }
+    }
+
+    /// A problem line of a manifest, `file:line: message` (or `file: message`), as the reader gives it; the column
+    /// is that of the line's first key in `text` when the file's text is at hand, else 1.
+    pub fn parse_problem(file: &str, text: Option<&str>, problem: &str) -> Finding {
+        let rest = problem
+            .strip_prefix(file)
+            .and_then(|r| r.strip_prefix(':'))
+            .unwrap_or(problem);
+        let (line, message) = match rest.split_once(": ") {
+            Some((digits, message)) if digits.parse::<usize>().is_ok() => {
+                (digits.parse().unwrap_or(1), message)
+            }
+            _ => (1, rest.trim_start()),
+        };
+        Finding {
+            file: file.to_owned(),
+            line,
+            column: text.map_or(1, |text| column_of(text, line)),
+            object: None,
+            path: None,
+            rule: "ParseError".into(),
+            rule_name: None,
+            category: Category::Parse,
+            level: Level::Error,
+            message: message.to_owned(),
+            text: message.to_owned(),
+        }
+    }
+
+    /// A problem of a spec file (template, YAML, schema or validation).
+    pub fn spec_problem(file: &str, problem: &daemonset::spec::Problem) -> Finding {
+        let line = problem.line.unwrap_or(1);
+        let mut text = String::new();
+        if let Some(column) = problem.column.filter(|_| problem.line.is_some()) {
+            text.push_str(&format!("{column}: "));
+        }
+        if let Some(path) = &problem.path {
+            text.push_str(&format!("{path}: "));
+        }
+        text.push_str(&problem.message);
+        Finding {
+            file: file.to_owned(),
+            line,
+            column: problem.column.unwrap_or(1),
+            object: None,
+            path: problem.path.clone(),
+            rule: "SpecError".into(),
+            rule_name: None,
+            category: Category::Parse,
+            level: Level::Error,
+            message: problem.message.clone(),
+            text,
+        }
+    }
+}
+
+/// The DaemonSets of one file, for the summary and the JUnit test cases.
+#[derive(Debug, Clone, Default)]
+pub struct FileResult {
+    /// The file as given.
+    pub file: String,
+    /// The DaemonSets read from it.
+    pub objects: Vec<Object>,
+    /// Documents of other kinds that were skipped.
+    pub skipped: usize,
+}
+
+/// Everything a `check` or `lint` run found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// `check` or `lint`.
+    pub command: &'static str,
+    /// The files, in input order.
+    pub files: Vec<FileResult>,
+    /// The findings, in input order.
+    pub findings: Vec<Finding>,
+    /// The lint rules of the run (for SARIF's rule table), or none for `check`.
+    pub rules: Vec<&'static daemonset::lint::Rule>,
+}
+
+/// The 1-based column of the first key or value on line `line` of `text` (after indentation and `- ` list
+/// markers), or 1.
+pub fn column_of(text: &str, line: usize) -> usize {
+    text.lines()
+        .nth(line.saturating_sub(1))
+        .map_or(1, column_in_line)
+}
+
+/// The lines of a file, split once, for the columns of many findings (no rescan of the text per finding).
+pub struct FileLines<'a>(Vec<&'a str>);
+
+impl<'a> FileLines<'a> {
+    /// Splits `text` into lines.
+    pub fn new(text: &'a str) -> FileLines<'a> {
+        FileLines(text.lines().collect())
+    }
+
+    /// The 1-based column of the first key or value on 1-based line `line`, or 1, as [`column_of`].
+    pub fn column(&self, line: usize) -> usize {
+        self.0
+            .get(line.saturating_sub(1))
+            .map_or(1, |content| column_in_line(content))
+    }
+}
+
+fn column_in_line(content: &str) -> usize {
+    let mut rest = content;
+    loop {
+        let trimmed = rest.trim_start();
+        match trimmed.strip_prefix("- ") {
+            Some(after) => rest = after,
+            None => {
+                rest = trimmed;
+                break;
+            }
+        }
+    }
+    content[..content.len() - rest.len()].chars().count() + 1
+}
+
+/// The counts of the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files read (or tried).
+    pub files: usize,
+    /// DaemonSets found.
+    pub objects: usize,
+    /// DaemonSets without an error (check) or without a warning (lint).
+    pub valid: usize,
+    /// DaemonSets with an error (check) or a warning (lint).
+    pub invalid: usize,
+    /// Files that could not be read in full (a read error, or a document or spec file with a parse error).
+    pub errors: usize,
+    /// Documents of other kinds.
+    pub skipped: usize,
+    /// Findings of level error.
+    pub error_findings: usize,
+    /// Findings of level warning.
+    pub warnings: usize,
+    /// Findings of level info.
+    pub infos: usize,
+}
+
+impl Report {
+    /// A report with no file yet.
+    pub fn new(command: &'static str) -> Report {
+        Report {
+            command,
+            files: Vec::new(),
+            findings: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    /// The level that makes an object count as invalid: error for `check`, warning for `lint`.
+    fn failing(&self) -> Level {
+        if self.command == "lint" {
+            Level::Warning
+        } else {
+            Level::Error
+        }
+    }
+
+    fn object_fails(&self, file: &str, object: &Object) -> bool {
+        let failing = self.failing();
+        self.findings
+            .iter()
+            .any(|f| f.file == file && f.object.as_ref() == Some(object) && f.level >= failing)
+    }
+
+    /// The counts.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for file in &self.files {
+            s.objects += file.objects.len();
+            s.skipped += file.skipped;
+            for object in &file.objects {
+                if self.object_fails(&file.file, object) {
+                    s.invalid += 1;
+                } else {
+                    s.valid += 1;
+                }
+            }
+        }
+        let mut unread: Vec<&str> = Vec::new();
+        for f in &self.findings {
+            match f.level {
+                Level::Error => s.error_findings += 1,
+                Level::Warning => s.warnings += 1,
+                Level::Info => s.infos += 1,
+            }
+            if f.object.is_none()
+                && matches!(f.category, Category::Input | Category::Parse)
+                && !unread.contains(&f.file.as_str())
+            {
+                unread.push(&f.file);
+            }
+        }
+        s.errors = unread.len();
+        s
+    }
+
+    /// The summary line of text mode, kubeconform's way.
+    pub fn summary_line(&self) -> String {
+        let s = self.summary();
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let head = format!(
+            "Summary: {} found in {}",
+            plural(s.objects, "DaemonSet"),
+            plural(s.files, "file")
+        );
+        if self.command == "lint" {
+            format!(
+                "{head} - Clean: {}, With warnings: {}, Errors: {}, Skipped: {} - Warnings: {}, Info: {}",
+                s.valid, s.invalid, s.errors, s.skipped, s.warnings, s.infos
+            )
+        } else {
+            format!(
+                "{head} - Valid: {}, Invalid: {}, Errors: {}, Skipped: {} - Warnings: {}",
+                s.valid, s.invalid, s.errors, s.skipped, s.warnings
+            )
+        }
+    }
+
+    /// The JSON document (schema `schemas/findings-v1.json`).
+    pub fn to_json(&self) -> Value {
+        let s = self.summary();
+        let findings: Vec<Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "file": f.file,
+                    "line": f.line,
+                    "column": f.column,
+                    "object": f.object.as_ref().map(|o| json!({
+                        "kind": "DaemonSet",
+                        "namespace": o.namespace,
+                        "name": o.name,
+                        "line": o.line,
+                    })),
+                    "path": f.path,
+                    "rule": f.rule,
+                    "ruleName": f.rule_name,
+                    "category": f.category.as_str(),
+                    "severity": f.level.as_str(),
+                    "message": f.message,
+                })
+            })
+            .collect();
+        json!({
+            "version": SCHEMA_VERSION,
+            "tool": {"name": "daemonset", "version": env!("CARGO_PKG_VERSION")},
+            "command": self.command,
+            "findings": findings,
+            "summary": {
+                "files": s.files,
+                "daemonSets": s.objects,
+                "valid": s.valid,
+                "invalid": s.invalid,
+                "errors": s.errors,
+                "skipped": s.skipped,
+                "findings": {"error": s.error_findings, "warning": s.warnings, "info": s.infos},
+            },
+        })
+    }
+
+    /// The SARIF 2.1.0 log.
+    pub fn to_sarif(&self) -> Value {
+        sarif::log(self)
+    }
+
+    /// The JUnit XML document.
+    pub fn to_junit(&self) -> String {
+        junit::document(self)
+    }
+
+    /// The output of `format` for stdout. Text mode: the finding lines (`check`: violations, parse errors and
+    /// server warnings; `lint`: lint findings), while input errors (and lint's spec errors) go to stderr as
+    /// `error: ...` lines and the summary line to stderr.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Text => self
+                .findings
+                .iter()
+                .filter(|f| match self.command {
+                    "lint" => f.category == Category::Lint,
+                    _ => f.category != Category::Input,
+                })
+                .map(|f| format!("{}:{}: {}\n", f.file, f.line, f.text))
+                .collect(),
+            Format::Json => pretty(&self.to_json()),
+            Format::Sarif => pretty(&self.to_sarif()),
+            Format::Junit => self.to_junit(),
+        }
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    text.push('\n');
+    text
+}
