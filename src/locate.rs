@@ -43,6 +43,9 @@ enum Child {
     Index(usize),
 }
 
+/// (parent, child) -> (the child's id, its line and column: of the key for a mapping entry, of the item for a list).
+type Index = HashMap<(u32, Child), (u32, (usize, usize))>;
+
 /// The lines of every field of one YAML document, indexed on first use so that each lookup costs the length of
 /// the path (looking up 20,000 violations of one document is linear, not 20,000 scans of its text), and a
 /// document without findings costs no index.
@@ -51,7 +54,7 @@ pub struct Lines {
     root: Option<Node>,
     /// (parent, child) -> (the child's id, its line and column: of the key for a mapping entry, of the item for a
     /// list).
-    index: std::cell::OnceCell<HashMap<(u32, Child), (u32, (usize, usize))>>,
+    index: std::cell::OnceCell<Index>,
 }
 
 impl PartialEq for Lines {
@@ -76,7 +79,7 @@ impl Lines {
         }
     }
 
-    fn index(&self) -> &HashMap<(u32, Child), (u32, (usize, usize))> {
+    fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut children = HashMap::new();
             let Some(root) = &self.root else {
