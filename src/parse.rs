@@ -67,6 +67,14 @@ impl ParseError {
         }
     }
 
+    /// The 1-based column the error is at, when known.
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            ParseError::Syntax { column, .. } | ParseError::Invalid { column, .. } => *column,
+            ParseError::UnknownField { .. } => None,
+        }
+    }
+
     /// The field path the error is at, when known.
     pub fn path(&self) -> Option<&str> {
         match self {

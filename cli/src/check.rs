@@ -97,8 +97,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
                     eprintln!("note: {note}");
                 }
                 inputs::Item::Problems(lines) => {
-                    for problem in &lines {
-                        findings_of_file.push(Finding::parse_problem(name, None, problem));
+                    for (problem, column) in &lines {
+                        let mut finding = Finding::parse_problem(name, None, problem);
+                        finding.column = column.unwrap_or(finding.column);
+                        findings_of_file.push(finding);
                     }
                 }
                 inputs::Item::Found(found) => {

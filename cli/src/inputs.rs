@@ -261,8 +261,8 @@ fn parse_problem(name: &str, error: &ParseError, doc_line: usize) -> String {
 pub enum Item {
     /// A DaemonSet, read strictly.
     Found(Box<Found>),
-    /// Problem lines (`file:line: path: message`).
-    Problems(Vec<String>),
+    /// Problem lines (`file:line: path: message`), each with its column when the reader knows it.
+    Problems(Vec<(String, Option<usize>)>),
     /// A note (a skipped document).
     Note(String),
 }
@@ -284,7 +284,7 @@ pub fn item(name: &str, document: Document) -> Item {
         Document::Invalid { errors, .. } => Item::Problems(
             errors
                 .iter()
-                .map(|e| parse_problem(name, e, line))
+                .map(|e| (parse_problem(name, e, line), e.column()))
                 .collect(),
         ),
         _ => Item::Note(format!(
@@ -299,7 +299,7 @@ pub fn manifest(input: &Input) -> Manifest {
     for document in parse::documents(&input.text) {
         match item(&input.name, document) {
             Item::Found(found) => out.found.push(*found),
-            Item::Problems(problems) => out.problems.extend(problems),
+            Item::Problems(problems) => out.problems.extend(problems.into_iter().map(|(p, _)| p)),
             Item::Note(note) => out.notes.push(note),
         }
     }

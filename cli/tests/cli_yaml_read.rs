@@ -247,3 +247,22 @@ fn many_unknown_fields_and_violations_are_located_in_linear_time() {
     let elapsed = start.elapsed();
     assert!(elapsed.as_secs() < 60, "{elapsed:?}");
 }
+
+#[test]
+fn a_streamed_parse_problem_keeps_the_readers_column_in_json() {
+    // `value: yes` is a boolean for kubectl: the reader knows the line and column of the scalar.
+    let text = format!("{DS}        env:\n        - name: KUBERNETES\n          value: yes\n");
+    let (code, stdout, stderr) = run(&root(), &["check", "-", "-o", "json"], &text);
+    assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    let finding = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "ParseError")
+        .unwrap_or_else(|| panic!("a ParseError finding in {stdout}"));
+    let line = text.lines().count();
+    let column = text.lines().last().unwrap().find("yes").unwrap() + 1;
+    assert_eq!(finding["line"], line, "{finding}");
+    assert_eq!(finding["column"], column, "{finding}");
+}
