@@ -46,7 +46,8 @@ pub fn error(err: &dyn Error) {
     }
 }
 
-/// Writes text to stdout; a closed pipe (`| head`) ends the output quietly, another failure is an I/O failure.
+/// Writes text to stdout; a closed pipe (`| head`) ends the command quietly with the exit of a tool ended by
+/// SIGPIPE (the same as every other command, see `main.rs`), another failure is an I/O failure.
 pub fn print(text: &str) -> Outcome {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
@@ -55,7 +56,9 @@ pub fn print(text: &str) -> Outcome {
         .and_then(|()| stdout.flush())
     {
         Ok(()) => Outcome::Success,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            std::process::exit(crate::CLOSED_PIPE_EXIT)
+        }
         Err(e) => {
             error(&e);
             Outcome::IoFailure

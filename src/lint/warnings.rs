@@ -266,24 +266,14 @@ pub fn server_warnings(daemon_set: &DaemonSet) -> Vec<ServerWarning> {
             );
         }
         let resources = c.resources.as_ref();
-        for (list, map) in [
-            ("limits", resources.and_then(|r| r.limits.as_ref())),
-            ("requests", resources.and_then(|r| r.requests.as_ref())),
-        ] {
-            if let Some(q) = map.and_then(|m| m.get("memory")) {
-                fractional(&mut w, path.child("resources").child(list).key("memory"), q);
-            }
-        }
-        for (list, map) in [
-            ("limits", resources.and_then(|r| r.limits.as_ref())),
-            ("requests", resources.and_then(|r| r.requests.as_ref())),
-        ] {
-            if let Some(q) = map.and_then(|m| m.get("ephemeral-storage")) {
-                fractional(
-                    &mut w,
-                    path.child("resources").child(list).key("ephemeral-storage"),
-                    q,
-                );
+        for resource in ["memory", "ephemeral-storage"] {
+            for (list, map) in [
+                ("limits", resources.and_then(|r| r.limits.as_ref())),
+                ("requests", resources.and_then(|r| r.requests.as_ref())),
+            ] {
+                if let Some(q) = map.and_then(|m| m.get(resource)) {
+                    fractional(&mut w, path.child("resources").child(list).key(resource), q);
+                }
             }
         }
         let env = c.env.as_deref().unwrap_or_default();

@@ -11,9 +11,17 @@ use super::common::{self, Errors, q, s};
 use super::volume::{file_mode, key_to_paths, local_descending_path, local_non_reserved_path};
 use super::{FieldPath, Violation, env};
 
-/// `InclusiveRangeError(1, 255)`, the server's `pdPartitionErrorMsg`.
-fn partition_error() -> String {
-    name::inclusive_range_error(1, 255)
+/// A disk partition (GCE PD, AWS EBS): 0 (the whole disk) to 255; the server's message is its
+/// `pdPartitionErrorMsg`, `InclusiveRangeError(1, 255)`.
+fn partition_in_range(partition: Option<i32>, source: &FieldPath, errors: &mut Errors) {
+    let partition = partition.unwrap_or(0);
+    if !(0..=255).contains(&partition) {
+        errors.push(Violation::invalid(
+            source.child("partition"),
+            partition.to_string(),
+            name::inclusive_range_error(1, 255),
+        ));
+    }
 }
 
 /// Checks the one source `field` (the server's field name) of `volume`; `path` is the volume's path.
@@ -35,14 +43,7 @@ pub(super) fn validate(field: &str, volume: &Volume, path: &FieldPath, errors: &
                 if pd.pd_name.is_empty() {
                     errors.push(Violation::required(p.child("pdName"), ""));
                 }
-                let partition = pd.partition.unwrap_or(0);
-                if !(0..=255).contains(&partition) {
-                    errors.push(Violation::invalid(
-                        p.child("partition"),
-                        partition.to_string(),
-                        partition_error(),
-                    ));
-                }
+                partition_in_range(pd.partition, &p, errors);
             }
         }
         "awsElasticBlockStore" => {
@@ -50,14 +51,7 @@ pub(super) fn validate(field: &str, volume: &Volume, path: &FieldPath, errors: &
                 if pd.volume_id.is_empty() {
                     errors.push(Violation::required(p.child("volumeID"), ""));
                 }
-                let partition = pd.partition.unwrap_or(0);
-                if !(0..=255).contains(&partition) {
-                    errors.push(Violation::invalid(
-                        p.child("partition"),
-                        partition.to_string(),
-                        partition_error(),
-                    ));
-                }
+                partition_in_range(pd.partition, &p, errors);
             }
         }
         "nfs" => {
