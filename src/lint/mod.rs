@@ -231,20 +231,5 @@ pub fn lint_selected(
     findings
 }
 
-/// The number of rollout waves for `nodes` nodes when `budget` pods may be replaced at once.
-///
-/// ```
-/// assert_eq!(daemonset::lint::rollout_waves(500, 1), 500);
-/// assert_eq!(daemonset::lint::rollout_waves(500, 50), 10);
-/// assert_eq!(daemonset::lint::rollout_waves(7, 3), 3);
-/// ```
-pub fn rollout_waves(nodes: u32, budget: u32) -> u32 {
-    if budget == 0 {
-        0
-    } else {
-        nodes.div_ceil(budget)
-    }
-}
-
 #[cfg(test)]
 mod tests;
