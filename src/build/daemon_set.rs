@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1::{
-    Affinity, LocalObjectReference, PodSpec, PodTemplateSpec, Toleration as K8sToleration,
-    Volume as K8sVolume,
+    Affinity, LocalObjectReference, PodDNSConfig, PodDNSConfigOption, PodOS, PodReadinessGate,
+    PodSpec, PodTemplateSpec, Toleration as K8sToleration, Volume as K8sVolume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use typed_builder::TypedBuilder;
 
 use super::container::non_empty;
-use super::{Container, NodeAffinity, Toleration, UpdateStrategy, Volume};
+use super::{Container, NodeAffinity, PodSecurityContext, Toleration, UpdateStrategy, Volume};
 use crate::validate::{self, FieldPath, ValidationErrors, Violation};
 
 /// How the pod resolves DNS names.
@@ -24,7 +24,7 @@ pub enum DnsPolicy {
     ClusterFirstWithHostNet,
     /// The node's resolver configuration.
     Default,
-    /// Only what `dnsConfig` says (set it with [`DaemonSetBuilder::customize`]).
+    /// Only what `dnsConfig` says (see [`DnsConfig`]).
     None,
 }
 
@@ -37,6 +37,70 @@ impl DnsPolicy {
             DnsPolicy::Default => "Default",
             DnsPolicy::None => "None",
         }
+    }
+}
+
+/// The operating system the pods run on (the scheduler and the API server's checks follow it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Os {
+    /// Linux.
+    Linux,
+    /// Windows.
+    Windows,
+}
+
+impl Os {
+    /// The name the API server uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Windows => "windows",
+        }
+    }
+}
+
+/// The pod's resolver configuration, merged with what [`DnsPolicy`] gives (alone with [`DnsPolicy::None`]).
+///
+/// ```
+/// use daemonset::build::DnsConfig;
+/// let dns = DnsConfig::default().nameserver("169.254.20.10").search("svc.cluster.local").option("ndots", Some("2"));
+/// # let _ = dns;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DnsConfig(PodDNSConfig);
+
+impl DnsConfig {
+    /// Adds a nameserver IP address.
+    #[must_use]
+    pub fn nameserver(mut self, ip: impl Into<String>) -> DnsConfig {
+        self.0
+            .nameservers
+            .get_or_insert_with(Vec::new)
+            .push(ip.into());
+        self
+    }
+
+    /// Adds a search domain.
+    #[must_use]
+    pub fn search(mut self, domain: impl Into<String>) -> DnsConfig {
+        self.0
+            .searches
+            .get_or_insert_with(Vec::new)
+            .push(domain.into());
+        self
+    }
+
+    /// Adds a resolver option (`ndots: 2`, `single-request-reopen`).
+    #[must_use]
+    pub fn option(mut self, name: impl Into<String>, value: Option<&str>) -> DnsConfig {
+        self.0
+            .options
+            .get_or_insert_with(Vec::new)
+            .push(PodDNSConfigOption {
+                name: Some(name.into()),
+                value: value.map(str::to_owned),
+            });
+        self
     }
 }
 
@@ -192,6 +256,38 @@ pub struct DaemonSet {
         }
     ))]
     pub image_pull_secrets: Vec<String>,
+    /// Security settings of the whole pod.
+    pub security_context: Option<PodSecurityContext>,
+    /// Mounts the service account's API token (`false` for agents that never call the API).
+    pub automount_service_account_token: Option<bool>,
+    /// Containers of the pod see each other's processes.
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = share_process_namespace_bool)))]
+    pub share_process_namespace: bool,
+    /// Uses the node's IPC namespace.
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = host_ipc_bool)))]
+    pub host_ipc: bool,
+    /// `false` runs the pod in its own user namespace.
+    pub host_users: Option<bool>,
+    /// The RuntimeClass of the pods (`nvidia`, `kata`).
+    #[builder(setter(into))]
+    pub runtime_class_name: Option<String>,
+    /// The operating system the pods run on.
+    pub os: Option<Os>,
+    /// Resolver configuration.
+    pub dns_config: Option<DnsConfig>,
+    /// Service environment variables (`<SVC>_SERVICE_HOST`) in the containers (`false` leaves them out).
+    pub enable_service_links: Option<bool>,
+    /// The scheduler that places the pods (the DaemonSet controller only creates them).
+    #[builder(setter(into))]
+    pub scheduler_name: Option<String>,
+    /// Pod conditions that must be true before the pod counts as ready.
+    #[builder(via_mutators, mutators(
+        /// Adds a readiness gate: a pod condition type that must be `True`.
+        pub fn readiness_gate(&mut self, condition_type: impl Into<String>) {
+            self.readiness_gates.push(condition_type.into());
+        }
+    ))]
+    pub readiness_gates: Vec<String>,
     /// Seconds a new pod must be ready before it counts as available.
     pub min_ready_seconds: Option<u32>,
     /// Old revisions kept for rollback.
@@ -306,6 +402,24 @@ impl DaemonSet {
                 self.image_pull_secrets
                     .into_iter()
                     .map(|name| LocalObjectReference { name })
+                    .collect(),
+            ),
+            security_context: self.security_context.map(Into::into),
+            automount_service_account_token: self.automount_service_account_token,
+            share_process_namespace: self.share_process_namespace.then_some(true),
+            host_ipc: self.host_ipc.then_some(true),
+            host_users: self.host_users,
+            runtime_class_name: self.runtime_class_name,
+            os: self.os.map(|os| PodOS {
+                name: os.as_str().to_owned(),
+            }),
+            dns_config: self.dns_config.map(|c| c.0),
+            enable_service_links: self.enable_service_links,
+            scheduler_name: self.scheduler_name,
+            readiness_gates: non_empty(
+                self.readiness_gates
+                    .into_iter()
+                    .map(|condition_type| PodReadinessGate { condition_type })
                     .collect(),
             ),
             ..Default::default()

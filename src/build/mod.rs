@@ -8,17 +8,23 @@
 pub(crate) mod container;
 mod daemon_set;
 mod env;
+mod lifecycle;
 mod resources;
 mod scheduling;
+mod security;
 mod update;
 mod volume;
 
 pub use container::{
     Container, ContainerBuilder, ImagePullPolicy, Port, Probe, Protocol, SecurityContext,
 };
-pub use daemon_set::{DaemonSet, DaemonSetBuilder, DnsPolicy};
+pub use daemon_set::{DaemonSet, DaemonSetBuilder, DnsConfig, DnsPolicy, Os};
 pub use env::{EnvFrom, EnvVar, PodField, ResourceField};
+pub use lifecycle::{Hook, ResizeResource, ResizeRestart, TerminationMessagePolicy};
 pub use resources::{Cpu, Memory, Resources};
 pub use scheduling::{Effect, NodeAffinity, Requirement, Term, Toleration, Weight};
+pub use security::{
+    AppArmorProfile, FsGroupChangePolicy, PodSecurityContext, SeccompProfile, WindowsOptions,
+};
 pub use update::{Budget, UpdateStrategy};
 pub use volume::{HostPathType, Mount, MountPropagation, Projection, Volume};

@@ -3,9 +3,9 @@
 //! cannot be written.
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection, DownwardAPIVolumeFile,
-    DownwardAPIVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource, KeyToPath,
-    ObjectFieldSelector, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
+    CSIVolumeSource, ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection,
+    DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource,
+    KeyToPath, ObjectFieldSelector, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
     ServiceAccountTokenProjection, Volume as K8sVolume, VolumeMount as K8sVolumeMount,
     VolumeProjection,
 };
@@ -148,6 +148,57 @@ impl Volume {
             size_limit: Some(K8sQuantity(size_limit.as_str().to_owned())),
         });
         v
+    }
+
+    /// For an emptyDir volume: keep it in memory (tmpfs; it counts against the containers' memory limits).
+    #[must_use]
+    pub fn in_memory(mut self) -> Volume {
+        if let Some(dir) = &mut self.volume.empty_dir {
+            dir.medium = Some("Memory".into());
+        }
+        self
+    }
+
+    /// For an emptyDir volume: the most it may hold.
+    #[must_use]
+    pub fn size_limit(mut self, limit: Memory) -> Volume {
+        if let Some(dir) = &mut self.volume.empty_dir {
+            dir.size_limit = Some(K8sQuantity(limit.as_str().to_owned()));
+        }
+        self
+    }
+
+    /// A volume from a CSI driver that supports inline (ephemeral) volumes, e.g. `secrets-store.csi.k8s.io`.
+    pub fn csi(name: impl Into<String>, driver: impl Into<String>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.csi = Some(CSIVolumeSource {
+            driver: driver.into(),
+            ..Default::default()
+        });
+        v
+    }
+
+    /// For a CSI volume: a driver-specific attribute.
+    #[must_use]
+    pub fn attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Volume {
+        if let Some(csi) = &mut self.volume.csi {
+            csi.volume_attributes
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+        }
+        self
+    }
+
+    /// For configMap and secret volumes: the pod starts even when the object (or a listed key) does not exist.
+    #[must_use]
+    pub fn optional(mut self) -> Volume {
+        if let Some(s) = &mut self.volume.config_map {
+            s.optional = Some(true);
+        }
+        if let Some(s) = &mut self.volume.secret {
+            s.optional = Some(true);
+        }
+        self
     }
 
     /// Pod fields as files (downward API): `(file path, field)`.

@@ -593,6 +593,7 @@ fn container(
             run_as_group: s.run_as_group,
             add_capabilities,
             drop_capabilities,
+            ..SecurityContext::default()
         }
     });
     let mut builder = Container::builder()
