@@ -6,7 +6,7 @@
 //!
 //! | module | what it does |
 //! | --- | --- |
-//! | [`build`] | the typed builder: [`build::DaemonSet::builder()`] … `.build()` returns the validated object |
+//! | [`build`] | the typed builder: [`build::NodeAgent::builder()`] … `.build()` returns the validated object |
 //! | [`daemonset!`] | the declarative DSL, expanding to builder calls; literal mistakes are compile errors |
 //! | [`mod@validate`] | the API server's rules (and the ones it lacks) on any DaemonSet, with field paths |
 //! | [`parse`] | strict YAML in: unknown fields are errors with path and line |
@@ -22,9 +22,9 @@
 //! binary that uses it, as with kube-rs.
 //!
 //! ```
-//! use daemonset::build::{Container, DaemonSet};
+//! use daemonset::build::{Container, NodeAgent};
 //!
-//! let ds = DaemonSet::builder()
+//! let ds = NodeAgent::builder()
 //!     .name("node-exporter")
 //!     .selector_label("app", "node-exporter")
 //!     .container(Container::builder().name("exporter").image("quay.io/prometheus/node-exporter:v1.8.2").build())

@@ -3,7 +3,7 @@
 //! API server reads, and `build()` still validates the result with the server's rules.
 
 use daemonset::build::{
-    AppArmorProfile, Container, DaemonSet, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory,
+    AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
     Os, PodSecurityContext, Probe, ResizeResource, ResizeRestart, SeccompProfile, SecurityContext,
     TerminationMessagePolicy, Volume, WindowsOptions,
 };
@@ -18,7 +18,7 @@ fn agent() -> Container {
 
 #[test]
 fn pod_level_fields_map_to_the_api_fields() {
-    let ds = DaemonSet::builder()
+    let ds = NodeAgent::builder()
         .name("agent")
         .selector_label("app", "agent")
         .container(agent())
@@ -83,7 +83,7 @@ fn pod_level_fields_map_to_the_api_fields() {
 
 #[test]
 fn container_fields_map_to_the_api_fields() {
-    let ds = DaemonSet::builder()
+    let ds = NodeAgent::builder()
         .name("cni")
         .selector_label("app", "cni")
         .host_network()
@@ -165,7 +165,7 @@ fn volume_forms_map_to_the_api_fields() {
         .attribute("secretProviderClass", "agent");
     let config = Volume::config_map("config", "agent-config").optional();
     let token = Volume::secret("token", "agent-token").optional();
-    let ds = DaemonSet::builder()
+    let ds = NodeAgent::builder()
         .name("agent")
         .selector_label("app", "agent")
         .container(
@@ -198,7 +198,7 @@ fn volume_forms_map_to_the_api_fields() {
 #[test]
 fn windows_host_process_needs_host_network() {
     let host_process = |host_network: bool| {
-        DaemonSet::builder()
+        NodeAgent::builder()
             .name("win-agent")
             .selector_label("app", "win-agent")
             .os(Os::Windows)

@@ -106,7 +106,7 @@ impl DnsConfig {
 
 type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
 
-/// A DaemonSet, written with types that make the common mistakes impossible; [`build`](DaemonSetBuilder::build)
+/// A DaemonSet, written with types that make the common mistakes impossible; [`build`](NodeAgentBuilder::build)
 /// turns it into a validated [`k8s_openapi::api::apps::v1::DaemonSet`].
 ///
 /// - The selector is derived from the selector labels, which are also put on the pod template: it always matches.
@@ -115,10 +115,10 @@ type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
 ///   checked by validation when building, and every violation is returned at once.
 ///
 /// ```
-/// use daemonset::build::{Container, DaemonSet, Effect, Toleration, Volume};
+/// use daemonset::build::{Container, NodeAgent, Effect, Toleration, Volume};
 ///
 /// let varlog = Volume::host_path("varlog", "/var/log");
-/// let ds = DaemonSet::builder()
+/// let ds = NodeAgent::builder()
 ///     .name("log-collector")
 ///     .label("app", "log-collector")
 ///     .selector_label("name", "log-collector")
@@ -140,7 +140,7 @@ type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
     build_method(into = Result<K8sDaemonSet, ValidationErrors>, doc = "Assembles the DaemonSet and validates it: \
         every violation of the API server's rules (and of the rules the server lacks) is returned at once.")
 )]
-pub struct DaemonSet {
+pub struct NodeAgent {
     /// The DaemonSet's name.
     #[builder(!default, setter(!strip_option, into))]
     pub name: String,
@@ -302,9 +302,9 @@ pub struct DaemonSet {
     customizers: Vec<Customizer>,
 }
 
-impl std::fmt::Debug for DaemonSet {
+impl std::fmt::Debug for NodeAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DaemonSet")
+        f.debug_struct("NodeAgent")
             .field("name", &self.name)
             .finish_non_exhaustive()
     }
@@ -318,7 +318,7 @@ fn to_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
-impl DaemonSet {
+impl NodeAgent {
     /// Assembles the k8s-openapi object without validating it; conflicts the builder itself detects (a pod label
     /// that contradicts a selector label, two different volumes under one name) are returned beside it.
     pub fn assemble(self) -> (K8sDaemonSet, Vec<Violation>) {
@@ -458,8 +458,8 @@ impl DaemonSet {
     }
 }
 
-impl From<DaemonSet> for Result<K8sDaemonSet, ValidationErrors> {
-    fn from(definition: DaemonSet) -> Self {
+impl From<NodeAgent> for Result<K8sDaemonSet, ValidationErrors> {
+    fn from(definition: NodeAgent) -> Self {
         let (daemon_set, mut violations) = definition.assemble();
         if let Err(errors) = validate::validate(&daemon_set) {
             violations.extend(errors.into_violations());

@@ -4,10 +4,10 @@
 //! Lint works on any [`DaemonSet`], built with the builder, read from a spec file or parsed from YAML:
 //!
 //! ```
-//! use daemonset::build::{Container, DaemonSet};
+//! use daemonset::build::{Container, NodeAgent};
 //! use daemonset::lint::{self, Options};
 //!
-//! let ds = DaemonSet::builder()
+//! let ds = NodeAgent::builder()
 //!     .name("agent")
 //!     .selector_label("app", "agent")
 //!     .container(Container::builder().name("agent").image("agent:latest").build())

@@ -5,7 +5,7 @@
 //!    wins, then `key=value` assignments). An undefined value is an error naming the variable, never an empty
 //!    string (`UndefinedBehavior::Strict`; test optional values with `{% if x is defined %}`).
 //! 2. **Strict YAML**: every key must be known; a typo gets a "did you mean".
-//! 3. **Builder**: the spec is turned into [`crate::build::DaemonSet`] builder calls, so the same validation
+//! 3. **Builder**: the spec is turned into [`crate::build::NodeAgent`] builder calls, so the same validation
 //!    applies. A mount names a declared volume; an unknown name is an error suggesting the closest one.
 //!
 //! ```
