@@ -4,8 +4,8 @@
 
 use daemonset::build::{
     AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
-    Os, PodSecurityContext, Probe, ResizeResource, ResizeRestart, SeccompProfile, SecurityContext,
-    TerminationMessagePolicy, Volume, WindowsOptions,
+    Os, PodAffinityTerm, PodPlacement, PodSecurityContext, Probe, ResizeResource, ResizeRestart,
+    SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight, WindowsOptions,
 };
 use serde_json::json;
 
@@ -232,5 +232,60 @@ fn windows_host_process_needs_host_network() {
     assert!(
         paths.iter().any(|p| p == "spec.template.spec.hostNetwork"),
         "{errors}"
+    );
+}
+
+#[test]
+fn placement_hosts_template_name_and_ephemeral_volumes_map_to_the_api_fields() {
+    let claim = Volume::ephemeral("buffer", "local-path", Memory::gibibytes(1));
+    let ds = NodeAgent::builder()
+        .name("agent")
+        .selector_label("app", "agent")
+        .template_name("agent-pod")
+        .host_alias("10.0.0.1", ["registry.internal"])
+        .pod_affinity(
+            PodPlacement::default()
+                .require(PodAffinityTerm::new("kubernetes.io/hostname").label("app", "node-cache")),
+        )
+        .pod_anti_affinity(
+            PodPlacement::default().prefer(
+                Weight::of::<50>(),
+                PodAffinityTerm::new("kubernetes.io/hostname")
+                    .label("app", "legacy-agent")
+                    .namespace("kube-system"),
+            ),
+        )
+        .container(
+            Container::builder()
+                .name("agent")
+                .image("registry.example/agent:1.0")
+                .mount(claim.mount("/buffer"))
+                .build(),
+        )
+        .build()
+        .expect("valid");
+    let template = serde_json::to_value(ds.spec.unwrap().template).unwrap();
+    assert_eq!(template["metadata"]["name"], json!("agent-pod"));
+    let pod = &template["spec"];
+    assert_eq!(
+        pod["hostAliases"],
+        json!([{"ip": "10.0.0.1", "hostnames": ["registry.internal"]}])
+    );
+    assert_eq!(
+        pod["affinity"],
+        json!({
+            "podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                {"topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"app": "node-cache"}}}
+            ]},
+            "podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                {"weight": 50, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname",
+                 "labelSelector": {"matchLabels": {"app": "legacy-agent"}}, "namespaces": ["kube-system"]}}
+            ]},
+        })
+    );
+    assert_eq!(
+        pod["volumes"][0]["ephemeral"],
+        json!({"volumeClaimTemplate": {"spec": {"accessModes": ["ReadWriteOnce"],
+               "storageClassName": "local-path", "resources": {"requests": {"storage": "1Gi"}}}}})
     );
 }

@@ -6,8 +6,8 @@ mod support;
 
 use daemonset::build::{
     AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
-    Os, PodSecurityContext, Probe, ResizeResource, ResizeRestart, SeccompProfile, SecurityContext,
-    TerminationMessagePolicy, Volume, WindowsOptions,
+    Os, PodAffinityTerm, PodPlacement, PodSecurityContext, Probe, ResizeResource, ResizeRestart,
+    SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight, WindowsOptions,
 };
 use daemonset::k8s::api::apps::v1::DaemonSet;
 use kube::api::{Api, PostParams};
@@ -42,6 +42,7 @@ fn linux_agent() -> DaemonSet {
         .attribute("secretProviderClass", "agent");
     let config = Volume::config_map("config", "agent-config").optional();
     let token = Volume::secret("token", "agent-token").optional();
+    let buffer = Volume::ephemeral("buffer", "local-path", Memory::gibibytes(1));
     NodeAgent::builder()
         .name("typed-linux")
         .selector_label("app", "typed-linux")
@@ -69,6 +70,20 @@ fn linux_agent() -> DaemonSet {
         .os(Os::Linux)
         .enable_service_links(false)
         .readiness_gate("example.com/agent-ready")
+        .template_name("agent-pod")
+        .host_alias("10.0.0.1", ["registry.internal"])
+        .pod_affinity(
+            PodPlacement::default()
+                .require(PodAffinityTerm::new("kubernetes.io/hostname").label("app", "node-cache")),
+        )
+        .pod_anti_affinity(
+            PodPlacement::default().prefer(
+                Weight::of::<50>(),
+                PodAffinityTerm::new("kubernetes.io/hostname")
+                    .label("app", "legacy-agent")
+                    .namespace("kube-system"),
+            ),
+        )
         .init_container(
             Container::builder()
                 .name("proxy")
@@ -105,6 +120,7 @@ fn linux_agent() -> DaemonSet {
                 .mount(secrets.mount("/secrets").read_only())
                 .mount(config.mount("/etc/agent"))
                 .mount(token.mount("/var/run/token"))
+                .mount(buffer.mount("/buffer"))
                 .build(),
         )
         .build()

@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1::{
-    Affinity, LocalObjectReference, PodDNSConfig, PodDNSConfigOption, PodOS, PodReadinessGate,
-    PodSpec, PodTemplateSpec, Toleration as K8sToleration, Volume as K8sVolume,
+    Affinity, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption, PodOS,
+    PodReadinessGate, PodSpec, PodTemplateSpec, Toleration as K8sToleration, Volume as K8sVolume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use typed_builder::TypedBuilder;
 
 use super::container::non_empty;
-use super::{Container, NodeAffinity, PodSecurityContext, Toleration, UpdateStrategy, Volume};
+use super::{
+    Container, NodeAffinity, PodPlacement, PodSecurityContext, Toleration, UpdateStrategy, Volume,
+};
 use crate::validate::{self, FieldPath, ValidationErrors, Violation};
 
 /// How the pod resolves DNS names.
@@ -222,6 +224,21 @@ pub struct NodeAgent {
     pub node_selector: BTreeMap<String, String>,
     /// Node affinity.
     pub node_affinity: Option<NodeAffinity>,
+    /// Pod affinity: schedule next to pods with given labels.
+    pub pod_affinity: Option<PodPlacement>,
+    /// Pod anti-affinity: schedule away from pods with given labels.
+    pub pod_anti_affinity: Option<PodPlacement>,
+    /// Entries added to the pods' `/etc/hosts`, `(ip, hostnames)`.
+    #[builder(via_mutators, mutators(
+        /// Adds an `/etc/hosts` entry: `ip` for these hostnames.
+        pub fn host_alias(&mut self, ip: impl Into<String>, hostnames: impl IntoIterator<Item = impl Into<String>>) {
+            self.host_aliases.push((ip.into(), hostnames.into_iter().map(Into::into).collect()));
+        }
+    ))]
+    pub host_aliases: Vec<(String, Vec<String>)>,
+    /// The name in the pod template's metadata (the controller names pods by itself; some manifests set it).
+    #[builder(setter(into))]
+    pub template_name: Option<String>,
     /// Tolerations of node taints.
     #[builder(via_mutators, mutators(
         /// Adds a toleration.
@@ -382,10 +399,23 @@ impl NodeAgent {
             init_containers: non_empty(init_containers),
             volumes: non_empty(volumes.into_iter().map(K8sVolume::from).collect()),
             node_selector: non_empty_map(self.node_selector),
-            affinity: self.node_affinity.map(|a| Affinity {
-                node_affinity: Some(a.into()),
-                ..Default::default()
+            affinity: (self.node_affinity.is_some()
+                || self.pod_affinity.is_some()
+                || self.pod_anti_affinity.is_some())
+            .then(|| Affinity {
+                node_affinity: self.node_affinity.map(Into::into),
+                pod_affinity: self.pod_affinity.map(Into::into),
+                pod_anti_affinity: self.pod_anti_affinity.map(Into::into),
             }),
+            host_aliases: non_empty(
+                self.host_aliases
+                    .into_iter()
+                    .map(|(ip, hostnames)| HostAlias {
+                        ip,
+                        hostnames: non_empty(hostnames),
+                    })
+                    .collect(),
+            ),
             tolerations: non_empty(
                 self.tolerations
                     .into_iter()
@@ -439,6 +469,7 @@ impl NodeAgent {
                 },
                 template: PodTemplateSpec {
                     metadata: Some(ObjectMeta {
+                        name: self.template_name,
                         labels: non_empty_map(template_labels),
                         annotations: non_empty_map(self.pod_annotations),
                         ..Default::default()

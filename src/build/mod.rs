@@ -9,6 +9,7 @@ pub(crate) mod container;
 mod daemon_set;
 mod env;
 mod lifecycle;
+mod pod_affinity;
 mod resources;
 mod scheduling;
 mod security;
@@ -21,6 +22,7 @@ pub use container::{
 pub use daemon_set::{DnsConfig, DnsPolicy, NodeAgent, NodeAgentBuilder, Os};
 pub use env::{EnvFrom, EnvVar, PodField, ResourceField};
 pub use lifecycle::{Hook, ResizeResource, ResizeRestart, TerminationMessagePolicy};
+pub use pod_affinity::{PodAffinityTerm, PodPlacement};
 pub use resources::{Cpu, Memory, Resources};
 pub use scheduling::{Effect, NodeAffinity, Requirement, Term, Toleration, Weight};
 pub use security::{

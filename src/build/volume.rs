@@ -4,10 +4,11 @@
 
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection,
-    DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource,
-    KeyToPath, ObjectFieldSelector, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
+    DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource, EphemeralVolumeSource,
+    HostPathVolumeSource, KeyToPath, ObjectFieldSelector, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimTemplate, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
     ServiceAccountTokenProjection, Volume as K8sVolume, VolumeMount as K8sVolumeMount,
-    VolumeProjection,
+    VolumeProjection, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
@@ -174,6 +175,33 @@ impl Volume {
         v.volume.csi = Some(CSIVolumeSource {
             driver: driver.into(),
             ..Default::default()
+        });
+        v
+    }
+
+    /// A generic ephemeral volume: a PersistentVolumeClaim of `size` from `storage_class`, created with the pod
+    /// and deleted with it (access mode `ReadWriteOnce`).
+    pub fn ephemeral(
+        name: impl Into<String>,
+        storage_class: impl Into<String>,
+        size: Memory,
+    ) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.ephemeral = Some(EphemeralVolumeSource {
+            volume_claim_template: Some(PersistentVolumeClaimTemplate {
+                metadata: None,
+                spec: PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                    storage_class_name: Some(storage_class.into()),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(
+                            [("storage".to_owned(), K8sQuantity(size.as_str().to_owned()))].into(),
+                        ),
+                        limits: None,
+                    }),
+                    ..Default::default()
+                },
+            }),
         });
         v
     }
