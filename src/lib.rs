@@ -38,6 +38,7 @@ pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod doctor;
+pub mod input;
 pub mod lint;
 pub mod locate;
 pub mod parse;
