@@ -12,6 +12,7 @@
 //! | [`parse`] | strict YAML in: unknown fields are errors with path and line |
 //! | [`render`] | YAML / JSON out, one object, a stream, or a streaming writer |
 //! | [`spec`] | spec files: minijinja templates in the builder's vocabulary |
+//! | [`import`] | existing manifests as builder code, a `daemonset!` block or a spec file |
 //! | [`lint`] | best-practice findings with stable rule ids |
 //! | [`mod@write`] | the atomic, prune-safe directory writer (`render --out` and `build.rs`) |
 //! | [`plan`] | on which nodes a DaemonSet runs, and why not on the others |
@@ -38,6 +39,7 @@ pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod doctor;
+pub mod import;
 pub mod input;
 pub mod lint;
 pub mod locate;
