@@ -5,7 +5,8 @@
 use daemonset::build::{
     AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
     Os, PodAffinityTerm, PodPlacement, PodSecurityContext, Probe, ResizeResource, ResizeRestart,
-    SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight, WindowsOptions,
+    SeLinux, SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight,
+    WindowsOptions,
 };
 use serde_json::json;
 
@@ -115,6 +116,7 @@ fn container_fields_map_to_the_api_fields() {
                     SecurityContext::builder()
                         .privileged(true)
                         .seccomp_profile(SeccompProfile::Unconfined)
+                        .se_linux(SeLinux::type_("spc_t"))
                         .build(),
                 )
                 .build(),
@@ -153,7 +155,8 @@ fn container_fields_map_to_the_api_fields() {
     );
     assert_eq!(
         c["securityContext"],
-        json!({"privileged": true, "seccompProfile": {"type": "Unconfined"}})
+        json!({"privileged": true, "seccompProfile": {"type": "Unconfined"},
+               "seLinuxOptions": {"type": "spc_t"}})
     );
 }
 

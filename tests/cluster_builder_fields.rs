@@ -7,7 +7,8 @@ mod support;
 use daemonset::build::{
     AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
     Os, PodAffinityTerm, PodPlacement, PodSecurityContext, Probe, ResizeResource, ResizeRestart,
-    SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight, WindowsOptions,
+    SeLinux, SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight,
+    WindowsOptions,
 };
 use daemonset::k8s::api::apps::v1::DaemonSet;
 use kube::api::{Api, PostParams};
@@ -112,6 +113,7 @@ fn linux_agent() -> DaemonSet {
                     SecurityContext::builder()
                         .privileged(true)
                         .seccomp_profile(SeccompProfile::Unconfined)
+                        .se_linux(SeLinux::type_("spc_t"))
                         .build(),
                 )
                 .port(daemonset::build::Port::new(9100).name("metrics"))

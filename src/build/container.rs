@@ -10,7 +10,7 @@ use typed_builder::TypedBuilder;
 
 use super::{
     AppArmorProfile, EnvFrom, EnvVar, Hook, Mount, ResizeResource, ResizeRestart, Resources,
-    SeccompProfile, TerminationMessagePolicy, WindowsOptions,
+    SeLinux, SeccompProfile, TerminationMessagePolicy, WindowsOptions,
 };
 
 /// The transport protocol of a port.
@@ -326,6 +326,8 @@ pub struct SecurityContext {
     pub app_armor_profile: Option<AppArmorProfile>,
     /// Windows settings (overrides the pod's), e.g. [`WindowsOptions::host_process`].
     pub windows: Option<WindowsOptions>,
+    /// The SELinux context (overrides the pod's).
+    pub se_linux: Option<SeLinux>,
 }
 
 impl From<SecurityContext> for K8sSecurityContext {
@@ -346,6 +348,7 @@ impl From<SecurityContext> for K8sSecurityContext {
             seccomp_profile: s.seccomp_profile.map(Into::into),
             app_armor_profile: s.app_armor_profile.map(Into::into),
             windows_options: s.windows.map(Into::into),
+            se_linux_options: s.se_linux.map(Into::into),
             ..Default::default()
         }
     }

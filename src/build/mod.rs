@@ -26,7 +26,8 @@ pub use pod_affinity::{PodAffinityTerm, PodPlacement};
 pub use resources::{Cpu, Memory, Resources};
 pub use scheduling::{Effect, NodeAffinity, Requirement, Term, Toleration, Weight};
 pub use security::{
-    AppArmorProfile, FsGroupChangePolicy, PodSecurityContext, SeccompProfile, WindowsOptions,
+    AppArmorProfile, FsGroupChangePolicy, PodSecurityContext, SeLinux, SeccompProfile,
+    WindowsOptions,
 };
 pub use update::{Budget, UpdateStrategy};
 pub use volume::{HostPathType, Mount, MountPropagation, Projection, Volume};

@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::core::v1::{
     AppArmorProfile as K8sAppArmorProfile, PodSecurityContext as K8sPodSecurityContext,
-    SeccompProfile as K8sSeccompProfile, Sysctl, WindowsSecurityContextOptions,
+    SELinuxOptions, SeccompProfile as K8sSeccompProfile, Sysctl, WindowsSecurityContextOptions,
 };
 use typed_builder::TypedBuilder;
 
@@ -56,6 +56,54 @@ impl From<AppArmorProfile> for K8sAppArmorProfile {
             type_: type_.to_owned(),
             localhost_profile,
         }
+    }
+}
+
+/// The SELinux context of a pod or container (`type: spc_t` lets an agent reach the host's files).
+///
+/// ```
+/// use daemonset::build::SeLinux;
+/// let super_privileged = SeLinux::type_("spc_t");
+/// let with_level = SeLinux::default().level("s0:c123,c456");
+/// # let _ = (super_privileged, with_level);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeLinux(SELinuxOptions);
+
+impl SeLinux {
+    /// The SELinux type.
+    pub fn type_(selinux_type: impl Into<String>) -> SeLinux {
+        SeLinux(SELinuxOptions {
+            type_: Some(selinux_type.into()),
+            ..Default::default()
+        })
+    }
+
+    /// The SELinux user.
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> SeLinux {
+        self.0.user = Some(user.into());
+        self
+    }
+
+    /// The SELinux role.
+    #[must_use]
+    pub fn role(mut self, role: impl Into<String>) -> SeLinux {
+        self.0.role = Some(role.into());
+        self
+    }
+
+    /// The SELinux level (MCS label).
+    #[must_use]
+    pub fn level(mut self, level: impl Into<String>) -> SeLinux {
+        self.0.level = Some(level.into());
+        self
+    }
+}
+
+impl From<SeLinux> for SELinuxOptions {
+    fn from(options: SeLinux) -> SELinuxOptions {
+        options.0
     }
 }
 
@@ -160,6 +208,8 @@ pub struct PodSecurityContext {
     pub app_armor_profile: Option<AppArmorProfile>,
     /// Windows settings of every container.
     pub windows: Option<WindowsOptions>,
+    /// The SELinux context of every container.
+    pub se_linux: Option<SeLinux>,
     /// Namespaced kernel parameters, `(name, value)`.
     #[builder(via_mutators, mutators(
         /// Sets a namespaced sysctl (`net.ipv4.ip_local_port_range`).
@@ -182,6 +232,7 @@ impl From<PodSecurityContext> for K8sPodSecurityContext {
             seccomp_profile: s.seccomp_profile.map(Into::into),
             app_armor_profile: s.app_armor_profile.map(Into::into),
             windows_options: s.windows.map(Into::into),
+            se_linux_options: s.se_linux.map(Into::into),
             sysctls: non_empty(
                 s.sysctls
                     .into_iter()
