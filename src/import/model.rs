@@ -836,11 +836,10 @@ fn toleration(v: &Value) -> Option<Tol> {
         (Some(k), None, None) => !k.is_empty(),
         _ => false,
     };
-    let typed_effect = match (effect.as_deref(), seconds) {
-        (Some("NoExecute"), _) => true,
-        (Some("NoSchedule" | "PreferNoSchedule") | None, None) => true,
-        _ => false,
-    };
+    let typed_effect = matches!(
+        (effect.as_deref(), seconds),
+        (Some("NoExecute"), _) | (Some("NoSchedule" | "PreferNoSchedule") | None, None)
+    );
     (typed_operator && typed_effect).then_some(Tol {
         key,
         operator,

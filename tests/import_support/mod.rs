@@ -303,6 +303,7 @@ pub fn normalize(v: &Value) -> Value {
             "resourceVersion",
             "generation",
             "managedFields",
+            "namespace",
         ] {
             meta.remove(k);
         }
@@ -390,6 +391,7 @@ fn container(c: &mut Map<String, Value>) {
     c.entry("terminationMessagePath")
         .or_insert("/dev/termination-log".into());
     c.entry("terminationMessagePolicy").or_insert("File".into());
+    c.entry("resources").or_insert(Value::Object(Map::new()));
     if let Some(Value::Array(ports)) = c.get_mut("ports") {
         for p in ports.iter_mut().filter_map(Value::as_object_mut) {
             p.entry("protocol").or_insert("TCP".into());
@@ -405,6 +407,13 @@ fn container(c: &mut Map<String, Value>) {
                 .and_then(Value::as_object_mut)
             {
                 f.entry("apiVersion").or_insert("v1".into());
+            }
+            if let Some(r) = e
+                .get_mut("valueFrom")
+                .and_then(|f| f.get_mut("resourceFieldRef"))
+                .and_then(Value::as_object_mut)
+            {
+                r.entry("divisor").or_insert("0".into());
             }
         }
     }
