@@ -133,3 +133,44 @@ fn import_output_of_three_agents() {
         insta::assert_snapshot!(format!("{name}.spec.yaml"), i.spec.text);
     }
 }
+
+/// The README's import examples (`<!-- import: FILE FORM -->` before a fenced block) are the import output of those
+/// corpus files, to the byte.
+#[test]
+fn readme_import_examples_are_the_import_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let imports = import_all();
+    let mut checked = 0;
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let Some(marker) = line
+            .strip_prefix("<!-- import: ")
+            .and_then(|m| m.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        let (file, form) = marker.split_once(' ').unwrap();
+        assert!(
+            lines.next().unwrap().starts_with("```"),
+            "{marker}: a fenced block follows"
+        );
+        let mut block = String::new();
+        for l in lines.by_ref().take_while(|l| *l != "```") {
+            block.push_str(l);
+            block.push('\n');
+        }
+        let i = imports
+            .iter()
+            .find(|i| i.file == file)
+            .unwrap_or_else(|| panic!("{file}"));
+        let imported = match form {
+            "rust" => &i.rust,
+            "dsl" => &i.dsl,
+            _ => &i.spec,
+        };
+        assert_eq!(block, imported.text, "README block for {file} ({form})");
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}
