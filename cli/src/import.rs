@@ -114,8 +114,22 @@ fn write_files(dir: &Path, outputs: &[Imported]) -> Outcome {
         eprintln!("error: cannot create `{}`: {e}", dir.display());
         return Outcome::IoFailure;
     }
+    let mut used = std::collections::BTreeSet::new();
     for i in outputs {
-        let path = dir.join(format!("{}.{}", i.name, i.form.extension()));
+        // DaemonSets of one name in several namespaces: the later ones get the namespace in their file name.
+        let mut stem = i.name.clone();
+        if used.contains(&stem)
+            && let Some(ns) = &i.namespace
+        {
+            stem = format!("{ns}-{}", i.name);
+        }
+        let mut n = 2;
+        while used.contains(&stem) {
+            stem = format!("{}-{n}", i.name);
+            n += 1;
+        }
+        used.insert(stem.clone());
+        let path = dir.join(format!("{stem}.{}", i.form.extension()));
         if let Err(e) = std::fs::write(&path, &i.text) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return Outcome::IoFailure;

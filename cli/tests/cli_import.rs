@@ -164,3 +164,28 @@ fn no_input_is_a_usage_error() {
     let dir = sandbox();
     assert_cmd_snapshot!(daemonset(&dir).args(["import", "--to", "rust"]));
 }
+
+/// Two DaemonSets of one name (in two namespaces) are written to two files.
+#[test]
+fn one_name_in_two_namespaces_gives_two_files() {
+    let dir = sandbox();
+    let second = SMALL.replace("namespace: monitoring", "namespace: logging");
+    fs::write(dir.path().join("two.yaml"), format!("{SMALL}---\n{second}")).unwrap();
+    let out = daemonset(&dir)
+        .args(["import", "two.yaml", "--to", "spec", "--out", "specs"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the preStop hook is left out of both"
+    );
+    let mut written: Vec<String> = fs::read_dir(dir.path().join("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["agent.yaml", "logging-agent.yaml"]);
+    let logging = fs::read_to_string(dir.path().join("specs/logging-agent.yaml")).unwrap();
+    assert!(logging.contains("namespace: logging\n"), "{logging}");
+}

@@ -88,6 +88,8 @@ pub struct Imported {
     pub form: Form,
     /// The DaemonSet's name.
     pub name: String,
+    /// The DaemonSet's namespace, when the manifest sets one.
+    pub namespace: Option<String>,
     /// The name of the Rust function (`rust`, `dsl`) the text defines.
     pub function: String,
     /// The code or spec file.
@@ -142,6 +144,7 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
     Ok(Imported {
         form,
         name: ir.name.clone(),
+        namespace: ir.namespace.clone(),
         function,
         text,
         untyped,
