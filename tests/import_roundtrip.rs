@@ -174,3 +174,70 @@ fn readme_import_examples_are_the_import_output() {
     }
     assert_eq!(checked, 3);
 }
+
+/// A DaemonSet as `kubectl get -o yaml` prints it: what the server filled in and what it or kubectl wrote is left
+/// out of every form (the server's defaults by design, the rest with a note), the manifest's own settings stay.
+#[test]
+fn server_defaults_and_server_written_metadata_are_left_out() {
+    let imports = import_all();
+    let i = imports
+        .iter()
+        .find(|i| i.file == "import/kubectl-get.yaml")
+        .unwrap();
+    for imported in [&i.rust, &i.dsl] {
+        for default in [
+            "image_pull_policy",
+            "termination",
+            "resources",
+            "period_seconds",
+            "timeout_seconds",
+            "failure_threshold",
+            "success_threshold",
+            "dns_policy",
+            "revision_history_limit",
+            "customize",
+            "last-applied",
+            "12345",
+        ] {
+            assert!(
+                !imported.text.contains(default),
+                "{default} in\n{}",
+                imported.text
+            );
+        }
+        assert!(imported.text.contains("OnDelete"), "{}", imported.text);
+        assert!(imported.is_fully_typed());
+    }
+    for default in [
+        "imagePullPolicy",
+        "termination",
+        "resources",
+        "Seconds",
+        "Threshold",
+        "dnsPolicy",
+        "restartPolicy",
+        "schedulerName",
+        "securityContext",
+        "revisionHistoryLimit",
+        "status",
+        "uid",
+    ] {
+        assert!(
+            !i.spec.text.contains(default),
+            "{default} in\n{}",
+            i.spec.text
+        );
+    }
+    let notes = i.spec.notes.join("\n");
+    for written in [
+        "status",
+        "metadata.uid",
+        "metadata.resourceVersion",
+        "last-applied-configuration",
+    ] {
+        assert!(
+            notes.contains(written),
+            "{written} not in the notes:\n{notes}"
+        );
+    }
+}

@@ -1077,6 +1077,8 @@ fn container(v: Value) -> Ctr {
         &Value::from("/dev/termination-log"),
     );
     drop_if(&mut o, "terminationMessagePolicy", &Value::from("File"));
+    // The server writes `resources: {}` on a container without resources.
+    drop_if(&mut o, "resources", &Value::Object(Obj::new()));
     let image_pull_policy = take_str(&mut o, "imagePullPolicy");
     if let Some(p) = &image_pull_policy
         && !["Always", "IfNotPresent", "Never"].contains(&p.as_str())
