@@ -23,7 +23,8 @@
 //! assert!(imported.text.contains(".cpu_request(Cpu::millis(100))"));
 //! assert_eq!(imported.untyped[0].path, "spec.template.spec.automountServiceAccountToken");
 //! let spec = daemonset::import::to_spec(&ds)?;
-//! assert!(!spec.text.contains("automount"), "a spec file cannot say it; it is listed instead");
+//! // A spec file cannot say it: it is left out, and listed in the file's header.
+//! assert!(spec.text.contains("#   spec.template.spec.automountServiceAccountToken\n"));
 //! assert!(!spec.untyped[0].expressed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -87,6 +88,8 @@ pub struct Imported {
     pub form: Form,
     /// The DaemonSet's name.
     pub name: String,
+    /// The DaemonSet's namespace, when the manifest sets one.
+    pub namespace: Option<String>,
     /// The name of the Rust function (`rust`, `dsl`) the text defines.
     pub function: String,
     /// The code or spec file.
@@ -141,6 +144,7 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
     Ok(Imported {
         form,
         name: ir.name.clone(),
+        namespace: ir.namespace.clone(),
         function,
         text,
         untyped,

@@ -836,11 +836,10 @@ fn toleration(v: &Value) -> Option<Tol> {
         (Some(k), None, None) => !k.is_empty(),
         _ => false,
     };
-    let typed_effect = match (effect.as_deref(), seconds) {
-        (Some("NoExecute"), _) => true,
-        (Some("NoSchedule" | "PreferNoSchedule") | None, None) => true,
-        _ => false,
-    };
+    let typed_effect = matches!(
+        (effect.as_deref(), seconds),
+        (Some("NoExecute"), _) | (Some("NoSchedule" | "PreferNoSchedule") | None, None)
+    );
     (typed_operator && typed_effect).then_some(Tol {
         key,
         operator,
@@ -1078,6 +1077,8 @@ fn container(v: Value) -> Ctr {
         &Value::from("/dev/termination-log"),
     );
     drop_if(&mut o, "terminationMessagePolicy", &Value::from("File"));
+    // The server writes `resources: {}` on a container without resources.
+    drop_if(&mut o, "resources", &Value::Object(Obj::new()));
     let image_pull_policy = take_str(&mut o, "imagePullPolicy");
     if let Some(p) = &image_pull_policy
         && !["Always", "IfNotPresent", "Never"].contains(&p.as_str())

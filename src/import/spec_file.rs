@@ -532,7 +532,20 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
     if ir.host_pid {
         m.put("hostPID", Node::Bool(true));
     }
-    m.opt_str("dnsPolicy", &ir.dns_policy)
+    // `dnsPolicy: None` needs `dnsConfig`, which spec files cannot say yet: both are left out then.
+    let dns_config_left_out = ir.residuals.iter().any(|r| r.path[0] == "dnsConfig");
+    let dns_policy = ir
+        .dns_policy
+        .clone()
+        .filter(|p| p != "None" || !dns_config_left_out);
+    if dns_policy != ir.dns_policy {
+        untyped.push(Untyped {
+            path: "spec.template.spec.dnsPolicy".into(),
+            field: "dnsPolicy (None, with dnsConfig)".into(),
+            expressed: false,
+        });
+    }
+    m.opt_str("dnsPolicy", &dns_policy)
         .opt_str("priorityClassName", &ir.priority_class_name)
         .opt_str("serviceAccountName", &ir.service_account_name);
     m.list("imagePullSecrets", strs(&ir.image_pull_secrets));

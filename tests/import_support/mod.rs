@@ -36,8 +36,35 @@ pub fn corpus() -> Vec<(String, DaemonSet)> {
         .collect()
 }
 
-/// Every corpus file imported to the three forms.
+/// The import edge cases of `tests/fixtures/import/` (shapes the corpus does not use), named `import/<file>`.
+pub fn edge_cases() -> Vec<(String, DaemonSet)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .flat_map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            parse::documents(&text)
+                .into_iter()
+                .filter_map(move |d| match d {
+                    Document::DaemonSet { object, .. } => Some((format!("import/{name}"), *object)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A corpus file or edge case imported to the three forms.
 pub struct Imports {
+    /// Whether it is a file of the corpus of real DaemonSets (else an edge case).
+    pub corpus: bool,
     pub file: String,
     pub original: DaemonSet,
     pub rust: Imported,
@@ -45,10 +72,14 @@ pub struct Imports {
     pub spec: Imported,
 }
 
+/// The corpus, then the edge cases, each imported to the three forms.
 pub fn import_all() -> Vec<Imports> {
-    corpus()
-        .into_iter()
-        .map(|(file, original)| Imports {
+    let corpus = corpus().into_iter().map(|c| (true, c));
+    let edges = edge_cases().into_iter().map(|c| (false, c));
+    corpus
+        .chain(edges)
+        .map(|(corpus, (file, original))| Imports {
+            corpus,
             rust: import::import(&original, Form::Rust).unwrap_or_else(|e| panic!("{file}: {e}")),
             dsl: import::import(&original, Form::Dsl).unwrap_or_else(|e| panic!("{file}: {e}")),
             spec: import::import(&original, Form::Spec).unwrap_or_else(|e| panic!("{file}: {e}")),
@@ -61,7 +92,7 @@ pub fn import_all() -> Vec<Imports> {
 fn module_name(file: &str, form: Form) -> String {
     format!(
         "{}_{}",
-        file.trim_end_matches(".yaml").replace(['-', '.'], "_"),
+        file.trim_end_matches(".yaml").replace(['-', '.', '/'], "_"),
         form.as_str()
     )
 }
@@ -187,6 +218,23 @@ debug = false
     }
 }
 
+/// The original as the imports are to reproduce it: without the annotations kubectl and the controller write (the
+/// import leaves them out on purpose and says so in its notes).
+pub fn original(i: &Imports) -> Value {
+    let mut v = serde_json::to_value(&i.original).unwrap();
+    if let Some(a) = v["metadata"]
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+        a.remove("deprecated.daemonset.template.generation");
+        if a.is_empty() {
+            v["metadata"].as_object_mut().unwrap().remove("annotations");
+        }
+    }
+    v
+}
+
 /// The spec import loaded through the spec loader (template rendering included).
 pub fn load_spec(i: &Imports) -> Result<Value, String> {
     daemonset::spec::load(&i.file, &i.spec.text, &daemonset::spec::Values::default())
@@ -303,6 +351,7 @@ pub fn normalize(v: &Value) -> Value {
             "resourceVersion",
             "generation",
             "managedFields",
+            "namespace",
         ] {
             meta.remove(k);
         }
@@ -369,6 +418,7 @@ pub fn normalize(v: &Value) -> Value {
             .for_each(volume);
     }
     canonical_quantities(&mut v);
+    field_ref_versions(&mut v);
     drop_empty(&mut v);
     v
 }
@@ -390,6 +440,7 @@ fn container(c: &mut Map<String, Value>) {
     c.entry("terminationMessagePath")
         .or_insert("/dev/termination-log".into());
     c.entry("terminationMessagePolicy").or_insert("File".into());
+    c.entry("resources").or_insert(Value::Object(Map::new()));
     if let Some(Value::Array(ports)) = c.get_mut("ports") {
         for p in ports.iter_mut().filter_map(Value::as_object_mut) {
             p.entry("protocol").or_insert("TCP".into());
@@ -405,6 +456,13 @@ fn container(c: &mut Map<String, Value>) {
                 .and_then(Value::as_object_mut)
             {
                 f.entry("apiVersion").or_insert("v1".into());
+            }
+            if let Some(r) = e
+                .get_mut("valueFrom")
+                .and_then(|f| f.get_mut("resourceFieldRef"))
+                .and_then(Value::as_object_mut)
+            {
+                r.entry("divisor").or_insert("0".into());
             }
         }
     }
@@ -478,6 +536,24 @@ fn canonical(q: &mut Value) {
     };
     if let Ok(parsed) = daemonset::rules::Quantity::parse(&text) {
         *q = Value::String(parsed.canonical().to_owned());
+    }
+}
+
+/// `fieldRef.apiVersion` defaults to `v1` wherever a fieldRef is (env, downward API volumes and projections).
+fn field_ref_versions(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "fieldRef"
+                    && let Some(f) = child.as_object_mut()
+                {
+                    f.entry("apiVersion").or_insert("v1".into());
+                }
+                field_ref_versions(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(field_ref_versions),
+        _ => {}
     }
 }
 
