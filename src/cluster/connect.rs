@@ -60,9 +60,7 @@ impl Cluster {
         };
         let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube_options)
             .await
-            .map_err(|e| ClusterError::Kubeconfig {
-                message: super::error::error_chain(&e),
-            })?;
+            .map_err(|source| ClusterError::Kubeconfig { path: None, source })?;
         let server = config.cluster_url.to_string();
         let namespace = options
             .namespace
@@ -77,18 +75,12 @@ impl Cluster {
         let building = tokio::task::spawn_blocking(move || kube::Client::try_from(config));
         let client = match tokio::time::timeout(CREDENTIAL_TIMEOUT, building).await {
             Ok(Ok(Ok(client))) => client,
-            Ok(Ok(Err(e))) => {
-                return Err(ClusterError::Kubeconfig {
-                    message: super::error::error_chain(&e),
-                });
-            }
-            Ok(Err(e)) => return Err(ClusterError::Other(format!("cannot build the client: {e}"))),
+            Ok(Ok(Err(source))) => return Err(ClusterError::Client { source }),
+            // The blocking task panicked: let the panic go on, as if it had run on this thread.
+            Ok(Err(e)) => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {
-                return Err(ClusterError::Kubeconfig {
-                    message: format!(
-                        "the credential plugin did not finish within {}s",
-                        CREDENTIAL_TIMEOUT.as_secs()
-                    ),
+                return Err(ClusterError::CredentialTimeout {
+                    seconds: CREDENTIAL_TIMEOUT.as_secs(),
                 });
             }
         };
@@ -144,14 +136,15 @@ fn read_kubeconfig(explicit: Option<&PathBuf>) -> Result<Kubeconfig, ClusterErro
     }
     let mut merged: Option<Kubeconfig> = None;
     for path in existing {
-        let config = Kubeconfig::read_from(path).map_err(|e| ClusterError::Kubeconfig {
-            message: format!("{}: {}", path.display(), super::error::error_chain(&e)),
+        let config = Kubeconfig::read_from(path).map_err(|source| ClusterError::Kubeconfig {
+            path: Some(path.clone()),
+            source,
         })?;
         merged = Some(match merged {
             None => config,
-            Some(m) => m.merge(config).map_err(|e| ClusterError::Kubeconfig {
-                message: e.to_string(),
-            })?,
+            Some(m) => m
+                .merge(config)
+                .map_err(|source| ClusterError::Kubeconfig { path: None, source })?,
         });
     }
     merged.ok_or(ClusterError::NoKubeconfig {

@@ -20,21 +20,18 @@ pub(crate) struct YamlError {
     pub column: Option<usize>,
 }
 
+/// Why a value could not be written as YAML: it does not serialize (to the JSON model every object goes through
+/// first), or the emitter refused it.
+#[derive(Debug)]
+pub(crate) enum EmitError {
+    Json(serde_json::Error),
+    Yaml(serde_yaml::Error),
+}
+
 /// Serializes one value as a YAML document (no leading `---`).
-pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
-    let error = |message: String| YamlError {
-        message,
-        path: None,
-        line: None,
-        column: None,
-    };
-    let value = serde_json::to_value(value).map_err(|e| error(e.to_string()))?;
-    emit::document(&value).map_err(|e| YamlError {
-        message: e.to_string(),
-        path: None,
-        line: None,
-        column: None,
-    })
+pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, EmitError> {
+    let value = serde_json::to_value(value).map_err(EmitError::Json)?;
+    emit::document(&value).map_err(EmitError::Yaml)
 }
 
 /// A key the target type does not know: its path and the line of the key.
