@@ -17,18 +17,18 @@ pub struct ConnectOptions {
 }
 
 /// How long connecting to the API server (TCP and TLS) may take before a request fails.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long the API server may stay silent while an answer is awaited before a request fails (watches end and
 /// are restarted well within it: see [`WATCH_SECONDS`]).
-pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long the server keeps one watch open (`timeoutSeconds`) before it is restarted, so that a quiet watch never
 /// meets [`READ_TIMEOUT`].
-pub const WATCH_SECONDS: u32 = 45;
+pub(crate) const WATCH_SECONDS: u32 = 45;
 
 /// How long a kubeconfig exec credential plugin may run when connecting.
-pub const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A connection to one cluster.
 #[derive(Clone)]
@@ -49,8 +49,8 @@ impl std::fmt::Debug for Cluster {
 
 impl Cluster {
     /// Reads the kubeconfig and prepares a client (no request is sent yet). Requests fail when connecting takes
-    /// longer than [`CONNECT_TIMEOUT`] or the server stays silent for [`READ_TIMEOUT`]; an exec credential plugin
-    /// runs on a blocking thread and may take [`CREDENTIAL_TIMEOUT`], so an enclosing `tokio::time::timeout` can
+    /// longer than 10 s or the server stays silent for 60 s (a watch is restarted every 45 s, well within it); an
+    /// exec credential plugin runs on a blocking thread and may take 60 s, so an enclosing `tokio::time::timeout` can
     /// end the wait.
     pub async fn connect(options: &ConnectOptions) -> Result<Cluster, ClusterError> {
         let kubeconfig = read_kubeconfig(options.kubeconfig.as_ref())?;

@@ -9,7 +9,7 @@ use kube::runtime::watcher;
 use super::{Cluster, ClusterError};
 
 /// The field manager recorded for a rollback (kubectl records `kubectl-rollout`).
-pub const ROLLBACK_FIELD_MANAGER: &str = "daemonset-rollout";
+pub(crate) const ROLLBACK_FIELD_MANAGER: &str = "daemonset-rollout";
 
 /// Where a rollout stands, computed from the DaemonSet's status as `kubectl rollout status` does.
 #[derive(Debug, Clone, PartialEq, Eq)]

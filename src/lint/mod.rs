@@ -238,7 +238,7 @@ pub fn lint_selected(
 /// assert_eq!(daemonset::lint::rollout_waves(500, 50), 10);
 /// assert_eq!(daemonset::lint::rollout_waves(7, 3), 3);
 /// ```
-pub fn rollout_waves(nodes: u32, budget: u32) -> u32 {
+pub(crate) fn rollout_waves(nodes: u32, budget: u32) -> u32 {
     if budget == 0 {
         0
     } else {
