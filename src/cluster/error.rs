@@ -193,10 +193,17 @@ impl ClusterError {
                     name: name.into(),
                     namespace: namespace.into(),
                 },
-                409 if status.message.contains("Apply failed") => ClusterError::Conflict {
-                    name: name.into(),
-                    conflicts: Conflict::from_status(&status),
-                },
+                // Server-side apply's conflict: causes of type `FieldManagerConflict` (apimachinery's
+                // `NewApplyConflict`); another 409 (an object that already exists) is not one.
+                409 if status.details.as_ref().is_some_and(|d| {
+                    d.causes.iter().any(|c| c.reason == "FieldManagerConflict")
+                }) =>
+                {
+                    ClusterError::Conflict {
+                        name: name.into(),
+                        conflicts: Conflict::from_status(&status),
+                    }
+                }
                 422 => ClusterError::Invalid {
                     name: name.into(),
                     message: status.message,

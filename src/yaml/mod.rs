@@ -18,6 +18,9 @@ pub(crate) struct YamlError {
     pub path: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// The YAML is well formed but does not fit the type (an unknown or missing field, a value of the wrong
+    /// type): told by the serde method that made the error, not by its words.
+    pub schema: bool,
 }
 
 /// Why a value could not be written as YAML: it does not serialize (to the JSON model every object goes through
@@ -48,6 +51,7 @@ impl From<read::ReadError> for YamlError {
             path: None,
             line: e.line,
             column: e.column,
+            schema: false,
         }
     }
 }
@@ -64,6 +68,7 @@ pub(crate) fn single_document(text: &str) -> Result<Option<Node>, YamlError> {
                     path: None,
                     line: Some(chunk.line),
                     column: None,
+                    schema: false,
                 });
             }
             found = Some(node);
@@ -114,6 +119,7 @@ pub(crate) fn from_node_reporting_unknown<T: DeserializeOwned>(
                 path: (path != "." && !path.is_empty()).then_some(path),
                 line: inner.line,
                 column: inner.column,
+                schema: inner.kind.is_schema(),
             })
         }
     }
