@@ -231,13 +231,8 @@ pub fn lint_selected(
     findings
 }
 
-/// The number of rollout waves for `nodes` nodes when `budget` pods may be replaced at once.
-///
-/// ```
-/// assert_eq!(daemonset::lint::rollout_waves(500, 1), 500);
-/// assert_eq!(daemonset::lint::rollout_waves(500, 50), 10);
-/// assert_eq!(daemonset::lint::rollout_waves(7, 3), 3);
-/// ```
+/// The number of rollout waves for `nodes` nodes when `budget` pods may be replaced at once (none with a zero
+/// budget).
 pub(crate) fn rollout_waves(nodes: u32, budget: u32) -> u32 {
     if budget == 0 {
         0

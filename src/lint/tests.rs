@@ -621,3 +621,11 @@ fn ds020_identical_probes() {
         .is_empty()
     );
 }
+
+#[test]
+fn rollout_waves_round_up() {
+    assert_eq!(super::rollout_waves(500, 1), 500);
+    assert_eq!(super::rollout_waves(500, 50), 10);
+    assert_eq!(super::rollout_waves(7, 3), 3);
+    assert_eq!(super::rollout_waves(7, 0), 0);
+}

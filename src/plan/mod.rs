@@ -48,6 +48,7 @@ pub use evaluate::Placement;
 pub use explain::explain;
 pub use inventory::{Inventory, InventoryError, parse_nodes, parse_pods};
 pub use outcome::{NodePlan, Plan, Verdict, plan};
+#[cfg(feature = "cluster")]
 pub(crate) use ownership::owned_by;
 pub use ownership::target_node;
 pub use ports::HostPort;
