@@ -2,10 +2,10 @@
 //! through hostPath volumes. `cargo run -q --example log-collector` prints its YAML.
 
 use daemonset::build::{Container, Effect, NodeAgent, Toleration, Volume};
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
 /// The DaemonSet of this example.
-pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+pub fn daemon_set() -> Result<DaemonSet, daemonset::ValidationErrors> {
     let varlog = Volume::host_path("varlog", "/var/log");
     let containers = Volume::host_path("varlibdockercontainers", "/var/lib/docker/containers");
     NodeAgent::builder()

@@ -3,10 +3,10 @@
 //! `cargo run -q --example node-specific-daemonset-dsl`.
 
 use daemonset::daemonset;
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
 /// The DaemonSet of this example.
-pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+pub fn daemon_set() -> Result<DaemonSet, daemonset::ValidationErrors> {
     daemonset! {
         name: "node-specific-daemonset",
         selector: { app: "myapp" },

@@ -4,10 +4,10 @@
 //! `cargo run -q --example node-specific-daemonset` prints its YAML.
 
 use daemonset::build::{Container, EnvVar, NodeAgent, PodField};
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
 /// The DaemonSet of this example.
-pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+pub fn daemon_set() -> Result<DaemonSet, daemonset::ValidationErrors> {
     NodeAgent::builder()
         .name("node-specific-daemonset")
         .selector_label("app", "myapp")

@@ -2,10 +2,10 @@
 //! `cargo run -q --example rolling-update-daemonset` prints its YAML.
 
 use daemonset::build::{Budget, Container, NodeAgent, UpdateStrategy};
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
 /// The DaemonSet of this example.
-pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+pub fn daemon_set() -> Result<DaemonSet, daemonset::ValidationErrors> {
     NodeAgent::builder()
         .name("rolling-update-daemonset")
         .update_strategy(UpdateStrategy::max_unavailable(Budget::Count(1)))

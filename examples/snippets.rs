@@ -3,11 +3,11 @@
 //! `cargo run -q --example snippets` prints each fragment as YAML, the way the seed shows it.
 
 use daemonset::build::{Container, Effect, NodeAffinity, NodeAgent, Requirement, Term, Toleration};
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 use serde_json::json;
 
 /// The three fragments applied to one small DaemonSet each, in the seed's order.
-pub fn daemon_sets() -> Result<Vec<K8sDaemonSet>, daemonset::ValidationErrors> {
+pub fn daemon_sets() -> Result<Vec<DaemonSet>, daemonset::ValidationErrors> {
     let base = |name: &str| {
         NodeAgent::builder()
             .name(name)
@@ -34,7 +34,7 @@ pub fn daemon_sets() -> Result<Vec<K8sDaemonSet>, daemonset::ValidationErrors> {
 }
 
 /// The part of a DaemonSet that a seed fragment shows: `spec.template.spec.<field>`.
-pub fn fragment(daemon_set: &K8sDaemonSet, field: &str) -> serde_json::Value {
+pub fn fragment(daemon_set: &DaemonSet, field: &str) -> serde_json::Value {
     let full = serde_json::to_value(daemon_set).expect("a DaemonSet serializes");
     json!({ "spec": { "template": { "spec": { field: full["spec"]["template"]["spec"][field] } } } })
 }

@@ -2,10 +2,10 @@
 //! `tolerate-taints-daemonset.rs`, printing the same YAML. `cargo run -q --example tolerate-taints-daemonset-dsl`.
 
 use daemonset::daemonset;
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
 /// The DaemonSet of this example.
-pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+pub fn daemon_set() -> Result<DaemonSet, daemonset::ValidationErrors> {
     daemonset! {
         name: "tolerate-taints-daemonset",
         selector: { app: "myapp" },

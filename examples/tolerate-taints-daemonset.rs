@@ -2,10 +2,10 @@
 //! `cargo run -q --example tolerate-taints-daemonset` prints its YAML.
 
 use daemonset::build::{Container, Effect, NodeAgent, Toleration};
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
 /// The DaemonSet of this example.
-pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+pub fn daemon_set() -> Result<DaemonSet, daemonset::ValidationErrors> {
     NodeAgent::builder()
         .name("tolerate-taints-daemonset")
         .selector_label("app", "myapp")

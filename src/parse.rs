@@ -101,7 +101,7 @@ pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
 }
 
 /// Parses one object strictly and returns every unknown key (or the one type error that stopped parsing).
-pub fn from_yaml_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<ParseError>> {
+pub(crate) fn from_yaml_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<ParseError>> {
     match yaml::single_document(text) {
         Err(e) => Err(vec![syntax(e)]),
         Ok(node) => {

@@ -35,9 +35,13 @@ impl Format {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenderError {
-    /// The object could not be serialized.
-    #[error("cannot serialize the object: {0}")]
-    Serialize(String),
+    /// The object could not be serialized (to JSON, or to the JSON model the YAML emitter writes from).
+    #[error("cannot serialize the object")]
+    Json(#[source] serde_json::Error),
+    /// The YAML emitter refused the object; the source is the emitter's own error (its type is not part of this
+    /// API, so the YAML library can change without breaking it).
+    #[error("cannot write the object as YAML")]
+    Yaml(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Writing the output failed.
     #[error("cannot write the output")]
     Io(#[from] io::Error),
@@ -57,13 +61,15 @@ pub enum RenderError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn to_yaml<T: Serialize>(object: &T) -> Result<String, RenderError> {
-    yaml::to_string(object).map_err(|e| RenderError::Serialize(e.message))
+    yaml::to_string(object).map_err(|e| match e {
+        yaml::EmitError::Json(e) => RenderError::Json(e),
+        yaml::EmitError::Yaml(e) => RenderError::Yaml(Box::new(e)),
+    })
 }
 
 /// One object as pretty JSON, ending with a newline.
 pub fn to_json<T: Serialize>(object: &T) -> Result<String, RenderError> {
-    let mut text =
-        serde_json::to_string_pretty(object).map_err(|e| RenderError::Serialize(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(object).map_err(RenderError::Json)?;
     text.push('\n');
     Ok(text)
 }
@@ -115,8 +121,14 @@ impl<W: Write> StreamWriter<W> {
                 self.out.write_all(to_yaml(object)?.as_bytes())?;
             }
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, object)
-                    .map_err(|e| RenderError::Serialize(e.to_string()))?;
+                serde_json::to_writer_pretty(&mut self.out, object).map_err(|e| {
+                    // serde_json reports a failing writer as its own error: give the `io::Error` back.
+                    if e.is_io() {
+                        RenderError::Io(e.into())
+                    } else {
+                        RenderError::Json(e)
+                    }
+                })?;
                 self.out.write_all(b"\n")?;
             }
         }
@@ -142,5 +154,59 @@ impl<W: Write> fmt::Debug for StreamWriter<W> {
             .field("format", &self.format)
             .field("written", &self.written)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::io;
+
+    use super::{Format, RenderError, StreamWriter};
+
+    /// A writer that fails with `kind` on every write.
+    struct Failing(io::ErrorKind);
+
+    impl io::Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::new(self.0, "the disk is full"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_keeps_its_io_error_as_the_typed_source_in_both_formats() {
+        for format in [Format::Yaml, Format::Json] {
+            let mut writer = StreamWriter::new(Failing(io::ErrorKind::StorageFull), format);
+            let error = writer.write(&serde_json::json!({"a": 1})).unwrap_err();
+            // JSON: serde_json reports the writer's failure as its own error; it is given back as the io::Error.
+            let RenderError::Io(io) = &error else {
+                panic!("{format:?}: not Io: {error:?}");
+            };
+            assert_eq!(io.kind(), io::ErrorKind::StorageFull, "{format:?}");
+            let source = error.source().expect("a source");
+            let io = source.downcast_ref::<io::Error>().expect("an io::Error");
+            assert_eq!(io.to_string(), "the disk is full");
+            assert_eq!(error.to_string(), "cannot write the output");
+        }
+    }
+
+    #[test]
+    fn a_value_that_does_not_serialize_keeps_serde_json_s_error() {
+        // A map with non-string keys has no JSON form.
+        let object: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        for error in [
+            super::to_yaml(&object).unwrap_err(),
+            super::to_json(&object).unwrap_err(),
+        ] {
+            assert!(matches!(error, RenderError::Json(_)), "{error:?}");
+            assert!(
+                error.source().is_some_and(|s| s.is::<serde_json::Error>()),
+                "{error:?}"
+            );
+            assert_eq!(error.to_string(), "cannot serialize the object");
+        }
     }
 }

@@ -237,7 +237,7 @@ pub fn write_manifests(
 }
 
 /// Renders every object to its file name and content, checking names first; nothing is written.
-pub fn render_files(
+pub(crate) fn render_files(
     daemon_sets: &[DaemonSet],
     format: Format,
 ) -> Result<BTreeMap<String, String>, WriteError> {
@@ -522,7 +522,7 @@ fn clean_leftovers(dir: &Path, known: &BTreeSet<String>) -> Result<Vec<String>, 
 }
 
 /// Writes already rendered files (name to content) into `dir`; see the module docs for the guarantees.
-pub fn write_files(
+pub(crate) fn write_files(
     dir: &Path,
     files: &BTreeMap<String, String>,
     prune: bool,

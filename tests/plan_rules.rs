@@ -423,7 +423,15 @@ fn unsupported_toleration_operators_tolerate_nothing() {
 #[test]
 fn automatic_tolerations_cover_node_conditions() {
     let d = ds(json!({}));
-    for (key, effect) in plan::AUTOMATIC_TOLERATIONS {
+    // AddOrUpdateDaemonPodTolerations (pkg/controller/daemon/util/daemonset_util.go).
+    for (key, effect) in [
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ] {
         assert!(
             plan::should_run(&d, &tainted(json!([taint(key, "", effect)]))),
             "{key}:{effect}"
@@ -433,7 +441,11 @@ fn automatic_tolerations_cover_node_conditions() {
 
 #[test]
 fn network_unavailable_is_tolerated_only_with_host_network() {
-    let n = tainted(json!([taint(plan::NETWORK_UNAVAILABLE, "", "NoSchedule")]));
+    let n = tainted(json!([taint(
+        "node.kubernetes.io/network-unavailable",
+        "",
+        "NoSchedule"
+    )]));
     assert!(!plan::should_run(&ds(json!({})), &n));
     assert!(plan::should_run(&ds(json!({"hostNetwork": true})), &n));
 }
@@ -441,7 +453,10 @@ fn network_unavailable_is_tolerated_only_with_host_network() {
 #[test]
 fn not_ready_and_unreachable_no_schedule_taints_are_not_covered() {
     let d = ds(json!({}));
-    for key in [plan::NOT_READY, plan::UNREACHABLE] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let n = tainted(json!([
             taint(key, "", "NoSchedule"),
             taint(key, "", "NoExecute")
@@ -457,18 +472,26 @@ fn not_ready_and_unreachable_no_schedule_taints_are_not_covered() {
         );
     }
     let d = ds(
-        json!({"tolerations": [{"key": plan::NOT_READY, "operator": "Exists", "effect": "NoSchedule"}]}),
+        json!({"tolerations": [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoSchedule"}]}),
     );
     assert!(plan::should_run(
         &d,
-        &tainted(json!([taint(plan::NOT_READY, "", "NoSchedule")]))
+        &tainted(json!([taint(
+            "node.kubernetes.io/not-ready",
+            "",
+            "NoSchedule"
+        )]))
     ));
 }
 
 #[test]
 fn cordoned_nodes_still_run_daemon_pods() {
     let d = ds(json!({}));
-    let mut n = tainted(json!([taint(plan::UNSCHEDULABLE, "", "NoSchedule")]));
+    let mut n = tainted(json!([taint(
+        "node.kubernetes.io/unschedulable",
+        "",
+        "NoSchedule"
+    )]));
     n.spec.as_mut().unwrap().unschedulable = Some(true);
     assert!(plan::should_run(&d, &n));
 }
@@ -480,7 +503,11 @@ fn disk_pressure_no_execute_is_not_covered() {
     assert_eq!(
         plan::node_should_run(
             &d,
-            &tainted(json!([taint(plan::DISK_PRESSURE, "", "NoExecute")]))
+            &tainted(json!([taint(
+                "node.kubernetes.io/disk-pressure",
+                "",
+                "NoExecute"
+            )]))
         ),
         NONE
     );

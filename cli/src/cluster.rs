@@ -8,7 +8,7 @@ use daemonset::cluster::{Cluster, ClusterError, ConnectOptions};
 use daemonset::k8s::api::apps::v1::DaemonSet;
 
 use crate::cli::{ConnectArgs, FileArgs};
-use crate::report::Outcome;
+use crate::report::{self, Outcome};
 use crate::{inputs, render};
 
 /// Runs a future on a single-threaded tokio runtime (only the cluster commands start one). A blocking task still
@@ -144,42 +144,24 @@ pub fn outcome(error: &ClusterError) -> Outcome {
     }
 }
 
-/// Splits a one-line error chain (`a: b: c`, as the library keeps transport errors) into its causes.
-fn causes(message: &str) -> Vec<&str> {
-    message
-        .split(": ")
-        .map(str::trim)
-        // kube's wrapper of transport errors names itself and nothing else.
-        .filter(|p| !p.is_empty() && *p != "ServiceError")
-        .collect()
-}
-
-/// Prints a cluster error (`error: ...`, then `  caused by: ...` lines and a hint) and returns its outcome.
+/// Prints a cluster error (`error: ...`, then one `  caused by: ...` line per cause from
+/// [`std::error::Error::source`] and a hint) and returns its outcome.
 pub fn fail(error: &ClusterError) -> Outcome {
-    let (headline, chain, hint): (String, &str, Option<&str>) = match error {
-        ClusterError::Unreachable { server, message } => (
-            format!("cannot reach the API server at {server}"),
-            message,
-            Some(
-                "is the cluster running? check the server address in the kubeconfig and --context",
-            ),
-        ),
-        ClusterError::Tls { server, message } => (
-            format!("TLS failure talking to {server}"),
-            message,
-            Some("check the kubeconfig's certificate-authority for this server"),
-        ),
-        ClusterError::Kubeconfig { message } => (
-            "cannot use the kubeconfig".to_owned(),
-            message,
-            Some("check --kubeconfig, --context and the file's users and clusters"),
-        ),
-        other => (other.to_string(), "", None),
+    let hint = match error {
+        ClusterError::Unreachable { .. } => {
+            Some("is the cluster running? check the server address in the kubeconfig and --context")
+        }
+        ClusterError::Tls { .. } => {
+            Some("check the kubeconfig's certificate-authority for this server")
+        }
+        ClusterError::Kubeconfig { .. }
+        | ClusterError::Client { .. }
+        | ClusterError::CredentialTimeout { .. } => {
+            Some("check --kubeconfig, --context and the file's users and clusters")
+        }
+        _ => None,
     };
-    eprintln!("error: {headline}");
-    for cause in causes(chain) {
-        eprintln!("  caused by: {cause}");
-    }
+    report::error(error);
     if let Some(hint) = hint {
         eprintln!("  hint: {hint}");
     }

@@ -36,14 +36,34 @@ impl Outcome {
     }
 }
 
-/// Prints `error: <error>` and one `  caused by: <source>` line per cause.
-pub fn error(err: &dyn Error) {
+/// Prints `error: <error>` and one `  caused by: <source>` line per cause (see [`causes`]).
+pub fn error(err: &(dyn Error + 'static)) {
     eprintln!("error: {err}");
-    let mut source = err.source();
-    while let Some(cause) = source {
+    for cause in causes(err) {
         eprintln!("  caused by: {cause}");
-        source = cause.source();
     }
+}
+
+/// The causes of an error worth a `caused by:` line each, walking [`Error::source`]. Many errors repeat their
+/// cause in their own message (`ServiceError: client error (Connect)`); a cause already said by the line above is
+/// not said again, and a cause that only wraps its own source (its message contains the source's) gives way to
+/// that source, so every cause is said once.
+pub fn causes(err: &(dyn Error + 'static)) -> Vec<String> {
+    let mut said = err.to_string();
+    let mut lines = Vec::new();
+    let mut current = err.source();
+    while let Some(cause) = current {
+        let text = cause.to_string();
+        let wraps_its_source = cause
+            .source()
+            .is_some_and(|inner| text.contains(&inner.to_string()));
+        if !text.is_empty() && !said.contains(&text) && !wraps_its_source {
+            lines.push(text.clone());
+            said = text;
+        }
+        current = cause.source();
+    }
+    lines
 }
 
 /// Writes text to stdout; a closed pipe (`| head`) ends the command quietly with the exit of a tool ended by
@@ -63,5 +83,72 @@ pub fn print(text: &str) -> Outcome {
             error(&e);
             Outcome::IoFailure
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+    use std::fmt;
+
+    /// An error with a message and an optional source, to build chains.
+    #[derive(Debug)]
+    struct Link(String, Option<Box<Link>>);
+
+    impl fmt::Display for Link {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl Error for Link {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            self.1.as_deref().map(|l| l as &(dyn Error + 'static))
+        }
+    }
+
+    fn chain(messages: &[&str]) -> Link {
+        messages
+            .iter()
+            .rev()
+            .fold(None, |source, m| {
+                Some(Link((*m).into(), source.map(Box::new)))
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn every_cause_comes_from_source_in_order() {
+        let error = chain(&["cannot apply", "tcp connect error", "Connection refused"]);
+        assert_eq!(
+            super::causes(&error),
+            ["tcp connect error", "Connection refused"]
+        );
+    }
+
+    #[test]
+    fn a_cause_that_repeats_its_source_gives_way_to_it_and_nothing_is_said_twice() {
+        // kube-rs: `ServiceError: client error (Connect)` has the source `client error (Connect)`; a message that
+        // ends with its cause (`cannot read x: denied`) is not followed by the cause again.
+        let error = chain(&[
+            "cannot reach the API server",
+            "ServiceError: client error (Connect)",
+            "client error (Connect)",
+            "Connection refused (os error 111)",
+        ]);
+        assert_eq!(
+            super::causes(&error),
+            [
+                "client error (Connect)",
+                "Connection refused (os error 111)"
+            ]
+        );
+        let error = chain(&["cannot read `x`: denied", "denied"]);
+        assert!(super::causes(&error).is_empty());
+    }
+
+    #[test]
+    fn an_error_without_a_source_has_no_causes() {
+        assert!(super::causes(&chain(&["alone"])).is_empty());
     }
 }

@@ -642,6 +642,21 @@ fn apply_with_a_kubeconfig_that_does_not_exist() {
     ]));
 }
 
+/// The `caused by:` lines are the error's `source()` chain: the path of the kubeconfig, then kube-rs's and the YAML
+/// parser's words.
+#[cfg(feature = "cluster")]
+#[test]
+fn apply_with_a_malformed_kubeconfig_prints_each_cause() {
+    let dir = sandbox();
+    assert_cmd_snapshot!(daemonset(&dir).args([
+        "apply",
+        "-f",
+        "seeds/nginx-daemonset.yaml",
+        "--kubeconfig",
+        "cluster/malformed.kubeconfig"
+    ]));
+}
+
 #[cfg(feature = "cluster")]
 #[test]
 fn apply_without_any_kubeconfig() {

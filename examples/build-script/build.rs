@@ -5,9 +5,9 @@ use daemonset::build::{
     Budget, Container, Cpu, Effect, Memory, NodeAgent, Resources, Toleration, UpdateStrategy,
     Volume,
 };
-use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
+use daemonset::k8s::api::apps::v1::DaemonSet;
 
-fn node_agent() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
+fn node_agent() -> Result<DaemonSet, daemonset::ValidationErrors> {
     let varlog = Volume::host_path("varlog", "/var/log");
     NodeAgent::builder()
         .name("node-agent")

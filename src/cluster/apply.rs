@@ -190,7 +190,7 @@ impl Cluster {
     }
 
     /// Applies several DaemonSets: the live objects are read with one list per namespace, then up to
-    /// [`APPLY_CONCURRENCY`] applies are in flight at once, and every object is sent whatever happens to the others.
+    /// 16 applies are in flight at once, and every object is sent whatever happens to the others.
     /// On errors, returns the ones that were applied (in input order) and the error of the first failing object
     /// (in input order); [`Cluster::apply_each`] gives every object's own outcome. Running again converges, since
     /// server-side apply is idempotent.
@@ -260,7 +260,7 @@ impl Cluster {
 }
 
 /// How many applies [`Cluster::apply_all`] keeps in flight.
-pub const APPLY_CONCURRENCY: usize = 16;
+pub(crate) const APPLY_CONCURRENCY: usize = 16;
 
 fn check_selector(name: &str, live: &DaemonSet, desired: &DaemonSet) -> Result<(), ClusterError> {
     let live_selector = live.spec.as_ref().map(|s| &s.selector);

@@ -17,18 +17,18 @@ pub struct ConnectOptions {
 }
 
 /// How long connecting to the API server (TCP and TLS) may take before a request fails.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long the API server may stay silent while an answer is awaited before a request fails (watches end and
 /// are restarted well within it: see [`WATCH_SECONDS`]).
-pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long the server keeps one watch open (`timeoutSeconds`) before it is restarted, so that a quiet watch never
 /// meets [`READ_TIMEOUT`].
-pub const WATCH_SECONDS: u32 = 45;
+pub(crate) const WATCH_SECONDS: u32 = 45;
 
 /// How long a kubeconfig exec credential plugin may run when connecting.
-pub const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A connection to one cluster.
 #[derive(Clone)]
@@ -49,8 +49,8 @@ impl std::fmt::Debug for Cluster {
 
 impl Cluster {
     /// Reads the kubeconfig and prepares a client (no request is sent yet). Requests fail when connecting takes
-    /// longer than [`CONNECT_TIMEOUT`] or the server stays silent for [`READ_TIMEOUT`]; an exec credential plugin
-    /// runs on a blocking thread and may take [`CREDENTIAL_TIMEOUT`], so an enclosing `tokio::time::timeout` can
+    /// longer than 10 s or the server stays silent for 60 s (a watch is restarted every 45 s, well within it); an
+    /// exec credential plugin runs on a blocking thread and may take 60 s, so an enclosing `tokio::time::timeout` can
     /// end the wait.
     pub async fn connect(options: &ConnectOptions) -> Result<Cluster, ClusterError> {
         let kubeconfig = read_kubeconfig(options.kubeconfig.as_ref())?;
@@ -60,9 +60,7 @@ impl Cluster {
         };
         let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube_options)
             .await
-            .map_err(|e| ClusterError::Kubeconfig {
-                message: super::error::error_chain(&e),
-            })?;
+            .map_err(|source| ClusterError::Kubeconfig { path: None, source })?;
         let server = config.cluster_url.to_string();
         let namespace = options
             .namespace
@@ -77,18 +75,12 @@ impl Cluster {
         let building = tokio::task::spawn_blocking(move || kube::Client::try_from(config));
         let client = match tokio::time::timeout(CREDENTIAL_TIMEOUT, building).await {
             Ok(Ok(Ok(client))) => client,
-            Ok(Ok(Err(e))) => {
-                return Err(ClusterError::Kubeconfig {
-                    message: super::error::error_chain(&e),
-                });
-            }
-            Ok(Err(e)) => return Err(ClusterError::Other(format!("cannot build the client: {e}"))),
+            Ok(Ok(Err(source))) => return Err(ClusterError::Client { source }),
+            // The blocking task panicked: let the panic go on, as if it had run on this thread.
+            Ok(Err(e)) => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {
-                return Err(ClusterError::Kubeconfig {
-                    message: format!(
-                        "the credential plugin did not finish within {}s",
-                        CREDENTIAL_TIMEOUT.as_secs()
-                    ),
+                return Err(ClusterError::CredentialTimeout {
+                    seconds: CREDENTIAL_TIMEOUT.as_secs(),
                 });
             }
         };
@@ -144,14 +136,15 @@ fn read_kubeconfig(explicit: Option<&PathBuf>) -> Result<Kubeconfig, ClusterErro
     }
     let mut merged: Option<Kubeconfig> = None;
     for path in existing {
-        let config = Kubeconfig::read_from(path).map_err(|e| ClusterError::Kubeconfig {
-            message: format!("{}: {}", path.display(), super::error::error_chain(&e)),
+        let config = Kubeconfig::read_from(path).map_err(|source| ClusterError::Kubeconfig {
+            path: Some(path.clone()),
+            source,
         })?;
         merged = Some(match merged {
             None => config,
-            Some(m) => m.merge(config).map_err(|e| ClusterError::Kubeconfig {
-                message: e.to_string(),
-            })?,
+            Some(m) => m
+                .merge(config)
+                .map_err(|source| ClusterError::Kubeconfig { path: None, source })?,
         });
     }
     merged.ok_or(ClusterError::NoKubeconfig {

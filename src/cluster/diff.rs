@@ -34,7 +34,10 @@ impl Cluster {
         };
         let desired = self.apply(daemon_set, &dry).await?.object;
         let render = |ds: &DaemonSet| {
-            crate::render::to_yaml(&comparable(ds)).map_err(|e| ClusterError::Other(e.to_string()))
+            crate::render::to_yaml(&comparable(ds)).map_err(|source| ClusterError::Render {
+                name: name.clone(),
+                source,
+            })
         };
         let live_text = match &live {
             Some(ds) => render(ds)?,

@@ -9,13 +9,12 @@ mod error;
 mod inventory;
 mod rollout;
 
-pub use apply::{APPLY_CONCURRENCY, Applied, ApplyOptions, ApplyOutcome, Conflict};
-pub use connect::{
-    CONNECT_TIMEOUT, CREDENTIAL_TIMEOUT, Cluster, ConnectOptions, READ_TIMEOUT, WATCH_SECONDS,
-};
+pub use apply::{Applied, ApplyOptions, ApplyOutcome, Conflict};
+pub(crate) use connect::WATCH_SECONDS;
+pub use connect::{Cluster, ConnectOptions};
 pub use diff::DaemonSetDiff;
 pub use error::ClusterError;
-pub use rollout::{ROLLBACK_FIELD_MANAGER, Revision, RolloutState, RolloutStatus, UndoOutcome};
+pub use rollout::{Revision, RolloutState, RolloutStatus, UndoOutcome};
 
 /// The field manager this tool applies as, unless told otherwise.
 pub const DEFAULT_FIELD_MANAGER: &str = "daemonset";

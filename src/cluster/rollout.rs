@@ -9,7 +9,7 @@ use kube::runtime::watcher;
 use super::{Cluster, ClusterError};
 
 /// The field manager recorded for a rollback (kubectl records `kubectl-rollout`).
-pub const ROLLBACK_FIELD_MANAGER: &str = "daemonset-rollout";
+pub(crate) const ROLLBACK_FIELD_MANAGER: &str = "daemonset-rollout";
 
 /// Where a rollout stands, computed from the DaemonSet's status as `kubectl rollout status` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,11 +221,19 @@ impl Cluster {
             let mut stream = watcher(api, config).boxed();
             // While a (re)list is under way: whether it has shown the object.
             let mut listing: Option<bool> = None;
-            while let Some(event) = stream
-                .try_next()
-                .await
-                .map_err(|e| ClusterError::Other(format!("watch failed: {e}")))?
-            {
+            while let Some(event) = stream.try_next().await.map_err(|e| match e {
+                // A request of the watch failed: the same error as any request's.
+                watcher::Error::InitialListFailed(e)
+                | watcher::Error::WatchStartFailed(e)
+                | watcher::Error::WatchFailed(e) => {
+                    self.error(e, "daemonset", name, &self.namespace)
+                }
+                other => ClusterError::Watch {
+                    kind: "daemonset".into(),
+                    name: name.into(),
+                    source: other,
+                },
+            })? {
                 let ds = match event {
                     watcher::Event::Delete(_) => return Err(deleted()),
                     watcher::Event::Init => {
@@ -257,7 +265,10 @@ impl Cluster {
                     return Ok(());
                 }
             }
-            Err(ClusterError::Other("the watch ended".into()))
+            Err(ClusterError::WatchEnded {
+                kind: "daemonset".into(),
+                name: name.into(),
+            })
         };
         match timeout {
             Some(limit) => match tokio::time::timeout(limit, watch).await {

@@ -14,7 +14,7 @@ use super::state::{LogTail, State};
 use crate::plan::{Inventory, NodePlan, Verdict};
 
 /// The label the DaemonSet controller puts on pods and ControllerRevisions: the revision's hash.
-pub const REVISION_HASH_LABEL: &str = "controller-revision-hash";
+pub(crate) const REVISION_HASH_LABEL: &str = "controller-revision-hash";
 
 /// A state indexed once for many diagnoses (the planner's inventory, events by object, logs by container).
 #[derive(Debug)]

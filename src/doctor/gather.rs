@@ -15,10 +15,10 @@ use crate::cluster::{Cluster, ClusterError};
 use crate::plan::owned_by;
 
 /// How many lines of a previous container log the doctor shows.
-pub const LOG_LINES: i64 = 10;
+pub(crate) const LOG_LINES: i64 = 10;
 
 /// How long the doctor waits for one log from the kubelet (through the API server) before saying it is unavailable.
-pub const LOG_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const LOG_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which DaemonSets to gather.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,8 @@ fn error(
     ClusterError::from_kube(e, cluster.server(), kind, name, namespace)
 }
 
-/// Reads the live state for a scope, with the previous logs of crash-looping containers (see [`fetch_logs`]).
+/// Reads the live state for a scope, with the last 10 lines of the previous instance of every crash-looping
+/// container (a log that does not come within 5 s is recorded as [`LogTail::Unavailable`] with the reason).
 pub async fn gather(cluster: &Cluster, scope: Scope<'_>) -> Result<State, ClusterError> {
     let client = cluster.client().clone();
     let namespace = cluster.namespace().to_owned();
@@ -124,7 +125,7 @@ pub async fn gather(cluster: &Cluster, scope: Scope<'_>) -> Result<State, Cluste
 /// of the state's DaemonSets' pods (the API server gets them from the node's kubelet). A log that does not come
 /// (no kubelet, node unreachable, log rotated away, [`LOG_TIMEOUT`]) is recorded as [`LogTail::Unavailable`] with
 /// the reason.
-pub async fn fetch_logs(cluster: &Cluster, state: &mut State) {
+pub(crate) async fn fetch_logs(cluster: &Cluster, state: &mut State) {
     let mut wanted: Vec<(String, String, String)> = Vec::new();
     for pod in &state.pods {
         if !state.daemon_sets.iter().any(|ds| owned_by(pod, ds)) {

@@ -22,11 +22,11 @@ mod report;
 mod state;
 
 pub use cause::{Cause, Refusal};
-pub use diagnose::{Doctor, REVISION_HASH_LABEL, diagnose};
+pub use diagnose::{Doctor, diagnose};
 #[cfg(feature = "cluster")]
-pub use gather::{LOG_LINES, LOG_TIMEOUT, Scope, doctor, fetch_logs, gather};
+pub use gather::{Scope, doctor, gather};
 pub use report::{Counts, Finding, Health, NodeRow, Report};
-pub use state::{ContainerLog, LOGS_KIND, LogTail, State, StateError};
+pub use state::{ContainerLog, LogTail, State, StateError};
 
 #[cfg(test)]
 mod tests;

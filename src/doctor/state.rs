@@ -82,7 +82,7 @@ pub enum StateError {
 }
 
 /// The kind of the extra document that carries container logs in a state file.
-pub const LOGS_KIND: &str = "ContainerLogList";
+pub(crate) const LOGS_KIND: &str = "ContainerLogList";
 
 impl State {
     /// Reads a state from YAML: `List`s (any `*List`) and single objects of kinds DaemonSet, ControllerRevision,

@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, NodeSelectorTerm
 use crate::rules::name;
 
 /// The node field that `matchFields` can name (the only one Kubernetes extracts from a node).
-pub const NODE_NAME_FIELD: &str = "metadata.name";
+pub(crate) const NODE_NAME_FIELD: &str = "metadata.name";
 
 /// A label expression's operator, parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -43,23 +43,20 @@ mod taints;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Node;
 
-pub use affinity::{ExpressionFailure, NODE_NAME_FIELD, TermFailure};
+pub use affinity::{ExpressionFailure, TermFailure};
 pub use evaluate::Placement;
 pub use explain::explain;
 pub use inventory::{Inventory, InventoryError, parse_nodes, parse_pods};
 pub use outcome::{NodePlan, Plan, Verdict, plan};
-pub use ownership::{owned_by, selector_matches, target_node};
+#[cfg(feature = "cluster")]
+pub(crate) use ownership::owned_by;
+pub use ownership::target_node;
 pub use ports::HostPort;
 pub(crate) use ports::host_ports;
 pub use reason::Reason;
-pub use resources::format_amount;
-pub use rollout::{Rollout, scaled};
+pub use rollout::Rollout;
 pub use table::{summary, table};
-pub use taints::{
-    AUTOMATIC_TOLERATIONS, DISK_PRESSURE, MEMORY_PRESSURE, NETWORK_UNAVAILABLE, NO_EXECUTE,
-    NO_SCHEDULE, NOT_READY, PID_PRESSURE, PREFER_NO_SCHEDULE, TolerationMatch, UNREACHABLE,
-    UNSCHEDULABLE, automatic_tolerations, taint_text,
-};
+pub use taints::{TolerationMatch, automatic_tolerations, taint_text};
 
 /// `NodeShouldRunDaemonPod(node, ds)`: whether the controller wants a pod on the node, and whether a pod already there
 /// may keep running. Resources and host ports are not part of it (see [`plan`]).

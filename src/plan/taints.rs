@@ -6,31 +6,29 @@ use std::fmt;
 use k8s_openapi::api::core::v1::{PodSpec, Taint, Toleration};
 
 /// The taint effect that keeps new pods off a node.
-pub const NO_SCHEDULE: &str = "NoSchedule";
+pub(crate) const NO_SCHEDULE: &str = "NoSchedule";
 /// The taint effect that evicts running pods.
-pub const NO_EXECUTE: &str = "NoExecute";
-/// The soft taint effect the DaemonSet controller ignores.
-pub const PREFER_NO_SCHEDULE: &str = "PreferNoSchedule";
+pub(crate) const NO_EXECUTE: &str = "NoExecute";
 
 /// `node.kubernetes.io/not-ready`, set by the node lifecycle controller (NoSchedule and NoExecute).
-pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub(crate) const NOT_READY: &str = "node.kubernetes.io/not-ready";
 /// `node.kubernetes.io/unreachable`, set by the node lifecycle controller (NoSchedule and NoExecute).
-pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub(crate) const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 /// `node.kubernetes.io/disk-pressure`.
-pub const DISK_PRESSURE: &str = "node.kubernetes.io/disk-pressure";
+pub(crate) const DISK_PRESSURE: &str = "node.kubernetes.io/disk-pressure";
 /// `node.kubernetes.io/memory-pressure`.
-pub const MEMORY_PRESSURE: &str = "node.kubernetes.io/memory-pressure";
+pub(crate) const MEMORY_PRESSURE: &str = "node.kubernetes.io/memory-pressure";
 /// `node.kubernetes.io/pid-pressure`.
-pub const PID_PRESSURE: &str = "node.kubernetes.io/pid-pressure";
+pub(crate) const PID_PRESSURE: &str = "node.kubernetes.io/pid-pressure";
 /// `node.kubernetes.io/unschedulable`, the taint of a cordoned node.
-pub const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+pub(crate) const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 /// `node.kubernetes.io/network-unavailable`.
-pub const NETWORK_UNAVAILABLE: &str = "node.kubernetes.io/network-unavailable";
+pub(crate) const NETWORK_UNAVAILABLE: &str = "node.kubernetes.io/network-unavailable";
 
 /// The tolerations `AddOrUpdateDaemonPodTolerations` adds to every daemon pod (operator `Exists`, no
 /// `tolerationSeconds`), as `(key, effect)`. `network-unavailable` is added only with `hostNetwork`, see
 /// [`automatic_tolerations`].
-pub const AUTOMATIC_TOLERATIONS: [(&str, &str); 6] = [
+pub(crate) const AUTOMATIC_TOLERATIONS: [(&str, &str); 6] = [
     (NOT_READY, NO_EXECUTE),
     (UNREACHABLE, NO_EXECUTE),
     (DISK_PRESSURE, NO_SCHEDULE),
@@ -39,8 +37,10 @@ pub const AUTOMATIC_TOLERATIONS: [(&str, &str); 6] = [
     (UNSCHEDULABLE, NO_SCHEDULE),
 ];
 
-/// The automatic tolerations for a pod spec: [`AUTOMATIC_TOLERATIONS`], plus `network-unavailable:NoSchedule` when
-/// the pod uses the host network.
+/// The tolerations `AddOrUpdateDaemonPodTolerations` adds to every daemon pod (operator `Exists`, no
+/// `tolerationSeconds`), as `(key, effect)`: `node.kubernetes.io/` `not-ready` and `unreachable` with `NoExecute`;
+/// `disk-pressure`, `memory-pressure`, `pid-pressure` and `unschedulable` with `NoSchedule`; and
+/// `network-unavailable:NoSchedule` when the pod uses the host network.
 pub fn automatic_tolerations(
     host_network: bool,
 ) -> impl Iterator<Item = (&'static str, &'static str)> {

@@ -46,6 +46,7 @@ use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 
 pub use values::{MAX_KEY_PARTS, Values, ValuesError};
 
+use crate::ValidationErrors;
 use crate::locate;
 use crate::yaml;
 
@@ -81,11 +82,27 @@ pub struct Problem {
 }
 
 /// Why a spec file could not be turned into a DaemonSet: every problem found in one step, with the file name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// When another library found the problem, its error is kept as the [`source`](std::error::Error::source)
+/// ([`SpecCause`]).
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct SpecError {
     file: String,
     kind: SpecErrorKind,
     problems: Vec<Problem>,
+    #[source]
+    cause: Option<SpecCause>,
+}
+
+/// The error underneath a [`SpecError`], when a library reported it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpecCause {
+    /// minijinja's error: the template does not parse, uses an undefined value, or fails to render.
+    #[error(transparent)]
+    Template(std::sync::Arc<minijinja::Error>),
+    /// The built DaemonSet's violations, as [`crate::validate()`] returns them.
+    #[error(transparent)]
+    Validation(ValidationErrors),
 }
 
 impl SpecError {
@@ -94,6 +111,7 @@ impl SpecError {
             file: file.to_owned(),
             kind,
             problems: vec![problem],
+            cause: None,
         }
     }
 
@@ -105,6 +123,11 @@ impl SpecError {
     /// The step that failed.
     pub fn kind(&self) -> SpecErrorKind {
         self.kind
+    }
+
+    /// The error underneath, when a library reported it (also [`source`](std::error::Error::source)).
+    pub fn cause(&self) -> Option<&SpecCause> {
+        self.cause.as_ref()
     }
 
     /// The problems, in file order (at least one).
@@ -189,7 +212,7 @@ pub fn render_template(file: &str, source: &str, values: &Values) -> Result<Stri
     let context = minijinja::Value::from(minijinja::value::Serde(values.as_json()));
     let template = env
         .template_from_named_str(file, source)
-        .map_err(|e| template_error(file, source, &e))?;
+        .map_err(|e| template_error(file, source, e))?;
     let mut out = Bounded {
         text: Vec::new(),
         exceeded: false,
@@ -199,7 +222,7 @@ pub fn render_template(file: &str, source: &str, values: &Values) -> Result<Stri
         Ok(_) => Ok(String::from_utf8(out.text)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
         Err(e) if out.exceeded => {
-            let mut error = template_error(file, source, &e);
+            let mut error = template_error(file, source, e);
             if error.problems[0].line.is_none() {
                 // The line of the rendered text where the output stopped (the source's line unless a loop or
                 // include added lines).
@@ -212,11 +235,11 @@ pub fn render_template(file: &str, source: &str, values: &Values) -> Result<Stri
             );
             Err(error)
         }
-        Err(e) => Err(template_error(file, source, &e)),
+        Err(e) => Err(template_error(file, source, e)),
     }
 }
 
-fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
+fn template_error(file: &str, source: &str, e: minijinja::Error) -> SpecError {
     let column = e.range().and_then(|r| {
         let start = r.start.min(source.len());
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -248,7 +271,7 @@ fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
             format!("template error: {}: {detail}", e.kind()),
         ),
     };
-    SpecError::one(
+    let mut error = SpecError::one(
         file,
         kind,
         Problem {
@@ -257,7 +280,9 @@ fn template_error(file: &str, source: &str, e: &minijinja::Error) -> SpecError {
             path: None,
             message,
         },
-    )
+    );
+    error.cause = Some(SpecCause::Template(std::sync::Arc::new(e)));
+    error
 }
 
 /// Reads an already rendered spec strictly and builds it (with validation).
@@ -278,6 +303,7 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                     message,
                 })
                 .collect(),
+            cause: None,
         }),
         Ok(Err(errors)) => Err(SpecError {
             file: file.to_owned(),
@@ -300,6 +326,7 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                     }
                 })
                 .collect(),
+            cause: Some(SpecCause::Validation(errors)),
         }),
         Ok(Ok(daemon_set)) => Ok(daemon_set),
     }
@@ -328,16 +355,7 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
         Ok((spec, _)) => Ok(spec),
         Err(e) => {
             let message = e.message.clone();
-            let schema = [
-                "unknown field",
-                "missing field",
-                "duplicate field",
-                "invalid type",
-                "invalid value",
-                "invalid length",
-                "unknown variant",
-            ];
-            let (kind, message) = if schema.iter().any(|s| message.starts_with(s)) {
+            let (kind, message) = if e.schema {
                 (SpecErrorKind::Schema, suggest(&message))
             } else {
                 (SpecErrorKind::Yaml, format!("invalid YAML: {message}"))

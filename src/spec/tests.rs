@@ -282,3 +282,37 @@ fn toleration_seconds_without_effect_is_refused_like_the_dsl_and_the_server() {
     let pod = ds.spec.unwrap().template.spec.unwrap();
     assert_eq!(pod.tolerations.unwrap()[0].toleration_seconds, Some(30));
 }
+
+#[test]
+fn a_template_error_keeps_minijinja_s_error_as_its_source() {
+    let err = load_err(
+        "name: agent\nselectorLabels: {app: agent}\ncontainers:\n- name: agent\n  image: agent:{{ image.tag }}\n",
+    );
+    let Some(SpecCause::Template(cause)) = err.cause() else {
+        panic!("no template cause: {err:?}");
+    };
+    assert_eq!(cause.kind(), minijinja::ErrorKind::UndefinedError);
+    let source = std::error::Error::source(&err).expect("a source");
+    assert!(
+        matches!(
+            source.downcast_ref::<SpecCause>(),
+            Some(SpecCause::Template(_))
+        ),
+        "{source:?}"
+    );
+}
+
+#[test]
+fn a_validation_error_keeps_the_violations_as_its_source() {
+    let err = load_err(
+        "name: agent\nselectorLabels: {app: agent}\ncontainers:\n- name: Agent_1\n  image: agent:1.0\n",
+    );
+    let Some(SpecCause::Validation(errors)) = err.cause() else {
+        panic!("no validation cause: {err:?}");
+    };
+    assert_eq!(
+        errors.violations()[0].path.as_str(),
+        "spec.template.spec.containers[0].name"
+    );
+    assert!(std::error::Error::source(&err).is_some());
+}

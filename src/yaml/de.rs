@@ -18,6 +18,56 @@ pub(crate) struct DeError {
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// Which of serde's errors it is, told by the method serde called (never by its words).
+    pub kind: DeKind,
+}
+
+/// Which of serde's `de::Error` constructors made an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeKind {
+    /// `invalid_type`: a value of the wrong type (a boolean where a string goes).
+    InvalidType,
+    /// Another mismatch between the document and the type: `invalid_value`, `invalid_length`, `unknown_variant`,
+    /// `unknown_field`, `missing_field`, `duplicate_field`.
+    Schema,
+    /// `custom`: anything else.
+    Other,
+}
+
+impl DeKind {
+    /// Whether the document does not fit the type (rather than, say, a number out of range for a reader).
+    pub(crate) fn is_schema(self) -> bool {
+        matches!(self, DeKind::InvalidType | DeKind::Schema)
+    }
+}
+
+/// serde's own wording of its errors: the default `de::Error` methods, kept by letting serde format them.
+#[derive(Debug)]
+struct Wording(String);
+
+impl fmt::Display for Wording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Wording {}
+
+impl de::Error for Wording {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Wording(msg.to_string())
+    }
+}
+
+impl DeError {
+    fn of(kind: DeKind, wording: Wording) -> DeError {
+        DeError {
+            message: wording.0,
+            line: None,
+            column: None,
+            kind,
+        }
+    }
 }
 
 impl fmt::Display for DeError {
@@ -34,7 +84,54 @@ impl de::Error for DeError {
             message: msg.to_string(),
             line: None,
             column: None,
+            kind: DeKind::Other,
         }
+    }
+
+    fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        DeError::of(
+            DeKind::InvalidType,
+            <Wording as de::Error>::invalid_type(unexpected, expected),
+        )
+    }
+
+    fn invalid_value(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        DeError::of(
+            DeKind::Schema,
+            <Wording as de::Error>::invalid_value(unexpected, expected),
+        )
+    }
+
+    fn invalid_length(len: usize, expected: &dyn de::Expected) -> Self {
+        DeError::of(
+            DeKind::Schema,
+            <Wording as de::Error>::invalid_length(len, expected),
+        )
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        DeError::of(
+            DeKind::Schema,
+            <Wording as de::Error>::unknown_variant(variant, expected),
+        )
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        DeError::of(
+            DeKind::Schema,
+            <Wording as de::Error>::unknown_field(field, expected),
+        )
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        DeError::of(DeKind::Schema, <Wording as de::Error>::missing_field(field))
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        DeError::of(
+            DeKind::Schema,
+            <Wording as de::Error>::duplicate_field(field),
+        )
     }
 }
 
@@ -53,7 +150,7 @@ impl<'a> NodeDe<'a> {
             error.line = Some(self.node.line);
             error.column = Some(self.node.column);
             if let Some(plain) = &self.node.plain
-                && error.message.starts_with("invalid type")
+                && error.kind == DeKind::InvalidType
             {
                 let what = match self.node.kind {
                     Kind::Bool(_) => "a boolean",

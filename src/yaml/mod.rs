@@ -18,23 +18,23 @@ pub(crate) struct YamlError {
     pub path: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// The YAML is well formed but does not fit the type (an unknown or missing field, a value of the wrong
+    /// type): told by the serde method that made the error, not by its words.
+    pub schema: bool,
+}
+
+/// Why a value could not be written as YAML: it does not serialize (to the JSON model every object goes through
+/// first), or the emitter refused it.
+#[derive(Debug)]
+pub(crate) enum EmitError {
+    Json(serde_json::Error),
+    Yaml(serde_yaml::Error),
 }
 
 /// Serializes one value as a YAML document (no leading `---`).
-pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
-    let error = |message: String| YamlError {
-        message,
-        path: None,
-        line: None,
-        column: None,
-    };
-    let value = serde_json::to_value(value).map_err(|e| error(e.to_string()))?;
-    emit::document(&value).map_err(|e| YamlError {
-        message: e.to_string(),
-        path: None,
-        line: None,
-        column: None,
-    })
+pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, EmitError> {
+    let value = serde_json::to_value(value).map_err(EmitError::Json)?;
+    emit::document(&value).map_err(EmitError::Yaml)
 }
 
 /// A key the target type does not know: its path and the line of the key.
@@ -51,6 +51,7 @@ impl From<read::ReadError> for YamlError {
             path: None,
             line: e.line,
             column: e.column,
+            schema: false,
         }
     }
 }
@@ -67,6 +68,7 @@ pub(crate) fn single_document(text: &str) -> Result<Option<Node>, YamlError> {
                     path: None,
                     line: Some(chunk.line),
                     column: None,
+                    schema: false,
                 });
             }
             found = Some(node);
@@ -117,6 +119,7 @@ pub(crate) fn from_node_reporting_unknown<T: DeserializeOwned>(
                 path: (path != "." && !path.is_empty()).then_some(path),
                 line: inner.line,
                 column: inner.column,
+                schema: inner.kind.is_schema(),
             })
         }
     }
