@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::io;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use daemonset::build::{Container, DaemonSet, Effect, Toleration, Volume};
+use daemonset::build::{Container, Effect, NodeAgent, Toleration, Volume};
 use daemonset::k8s::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use daemonset::k8s::api::core::v1::{
     Container as K8sContainer, HostPathVolumeSource, PodSpec, PodTemplateSpec,
@@ -33,7 +33,7 @@ fn ours(i: usize) -> K8sDaemonSet {
     let name = format!("log-collector-{i}");
     let varlog = Volume::host_path("varlog", "/var/log");
     let containers = Volume::host_path("varlibdockercontainers", "/var/lib/docker/containers");
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name(name.clone())
         .label("app", "log-collector")
         .selector_label("name", name.clone())

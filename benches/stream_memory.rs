@@ -3,7 +3,7 @@
 
 use std::io;
 
-use daemonset::build::{Container, DaemonSet, Volume};
+use daemonset::build::{Container, NodeAgent, Volume};
 use daemonset::render::{Format, StreamWriter};
 
 fn peak_rss_kib() -> u64 {
@@ -23,7 +23,7 @@ fn main() {
         let mut writer = StreamWriter::new(io::sink(), Format::Yaml);
         for i in 0..n {
             let varlog = Volume::host_path("varlog", "/var/log");
-            let ds = DaemonSet::builder()
+            let ds = NodeAgent::builder()
                 .name(format!("log-collector-{i}"))
                 .selector_label("name", format!("log-collector-{i}"))
                 .container(

@@ -1,14 +1,14 @@
 //! The seed's node log collector: fluentd on every node, control-plane nodes included, reading the node's logs
 //! through hostPath volumes. `cargo run -q --example log-collector` prints its YAML.
 
-use daemonset::build::{Container, DaemonSet, Effect, Toleration, Volume};
+use daemonset::build::{Container, Effect, NodeAgent, Toleration, Volume};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 /// The DaemonSet of this example.
 pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
     let varlog = Volume::host_path("varlog", "/var/log");
     let containers = Volume::host_path("varlibdockercontainers", "/var/lib/docker/containers");
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("log-collector")
         .label("app", "log-collector")
         .selector_label("name", "log-collector")

@@ -1,12 +1,12 @@
 //! The seed's basic example: nginx on every node with requests and limits. `cargo run -q --example nginx-daemonset`
 //! prints its YAML.
 
-use daemonset::build::{Container, Cpu, DaemonSet, Memory, Port, Resources};
+use daemonset::build::{Container, Cpu, Memory, NodeAgent, Port, Resources};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 /// The DaemonSet of this example.
 pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("nginx-daemonset")
         .label("app", "nginx")
         .selector_label("name", "nginx-daemonset")

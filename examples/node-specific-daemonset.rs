@@ -3,12 +3,12 @@
 //! `daemonset::parse` rejects it); here it sits in the pod template, where it works.
 //! `cargo run -q --example node-specific-daemonset` prints its YAML.
 
-use daemonset::build::{Container, DaemonSet, EnvVar, PodField};
+use daemonset::build::{Container, EnvVar, NodeAgent, PodField};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 /// The DaemonSet of this example.
 pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("node-specific-daemonset")
         .selector_label("app", "myapp")
         .container(

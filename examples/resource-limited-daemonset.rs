@@ -1,12 +1,12 @@
 //! The seed's first challenge: requests and limits so the agent cannot starve the node.
 //! `cargo run -q --example resource-limited-daemonset` prints its YAML.
 
-use daemonset::build::{Container, Cpu, DaemonSet, Memory, Resources};
+use daemonset::build::{Container, Cpu, Memory, NodeAgent, Resources};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 /// The DaemonSet of this example.
 pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("resource-limited-daemonset")
         .selector_label("app", "myapp")
         .container(

@@ -1,12 +1,12 @@
 //! The seed's third challenge: a rolling update that replaces one pod at a time.
 //! `cargo run -q --example rolling-update-daemonset` prints its YAML.
 
-use daemonset::build::{Budget, Container, DaemonSet, UpdateStrategy};
+use daemonset::build::{Budget, Container, NodeAgent, UpdateStrategy};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 /// The DaemonSet of this example.
 pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("rolling-update-daemonset")
         .update_strategy(UpdateStrategy::max_unavailable(Budget::Count(1)))
         .selector_label("app", "myapp")

@@ -2,14 +2,14 @@
 //! required node affinity (`kubernetes.io/arch In [amd64]`) and a toleration (`special Exists NoSchedule`).
 //! `cargo run -q --example snippets` prints each fragment as YAML, the way the seed shows it.
 
-use daemonset::build::{Container, DaemonSet, Effect, NodeAffinity, Requirement, Term, Toleration};
+use daemonset::build::{Container, Effect, NodeAffinity, NodeAgent, Requirement, Term, Toleration};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 use serde_json::json;
 
 /// The three fragments applied to one small DaemonSet each, in the seed's order.
 pub fn daemon_sets() -> Result<Vec<K8sDaemonSet>, daemonset::ValidationErrors> {
     let base = |name: &str| {
-        DaemonSet::builder()
+        NodeAgent::builder()
             .name(name)
             .selector_label("app", "agent")
             .container(

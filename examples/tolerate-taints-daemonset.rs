@@ -1,12 +1,12 @@
 //! The seed's fourth challenge: run on nodes tainted `example-key` (any value) with effect NoSchedule.
 //! `cargo run -q --example tolerate-taints-daemonset` prints its YAML.
 
-use daemonset::build::{Container, DaemonSet, Effect, Toleration};
+use daemonset::build::{Container, Effect, NodeAgent, Toleration};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 /// The DaemonSet of this example.
 pub fn daemon_set() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("tolerate-taints-daemonset")
         .selector_label("app", "myapp")
         .container(

@@ -17,7 +17,8 @@
 # New inputs the fuzzer finds go to target/fuzz/corpus/<target> (not committed; copy the interesting ones to
 # fuzz/corpus/<target>); a crash is saved to fuzz/artifacts/<target>/ and the script exits 1 after the remaining
 # targets: commit the input to fuzz/regressions/<target>/ (replayed by tests/fuzz_corpus.rs) and fix the fault.
-# Builds go to target/fuzz inside this worktree; runs at `nice` priority.
+# Builds go to target/fuzz inside this worktree; runs at `nice` priority. Every target is built first and the built
+# binaries are run, so editing the sources during a long run does not change what is fuzzed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,14 +36,17 @@ fi
 # Debug assertions on (overflow checks), AddressSanitizer (the default; serde_yaml's libyaml port is unsafe code).
 build=(--fuzz-dir fuzz --target-dir target/fuzz --debug-assertions)
 status=0
+# One build of every target: one compilation of the library, whatever is edited meanwhile.
+nice -n 10 cargo +nightly fuzz build "${build[@]}" >&2
+host=$(rustc -vV | sed -n 's/^host: //p')
 for t in $targets; do
-  nice -n 10 cargo +nightly fuzz build "${build[@]}" "$t" >&2
+  bin=target/fuzz/$host/release/$t
   work=target/fuzz/corpus/$t
   mkdir -p "$work" "fuzz/artifacts/$t"
   log=target/fuzz/$t.log
   set +e
   # -rss_limit_mb bounds memory; -timeout flags an input taking over 10 s as a hang (a crash of its own kind).
-  nice -n 10 cargo +nightly fuzz run "${build[@]}" "$t" "$work" "fuzz/corpus/$t" -- \
+  nice -n 10 "$bin" "$work" "fuzz/corpus/$t" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 >"$log" 2>&1
   rc=$?

@@ -6,12 +6,13 @@
 //!
 //! | module | what it does |
 //! | --- | --- |
-//! | [`build`] | the typed builder: [`build::DaemonSet::builder()`] … `.build()` returns the validated object |
+//! | [`build`] | the typed builder: [`build::NodeAgent::builder()`] … `.build()` returns the validated object |
 //! | [`daemonset!`] | the declarative DSL, expanding to builder calls; literal mistakes are compile errors |
 //! | [`mod@validate`] | the API server's rules (and the ones it lacks) on any DaemonSet, with field paths |
 //! | [`parse`] | strict YAML in: unknown fields are errors with path and line |
 //! | [`render`] | YAML / JSON out, one object, a stream, or a streaming writer |
 //! | [`spec`] | spec files: minijinja templates in the builder's vocabulary |
+//! | [`import`] | existing manifests as builder code, a `daemonset!` block or a spec file |
 //! | [`lint`] | best-practice findings with stable rule ids |
 //! | [`mod@write`] | the atomic, prune-safe directory writer (`render --out` and `build.rs`) |
 //! | [`plan`] | on which nodes a DaemonSet runs, and why not on the others |
@@ -22,9 +23,9 @@
 //! binary that uses it, as with kube-rs.
 //!
 //! ```
-//! use daemonset::build::{Container, DaemonSet};
+//! use daemonset::build::{Container, NodeAgent};
 //!
-//! let ds = DaemonSet::builder()
+//! let ds = NodeAgent::builder()
 //!     .name("node-exporter")
 //!     .selector_label("app", "node-exporter")
 //!     .container(Container::builder().name("exporter").image("quay.io/prometheus/node-exporter:v1.8.2").build())
@@ -38,6 +39,8 @@ pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod doctor;
+pub mod import;
+pub mod input;
 pub mod lint;
 pub mod locate;
 pub mod parse;

@@ -44,6 +44,8 @@ pub enum ParseError {
         field: String,
         /// 1-based line of the key, when it could be found.
         line: Option<usize>,
+        /// 1-based column of the key, when it could be found.
+        column: Option<usize>,
         /// A likely fix (`did you mean spec.template.spec.nodeSelector?`).
         hint: Option<String>,
     },
@@ -70,8 +72,9 @@ impl ParseError {
     /// The 1-based column the error is at, when known.
     pub fn column(&self) -> Option<usize> {
         match self {
-            ParseError::Syntax { column, .. } | ParseError::Invalid { column, .. } => *column,
-            ParseError::UnknownField { .. } => None,
+            ParseError::Syntax { column, .. }
+            | ParseError::Invalid { column, .. }
+            | ParseError::UnknownField { column, .. } => *column,
         }
     }
 
@@ -125,7 +128,19 @@ fn syntax(e: yaml::YamlError) -> ParseError {
 fn from_node<T: DeserializeOwned>(node: &yaml::Node) -> Result<T, Vec<ParseError>> {
     match yaml::from_node_reporting_unknown::<T>(node) {
         Ok((value, unknown)) if unknown.is_empty() => Ok(value),
-        Ok((_, unknown)) => Err(unknown.into_iter().map(unknown_field).collect()),
+        Ok((_, unknown)) => {
+            // The key's own position (the reader gives its line only): one index of the document for all of them.
+            let lines = crate::locate::Lines::from_node(node.clone());
+            Err(unknown
+                .into_iter()
+                .map(|u| {
+                    let at = lines
+                        .position_of(&u.path)
+                        .filter(|&(l, _)| Some(l) == u.line);
+                    unknown_field(u, at.map(|(_, column)| column))
+                })
+                .collect())
+        }
         Err(e) => Err(vec![ParseError::Invalid {
             path: e.path,
             message: e.message,
@@ -135,7 +150,7 @@ fn from_node<T: DeserializeOwned>(node: &yaml::Node) -> Result<T, Vec<ParseError
     }
 }
 
-fn unknown_field(unknown: yaml::Unknown) -> ParseError {
+fn unknown_field(unknown: yaml::Unknown, column: Option<usize>) -> ParseError {
     let path = unknown.path;
     let field = path
         .rsplit(['.', '['])
@@ -150,6 +165,7 @@ fn unknown_field(unknown: yaml::Unknown) -> ParseError {
     });
     ParseError::UnknownField {
         line: unknown.line,
+        column,
         path,
         field,
         hint,

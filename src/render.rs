@@ -46,8 +46,8 @@ pub enum RenderError {
 /// One object as a YAML document (without `---`).
 ///
 /// ```
-/// # use daemonset::build::{Container, DaemonSet};
-/// let ds = DaemonSet::builder()
+/// # use daemonset::build::{Container, NodeAgent};
+/// let ds = NodeAgent::builder()
 ///     .name("agent")
 ///     .selector_label("app", "agent")
 ///     .container(Container::builder().name("agent").image("agent:1.0").build())

@@ -2,7 +2,7 @@
 //! round-trips (YAML -> typed -> YAML) unchanged.
 
 use daemonset::build::{
-    Budget, Container, Cpu, DaemonSet, Effect, EnvVar, HostPathType, Memory, NodeAffinity,
+    Budget, Container, Cpu, Effect, EnvVar, HostPathType, Memory, NodeAffinity, NodeAgent,
     PodField, Port, Probe, Requirement, Resources, Term, Toleration, UpdateStrategy, Volume,
     Weight,
 };
@@ -180,7 +180,7 @@ fn build(inputs: &Inputs) -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
         container.ports.push(p);
     }
     container.resources = inputs.resources.clone();
-    let mut builder = DaemonSet::builder()
+    let mut builder = NodeAgent::builder()
         .name(inputs.name.clone())
         .container(container);
     for (k, v) in &inputs.selector {

@@ -24,7 +24,7 @@ mod tolerate_taints_daemonset;
 
 use corpus::{Answer, Tally};
 use daemonset::build::{
-    Budget, Container, Cpu, DaemonSet, EnvFrom, EnvVar, HostPathType, Memory, NodeAffinity,
+    Budget, Container, Cpu, EnvFrom, EnvVar, HostPathType, Memory, NodeAffinity, NodeAgent,
     PodField, Port, Probe, Requirement, Resources, SecurityContext, Term, Toleration,
     UpdateStrategy, Volume, Weight,
 };
@@ -39,7 +39,7 @@ fn rich() -> K8sDaemonSet {
     let socket = Volume::host_path("containerd", "/run/containerd/containerd.sock")
         .with_type(HostPathType::Socket);
     let scratch = Volume::empty_dir("scratch");
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("node-exporter")
         .label("app.kubernetes.io/name", "node-exporter")
         .annotation("kubernetes.io/change-cause", "initial")

@@ -19,7 +19,7 @@ mod tolerate_taints_daemonset;
 
 use std::path::PathBuf;
 
-use daemonset::build::{Container, DaemonSet};
+use daemonset::build::{Container, NodeAgent};
 use daemonset::cluster::{ApplyOptions, ApplyOutcome, Cluster, ClusterError, ConnectOptions};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 use support::{ControlPlane, TestEnv};
@@ -54,7 +54,7 @@ fn examples() -> Vec<K8sDaemonSet> {
 }
 
 fn agent(name: &str, image: &str) -> K8sDaemonSet {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name(name)
         .selector_label("app", name)
         .container(Container::builder().name("agent").image(image).build())

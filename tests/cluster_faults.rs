@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use daemonset::build::{Container, DaemonSet};
+use daemonset::build::{Container, NodeAgent};
 use daemonset::cluster::{ApplyOptions, ApplyOutcome, ClusterError};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 use kube::api::{Api, ListParams};
@@ -14,7 +14,7 @@ use support::TestEnv;
 fn set(n: usize) -> Vec<K8sDaemonSet> {
     (0..n)
         .map(|i| {
-            DaemonSet::builder()
+            NodeAgent::builder()
                 .name(format!("agent-{i:03}"))
                 .selector_label("app", format!("agent-{i:03}"))
                 .container(

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use daemonset::build::{Budget, Container, DaemonSet, UpdateStrategy};
+use daemonset::build::{Budget, Container, NodeAgent, UpdateStrategy};
 use daemonset::cluster::{ApplyOptions, ClusterError, RolloutState, UndoOutcome};
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 use daemonset::k8s::api::core::v1::Pod;
@@ -17,7 +17,7 @@ use support::{TestEnv, eventually};
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(120));
 
 fn agent(namespace: &str, image: &str, strategy: UpdateStrategy) -> K8sDaemonSet {
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("agent")
         .selector_label("app", "agent")
         .node_selector("daemonset.test/ns", namespace)

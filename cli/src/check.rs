@@ -76,46 +76,47 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);
-            return e.outcome();
+            return inputs::outcome(&e);
         }
     };
     let mut outcome = Outcome::Success;
     let mut out = Report::new("check");
     for source in &sources {
         let mut file = FileResult {
-            file: crate::lint::source_name(source),
+            file: source.name(),
             ..FileResult::default()
         };
         let mut findings_of_file = Vec::new();
-        let streamed = inputs::stream_manifest(source, |name, item| {
-            file.file = name.to_owned();
-            match item {
-                inputs::Item::Note(note) => {
-                    if note.contains(": skipping ") {
-                        file.skipped += 1;
+        let streamed = daemonset::input::Documents::open(source).and_then(|documents| {
+            inputs::stream_manifest(documents, |name, item| {
+                file.file = name.to_owned();
+                match item {
+                    inputs::Item::Note(note) => {
+                        if note.contains(": skipping ") {
+                            file.skipped += 1;
+                        }
+                        eprintln!("note: {note}");
                     }
-                    eprintln!("note: {note}");
-                }
-                inputs::Item::Problems(lines) => {
-                    for (problem, column) in &lines {
-                        let mut finding = Finding::parse_problem(name, None, problem);
-                        finding.column = column.unwrap_or(finding.column);
-                        findings_of_file.push(finding);
+                    inputs::Item::Problems(lines) => {
+                        for (problem, column) in &lines {
+                            let mut finding = Finding::parse_problem(name, None, problem);
+                            finding.column = column.unwrap_or(finding.column);
+                            findings_of_file.push(finding);
+                        }
+                    }
+                    inputs::Item::Found(found) => {
+                        file.objects.push(Object::of(&found.object, found.line));
+                        findings_of_file.extend(findings(name, &found));
                     }
                 }
-                inputs::Item::Found(found) => {
-                    file.objects.push(Object::of(&found.object, found.line));
-                    findings_of_file.extend(findings(name, &found));
-                }
-            }
+            })
         });
         out.files.push(file);
         out.findings.extend(findings_of_file);
         if let Err(e) = streamed {
             report::error(&e);
-            outcome = outcome.max(e.outcome());
-            out.findings
-                .push(Finding::input_error(crate::lint::source_name(source), &e));
+            outcome = outcome.max(inputs::outcome(&e));
+            out.findings.push(Finding::input_error(source.name(), &e));
         }
     }
     if out.summary().error_findings > 0 {

@@ -30,6 +30,7 @@ Examples:
   daemonset check deploy/
   daemonset lint deploy/ --nodes 500 --deny warnings
   daemonset plan deploy/ --nodes nodes.yaml --pods pods.yaml
+  daemonset import -f node-exporter.yaml --to rust
   daemonset apply -f deploy/ --wait --timeout 5m
   daemonset diff -f deploy/"
 )]
@@ -78,6 +79,14 @@ pub enum Command {
     /// Why isn't it running? The verdict on a live DaemonSet (or a recorded state), each cause with its nodes.
     #[cfg(feature = "cluster")]
     Doctor(crate::doctor::DoctorArgs),
+    /// Write existing DaemonSet manifests (kubectl, Helm or kustomize output) as builder code, a `daemonset!`
+    /// block or a spec file.
+    ///
+    /// Typed forms wherever the front end has one (named volume handles, typed quantities, enums), no field the
+    /// server fills in anyway; a field without a typed form is set in `customize` (builder, DSL) with a comment, and
+    /// reported on stderr. Spec files cannot say such a field: it is left out and reported as an error (exit 1).
+    /// Other kinds in the input are skipped with a note.
+    Import(ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     ///
     /// bash: `source <(daemonset completions bash)`; zsh: `daemonset completions zsh > "${fpath[1]}/_daemonset"`;
@@ -86,6 +95,37 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff, section 1) on stdout: `daemonset man | man -l -`.
     Man,
+}
+
+/// The form `import` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportForm {
+    /// Builder code: a function returning the built DaemonSet.
+    Rust,
+    /// A `daemonset!` block in such a function.
+    Dsl,
+    /// A spec file.
+    Spec,
+}
+
+/// `daemonset import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Manifests or directories of them; `-` reads stdin.
+    #[arg(value_name = "FILE_OR_DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// A manifest, directory or `-` (as kubectl's `-f`; may be repeated).
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The form to write.
+    #[arg(long, value_enum)]
+    pub to: ImportForm,
+    /// Write one file per DaemonSet (`<name>.rs`, `<name>.yaml`) into this directory instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 also when a field needed the escape hatch (`customize`).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `daemonset completions`.

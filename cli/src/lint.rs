@@ -2,12 +2,12 @@
 
 use daemonset::k8s::api::apps::v1::DaemonSet;
 use daemonset::lint::{self, Options, RULES, Selection, Severity};
-use daemonset::spec;
+use daemonset::{input, spec};
 
 use crate::cli::{Deny, LintArgs, SeverityArg};
 use crate::config;
 use crate::inputs;
-use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report, column_of};
+use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report};
 use crate::report::{self, Outcome};
 
 /// The rule selection and options of a run: the command line over the `.daemonset.toml`.
@@ -115,7 +115,7 @@ pub fn run(args: &LintArgs) -> Outcome {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);
-            return e.outcome();
+            return inputs::outcome(&e);
         }
     };
     let options = Options {
@@ -130,10 +130,9 @@ pub fn run(args: &LintArgs) -> Outcome {
     let text_mode = args.format == Format::Text;
     let lint_one = |out: &mut Report,
                     name: &str,
-                    text: &str,
                     object: &DaemonSet,
                     start: usize,
-                    line_of: &dyn Fn(&str) -> usize| {
+                    position_of: &dyn Fn(&str) -> (usize, usize)| {
         let subject = Object::of(object, start);
         out.files
             .last_mut()
@@ -141,11 +140,11 @@ pub fn run(args: &LintArgs) -> Outcome {
             .objects
             .push(subject.clone());
         for finding in lint::lint_selected(object, &options, &settings.selection) {
-            let line = line_of(finding.path.as_str());
+            let (line, column) = position_of(finding.path.as_str());
             out.findings.push(Finding {
                 file: name.to_owned(),
                 line,
-                column: column_of(text, line),
+                column,
                 object: Some(subject.clone()),
                 path: Some(finding.path.as_str().to_owned()),
                 rule: finding.rule.id.to_owned(),
@@ -161,74 +160,79 @@ pub fn run(args: &LintArgs) -> Outcome {
         }
     };
     for source in &sources {
-        let input = match inputs::read(source) {
-            Ok(input) => input,
+        out.files.push(FileResult {
+            file: source.name(),
+            ..FileResult::default()
+        });
+        let opened = match input::open(source) {
+            Ok(opened) => opened,
             Err(e) => {
                 report::error(&e);
-                outcome = outcome.max(e.outcome());
-                out.files.push(FileResult {
-                    file: source_name(source),
-                    ..FileResult::default()
-                });
-                out.findings
-                    .push(Finding::input_error(source_name(source), &e));
+                outcome = outcome.max(inputs::outcome(&e));
+                out.findings.push(Finding::input_error(source.name(), &e));
                 continue;
             }
         };
-        out.files.push(FileResult {
-            file: input.name.clone(),
-            ..FileResult::default()
-        });
-        if inputs::is_manifest(&input.text) {
-            let manifest = inputs::manifest(&input);
-            for note in &manifest.notes {
-                eprintln!("note: {note}");
-            }
-            out.files.last_mut().expect("a file entry").skipped = manifest
-                .notes
-                .iter()
-                .filter(|n| n.contains(": skipping "))
-                .count();
-            for problem in &manifest.problems {
-                if text_mode {
-                    eprintln!("error: {problem}");
-                }
-                out.findings.push(Finding::parse_problem(
-                    &input.name,
-                    Some(&input.text),
-                    problem,
-                ));
-                outcome = outcome.max(Outcome::Problems);
-            }
-            for found in &manifest.found {
-                lint_one(
-                    &mut out,
-                    &input.name,
-                    &input.text,
-                    &found.object,
-                    found.line,
-                    &|path| found.line_of(path),
-                );
-            }
-        } else {
-            let loaded = spec::render_template(&input.name, &input.text, &values)
-                .and_then(|text| spec::from_str(&input.name, &text).map(|object| (text, object)));
-            match loaded {
-                Ok((text, object)) => lint_one(&mut out, &input.name, &text, &object, 1, &|path| {
-                    spec::line_of(&text, path).unwrap_or(1)
-                }),
-                Err(e) => {
-                    if text_mode {
-                        for line in e.lines() {
-                            eprintln!("error: {line}");
+        match opened {
+            // A manifest is read and linted document by document: one object held at a time.
+            input::Opened::Manifest(documents) => {
+                let name = documents.name().to_owned();
+                let streamed = inputs::stream_manifest(documents, |name, item| match item {
+                    inputs::Item::Note(note) => {
+                        if note.contains(": skipping ") {
+                            out.files.last_mut().expect("a file entry").skipped += 1;
+                        }
+                        eprintln!("note: {note}");
+                    }
+                    inputs::Item::Problems(problems) => {
+                        for (problem, column) in &problems {
+                            if text_mode {
+                                eprintln!("error: {problem}");
+                            }
+                            let mut finding = Finding::parse_problem(name, None, problem);
+                            finding.column = column.unwrap_or(finding.column);
+                            out.findings.push(finding);
+                            outcome = outcome.max(Outcome::Problems);
                         }
                     }
-                    out.findings.extend(
-                        e.problems()
-                            .iter()
-                            .map(|p| Finding::spec_problem(&input.name, p)),
-                    );
-                    outcome = outcome.max(Outcome::Problems);
+                    inputs::Item::Found(found) => {
+                        lint_one(&mut out, name, &found.object, found.line, &|path| {
+                            found.position_of(path)
+                        });
+                    }
+                });
+                if let Err(e) = streamed {
+                    report::error(&e);
+                    outcome = outcome.max(inputs::outcome(&e));
+                    out.findings.push(Finding::input_error(name, &e));
+                }
+            }
+            input::Opened::Spec(input) => {
+                let loaded =
+                    spec::render_template(&input.name, &input.text, &values).and_then(|text| {
+                        spec::from_str(&input.name, &text).map(|object| (text, object))
+                    });
+                match loaded {
+                    Ok((text, object)) => {
+                        // One index of the rendered text for every finding (not one parse per finding).
+                        let lines = spec::SpecLines::of(&text);
+                        lint_one(&mut out, &input.name, &object, 1, &|path| {
+                            lines.position_of(path).unwrap_or((1, 1))
+                        });
+                    }
+                    Err(e) => {
+                        if text_mode {
+                            for line in e.lines() {
+                                eprintln!("error: {line}");
+                            }
+                        }
+                        out.findings.extend(
+                            e.problems()
+                                .iter()
+                                .map(|p| Finding::spec_problem(&input.name, p)),
+                        );
+                        outcome = outcome.max(Outcome::Problems);
+                    }
                 }
             }
         }
@@ -243,12 +247,4 @@ pub fn run(args: &LintArgs) -> Outcome {
         outcome = outcome.max(Outcome::Problems);
     }
     outcome
-}
-
-/// The name of a source in messages.
-pub fn source_name(source: &inputs::Source) -> String {
-    match source {
-        inputs::Source::Stdin => "<stdin>".to_owned(),
-        inputs::Source::File(path) => path.display().to_string(),
-    }
 }

@@ -20,6 +20,7 @@ mod config;
 mod diff;
 #[cfg(feature = "cluster")]
 mod doctor;
+mod import;
 mod inputs;
 mod lint;
 mod output;
@@ -86,6 +87,7 @@ fn main() -> ExitCode {
         cli::Command::Rollout(command) => rollout::run(&command),
         #[cfg(feature = "cluster")]
         cli::Command::Doctor(args) => doctor::run(&args),
+        cli::Command::Import(args) => import::run(&args),
         cli::Command::Completions(args) => shell::completions(args.shell),
         cli::Command::Man => shell::man(),
     };

@@ -26,7 +26,7 @@ fn read_file<T>(
 ) -> Result<Vec<T>, Outcome> {
     let input = inputs::read(&source(path)).map_err(|e| {
         report::error(&e);
-        e.outcome()
+        inputs::outcome(&e)
     })?;
     parse(&input.text).map_err(|e| {
         eprintln!("error: {}: {e}", input.name);

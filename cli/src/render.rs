@@ -1,57 +1,32 @@
 //! `daemonset render`: spec files (and manifests) to a YAML/JSON stream or to a directory.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
+use daemonset::input;
 use daemonset::k8s::api::apps::v1::DaemonSet;
 use daemonset::render::{Format, StreamWriter};
-use daemonset::spec::{self, Values};
+use daemonset::spec::Values;
 use daemonset::write::{self, Options};
 
 use crate::cli::{OutputFormat, RenderArgs};
 use crate::inputs;
 use crate::report::{self, Outcome};
 
-/// Reads every input into DaemonSets, printing every problem; `Err` when any input has one.
-pub fn load_all(paths: &[std::path::PathBuf], values: &Values) -> Result<Vec<DaemonSet>, Outcome> {
-    let sources = inputs::expand(paths).map_err(|e| {
-        report::error(&e);
-        e.outcome()
-    })?;
-    let mut objects = Vec::new();
+/// Prints what one step of reading the inputs gives (notes and problems) and returns its outcome.
+fn report_loaded(loaded: &input::Loaded) -> Outcome {
+    if let Some(note) = loaded.note() {
+        eprintln!("note: {note}");
+    }
     let mut outcome = Outcome::Success;
-    for source in &sources {
-        let input = match inputs::read(source) {
-            Ok(input) => input,
-            Err(e) => {
-                report::error(&e);
-                outcome = outcome.max(e.outcome());
-                continue;
-            }
-        };
-        if inputs::is_manifest(&input.text) {
-            let manifest = inputs::manifest(&input);
-            for note in &manifest.notes {
-                eprintln!("note: {note}");
-            }
-            let mut problems = manifest.problems;
-            for found in manifest.found {
-                let violations = inputs::violations(&input.name, &found);
-                if violations.is_empty() {
-                    objects.push(found.object);
+    if let input::Loaded::Problems(problems) = loaded {
+        for problem in problems {
+            match problem {
+                input::Problem::Input(e) => {
+                    report::error(e);
+                    outcome = outcome.max(inputs::outcome(e));
                 }
-                problems.extend(violations);
-            }
-            for problem in &problems {
-                eprintln!("error: {problem}");
-            }
-            if !problems.is_empty() {
-                outcome = outcome.max(Outcome::Problems);
-            }
-        } else {
-            match spec::load(&input.name, &input.text, values) {
-                Ok(object) => objects.push(object),
-                Err(e) => {
-                    for line in e.lines() {
+                other => {
+                    for line in other.lines() {
                         eprintln!("error: {line}");
                     }
                     outcome = outcome.max(Outcome::Problems);
@@ -59,10 +34,45 @@ pub fn load_all(paths: &[std::path::PathBuf], values: &Values) -> Result<Vec<Dae
             }
         }
     }
-    if outcome == Outcome::Success {
-        Ok(objects)
-    } else {
-        Err(outcome)
+    outcome
+}
+
+/// Reads the inputs (files, directories, `-`) document by document, printing every note and problem, and calls
+/// `each` with every valid DaemonSet while no input has had a problem; the outcome of the inputs.
+fn read_inputs(
+    paths: &[std::path::PathBuf],
+    values: &Values,
+    mut each: impl FnMut(DaemonSet) -> Result<(), Outcome>,
+) -> Outcome {
+    let sources = match inputs::expand(paths) {
+        Ok(sources) => sources,
+        Err(e) => {
+            report::error(&e);
+            return inputs::outcome(&e);
+        }
+    };
+    let mut outcome = Outcome::Success;
+    for loaded in input::Objects::new(sources, values) {
+        outcome = outcome.max(report_loaded(&loaded));
+        if let input::Loaded::Object { object, .. } = loaded
+            && outcome == Outcome::Success
+            && let Err(failed) = each(*object)
+        {
+            return failed;
+        }
+    }
+    outcome
+}
+
+/// Reads every input into DaemonSets, printing every problem; `Err` when any input has one.
+pub fn load_all(paths: &[std::path::PathBuf], values: &Values) -> Result<Vec<DaemonSet>, Outcome> {
+    let mut objects = Vec::new();
+    match read_inputs(paths, values, |object| {
+        objects.push(object);
+        Ok(())
+    }) {
+        Outcome::Success => Ok(objects),
+        outcome => Err(outcome),
     }
 }
 
@@ -76,22 +86,15 @@ pub fn run(args: &RenderArgs) -> Outcome {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };
+    let Some(dir) = &args.out else {
+        return stream(&args.inputs, &values, format);
+    };
     let objects = match load_all(&args.inputs, &values) {
         Ok(objects) => objects,
         Err(outcome) => {
-            eprintln!(
-                "error: nothing was {}: fix the problems above",
-                if args.out.is_some() {
-                    "written"
-                } else {
-                    "rendered"
-                }
-            );
+            eprintln!("error: nothing was written: fix the problems above");
             return outcome;
         }
-    };
-    let Some(dir) = &args.out else {
-        return stream(&objects, format);
     };
     let options = Options {
         format,
@@ -191,27 +194,56 @@ fn print_report(dir: &std::path::Path, report: &write::Report) {
     }
 }
 
-fn is_broken_pipe(error: &daemonset::render::RenderError) -> bool {
-    matches!(error, daemonset::render::RenderError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+fn nothing_rendered() {
+    eprintln!("error: nothing was rendered: fix the problems above");
 }
 
-fn stream(objects: &[DaemonSet], format: Format) -> Outcome {
+/// Renders to stdout holding one object at a time: each object is rendered as it is read into a temporary file,
+/// which is copied to stdout once every input has been read without a problem (nothing is printed otherwise).
+fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outcome {
+    let spool = match tempfile::tempfile() {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("error: cannot create a temporary file for the output: {e}");
+            return Outcome::IoFailure;
+        }
+    };
+    let mut writer = StreamWriter::new(io::BufWriter::new(spool), format);
+    let outcome = read_inputs(paths, values, |object| {
+        writer.write(&object).map_err(|e| {
+            eprintln!("error: cannot write the output to a temporary file: {e}");
+            Outcome::IoFailure
+        })
+    });
+    if outcome != Outcome::Success {
+        nothing_rendered();
+        return outcome;
+    }
+    let spooled = writer
+        .finish()
+        .map_err(io::Error::other)
+        .and_then(|out| out.into_inner().map_err(io::IntoInnerError::into_error));
+    let mut spool = match spooled {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("error: cannot write the output to a temporary file: {e}");
+            return Outcome::IoFailure;
+        }
+    };
     let stdout = io::stdout().lock();
-    let mut writer = StreamWriter::new(io::BufWriter::new(stdout), format);
-    let result = objects
-        .iter()
-        .try_for_each(|o| writer.write(o))
-        .and_then(|()| {
-            let mut out = writer.finish()?;
-            out.flush()?;
-            Ok(())
-        });
-    match result {
+    let mut out = io::BufWriter::new(stdout);
+    let copied = spool
+        .seek(io::SeekFrom::Start(0))
+        .and_then(|_| io::copy(&mut spool, &mut out))
+        .and_then(|_| out.flush());
+    match copied {
         Ok(()) => Outcome::Success,
         // A closed pipe (`| head`) ends the output quietly, as `println!` does elsewhere (see main.rs).
-        Err(e) if is_broken_pipe(&e) => std::process::exit(crate::CLOSED_PIPE_EXIT),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            std::process::exit(crate::CLOSED_PIPE_EXIT)
+        }
         Err(e) => {
-            report::error(&e);
+            eprintln!("error: cannot write to stdout: {e}");
             Outcome::IoFailure
         }
     }

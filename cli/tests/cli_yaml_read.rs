@@ -263,3 +263,30 @@ fn a_streamed_parse_problem_keeps_the_readers_column_in_json() {
     assert_eq!(finding["line"], line, "{finding}");
     assert_eq!(finding["column"], column, "{finding}");
 }
+
+#[test]
+fn an_unknown_field_is_at_its_keys_column_in_check_and_lint() {
+    // The reader gives an unknown key's line only; its column came out as 1 when check streamed the input.
+    let text = DS.replace(
+        "      - name: agent\n",
+        "      - name: agent\n        imagePullPolicyy: Always\n",
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("imagePullPolicyy"))
+        .unwrap()
+        + 1;
+    for command in ["check", "lint"] {
+        let (code, stdout, stderr) = run(&root(), &[command, "-", "-o", "json"], &text);
+        assert_eq!(code, 1, "{command}: stdout:\n{stdout}\nstderr:\n{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+        let finding = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == "ParseError")
+            .unwrap_or_else(|| panic!("{command}: a ParseError finding in {stdout}"));
+        assert_eq!(finding["line"], line, "{command}: {finding}");
+        assert_eq!(finding["column"], 9, "{command}: {finding}");
+    }
+}

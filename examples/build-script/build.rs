@@ -2,14 +2,14 @@
 //! writer as `daemonset render --out`, and lints them (findings become cargo warnings).
 
 use daemonset::build::{
-    Budget, Container, Cpu, DaemonSet, Effect, Memory, Resources, Toleration, UpdateStrategy,
+    Budget, Container, Cpu, Effect, Memory, NodeAgent, Resources, Toleration, UpdateStrategy,
     Volume,
 };
 use daemonset::k8s::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 fn node_agent() -> Result<K8sDaemonSet, daemonset::ValidationErrors> {
     let varlog = Volume::host_path("varlog", "/var/log");
-    DaemonSet::builder()
+    NodeAgent::builder()
         .name("node-agent")
         .namespace("kube-system")
         .selector_label("app", "node-agent")

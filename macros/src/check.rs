@@ -724,7 +724,7 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
     quote! {
         {
             #(#volume_lets)*
-            ::daemonset::build::DaemonSet::builder() #(#calls)* .build()
+            ::daemonset::build::NodeAgent::builder() #(#calls)* .build()
         }
     }
 }

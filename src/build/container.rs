@@ -1,14 +1,17 @@
 //! Containers: image, command, ports, env, resources, mounts, probes, security context.
 
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container as K8sContainer, ContainerPort, EnvFromSource, EnvVar as K8sEnvVar,
-    ExecAction, GRPCAction, HTTPGetAction, Probe as K8sProbe,
-    SecurityContext as K8sSecurityContext, TCPSocketAction,
+    Capabilities, Container as K8sContainer, ContainerPort, ContainerResizePolicy, EnvFromSource,
+    EnvVar as K8sEnvVar, ExecAction, GRPCAction, HTTPGetAction, HTTPHeader, Lifecycle,
+    Probe as K8sProbe, SecurityContext as K8sSecurityContext, TCPSocketAction,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use typed_builder::TypedBuilder;
 
-use super::{EnvFrom, EnvVar, Mount, Resources};
+use super::{
+    AppArmorProfile, EnvFrom, EnvVar, Hook, Mount, ResizeResource, ResizeRestart, Resources,
+    SeLinux, SeccompProfile, TerminationMessagePolicy, WindowsOptions,
+};
 
 /// The transport protocol of a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -167,6 +170,17 @@ impl Probe {
         })
     }
 
+    /// A TCP connection to a named port of the container.
+    pub fn tcp_socket_named(port_name: impl Into<String>) -> Probe {
+        Probe(K8sProbe {
+            tcp_socket: Some(TCPSocketAction {
+                port: IntOrString::String(port_name.into()),
+                host: None,
+            }),
+            ..Default::default()
+        })
+    }
+
     /// A gRPC health check on `port`.
     pub fn grpc(port: u16) -> Probe {
         Probe(K8sProbe {
@@ -176,6 +190,51 @@ impl Probe {
             }),
             ..Default::default()
         })
+    }
+
+    /// For a gRPC probe: the service name sent in the health check request.
+    #[must_use]
+    pub fn grpc_service(mut self, service: impl Into<String>) -> Probe {
+        if let Some(grpc) = &mut self.0.grpc {
+            grpc.service = Some(service.into());
+        }
+        self
+    }
+
+    /// For HTTP and TCP probes: the host to connect to instead of the pod's IP (with `hostNetwork`, often
+    /// `127.0.0.1` for an agent that listens only on loopback).
+    #[must_use]
+    pub fn host(mut self, host: impl Into<String>) -> Probe {
+        let host = Some(host.into());
+        if let Some(http) = &mut self.0.http_get {
+            http.host = host;
+        } else if let Some(tcp) = &mut self.0.tcp_socket {
+            tcp.host = host;
+        }
+        self
+    }
+
+    /// For an HTTP probe: a request header.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Probe {
+        if let Some(http) = &mut self.0.http_get {
+            http.http_headers
+                .get_or_insert_with(Vec::new)
+                .push(HTTPHeader {
+                    name: name.into(),
+                    value: value.into(),
+                });
+        }
+        self
+    }
+
+    /// For an HTTP probe: use HTTPS (the certificate is not verified).
+    #[must_use]
+    pub fn https(mut self) -> Probe {
+        if let Some(http) = &mut self.0.http_get {
+            http.scheme = Some("HTTPS".to_owned());
+        }
+        self
     }
 
     /// Seconds before the first probe.
@@ -261,6 +320,14 @@ pub struct SecurityContext {
         }
     ))]
     pub drop_capabilities: Vec<String>,
+    /// The seccomp profile (overrides the pod's).
+    pub seccomp_profile: Option<SeccompProfile>,
+    /// The AppArmor profile (overrides the pod's).
+    pub app_armor_profile: Option<AppArmorProfile>,
+    /// Windows settings (overrides the pod's), e.g. [`WindowsOptions::host_process`].
+    pub windows: Option<WindowsOptions>,
+    /// The SELinux context (overrides the pod's).
+    pub se_linux: Option<SeLinux>,
 }
 
 impl From<SecurityContext> for K8sSecurityContext {
@@ -278,6 +345,10 @@ impl From<SecurityContext> for K8sSecurityContext {
             run_as_user: s.run_as_user,
             run_as_group: s.run_as_group,
             capabilities,
+            seccomp_profile: s.seccomp_profile.map(Into::into),
+            app_armor_profile: s.app_armor_profile.map(Into::into),
+            windows_options: s.windows.map(Into::into),
+            se_linux_options: s.se_linux.map(Into::into),
             ..Default::default()
         }
     }
@@ -366,6 +437,26 @@ pub struct Container {
     pub security_context: Option<SecurityContext>,
     /// When the image is pulled.
     pub image_pull_policy: Option<ImagePullPolicy>,
+    /// Runs before the container is stopped (the grace period counts it): drain connections, remove node state.
+    pub pre_stop: Option<Hook>,
+    /// Runs right after the container is created.
+    pub post_start: Option<Hook>,
+    /// The file the container writes its termination message to (`/dev/termination-log` by default).
+    #[builder(setter(into))]
+    pub termination_message_path: Option<String>,
+    /// Where the termination message comes from.
+    pub termination_message_policy: Option<TerminationMessagePolicy>,
+    /// For an init container: keep it running beside the main containers (a sidecar, `restartPolicy: Always`).
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = sidecar_bool)))]
+    pub sidecar: bool,
+    /// What an in-place resize of a resource does to the container.
+    #[builder(via_mutators, mutators(
+        /// Sets what resizing `resource` in place does (restart the container or not).
+        pub fn resize_policy(&mut self, resource: ResizeResource, restart: ResizeRestart) {
+            self.resize_policy.push((resource, restart));
+        }
+    ))]
+    pub resize_policy: Vec<(ResizeResource, ResizeRestart)>,
     /// Changes to the generated k8s-openapi container, for fields this builder does not model.
     #[builder(via_mutators, mutators(
         /// Changes the generated k8s-openapi container (any field this builder does not model); the result is
@@ -412,6 +503,25 @@ impl Container {
             startup_probe: self.startup_probe.map(|p| p.0),
             security_context: self.security_context.map(Into::into),
             image_pull_policy: self.image_pull_policy.map(|p| p.as_str().to_owned()),
+            lifecycle: (self.pre_stop.is_some() || self.post_start.is_some()).then(|| Lifecycle {
+                pre_stop: self.pre_stop.map(Into::into),
+                post_start: self.post_start.map(Into::into),
+                ..Default::default()
+            }),
+            termination_message_path: self.termination_message_path,
+            termination_message_policy: self
+                .termination_message_policy
+                .map(|p| p.as_str().to_owned()),
+            restart_policy: self.sidecar.then(|| "Always".to_owned()),
+            resize_policy: non_empty(
+                self.resize_policy
+                    .into_iter()
+                    .map(|(resource, restart)| ContainerResizePolicy {
+                        resource_name: resource.as_str().to_owned(),
+                        restart_policy: restart.as_str().to_owned(),
+                    })
+                    .collect(),
+            ),
             ..Default::default()
         };
         for change in self.customizers {

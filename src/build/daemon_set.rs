@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1::{
-    Affinity, LocalObjectReference, PodSpec, PodTemplateSpec, Toleration as K8sToleration,
-    Volume as K8sVolume,
+    Affinity, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption, PodOS,
+    PodReadinessGate, PodSpec, PodTemplateSpec, Toleration as K8sToleration, Volume as K8sVolume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use typed_builder::TypedBuilder;
 
 use super::container::non_empty;
-use super::{Container, NodeAffinity, Toleration, UpdateStrategy, Volume};
+use super::{
+    Container, NodeAffinity, PodPlacement, PodSecurityContext, Toleration, UpdateStrategy, Volume,
+};
 use crate::validate::{self, FieldPath, ValidationErrors, Violation};
 
 /// How the pod resolves DNS names.
@@ -24,7 +26,7 @@ pub enum DnsPolicy {
     ClusterFirstWithHostNet,
     /// The node's resolver configuration.
     Default,
-    /// Only what `dnsConfig` says (set it with [`DaemonSetBuilder::customize`]).
+    /// Only what `dnsConfig` says (see [`DnsConfig`]).
     None,
 }
 
@@ -40,9 +42,73 @@ impl DnsPolicy {
     }
 }
 
+/// The operating system the pods run on (the scheduler and the API server's checks follow it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Os {
+    /// Linux.
+    Linux,
+    /// Windows.
+    Windows,
+}
+
+impl Os {
+    /// The name the API server uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Windows => "windows",
+        }
+    }
+}
+
+/// The pod's resolver configuration, merged with what [`DnsPolicy`] gives (alone with [`DnsPolicy::None`]).
+///
+/// ```
+/// use daemonset::build::DnsConfig;
+/// let dns = DnsConfig::default().nameserver("169.254.20.10").search("svc.cluster.local").option("ndots", Some("2"));
+/// # let _ = dns;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DnsConfig(PodDNSConfig);
+
+impl DnsConfig {
+    /// Adds a nameserver IP address.
+    #[must_use]
+    pub fn nameserver(mut self, ip: impl Into<String>) -> DnsConfig {
+        self.0
+            .nameservers
+            .get_or_insert_with(Vec::new)
+            .push(ip.into());
+        self
+    }
+
+    /// Adds a search domain.
+    #[must_use]
+    pub fn search(mut self, domain: impl Into<String>) -> DnsConfig {
+        self.0
+            .searches
+            .get_or_insert_with(Vec::new)
+            .push(domain.into());
+        self
+    }
+
+    /// Adds a resolver option (`ndots: 2`, `single-request-reopen`).
+    #[must_use]
+    pub fn option(mut self, name: impl Into<String>, value: Option<&str>) -> DnsConfig {
+        self.0
+            .options
+            .get_or_insert_with(Vec::new)
+            .push(PodDNSConfigOption {
+                name: Some(name.into()),
+                value: value.map(str::to_owned),
+            });
+        self
+    }
+}
+
 type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
 
-/// A DaemonSet, written with types that make the common mistakes impossible; [`build`](DaemonSetBuilder::build)
+/// A DaemonSet, written with types that make the common mistakes impossible; [`build`](NodeAgentBuilder::build)
 /// turns it into a validated [`k8s_openapi::api::apps::v1::DaemonSet`].
 ///
 /// - The selector is derived from the selector labels, which are also put on the pod template: it always matches.
@@ -51,10 +117,10 @@ type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
 ///   checked by validation when building, and every violation is returned at once.
 ///
 /// ```
-/// use daemonset::build::{Container, DaemonSet, Effect, Toleration, Volume};
+/// use daemonset::build::{Container, NodeAgent, Effect, Toleration, Volume};
 ///
 /// let varlog = Volume::host_path("varlog", "/var/log");
-/// let ds = DaemonSet::builder()
+/// let ds = NodeAgent::builder()
 ///     .name("log-collector")
 ///     .label("app", "log-collector")
 ///     .selector_label("name", "log-collector")
@@ -76,7 +142,7 @@ type Customizer = Box<dyn FnOnce(&mut K8sDaemonSet) + Send>;
     build_method(into = Result<K8sDaemonSet, ValidationErrors>, doc = "Assembles the DaemonSet and validates it: \
         every violation of the API server's rules (and of the rules the server lacks) is returned at once.")
 )]
-pub struct DaemonSet {
+pub struct NodeAgent {
     /// The DaemonSet's name.
     #[builder(!default, setter(!strip_option, into))]
     pub name: String,
@@ -158,6 +224,21 @@ pub struct DaemonSet {
     pub node_selector: BTreeMap<String, String>,
     /// Node affinity.
     pub node_affinity: Option<NodeAffinity>,
+    /// Pod affinity: schedule next to pods with given labels.
+    pub pod_affinity: Option<PodPlacement>,
+    /// Pod anti-affinity: schedule away from pods with given labels.
+    pub pod_anti_affinity: Option<PodPlacement>,
+    /// Entries added to the pods' `/etc/hosts`, `(ip, hostnames)`.
+    #[builder(via_mutators, mutators(
+        /// Adds an `/etc/hosts` entry: `ip` for these hostnames.
+        pub fn host_alias(&mut self, ip: impl Into<String>, hostnames: impl IntoIterator<Item = impl Into<String>>) {
+            self.host_aliases.push((ip.into(), hostnames.into_iter().map(Into::into).collect()));
+        }
+    ))]
+    pub host_aliases: Vec<(String, Vec<String>)>,
+    /// The name in the pod template's metadata (the controller names pods by itself; some manifests set it).
+    #[builder(setter(into))]
+    pub template_name: Option<String>,
     /// Tolerations of node taints.
     #[builder(via_mutators, mutators(
         /// Adds a toleration.
@@ -192,6 +273,38 @@ pub struct DaemonSet {
         }
     ))]
     pub image_pull_secrets: Vec<String>,
+    /// Security settings of the whole pod.
+    pub security_context: Option<PodSecurityContext>,
+    /// Mounts the service account's API token (`false` for agents that never call the API).
+    pub automount_service_account_token: Option<bool>,
+    /// Containers of the pod see each other's processes.
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = share_process_namespace_bool)))]
+    pub share_process_namespace: bool,
+    /// Uses the node's IPC namespace.
+    #[builder(!default, setter(!strip_option, strip_bool(fallback = host_ipc_bool)))]
+    pub host_ipc: bool,
+    /// `false` runs the pod in its own user namespace.
+    pub host_users: Option<bool>,
+    /// The RuntimeClass of the pods (`nvidia`, `kata`).
+    #[builder(setter(into))]
+    pub runtime_class_name: Option<String>,
+    /// The operating system the pods run on.
+    pub os: Option<Os>,
+    /// Resolver configuration.
+    pub dns_config: Option<DnsConfig>,
+    /// Service environment variables (`<SVC>_SERVICE_HOST`) in the containers (`false` leaves them out).
+    pub enable_service_links: Option<bool>,
+    /// The scheduler that places the pods (the DaemonSet controller only creates them).
+    #[builder(setter(into))]
+    pub scheduler_name: Option<String>,
+    /// Pod conditions that must be true before the pod counts as ready.
+    #[builder(via_mutators, mutators(
+        /// Adds a readiness gate: a pod condition type that must be `True`.
+        pub fn readiness_gate(&mut self, condition_type: impl Into<String>) {
+            self.readiness_gates.push(condition_type.into());
+        }
+    ))]
+    pub readiness_gates: Vec<String>,
     /// Seconds a new pod must be ready before it counts as available.
     pub min_ready_seconds: Option<u32>,
     /// Old revisions kept for rollback.
@@ -206,9 +319,9 @@ pub struct DaemonSet {
     customizers: Vec<Customizer>,
 }
 
-impl std::fmt::Debug for DaemonSet {
+impl std::fmt::Debug for NodeAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DaemonSet")
+        f.debug_struct("NodeAgent")
             .field("name", &self.name)
             .finish_non_exhaustive()
     }
@@ -222,7 +335,7 @@ fn to_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
-impl DaemonSet {
+impl NodeAgent {
     /// Assembles the k8s-openapi object without validating it; conflicts the builder itself detects (a pod label
     /// that contradicts a selector label, two different volumes under one name) are returned beside it.
     pub fn assemble(self) -> (K8sDaemonSet, Vec<Violation>) {
@@ -286,10 +399,23 @@ impl DaemonSet {
             init_containers: non_empty(init_containers),
             volumes: non_empty(volumes.into_iter().map(K8sVolume::from).collect()),
             node_selector: non_empty_map(self.node_selector),
-            affinity: self.node_affinity.map(|a| Affinity {
-                node_affinity: Some(a.into()),
-                ..Default::default()
+            affinity: (self.node_affinity.is_some()
+                || self.pod_affinity.is_some()
+                || self.pod_anti_affinity.is_some())
+            .then(|| Affinity {
+                node_affinity: self.node_affinity.map(Into::into),
+                pod_affinity: self.pod_affinity.map(Into::into),
+                pod_anti_affinity: self.pod_anti_affinity.map(Into::into),
             }),
+            host_aliases: non_empty(
+                self.host_aliases
+                    .into_iter()
+                    .map(|(ip, hostnames)| HostAlias {
+                        ip,
+                        hostnames: non_empty(hostnames),
+                    })
+                    .collect(),
+            ),
             tolerations: non_empty(
                 self.tolerations
                     .into_iter()
@@ -306,6 +432,24 @@ impl DaemonSet {
                 self.image_pull_secrets
                     .into_iter()
                     .map(|name| LocalObjectReference { name })
+                    .collect(),
+            ),
+            security_context: self.security_context.map(Into::into),
+            automount_service_account_token: self.automount_service_account_token,
+            share_process_namespace: self.share_process_namespace.then_some(true),
+            host_ipc: self.host_ipc.then_some(true),
+            host_users: self.host_users,
+            runtime_class_name: self.runtime_class_name,
+            os: self.os.map(|os| PodOS {
+                name: os.as_str().to_owned(),
+            }),
+            dns_config: self.dns_config.map(|c| c.0),
+            enable_service_links: self.enable_service_links,
+            scheduler_name: self.scheduler_name,
+            readiness_gates: non_empty(
+                self.readiness_gates
+                    .into_iter()
+                    .map(|condition_type| PodReadinessGate { condition_type })
                     .collect(),
             ),
             ..Default::default()
@@ -325,6 +469,7 @@ impl DaemonSet {
                 },
                 template: PodTemplateSpec {
                     metadata: Some(ObjectMeta {
+                        name: self.template_name,
                         labels: non_empty_map(template_labels),
                         annotations: non_empty_map(self.pod_annotations),
                         ..Default::default()
@@ -344,8 +489,8 @@ impl DaemonSet {
     }
 }
 
-impl From<DaemonSet> for Result<K8sDaemonSet, ValidationErrors> {
-    fn from(definition: DaemonSet) -> Self {
+impl From<NodeAgent> for Result<K8sDaemonSet, ValidationErrors> {
+    fn from(definition: NodeAgent) -> Self {
         let (daemon_set, mut violations) = definition.assemble();
         if let Err(errors) = validate::validate(&daemon_set) {
             violations.extend(errors.into_violations());

@@ -3,11 +3,12 @@
 //! cannot be written.
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection, DownwardAPIVolumeFile,
-    DownwardAPIVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource, KeyToPath,
-    ObjectFieldSelector, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
+    CSIVolumeSource, ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIProjection,
+    DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource, EphemeralVolumeSource,
+    HostPathVolumeSource, KeyToPath, ObjectFieldSelector, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimTemplate, ProjectedVolumeSource, SecretProjection, SecretVolumeSource,
     ServiceAccountTokenProjection, Volume as K8sVolume, VolumeMount as K8sVolumeMount,
-    VolumeProjection,
+    VolumeProjection, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
@@ -148,6 +149,84 @@ impl Volume {
             size_limit: Some(K8sQuantity(size_limit.as_str().to_owned())),
         });
         v
+    }
+
+    /// For an emptyDir volume: keep it in memory (tmpfs; it counts against the containers' memory limits).
+    #[must_use]
+    pub fn in_memory(mut self) -> Volume {
+        if let Some(dir) = &mut self.volume.empty_dir {
+            dir.medium = Some("Memory".into());
+        }
+        self
+    }
+
+    /// For an emptyDir volume: the most it may hold.
+    #[must_use]
+    pub fn size_limit(mut self, limit: Memory) -> Volume {
+        if let Some(dir) = &mut self.volume.empty_dir {
+            dir.size_limit = Some(K8sQuantity(limit.as_str().to_owned()));
+        }
+        self
+    }
+
+    /// A volume from a CSI driver that supports inline (ephemeral) volumes, e.g. `secrets-store.csi.k8s.io`.
+    pub fn csi(name: impl Into<String>, driver: impl Into<String>) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.csi = Some(CSIVolumeSource {
+            driver: driver.into(),
+            ..Default::default()
+        });
+        v
+    }
+
+    /// A generic ephemeral volume: a PersistentVolumeClaim of `size` from `storage_class`, created with the pod
+    /// and deleted with it (access mode `ReadWriteOnce`).
+    pub fn ephemeral(
+        name: impl Into<String>,
+        storage_class: impl Into<String>,
+        size: Memory,
+    ) -> Volume {
+        let mut v = Volume::new(name);
+        v.volume.ephemeral = Some(EphemeralVolumeSource {
+            volume_claim_template: Some(PersistentVolumeClaimTemplate {
+                metadata: None,
+                spec: PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                    storage_class_name: Some(storage_class.into()),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(
+                            [("storage".to_owned(), K8sQuantity(size.as_str().to_owned()))].into(),
+                        ),
+                        limits: None,
+                    }),
+                    ..Default::default()
+                },
+            }),
+        });
+        v
+    }
+
+    /// For a CSI volume: a driver-specific attribute.
+    #[must_use]
+    pub fn attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Volume {
+        if let Some(csi) = &mut self.volume.csi {
+            csi.volume_attributes
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+        }
+        self
+    }
+
+    /// For configMap and secret volumes: the pod starts even when the object (or a listed key) does not exist.
+    #[must_use]
+    pub fn optional(mut self) -> Volume {
+        if let Some(s) = &mut self.volume.config_map {
+            s.optional = Some(true);
+        }
+        if let Some(s) = &mut self.volume.secret {
+            s.optional = Some(true);
+        }
+        self
     }
 
     /// Pod fields as files (downward API): `(file path, field)`.

@@ -4,10 +4,10 @@
 //! Lint works on any [`DaemonSet`], built with the builder, read from a spec file or parsed from YAML:
 //!
 //! ```
-//! use daemonset::build::{Container, DaemonSet};
+//! use daemonset::build::{Container, NodeAgent};
 //! use daemonset::lint::{self, Options};
 //!
-//! let ds = DaemonSet::builder()
+//! let ds = NodeAgent::builder()
 //!     .name("agent")
 //!     .selector_label("app", "agent")
 //!     .container(Container::builder().name("agent").image("agent:latest").build())
@@ -229,21 +229,6 @@ pub fn lint_selected(
         }));
     }
     findings
-}
-
-/// The number of rollout waves for `nodes` nodes when `budget` pods may be replaced at once.
-///
-/// ```
-/// assert_eq!(daemonset::lint::rollout_waves(500, 1), 500);
-/// assert_eq!(daemonset::lint::rollout_waves(500, 50), 10);
-/// assert_eq!(daemonset::lint::rollout_waves(7, 3), 3);
-/// ```
-pub fn rollout_waves(nodes: u32, budget: u32) -> u32 {
-    if budget == 0 {
-        0
-    } else {
-        nodes.div_ceil(budget)
-    }
 }
 
 #[cfg(test)]

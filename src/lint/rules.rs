@@ -2,9 +2,9 @@
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Container, PodSecurityContext, PodSpec, SecurityContext};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Options, Rule, Severity, rollout_waves};
+use super::{Options, Rule, Severity};
+use crate::plan::Rollout;
 use crate::validate::{FieldPath, quote};
 
 type Out = Vec<(FieldPath, String)>;
@@ -488,63 +488,33 @@ fn tolerates_everything(ds: &DaemonSet, _: &Options, out: &mut Out) {
     }
 }
 
-/// The number of pods a budget allows at once on `nodes` nodes (percentages round up, as the controller does).
-fn resolve(budget: &IntOrString, nodes: u32) -> Option<u32> {
-    match budget {
-        IntOrString::Int(n) => u32::try_from(*n).ok(),
-        IntOrString::String(s) => {
-            let p: u64 = s.strip_suffix('%')?.parse().ok()?;
-            u32::try_from((u64::from(nodes) * p).div_ceil(100)).ok()
-        }
-    }
-}
-
 fn slow_rollout(ds: &DaemonSet, options: &Options, out: &mut Out) {
-    let (Some(nodes), Some(spec)) = (options.nodes, ds.spec.as_ref()) else {
+    let Some(nodes) = options.nodes else {
         return;
     };
-    let strategy = spec.update_strategy.as_ref();
-    if strategy.and_then(|s| s.type_.as_deref()) == Some("OnDelete") {
+    let desired = usize::try_from(nodes).unwrap_or(usize::MAX);
+    // The planner's rollout estimate is the one place where budgets become waves.
+    let rollout = Rollout::estimate(ds, desired, 0);
+    if rollout.strategy != "RollingUpdate" || rollout.pods_per_wave != 1 || nodes < LARGE_FLEET {
         return;
     }
-    let rolling = strategy.and_then(|s| s.rolling_update.as_ref());
-    let surge = rolling
-        .and_then(|r| r.max_surge.as_ref())
-        .and_then(|b| resolve(b, nodes))
-        .unwrap_or(0);
-    let unavailable = rolling
-        .and_then(|r| r.max_unavailable.as_ref())
-        .map_or(Some(1), |b| resolve(b, nodes));
-    let budget = if surge > 0 {
-        surge
+    let budget = if rollout.max_surge > 0 {
+        "maxSurge"
     } else {
-        unavailable.unwrap_or(1)
+        "maxUnavailable"
     };
-    if budget == 1 && nodes >= LARGE_FLEET {
-        let path = if rolling
-            .and_then(|r| r.max_surge.as_ref())
-            .is_some_and(|_| surge > 0)
-        {
-            FieldPath::root("spec")
-                .child("updateStrategy")
-                .child("rollingUpdate")
-                .child("maxSurge")
-        } else {
-            FieldPath::root("spec")
-                .child("updateStrategy")
-                .child("rollingUpdate")
-                .child("maxUnavailable")
-        };
-        let ten_percent = u32::try_from(u64::from(nodes).div_ceil(10)).unwrap_or(u32::MAX);
-        out.push((
-            path,
-            format!(
-                "one pod at a time on {nodes} nodes: a rollout takes {} waves; `maxUnavailable: 10%` would take {} waves",
-                rollout_waves(nodes, 1),
-                rollout_waves(nodes, ten_percent)
-            ),
-        ));
-    }
+    let path = FieldPath::root("spec")
+        .child("updateStrategy")
+        .child("rollingUpdate")
+        .child(budget);
+    let ten_percent = Rollout::waves(desired, desired.div_ceil(10));
+    out.push((
+        path,
+        format!(
+            "one pod at a time on {nodes} nodes: a rollout takes {} waves; `maxUnavailable: 10%` would take {ten_percent} waves",
+            rollout.waves
+        ),
+    ));
 }
 
 fn host_port(ds: &DaemonSet, _: &Options, out: &mut Out) {

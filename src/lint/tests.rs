@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::build::{
-    Budget, Container, Cpu, DaemonSet as Builder, Effect, Memory, Mount, Resources,
+    Budget, Container, Cpu, Effect, Memory, Mount, NodeAgent as Builder, Resources,
     SecurityContext, Toleration, UpdateStrategy, Volume,
 };
 

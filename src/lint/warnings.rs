@@ -40,7 +40,7 @@ impl fmt::Display for ServerWarning {
 /// here).
 ///
 /// ```
-/// use daemonset::build::{Container, DaemonSet, EnvVar};
+/// use daemonset::build::{Container, NodeAgent, EnvVar};
 ///
 /// let agent = Container::builder()
 ///     .name("agent")
@@ -48,7 +48,7 @@ impl fmt::Display for ServerWarning {
 ///     .env(EnvVar::value("MODE", "a"))
 ///     .env(EnvVar::value("MODE", "b"))
 ///     .build();
-/// let ds = DaemonSet::builder().name("agent").selector_label("app", "agent").container(agent).build()?;
+/// let ds = NodeAgent::builder().name("agent").selector_label("app", "agent").container(agent).build()?;
 /// let warnings: Vec<String> = daemonset::lint::server_warnings(&ds).iter().map(ToString::to_string).collect();
 /// assert_eq!(warnings, [
 ///     "spec.template.spec.containers[0].env[1]: hides previous definition of \"MODE\", which may be dropped when using apply",

@@ -51,6 +51,23 @@ pub fn scaled(value: &IntOrString, total: usize) -> Result<usize, String> {
 }
 
 impl Rollout {
+    /// The number of waves that replace `desired` pods, `per_wave` at a time (0 when nothing is replaced).
+    ///
+    /// ```
+    /// use daemonset::plan::Rollout;
+    /// assert_eq!(Rollout::waves(500, 1), 500);
+    /// assert_eq!(Rollout::waves(500, 50), 10);
+    /// assert_eq!(Rollout::waves(7, 3), 3);
+    /// assert_eq!(Rollout::waves(7, 0), 0);
+    /// ```
+    pub fn waves(desired: usize, per_wave: usize) -> usize {
+        if per_wave == 0 {
+            0
+        } else {
+            desired.div_ceil(per_wave)
+        }
+    }
+
     /// Estimates the rollout of `desired` pods, `pending` of which would stay Pending.
     pub fn estimate(ds: &DaemonSet, desired: usize, pending: usize) -> Rollout {
         let spec = ds.spec.as_ref();
@@ -102,11 +119,7 @@ impl Rollout {
         rollout.max_unavailable = max_unavailable;
         rollout.max_surge = max_surge;
         rollout.pods_per_wave = per_wave;
-        rollout.waves = if per_wave == 0 {
-            0
-        } else {
-            desired.div_ceil(per_wave)
-        };
+        rollout.waves = Rollout::waves(desired, per_wave);
         let template = spec.and_then(|s| s.template.spec.as_ref());
         if max_surge > 0 && template.is_some_and(|t| host_ports(t).next().is_some()) {
             notes.push(

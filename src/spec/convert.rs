@@ -16,10 +16,10 @@ use super::model::{
 };
 use crate::ValidationErrors;
 use crate::build::{
-    Budget, Container, Cpu, DaemonSet, DnsPolicy, Effect, EnvFrom, EnvVar, HostPathType,
-    ImagePullPolicy, Memory, MountPropagation, NodeAffinity, PodField, Port, Probe, Projection,
-    Protocol, Requirement, ResourceField, Resources, SecurityContext, Term, Toleration,
-    UpdateStrategy, Volume, Weight,
+    Budget, Container, Cpu, DnsPolicy, Effect, EnvFrom, EnvVar, HostPathType, ImagePullPolicy,
+    Memory, MountPropagation, NodeAffinity, NodeAgent, PodField, Port, Probe, Projection, Protocol,
+    Requirement, ResourceField, Resources, SecurityContext, Term, Toleration, UpdateStrategy,
+    Volume, Weight,
 };
 
 /// A problem at a spec path (`containers[0].mounts[1].volume`).
@@ -79,7 +79,7 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .update_strategy
         .and_then(|u| update_strategy(&mut ctx, u));
 
-    let mut builder = DaemonSet::builder()
+    let mut builder = NodeAgent::builder()
         .name(spec.name)
         .namespace_opt(spec.namespace)
         .node_affinity_opt(affinity)
@@ -593,6 +593,7 @@ fn container(
             run_as_group: s.run_as_group,
             add_capabilities,
             drop_capabilities,
+            ..SecurityContext::default()
         }
     });
     let mut builder = Container::builder()
