@@ -447,6 +447,38 @@ pub fn for_each_document<R, T, W, E>(
     reader: R,
     threads: usize,
     work: W,
+    each: E,
+) -> Result<(), StreamError>
+where
+    R: std::io::BufRead,
+    T: Send,
+    W: Fn(Document) -> T + Sync,
+    E: FnMut(T),
+{
+    DocumentStream::new(reader).for_each_parallel(threads, work, each)
+}
+
+impl<R: std::io::BufRead> DocumentStream<R> {
+    /// [`for_each_document`] on the documents this stream has not given yet.
+    pub fn for_each_parallel<T, W, E>(
+        self,
+        threads: usize,
+        work: W,
+        each: E,
+    ) -> Result<(), StreamError>
+    where
+        T: Send,
+        W: Fn(Document) -> T + Sync,
+        E: FnMut(T),
+    {
+        parallel(self.pieces, threads, work, each)
+    }
+}
+
+fn parallel<R, T, W, E>(
+    mut pieces: Pieces<R>,
+    threads: usize,
+    work: W,
     mut each: E,
 ) -> Result<(), StreamError>
 where
@@ -457,7 +489,6 @@ where
 {
     use std::sync::{Mutex, mpsc};
 
-    let mut pieces = Pieces::new(reader);
     if threads <= 1 {
         for piece in pieces {
             if let Some(document) = piece?.read() {
@@ -638,6 +669,47 @@ impl fmt::Display for Document {
             Document::Invalid { errors, line } => {
                 write!(f, "line {line}: {} error(s)", errors.len())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_reading_gives_every_document_in_order_and_stops_at_a_bad_line() {
+        let mut text = Vec::new();
+        for i in 0..300 {
+            let doc = match i % 3 {
+                0 => format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"),
+                1 => format!(
+                    "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: d{i}}}\nspec: {{x: {i}}}\n"
+                ),
+                _ => "# only a comment\n".to_owned(),
+            };
+            text.extend_from_slice(b"---\n");
+            text.extend_from_slice(doc.as_bytes());
+        }
+        text.extend_from_slice(b"--- {a: 1}\nkind: x\n---\nkey: \xff\n---\nkind: after\n");
+        let sequential: Vec<String> = DocumentStream::new(text.as_slice())
+            .map_while(Result::ok)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(sequential.len(), 202, "{sequential:?}");
+        for threads in [1, 2, 3, 8] {
+            let mut given = Vec::new();
+            let outcome = for_each_document(
+                text.as_slice(),
+                threads,
+                |d| d.to_string(),
+                |s| given.push(s),
+            );
+            assert_eq!(given, sequential, "{threads} threads");
+            assert!(
+                matches!(outcome, Err(StreamError::NotUtf8 { byte: 0xff, .. })),
+                "{outcome:?}"
+            );
         }
     }
 }
