@@ -1,10 +1,19 @@
-//! Build + validate + render N "log-collector" DaemonSets with the typed builder, against a reference that fills
-//! raw k8s-openapi structs by hand and serializes them with serde_yaml (no validation).
+//! The typed builder against raw k8s-openapi structs, each comparison doing the same work on both sides:
 //!
-//! The `emit_yaml` group times the YAML emitter alone (`render::to_yaml`) against `serde_yaml::to_string` on the
-//! same objects in the same run: the log-collector, and a string-heavy DaemonSet (200 env values and annotations
-//! mixing plain words, quantities, YAML 1.1 words such as `yes`/`on`, sentences, multi-line scripts and line
-//! separators), so the emitter's cost of quoting stays measured as a ratio to serde_yaml.
+//! - `build_validate_emit`: build + validate + emit with our emitter (`render::StreamWriter`), against filling
+//!   raw k8s-openapi structs by hand (no validation) + the same emitter;
+//! - `build_validate_serde_yaml`: the same with `serde_yaml::to_string` on both sides;
+//! - `build_validate`: build + validate alone, against raw construction alone.
+//!
+//! Both sides make the same object (asserted). The `emit_yaml` group times the YAML emitter alone
+//! (`render::to_yaml`) against `serde_yaml::to_string` on the same objects in the same run: the log-collector,
+//! and a string-heavy DaemonSet (200 env values and annotations mixing plain words, quantities, YAML 1.1 words
+//! such as `yes`/`on`, sentences, multi-line scripts and line separators), so the emitter's cost of quoting stays
+//! measured as a ratio to serde_yaml.
+//!
+//! For instruction counts (steady under load, unlike times), `BUILD_RENDER_ONCE=<side> <bench binary>` runs one
+//! side 10,000 times and exits, to be run under `valgrind --tool=callgrind`; the sides are `builder`, `raw`,
+//! `builder_emit`, `raw_emit`, `builder_serde_yaml`, `raw_serde_yaml` and `nothing` (the setup alone, to subtract).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -172,43 +181,81 @@ fn emit(c: &mut Criterion) {
     group.finish();
 }
 
+const SIDES: [(&str, fn(usize)); 6] = [
+    ("builder", |n| {
+        for i in 0..n {
+            black_box(ours(i));
+        }
+    }),
+    ("raw", |n| {
+        for i in 0..n {
+            black_box(raw(i));
+        }
+    }),
+    ("builder_emit", |n| emit_stream(n, ours)),
+    ("raw_emit", |n| emit_stream(n, raw)),
+    ("builder_serde_yaml", |n| serde_yaml_stream(n, ours)),
+    ("raw_serde_yaml", |n| serde_yaml_stream(n, raw)),
+];
+
+/// Makes `n` objects with `make` and writes them as one YAML stream with our emitter.
+fn emit_stream(n: usize, make: fn(usize) -> K8sDaemonSet) {
+    let mut writer = StreamWriter::new(io::sink(), Format::Yaml);
+    for i in 0..n {
+        writer.write(&make(i)).unwrap();
+    }
+    black_box(writer.finish().unwrap());
+}
+
+/// Makes `n` objects with `make` and writes them as one YAML stream with serde_yaml.
+fn serde_yaml_stream(n: usize, make: fn(usize) -> K8sDaemonSet) {
+    let mut out = io::sink();
+    for i in 0..n {
+        let text = serde_yaml::to_string(&make(i)).unwrap();
+        io::Write::write_all(&mut out, b"---\n").unwrap();
+        io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+    }
+    black_box(out);
+}
+
 fn bench(c: &mut Criterion) {
     assert_eq!(ours(7), raw(7), "both sides must produce the same object");
-    let mut group = c.benchmark_group("build_validate_render");
-    group.sample_size(10);
-    for n in [1_000usize, 10_000] {
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(
-            BenchmarkId::new("raw_k8s_openapi_serde_yaml", n),
-            &n,
-            |b, &n| {
-                b.iter(|| {
-                    let mut out = io::sink();
-                    for i in 0..n {
-                        let text = serde_yaml::to_string(&raw(i)).unwrap();
-                        io::Write::write_all(&mut out, b"---\n").unwrap();
-                        io::Write::write_all(&mut out, text.as_bytes()).unwrap();
-                    }
-                    black_box(out);
-                });
-            },
-        );
-        group.bench_with_input(
-            BenchmarkId::new("daemonset_builder_validate_stream", n),
-            &n,
-            |b, &n| {
-                b.iter(|| {
-                    let mut writer = StreamWriter::new(io::sink(), Format::Yaml);
-                    for i in 0..n {
-                        writer.write(&ours(i)).unwrap();
-                    }
-                    black_box(writer.finish().unwrap());
-                });
-            },
-        );
+    let n = 1_000usize;
+    for (group, builder, raw) in [
+        ("build_validate_emit", "builder_emit", "raw_emit"),
+        (
+            "build_validate_serde_yaml",
+            "builder_serde_yaml",
+            "raw_serde_yaml",
+        ),
+        ("build_validate", "builder", "raw"),
+    ] {
+        let mut group = c.benchmark_group(group);
+        group
+            .sample_size(20)
+            .throughput(Throughput::Elements(n as u64));
+        for side in [raw, builder] {
+            let run = SIDES.iter().find(|(name, _)| *name == side).unwrap().1;
+            group.bench_with_input(BenchmarkId::new(side, n), &n, |b, &n| b.iter(|| run(n)));
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, emit, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(side) = std::env::var("BUILD_RENDER_ONCE") {
+        if side != "nothing" {
+            let run = SIDES
+                .iter()
+                .find(|(name, _)| *name == side)
+                .unwrap_or_else(|| panic!("no side `{side}`"))
+                .1;
+            run(10_000);
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -291,17 +291,39 @@ impl Iterator for Documents {
         let item = self.stream.next()?;
         Some(item.map_err(|e| {
             self.failed = true;
-            let path = self.name.clone();
-            match e {
-                parse::StreamError::NotUtf8 { line, column, byte } => InputError::NotUtf8 {
-                    path,
-                    line,
-                    column,
-                    byte,
-                },
-                parse::StreamError::Io(source) => InputError::Io { path, source },
-            }
+            stream_error(self.name.clone(), e)
         }))
+    }
+}
+
+impl Documents {
+    /// Works on the documents on `threads` threads and gives the results to `each` in order, holding a few
+    /// documents per thread at a time (see [`parse::for_each_document`]).
+    pub fn for_each_parallel<T: Send>(
+        self,
+        threads: usize,
+        work: impl Fn(Document) -> T + Sync,
+        each: impl FnMut(T),
+    ) -> Result<(), InputError> {
+        if self.failed {
+            return Ok(());
+        }
+        let name = self.name;
+        self.stream
+            .for_each_parallel(threads, work, each)
+            .map_err(|e| stream_error(name, e))
+    }
+}
+
+fn stream_error(path: String, e: parse::StreamError) -> InputError {
+    match e {
+        parse::StreamError::NotUtf8 { line, column, byte } => InputError::NotUtf8 {
+            path,
+            line,
+            column,
+            byte,
+        },
+        parse::StreamError::Io(source) => InputError::Io { path, source },
     }
 }
 

@@ -274,6 +274,56 @@ pub enum StreamError {
 /// ```
 #[derive(Debug)]
 pub struct DocumentStream<R> {
+    pieces: Pieces<R>,
+}
+
+impl<R: std::io::BufRead> DocumentStream<R> {
+    /// Reads documents from `reader`.
+    pub fn new(reader: R) -> DocumentStream<R> {
+        DocumentStream {
+            pieces: Pieces::new(reader),
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for DocumentStream<R> {
+    type Item = Result<Document, StreamError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.pieces.next()? {
+                Ok(piece) => {
+                    if let Some(document) = piece.read() {
+                        return Some(Ok(document));
+                    }
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// One document of a stream as cut, not yet read: its text and first line, or a document already known to be
+/// invalid (a bad separator line).
+#[derive(Debug)]
+enum Piece {
+    Text { text: String, line: usize },
+    Ready(Document),
+}
+
+impl Piece {
+    /// Reads the document; `None` when it is empty.
+    fn read(self) -> Option<Document> {
+        match self {
+            Piece::Text { text, line } => document(&text, line),
+            Piece::Ready(document) => Some(document),
+        }
+    }
+}
+
+/// Cuts a stream into [`Piece`]s line by line, as kubectl cuts it.
+#[derive(Debug)]
+struct Pieces<R> {
     reader: R,
     /// The current document's text.
     text: String,
@@ -282,14 +332,13 @@ pub struct DocumentStream<R> {
     /// Lines read so far.
     lines: usize,
     bytes: Vec<u8>,
-    ready: std::collections::VecDeque<Document>,
+    ready: std::collections::VecDeque<Piece>,
     done: bool,
 }
 
-impl<R: std::io::BufRead> DocumentStream<R> {
-    /// Reads documents from `reader`.
-    pub fn new(reader: R) -> DocumentStream<R> {
-        DocumentStream {
+impl<R: std::io::BufRead> Pieces<R> {
+    fn new(reader: R) -> Pieces<R> {
+        Pieces {
             reader,
             text: String::new(),
             start: 1,
@@ -300,12 +349,14 @@ impl<R: std::io::BufRead> DocumentStream<R> {
         }
     }
 
-    /// Ends the current document: it is read and queued if it holds anything.
+    /// Ends the current document: it is queued (empty ones too: reading tells them apart).
     fn flush(&mut self) {
-        if let Some(doc) = document(&self.text, self.start) {
-            self.ready.push_back(doc);
-        }
-        self.text.clear();
+        let capacity = self.text.len();
+        let text = std::mem::replace(&mut self.text, String::with_capacity(capacity));
+        self.ready.push_back(Piece::Text {
+            text,
+            line: self.start,
+        });
         self.start = self.lines + 1;
     }
 
@@ -339,10 +390,10 @@ impl<R: std::io::BufRead> DocumentStream<R> {
                 });
                 self.flush();
                 if let Some(Some(error)) = error {
-                    self.ready.push_back(Document::Invalid {
+                    self.ready.push_back(Piece::Ready(Document::Invalid {
                         errors: vec![error],
                         line: self.lines,
-                    });
+                    }));
                 }
             }
             None => self.text.push_str(line),
@@ -351,13 +402,13 @@ impl<R: std::io::BufRead> DocumentStream<R> {
     }
 }
 
-impl<R: std::io::BufRead> Iterator for DocumentStream<R> {
-    type Item = Result<Document, StreamError>;
+impl<R: std::io::BufRead> Iterator for Pieces<R> {
+    type Item = Result<Piece, StreamError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(doc) = self.ready.pop_front() {
-                return Some(Ok(doc));
+            if let Some(piece) = self.ready.pop_front() {
+                return Some(Ok(piece));
             }
             if self.done {
                 return None;
@@ -375,6 +426,138 @@ impl<R: std::io::BufRead> Iterator for DocumentStream<R> {
             }
         }
     }
+}
+
+/// Reads a YAML stream like [`DocumentStream`] and hands its documents to `work` on `threads` threads (documents
+/// are independent), then gives the results to `each` in the stream's order, on the calling thread. The stream
+/// is read on the calling thread too, and only a few documents per thread are held at a time (read, being
+/// worked on, or waiting for an earlier one to be given), so memory follows the largest documents, not the
+/// stream. With one thread, everything happens on the calling thread.
+///
+/// On an error of the stream (not UTF-8, a read failure), every document before it has been given to `each`.
+/// A panic in `work` is raised again on the calling thread.
+///
+/// ```
+/// let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\n";
+/// let mut kinds = Vec::new();
+/// daemonset::parse::for_each_document(text.as_bytes(), 2, |d| d.to_string(), |k| kinds.push(k)).unwrap();
+/// assert_eq!(kinds, ["line 1: ConfigMap", "line 5: Deployment"]);
+/// ```
+pub fn for_each_document<R, T, W, E>(
+    reader: R,
+    threads: usize,
+    work: W,
+    each: E,
+) -> Result<(), StreamError>
+where
+    R: std::io::BufRead,
+    T: Send,
+    W: Fn(Document) -> T + Sync,
+    E: FnMut(T),
+{
+    DocumentStream::new(reader).for_each_parallel(threads, work, each)
+}
+
+impl<R: std::io::BufRead> DocumentStream<R> {
+    /// [`for_each_document`] on the documents this stream has not given yet.
+    pub fn for_each_parallel<T, W, E>(
+        self,
+        threads: usize,
+        work: W,
+        each: E,
+    ) -> Result<(), StreamError>
+    where
+        T: Send,
+        W: Fn(Document) -> T + Sync,
+        E: FnMut(T),
+    {
+        parallel(self.pieces, threads, work, each)
+    }
+}
+
+fn parallel<R, T, W, E>(
+    mut pieces: Pieces<R>,
+    threads: usize,
+    work: W,
+    mut each: E,
+) -> Result<(), StreamError>
+where
+    R: std::io::BufRead,
+    T: Send,
+    W: Fn(Document) -> T + Sync,
+    E: FnMut(T),
+{
+    use std::sync::{Mutex, mpsc};
+
+    if threads <= 1 {
+        for piece in pieces {
+            if let Some(document) = piece?.read() {
+                each(work(document));
+            }
+        }
+        return Ok(());
+    }
+    // Each piece goes to the workers with a channel of its own for its result; the results are taken in the
+    // order the pieces were sent, at most `window` of them outstanding.
+    let window = threads * 4;
+    type Job<T> = (Piece, mpsc::SyncSender<Option<T>>);
+    let (jobs, queue) = mpsc::sync_channel::<Job<T>>(window);
+    let queue = Mutex::new(queue);
+    let work = &work;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let queue = &queue;
+            scope.spawn(move || {
+                loop {
+                    let job = queue.lock().map(|q| q.recv());
+                    let Ok(Ok((piece, result))) = job else { break };
+                    // The receiver is gone only when the caller stopped early; the result is not wanted then.
+                    let _ = result.send(piece.read().map(work));
+                }
+            });
+        }
+        let mut pending = std::collections::VecDeque::with_capacity(window + 1);
+        // Gives the oldest result; false when a worker panicked (the scope raises the panic again).
+        let mut give =
+            |pending: &mut std::collections::VecDeque<mpsc::Receiver<Option<T>>>| match pending
+                .pop_front()
+                .map(|r| r.recv())
+            {
+                Some(Ok(Some(value))) => {
+                    each(value);
+                    true
+                }
+                Some(Ok(None)) | None => true,
+                Some(Err(_)) => false,
+            };
+        let mut outcome = Ok(());
+        'read: for piece in pieces.by_ref() {
+            let piece = match piece {
+                Ok(piece) => piece,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            };
+            let (sender, receiver) = mpsc::sync_channel(1);
+            if jobs.send((piece, sender)).is_err() {
+                break;
+            }
+            pending.push_back(receiver);
+            while pending.len() >= window {
+                if !give(&mut pending) {
+                    break 'read;
+                }
+            }
+        }
+        drop(jobs);
+        while !pending.is_empty() {
+            if !give(&mut pending) {
+                break;
+            }
+        }
+        outcome
+    })
 }
 
 /// The kinds the API server serves in `apps/v1`.
@@ -486,6 +669,47 @@ impl fmt::Display for Document {
             Document::Invalid { errors, line } => {
                 write!(f, "line {line}: {} error(s)", errors.len())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_reading_gives_every_document_in_order_and_stops_at_a_bad_line() {
+        let mut text = Vec::new();
+        for i in 0..300 {
+            let doc = match i % 3 {
+                0 => format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"),
+                1 => format!(
+                    "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: d{i}}}\nspec: {{x: {i}}}\n"
+                ),
+                _ => "# only a comment\n".to_owned(),
+            };
+            text.extend_from_slice(b"---\n");
+            text.extend_from_slice(doc.as_bytes());
+        }
+        text.extend_from_slice(b"--- {a: 1}\nkind: x\n---\nkey: \xff\n---\nkind: after\n");
+        let sequential: Vec<String> = DocumentStream::new(text.as_slice())
+            .map_while(Result::ok)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(sequential.len(), 202, "{sequential:?}");
+        for threads in [1, 2, 3, 8] {
+            let mut given = Vec::new();
+            let outcome = for_each_document(
+                text.as_slice(),
+                threads,
+                |d| d.to_string(),
+                |s| given.push(s),
+            );
+            assert_eq!(given, sequential, "{threads} threads");
+            assert!(
+                matches!(outcome, Err(StreamError::NotUtf8 { byte: 0xff, .. })),
+                "{outcome:?}"
+            );
         }
     }
 }

@@ -88,7 +88,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
         };
         let mut findings_of_file = Vec::new();
         let streamed = daemonset::input::Documents::open(source).and_then(|documents| {
-            inputs::stream_manifest(documents, |name, item| {
+            // Reading and checking a document (its findings) run on every core, the rest in order here.
+            let work = |name: &str, item: inputs::Item| {
+                let found = match &item {
+                    inputs::Item::Found(found) => findings(name, found),
+                    _ => Vec::new(),
+                };
+                (item, found)
+            };
+            inputs::stream_manifest_with(documents, work, |name, (item, found_findings)| {
                 file.file = name.to_owned();
                 match item {
                     inputs::Item::Note(note) => {
@@ -106,7 +114,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
                     }
                     inputs::Item::Found(found) => {
                         file.objects.push(Object::of(&found.object, found.line));
-                        findings_of_file.extend(findings(name, &found));
+                        findings_of_file.extend(found_findings);
                     }
                 }
             })

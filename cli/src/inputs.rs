@@ -119,16 +119,34 @@ pub fn item(name: &str, document: Document) -> Item {
 /// UTF-8, a read failure) the documents before it have been given.
 pub fn stream_manifest(
     documents: daemonset::input::Documents,
-    mut each: impl FnMut(&str, Item),
+    each: impl FnMut(&str, Item),
+) -> Result<(), InputError> {
+    stream_manifest_with(documents, |_, item| item, each)
+}
+
+/// [`stream_manifest`] with `work` done on every item on every core (documents are independent), its results
+/// given to `each` in the stream's order; a few documents per core are held at a time.
+pub fn stream_manifest_with<T: Send>(
+    documents: daemonset::input::Documents,
+    work: impl Fn(&str, Item) -> T + Sync,
+    mut each: impl FnMut(&str, T),
 ) -> Result<(), InputError> {
     let name = documents.name().to_owned();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut any = false;
-    for document in documents {
-        any = true;
-        each(&name, item(&name, document?));
-    }
+    documents.for_each_parallel(
+        threads,
+        |document| work(&name, item(&name, document)),
+        |value| {
+            any = true;
+            each(&name, value);
+        },
+    )?;
     if !any {
-        each(&name, Item::Note(format!("{name}: no documents")));
+        each(
+            &name,
+            work(&name, Item::Note(format!("{name}: no documents"))),
+        );
     }
     Ok(())
 }

@@ -135,11 +135,19 @@ impl de::Error for DeError {
     }
 }
 
-/// A node to read, with the cell where the line of the key being read is published.
+/// What a read shares across the tree: the line of the key being read (published for the unknown-field
+/// callback), and whether any value was ignored (a key the type does not know).
+#[derive(Debug, Default)]
+pub(crate) struct Context {
+    pub key_line: Cell<usize>,
+    pub ignored: Cell<bool>,
+}
+
+/// A node to read, with the context of the read.
 #[derive(Clone, Copy)]
 pub(crate) struct NodeDe<'a> {
     pub node: &'a Node,
-    pub key_line: &'a Cell<usize>,
+    pub ctx: &'a Context,
 }
 
 impl<'a> NodeDe<'a> {
@@ -195,7 +203,7 @@ impl<'a> NodeDe<'a> {
             Kind::Seq(items) => {
                 let mut access = Seq {
                     items: items.iter(),
-                    key_line: self.key_line,
+                    ctx: self.ctx,
                     index: 0,
                 };
                 let value = visitor.visit_seq(&mut access)?;
@@ -207,7 +215,7 @@ impl<'a> NodeDe<'a> {
             Kind::Map(entries) => visitor.visit_map(Map {
                 entries: entries.iter(),
                 value: None,
-                key_line: self.key_line,
+                ctx: self.ctx,
             }),
         }
     }
@@ -250,7 +258,7 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
                 key: &entries[0].0,
                 value: NodeDe {
                     node: &entries[0].1,
-                    key_line: self.key_line,
+                    ctx: self.ctx,
                 },
             }),
             _ => Err(de::Error::invalid_type(
@@ -262,6 +270,7 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.ctx.ignored.set(true);
         visitor.visit_unit()
     }
 
@@ -273,7 +282,7 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
 
 struct Seq<'a, I> {
     items: I,
-    key_line: &'a Cell<usize>,
+    ctx: &'a Context,
     index: usize,
 }
 
@@ -288,10 +297,10 @@ impl<'a, I: ExactSizeIterator<Item = &'a Node>> SeqAccess<'a> for &mut Seq<'a, I
             None => Ok(None),
             Some(node) => {
                 self.index += 1;
-                self.key_line.set(node.line);
+                self.ctx.key_line.set(node.line);
                 seed.deserialize(NodeDe {
                     node,
-                    key_line: self.key_line,
+                    ctx: self.ctx,
                 })
                 .map(Some)
             }
@@ -306,7 +315,7 @@ impl<'a, I: ExactSizeIterator<Item = &'a Node>> SeqAccess<'a> for &mut Seq<'a, I
 struct Map<'a, I> {
     entries: I,
     value: Option<(&'a Key, &'a Node)>,
-    key_line: &'a Cell<usize>,
+    ctx: &'a Context,
 }
 
 impl<'a, I: ExactSizeIterator<Item = &'a (Key, Node)>> MapAccess<'a> for Map<'a, I> {
@@ -340,10 +349,10 @@ impl<'a, I: ExactSizeIterator<Item = &'a (Key, Node)>> MapAccess<'a> for Map<'a,
             .value
             .take()
             .ok_or_else(|| <DeError as de::Error>::custom("a value without a key"))?;
-        self.key_line.set(key.line);
+        self.ctx.key_line.set(key.line);
         seed.deserialize(NodeDe {
             node,
-            key_line: self.key_line,
+            ctx: self.ctx,
         })
     }
 

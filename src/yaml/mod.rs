@@ -96,11 +96,26 @@ pub(crate) fn from_str_reporting_unknown<T: DeserializeOwned>(
 pub(crate) fn from_node_reporting_unknown<T: DeserializeOwned>(
     node: &Node,
 ) -> Result<(T, Vec<Unknown>), YamlError> {
-    let key_line = std::cell::Cell::new(node.line);
+    // The common case, a document the type reads whole, takes no path tracking: the paths that
+    // serde_ignored and serde_path_to_error build (a string per key) are needed only for a document with
+    // an unknown key or an error, which is read again below with them, giving the same value or error.
+    let context = de::Context::default();
+    if let Ok(value) = T::deserialize(de::NodeDe {
+        node,
+        ctx: &context,
+    }) && !context.ignored.get()
+    {
+        return Ok((value, Vec::new()));
+    }
+    let context = de::Context {
+        key_line: std::cell::Cell::new(node.line),
+        ..de::Context::default()
+    };
+    let key_line = &context.key_line;
     let mut unknown = Vec::new();
     let deserializer = de::NodeDe {
         node,
-        key_line: &key_line,
+        ctx: &context,
     };
     let mut record = |path: serde_ignored::Path<'_>| {
         unknown.push(Unknown {

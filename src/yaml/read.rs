@@ -143,6 +143,14 @@ impl Cutter {
 /// Reads one document (a chunk cut by [`chunks`]) into a node; `Ok(None)` when it holds nothing. Lines are
 /// counted from `first_line`.
 pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, ReadError> {
+    if let Some(node) = Direct::read(text, first_line) {
+        return Ok(node);
+    }
+    general(text, first_line)
+}
+
+/// [`document`] for any document: the raw tree first (anchors, aliases, merge keys, tags), then decoded.
+fn general(text: &str, first_line: usize) -> Result<Option<Node>, ReadError> {
     let shift = first_line.saturating_sub(1);
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
@@ -184,6 +192,232 @@ pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, Re
         Kind::Null if node.plain.is_none() && is_blank(&root) => None,
         _ => Some(node),
     })
+}
+
+/// Reads a document straight from the parser's events into nodes, without the raw tree: for a document with no
+/// anchor, alias, tag, merge key or complex key, with a mapping or a list at the root, and without any error —
+/// what nearly every manifest is. Gives up (`None`) at the first thing outside that, and [`general`] reads the
+/// document again; so the result, and every error, is the general reader's.
+#[derive(Default)]
+struct Direct {
+    stack: Vec<Open>,
+}
+
+/// A collection being filled.
+enum Open {
+    Seq {
+        items: Vec<Node>,
+        line: usize,
+        column: usize,
+    },
+    Map {
+        entries: Vec<(Key, Node)>,
+        /// The key read, waiting for its value.
+        key: Option<Key>,
+        line: usize,
+        column: usize,
+    },
+}
+
+impl Direct {
+    /// The document, or `None` to read it the general way.
+    fn read(text: &str, first_line: usize) -> Option<Option<Node>> {
+        let shift = first_line.saturating_sub(1);
+        let mut direct = Direct::default();
+        // Comments carry nothing here; without their events the parser does less (the `comments` feature may be
+        // on for another crate of the build).
+        let mut options = granit_parser::Options::default();
+        options.set_emit_comments(false);
+        let mut parser = Parser::new_from_str_with_options(text, options);
+        let mut documents = 0;
+        let mut root = None;
+        while let Some(event) = parser.next_event() {
+            let (event, span) = event.ok()?;
+            let (line, column) = (span.start.line() + shift, span.start.col() + 1);
+            match event {
+                Event::StreamStart | Event::DocumentEnd => {}
+                Event::StreamEnd => break,
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return None;
+                    }
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    let done = direct.scalar(value.into_owned(), style, line, column)?;
+                    if done.is_some() {
+                        // A scalar at the root: left to the general reader (it tells empty documents apart).
+                        return None;
+                    }
+                }
+                Event::SequenceStart(_, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() || direct.wants_key() {
+                        return None;
+                    }
+                    direct.stack.push(Open::Seq {
+                        items: Vec::new(),
+                        line,
+                        column,
+                    });
+                }
+                Event::MappingStart(_, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() || direct.wants_key() {
+                        return None;
+                    }
+                    direct.stack.push(Open::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        line,
+                        column,
+                    });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let node = match direct.stack.pop()? {
+                        Open::Seq {
+                            items,
+                            line,
+                            column,
+                        } => Node {
+                            kind: Kind::Seq(items),
+                            line,
+                            column,
+                            plain: None,
+                        },
+                        Open::Map {
+                            entries,
+                            key,
+                            line,
+                            column,
+                        } => {
+                            if key.is_some() || has_duplicate(&entries) {
+                                return None;
+                            }
+                            Node {
+                                kind: Kind::Map(entries),
+                                line,
+                                column,
+                                plain: None,
+                            }
+                        }
+                    };
+                    if let Some(node) = direct.add(node)? {
+                        root = Some(node);
+                    }
+                }
+                Event::Alias(_) | Event::UnresolvedAlias(_) => return None,
+                _ => {}
+            }
+        }
+        Some(root)
+    }
+
+    /// Whether the open collection is a mapping waiting for a key.
+    fn wants_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Open::Map { key: None, .. }))
+    }
+
+    /// Takes a scalar: a key or a value; gives the node when it is the root.
+    fn scalar(
+        &mut self,
+        value: String,
+        style: ScalarStyle,
+        line: usize,
+        column: usize,
+    ) -> Option<Option<Node>> {
+        if self.wants_key() {
+            let name = if style == ScalarStyle::Plain {
+                match resolve_plain(&value) {
+                    Plain::Str => value,
+                    Plain::Scalar(Scalar::Int(v)) => v.to_string(),
+                    Plain::Scalar(Scalar::Bool(b)) => b.to_string(),
+                    Plain::Scalar(Scalar::Float(f)) => go_format_float32_g(f),
+                    // `<<` (a merge), a null key, a uint64 key: the general reader's.
+                    Plain::Scalar(_) => return None,
+                }
+            } else {
+                value
+            };
+            if let Some(Open::Map { key, .. }) = self.stack.last_mut() {
+                *key = Some(Key { name, line, column });
+            }
+            return Some(None);
+        }
+        let (kind, plain) = if style == ScalarStyle::Plain {
+            match resolve_plain(&value) {
+                Plain::Str | Plain::Scalar(Scalar::Merge) => (Kind::Str(value), None),
+                Plain::Scalar(scalar) => {
+                    let kind = match scalar {
+                        Scalar::Null => Kind::Null,
+                        Scalar::Bool(b) => Kind::Bool(b),
+                        Scalar::Int(v) => Kind::Int(v),
+                        Scalar::Uint(v) => Kind::Uint(v),
+                        Scalar::Float(f) if f.is_finite() => Kind::Float(f),
+                        // Refused by the general reader (JSON cannot hold it), with its message.
+                        Scalar::Float(_) => return None,
+                        Scalar::Merge | Scalar::Str(_) | Scalar::Timestamp(_) => {
+                            unreachable!("matched above")
+                        }
+                    };
+                    (kind, Some(value.into_boxed_str()))
+                }
+            }
+        } else {
+            (Kind::Str(value), None)
+        };
+        self.add(Node {
+            kind,
+            line,
+            column,
+            plain,
+        })
+    }
+
+    /// Adds a finished node to the open collection; gives it back when it is the root.
+    fn add(&mut self, node: Node) -> Option<Option<Node>> {
+        match self.stack.last_mut() {
+            None => Some(Some(node)),
+            Some(Open::Seq { items, .. }) => {
+                items.push(node);
+                Some(None)
+            }
+            Some(Open::Map { entries, key, .. }) => {
+                // A collection as a key never gets here (refused at its start).
+                let key = key.take()?;
+                entries.push((key, node));
+                Some(None)
+            }
+        }
+    }
+}
+
+/// Whether a mapping has a key twice (the general reader names the error).
+fn has_duplicate(entries: &[(Key, Node)]) -> bool {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other.name == k.name));
+    }
+    let mut names: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
+    names.sort_unstable();
+    names.windows(2).any(|w| w[0] == w[1])
+}
+
+/// A plain scalar, resolved: a string (its text), or another scalar.
+enum Plain {
+    Str,
+    Scalar(Scalar),
+}
+
+/// [`resolve_untagged`] of a plain scalar without copying it (a timestamp, kept as text, is a string).
+fn resolve_plain(text: &str) -> Plain {
+    match resolve_non_string(text, true) {
+        None | Some(Scalar::Str(_) | Scalar::Timestamp(_)) => Plain::Str,
+        Some(other) => Plain::Scalar(other),
+    }
 }
 
 /// Whether the root is the empty plain scalar of a document that holds only comments or blanks.
@@ -527,6 +761,11 @@ fn resolve(tag: Option<&str>, text: &str) -> Result<Scalar, String> {
 }
 
 fn resolve_untagged(text: &str, timestamps: bool) -> Scalar {
+    resolve_non_string(text, timestamps).unwrap_or_else(|| Scalar::Str(text.to_owned()))
+}
+
+/// [`resolve_untagged`] without copying the text of a string: `None` when the scalar is a string.
+fn resolve_non_string(text: &str, timestamps: bool) -> Option<Scalar> {
     let hint = text.as_bytes().first().copied();
     let hinted = match hint {
         None => true,
@@ -535,34 +774,38 @@ fn resolve_untagged(text: &str, timestamps: bool) -> Scalar {
         }
     };
     if !hinted {
-        return Scalar::Str(text.to_owned());
+        return None;
     }
     if let Some(s) = resolve_map(text) {
-        return s;
+        return Some(s);
     }
     match hint {
         Some(b'.') => {
             if let Some(v) = parse_go_float(text) {
-                return Scalar::Float(v);
+                return Some(Scalar::Float(v));
             }
         }
         Some(c) if c == b'+' || c == b'-' || c.is_ascii_digit() => {
             if timestamps && is_timestamp(text) {
-                return Scalar::Timestamp(text.to_owned());
+                return Some(Scalar::Timestamp(text.to_owned()));
             }
-            let plain = text.replace('_', "");
+            let plain = if text.contains('_') {
+                std::borrow::Cow::Owned(text.replace('_', ""))
+            } else {
+                std::borrow::Cow::Borrowed(text)
+            };
             if let Some(v) = parse_go_int(&plain) {
-                return v;
+                return Some(v);
             }
             if yaml_style_float(&plain)
                 && let Some(v) = parse_go_float(&plain)
             {
-                return Scalar::Float(v);
+                return Some(Scalar::Float(v));
             }
         }
         _ => {}
     }
-    Scalar::Str(text.to_owned())
+    None
 }
 
 /// Standard base64 as Go's `StdEncoding.DecodeString` reads it (padding required; line breaks skipped).
