@@ -298,6 +298,10 @@ pub struct PlanArgs {
     #[cfg(feature = "cluster")]
     #[arg(long, value_name = "NAME", conflicts_with = "nodes")]
     pub context: Option<String>,
+    /// One deadline for reading the live cluster, connecting included (`0`: no limit); past it, exit 5.
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Template values for spec files.
     #[command(flatten)]
     pub values: SpecValueArgs,
