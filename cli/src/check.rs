@@ -72,7 +72,11 @@ pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
 
 /// Runs the command.
 pub fn run(args: &CheckArgs) -> Outcome {
-    let sources = match inputs::expand(&args.inputs) {
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
+    let sources = match inputs::expand(&paths) {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);

@@ -129,7 +129,7 @@ pub fn daemon_set_name(arg: &str) -> Result<&str, Outcome> {
 
 /// Reads and validates every input; nothing is sent when any has a problem.
 pub fn load(files: &FileArgs, verb: &str) -> Result<Vec<DaemonSet>, Outcome> {
-    let values = inputs::values(&files.values.value_args())?;
+    let values = inputs::values(&files.values)?;
     let objects = render::load_all(&files.files, &values).inspect_err(|_| {
         eprintln!("error: nothing was {verb}: fix the problems above");
     })?;

@@ -111,7 +111,11 @@ pub fn run(args: &LintArgs) -> Outcome {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };
-    let sources = match inputs::expand(&args.inputs) {
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
+    let sources = match inputs::expand(&paths) {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);

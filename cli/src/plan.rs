@@ -113,11 +113,15 @@ fn id(ds: &DaemonSet) -> String {
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Outcome {
-    let values = match inputs::values(&args.values.value_args()) {
+    let values = match inputs::values(&args.values) {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };
-    let objects = match render::load_all(&args.inputs, &values) {
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
+    let objects = match render::load_all(&paths, &values) {
         Ok(objects) => objects,
         Err(outcome) => {
             eprintln!("error: nothing was planned: fix the problems above");
