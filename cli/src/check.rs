@@ -85,12 +85,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
     };
     let mut outcome = Outcome::Success;
     let mut out = Report::new("check");
+    if args.format == Format::Text {
+        out.stream_text();
+    }
     for source in &sources {
         let mut file = FileResult {
             file: source.name(),
             ..FileResult::default()
         };
-        let mut findings_of_file = Vec::new();
         let streamed = daemonset::input::Documents::open(source).and_then(|documents| {
             inputs::stream_manifest(documents, |name, item| {
                 file.file = name.to_owned();
@@ -105,27 +107,29 @@ pub fn run(args: &CheckArgs) -> Outcome {
                         for (problem, column) in &lines {
                             let mut finding = Finding::parse_problem(name, None, problem);
                             finding.column = column.unwrap_or(finding.column);
-                            findings_of_file.push(finding);
+                            out.add(finding);
                         }
                     }
                     inputs::Item::Found(found) => {
                         file.objects.push(Object::of(&found.object, found.line));
-                        findings_of_file.extend(findings(name, &found));
+                        for finding in findings(name, &found) {
+                            out.add(finding);
+                        }
                     }
                 }
             })
         });
         out.files.push(file);
-        out.findings.extend(findings_of_file);
         if let Err(e) = streamed {
             report::error(&e);
             outcome = outcome.max(inputs::outcome(&e));
-            out.findings.push(Finding::input_error(source.name(), &e));
+            out.add(Finding::input_error(source.name(), &e));
         }
     }
     if out.summary().error_findings > 0 {
         outcome = outcome.max(Outcome::Problems);
     }
+    outcome = outcome.max(out.printed());
     outcome = outcome.max(report::print(&out.render(args.format)));
     if args.format == Format::Text {
         eprintln!("{}", out.summary_line());

@@ -127,6 +127,9 @@ pub fn run(args: &LintArgs) -> Outcome {
     };
     let mut outcome = Outcome::Success;
     let mut out = Report::new("lint");
+    if args.format == Format::Text {
+        out.stream_text();
+    }
     out.rules = RULES
         .iter()
         .filter(|r| settings.selection.selects(r))
@@ -145,7 +148,7 @@ pub fn run(args: &LintArgs) -> Outcome {
             .push(subject.clone());
         for finding in lint::lint_selected(object, &options, &settings.selection) {
             let (line, column) = position_of(finding.path.as_str());
-            out.findings.push(Finding {
+            out.add(Finding {
                 file: name.to_owned(),
                 line,
                 column,
@@ -173,7 +176,7 @@ pub fn run(args: &LintArgs) -> Outcome {
             Err(e) => {
                 report::error(&e);
                 outcome = outcome.max(inputs::outcome(&e));
-                out.findings.push(Finding::input_error(source.name(), &e));
+                out.add(Finding::input_error(source.name(), &e));
                 continue;
             }
         };
@@ -195,7 +198,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                             }
                             let mut finding = Finding::parse_problem(name, None, problem);
                             finding.column = column.unwrap_or(finding.column);
-                            out.findings.push(finding);
+                            out.add(finding);
                             outcome = outcome.max(Outcome::Problems);
                         }
                     }
@@ -208,7 +211,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                 if let Err(e) = streamed {
                     report::error(&e);
                     outcome = outcome.max(inputs::outcome(&e));
-                    out.findings.push(Finding::input_error(name, &e));
+                    out.add(Finding::input_error(name, &e));
                 }
             }
             input::Opened::Spec(input) => {
@@ -230,17 +233,16 @@ pub fn run(args: &LintArgs) -> Outcome {
                                 eprintln!("error: {line}");
                             }
                         }
-                        out.findings.extend(
-                            e.problems()
-                                .iter()
-                                .map(|p| Finding::spec_problem(&input.name, p)),
-                        );
+                        for p in e.problems() {
+                            out.add(Finding::spec_problem(&input.name, p));
+                        }
                         outcome = outcome.max(Outcome::Problems);
                     }
                 }
             }
         }
     }
+    outcome = outcome.max(out.printed());
     let printed = report::print(&out.render(args.format));
     outcome = outcome.max(printed);
     if text_mode {
