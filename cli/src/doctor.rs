@@ -198,9 +198,23 @@ async fn watch(
 ) -> Outcome {
     let mut last: Option<(Health, String)> = None;
     loop {
-        let report = match doctor::doctor(connection, name).await {
-            Ok(report) => report,
-            Err(e) => return cluster::fail(&e),
+        let request = doctor::doctor(connection, name);
+        let answer = match deadline {
+            Some(d) => tokio::time::timeout_at(tokio::time::Instant::from_std(d), request).await,
+            None => Ok(request.await),
+        };
+        let report = match answer {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => return cluster::fail(&e),
+            // The deadline came during a diagnosis: the last verdict stands.
+            Err(_) => match &last {
+                Some((health, _)) => {
+                    eprintln!("error: `{name}` is still {health} after the timeout");
+                    return Outcome::Problems;
+                }
+                // No verdict yet: the whole command's deadline says what did not finish.
+                None => std::future::pending().await,
+            },
         };
         let now = (report.health, report.summary.clone());
         if last.as_ref() != Some(&now) {
