@@ -4,9 +4,9 @@
 //! - `check`'s reading of one DaemonSet with N unknown fields (each located, line and column);
 //! - one DaemonSet with N violations, read, validated and every violation located;
 //! - a quantity of N digits, and `0.<N digits>Ki`;
-//! - `lint` of a spec file with N containers: rendered, built, linted, every finding located with one index of the
-//!   rendered text (`spec::SpecLines`), and, for contrast at smaller sizes, with `spec::line_of` per finding (the
-//!   way `lint` located them before: the text read again for each).
+//! - `lint` of a spec file with N containers, step by step: rendered and built, linted, every finding located with
+//!   one index of the rendered text (`spec::SpecLines`), and, for contrast at smaller sizes, with `spec::line_of`
+//!   per finding (the way `lint` located them before: the text read again for each).
 //!
 //! Run it with `cargo bench -p daemonset-cli --no-default-features --bench linear_time`.
 
@@ -110,21 +110,39 @@ fn read_and_locate(text: &str) -> usize {
     found
 }
 
-fn lint_spec(text: &str, per_finding_reads: bool) -> usize {
+/// What of `lint` of a spec file is timed.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    /// Rendering the template and building the object.
+    Build,
+    /// Building and linting.
+    Lint,
+    /// Building, linting, and locating every finding with one index of the text.
+    LocateOnce,
+    /// Building, linting, and locating every finding with `spec::line_of` (the text read per finding).
+    LocateEach,
+}
+
+fn lint_spec(text: &str, step: Step) -> usize {
     let rendered = spec::render_template("big.yaml", text, &Values::new()).expect("renders");
     let object = spec::from_str("big.yaml", &rendered).expect("builds");
+    if step == Step::Build {
+        return object.spec.map_or(0, |s| s.template.spec.map_or(0, |p| p.containers.len()));
+    }
     let findings = lint::lint(&object, &Options::default());
-    if per_finding_reads {
-        findings
+    match step {
+        Step::LocateEach => findings
             .iter()
             .filter_map(|f| spec::line_of(&rendered, f.path.as_str()))
-            .count()
-    } else {
-        let lines = spec::SpecLines::of(&rendered);
-        findings
-            .iter()
-            .filter_map(|f| lines.position_of(f.path.as_str()))
-            .count()
+            .count(),
+        Step::LocateOnce => {
+            let lines = spec::SpecLines::of(&rendered);
+            findings
+                .iter()
+                .filter_map(|f| lines.position_of(f.path.as_str()))
+                .count()
+        }
+        _ => findings.len(),
     }
 }
 
@@ -150,14 +168,12 @@ fn main() {
         let text = format!("0.{}Ki", "7".repeat(n));
         usize::from(Quantity::parse(&text).is_ok())
     });
-    report(
-        "lint of a spec file: N containers, one index (SpecLines)",
-        [1_000, 2_000],
-        |n| lint_spec(&spec_with_containers(n), false),
-    );
-    report(
-        "lint of a spec file: N containers, spec::line_of per finding",
-        [1_000, 2_000],
-        |n| lint_spec(&spec_with_containers(n), true),
-    );
+    for (case, step, sizes) in [
+        ("spec file of N containers: render + build", Step::Build, [1_000, 2_000]),
+        ("  + lint", Step::Lint, [1_000, 2_000]),
+        ("  + locate the findings, one index (SpecLines)", Step::LocateOnce, [1_000, 2_000]),
+        ("  + locate the findings, spec::line_of each (before)", Step::LocateEach, [200, 400]),
+    ] {
+        report(case, sizes, |n| lint_spec(&spec_with_containers(n), step));
+    }
 }
