@@ -127,7 +127,9 @@ fn lint_spec(text: &str, step: Step) -> usize {
     let rendered = spec::render_template("big.yaml", text, &Values::new()).expect("renders");
     let object = spec::from_str("big.yaml", &rendered).expect("builds");
     if step == Step::Build {
-        return object.spec.map_or(0, |s| s.template.spec.map_or(0, |p| p.containers.len()));
+        return object
+            .spec
+            .map_or(0, |s| s.template.spec.map_or(0, |p| p.containers.len()));
     }
     let findings = lint::lint(&object, &Options::default());
     match step {
@@ -169,10 +171,22 @@ fn main() {
         usize::from(Quantity::parse(&text).is_ok())
     });
     for (case, step, sizes) in [
-        ("spec file of N containers: render + build", Step::Build, [1_000, 2_000]),
+        (
+            "spec file of N containers: render + build",
+            Step::Build,
+            [1_000, 2_000],
+        ),
         ("  + lint", Step::Lint, [1_000, 2_000]),
-        ("  + locate the findings, one index (SpecLines)", Step::LocateOnce, [1_000, 2_000]),
-        ("  + locate the findings, spec::line_of each (before)", Step::LocateEach, [200, 400]),
+        (
+            "  + locate the findings, one index (SpecLines)",
+            Step::LocateOnce,
+            [1_000, 2_000],
+        ),
+        (
+            "  + locate the findings, spec::line_of each (before)",
+            Step::LocateEach,
+            [200, 400],
+        ),
     ] {
         report(case, sizes, |n| lint_spec(&spec_with_containers(n), step));
     }

@@ -89,37 +89,33 @@ pub fn run(args: &CheckArgs) -> Outcome {
         out.stream_text();
     }
     for source in &sources {
-        let mut file = FileResult {
+        out.files.push(FileResult {
             file: source.name(),
             ..FileResult::default()
-        };
+        });
         let streamed = daemonset::input::Documents::open(source).and_then(|documents| {
-            inputs::stream_manifest(documents, |name, item| {
-                file.file = name.to_owned();
-                match item {
-                    inputs::Item::Note(note) => {
-                        if note.contains(": skipping ") {
-                            file.skipped += 1;
-                        }
-                        eprintln!("note: {note}");
+            inputs::stream_manifest(documents, |name, item| match item {
+                inputs::Item::Note(note) => {
+                    if note.contains(": skipping ") {
+                        out.files.last_mut().expect("a file entry").skipped += 1;
                     }
-                    inputs::Item::Problems(lines) => {
-                        for (problem, column) in &lines {
-                            let mut finding = Finding::parse_problem(name, None, problem);
-                            finding.column = column.unwrap_or(finding.column);
-                            out.add(finding);
-                        }
+                    eprintln!("note: {note}");
+                }
+                inputs::Item::Problems(lines) => {
+                    for (problem, column) in &lines {
+                        let mut finding = Finding::parse_problem(name, None, problem);
+                        finding.column = column.unwrap_or(finding.column);
+                        out.add(finding);
                     }
-                    inputs::Item::Found(found) => {
-                        file.objects.push(Object::of(&found.object, found.line));
-                        for finding in findings(name, &found) {
-                            out.add(finding);
-                        }
+                }
+                inputs::Item::Found(found) => {
+                    out.add_object(Object::of(&found.object, found.line));
+                    for finding in findings(name, &found) {
+                        out.add(finding);
                     }
                 }
             })
         });
-        out.files.push(file);
         if let Err(e) = streamed {
             report::error(&e);
             outcome = outcome.max(inputs::outcome(&e));

@@ -141,11 +141,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                     start: usize,
                     position_of: &dyn Fn(&str) -> (usize, usize)| {
         let subject = Object::of(object, start);
-        out.files
-            .last_mut()
-            .expect("a file entry")
-            .objects
-            .push(subject.clone());
+        out.add_object(subject.clone());
         for finding in lint::lint_selected(object, &options, &settings.selection) {
             let (line, column) = position_of(finding.path.as_str());
             out.add(Finding {

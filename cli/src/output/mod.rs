@@ -252,8 +252,12 @@ struct Tally {
     infos: usize,
     /// Files with an input or parse error.
     unread: std::collections::HashSet<String>,
-    /// The objects (with their files) that have a finding at the failing level.
-    failing: std::collections::HashSet<(String, Object)>,
+    /// The DaemonSets found.
+    objects: usize,
+    /// Those with a finding at the failing level, the current one aside.
+    invalid: usize,
+    /// The DaemonSet whose findings are being added (they come right after it), and whether it fails.
+    current: Option<(Object, bool)>,
     /// Finding lines not printed yet.
     pending: String,
     /// The worst outcome of printing.
@@ -354,14 +358,34 @@ impl Report {
                 .push_str(&format!("{}:{}: {}\n", f.file, f.line, f.text));
         }
         if f.level >= failing
-            && let Some(object) = f.object
+            && let (Some(object), Some((current, fails))) = (&f.object, &mut tally.current)
+            && object == current
         {
-            tally.failing.insert((f.file, object));
+            *fails = true;
         }
         if tally.pending.len() >= 1 << 16 {
             let printed = crate::report::print(&tally.pending);
             tally.pending.clear();
             tally.printed = tally.printed.max(Some(printed));
+        }
+    }
+
+    /// Adds a DaemonSet of the last file; its findings follow. Text mode only counts it.
+    pub fn add_object(&mut self, object: Object) {
+        match &mut self.live {
+            Some(tally) => {
+                if let Some((_, true)) = tally.current {
+                    tally.invalid += 1;
+                }
+                tally.objects += 1;
+                tally.current = Some((object, false));
+            }
+            None => self
+                .files
+                .last_mut()
+                .expect("a file entry before its objects")
+                .objects
+                .push(object),
         }
     }
 
@@ -404,17 +428,10 @@ impl Report {
             s.warnings = tally.warnings;
             s.infos = tally.infos;
             s.errors = tally.unread.len();
-            for file in &self.files {
-                s.objects += file.objects.len();
-                s.skipped += file.skipped;
-                for object in &file.objects {
-                    if tally.failing.contains(&(file.file.clone(), object.clone())) {
-                        s.invalid += 1;
-                    } else {
-                        s.valid += 1;
-                    }
-                }
-            }
+            s.skipped = self.files.iter().map(|f| f.skipped).sum();
+            s.objects = tally.objects;
+            s.invalid = tally.invalid + usize::from(matches!(tally.current, Some((_, true))));
+            s.valid = s.objects - s.invalid;
             return s;
         }
         let failing = self.failing_objects();
