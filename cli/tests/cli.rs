@@ -946,3 +946,44 @@ fn no_input_is_a_usage_error() {
         );
     }
 }
+
+#[test]
+fn render_streams_but_prints_nothing_when_a_later_document_is_invalid() {
+    // Objects are rendered one at a time as they are read; an invalid document at the end of the stream still
+    // keeps every earlier object off stdout.
+    let dir = sandbox();
+    let seed = fs::read_to_string(dir.path().join("seeds/nginx-daemonset.yaml")).unwrap();
+    let mut stream = String::new();
+    for i in 0..50 {
+        stream.push_str(&seed.replace("name: nginx", &format!("name: nginx-{i}")));
+        stream.push_str("\n---\n");
+    }
+    let good = stream.clone();
+    stream.push_str(&seed.replace("image:", "image: '' #"));
+    let (code, stdout, stderr) = output_of(
+        daemonset(&dir)
+            .args(["render", "-f", "-"])
+            .stdin(piped(&stream)),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(
+        stderr.ends_with("error: nothing was rendered: fix the problems above\n"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = output_of(
+        daemonset(&dir)
+            .args(["render", "-f", "-"])
+            .stdin(piped(&good)),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.matches("kind: DaemonSet").count(), 50, "{stdout}");
+}
+
+/// A file holding `text`, for stdin.
+fn piped(text: &str) -> std::process::Stdio {
+    let mut file = tempfile::tempfile().unwrap();
+    std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).unwrap();
+    std::process::Stdio::from(file)
+}
