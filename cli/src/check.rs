@@ -72,7 +72,11 @@ pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
 
 /// Runs the command.
 pub fn run(args: &CheckArgs) -> Outcome {
-    let sources = match inputs::expand(&args.inputs) {
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
+    let sources = match inputs::expand(&paths) {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);
@@ -81,12 +85,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
     };
     let mut outcome = Outcome::Success;
     let mut out = Report::new("check");
+    if args.format == Format::Text {
+        out.stream_text();
+    }
     for source in &sources {
-        let mut file = FileResult {
+        out.files.push(FileResult {
             file: source.name(),
             ..FileResult::default()
-        };
-        let mut findings_of_file = Vec::new();
+        });
         let streamed = daemonset::input::Documents::open(source).and_then(|documents| {
             // Reading and checking a document (its findings) run on every core, the rest in order here.
             let work = |name: &str, item: inputs::Item| {
@@ -97,11 +103,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 (item, found)
             };
             inputs::stream_manifest_with(documents, work, |name, (item, found_findings)| {
-                file.file = name.to_owned();
                 match item {
                     inputs::Item::Note(note) => {
                         if note.contains(": skipping ") {
-                            file.skipped += 1;
+                            out.files.last_mut().expect("a file entry").skipped += 1;
                         }
                         eprintln!("note: {note}");
                     }
@@ -109,27 +114,28 @@ pub fn run(args: &CheckArgs) -> Outcome {
                         for (problem, column) in &lines {
                             let mut finding = Finding::parse_problem(name, None, problem);
                             finding.column = column.unwrap_or(finding.column);
-                            findings_of_file.push(finding);
+                            out.add(finding);
                         }
                     }
                     inputs::Item::Found(found) => {
-                        file.objects.push(Object::of(&found.object, found.line));
-                        findings_of_file.extend(found_findings);
+                        out.add_object(Object::of(&found.object, found.line));
+                        for finding in found_findings {
+                            out.add(finding);
+                        }
                     }
                 }
             })
         });
-        out.files.push(file);
-        out.findings.extend(findings_of_file);
         if let Err(e) = streamed {
             report::error(&e);
             outcome = outcome.max(inputs::outcome(&e));
-            out.findings.push(Finding::input_error(source.name(), &e));
+            out.add(Finding::input_error(source.name(), &e));
         }
     }
     if out.summary().error_findings > 0 {
         outcome = outcome.max(Outcome::Problems);
     }
+    outcome = outcome.max(out.printed());
     outcome = outcome.max(report::print(&out.render(args.format)));
     if args.format == Format::Text {
         eprintln!("{}", out.summary_line());

@@ -24,12 +24,12 @@ Exit codes:
   141  the output pipe was closed (`| head`): the output ends quietly, as SIGPIPE ends other tools
 
 Examples:
-  daemonset render examples/specs --values examples/specs/values.yaml | kubectl apply -f -
-  daemonset render examples/specs --values examples/specs/values.yaml --out deploy/ --prune
-  daemonset render examples/specs --values examples/specs/values.yaml --out deploy/ --check
-  daemonset check deploy/
-  daemonset lint deploy/ --nodes 500 --deny warnings
-  daemonset plan deploy/ --nodes nodes.yaml --pods pods.yaml
+  daemonset render -f examples/specs --values examples/specs/values.yaml | kubectl apply -f -
+  daemonset render -f examples/specs --values examples/specs/values.yaml --out deploy/ --prune
+  daemonset render -f examples/specs --values examples/specs/values.yaml --out deploy/ --check
+  daemonset check -f deploy/
+  daemonset lint -f deploy/ --nodes 500 --deny warnings
+  daemonset plan -f deploy/ --nodes nodes.yaml --pods pods.yaml
   daemonset import -f node-exporter.yaml --to rust
   daemonset apply -f deploy/ --wait --timeout 5m
   daemonset diff -f deploy/"
@@ -177,11 +177,11 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
-/// Template values, shared by `render` and `lint`.
-#[derive(Debug, Args)]
+/// Template values of spec files (`--values`; `-f` is the input file, as in kubectl).
+#[derive(Debug, Clone, Args)]
 pub struct ValueArgs {
-    /// A YAML file of template values; repeatable, later files win (mappings merge key by key).
-    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    /// A YAML file of template values for spec files; repeatable, later files win (mappings merge key by key).
+    #[arg(long = "values", value_name = "FILE")]
     pub values: Vec<PathBuf>,
     /// A template value as `dotted.key=value` (always a string); applied after the values files.
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -200,9 +200,12 @@ pub enum OutputFormat {
 /// `daemonset render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Spec files or directories of them (`*.yaml`, `*.yml`; `values.yaml` and `*.values.yaml` are skipped).
-    /// Kubernetes manifests (with `kind:`) are read strictly and re-rendered.
-    #[arg(value_name = "SPEC_OR_DIR", required = true)]
+    /// A spec file, a manifest, or a directory of them (`*.yaml`, `*.yml`; `values.yaml` and `*.values.yaml` are
+    /// skipped); `-` reads stdin. Repeatable. Kubernetes manifests (with `kind:`) are read strictly and re-rendered.
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub files: Vec<PathBuf>,
+    /// More inputs, as -f takes them.
+    #[arg(value_name = "SPEC_OR_DIR")]
     pub inputs: Vec<PathBuf>,
     /// Write one file per object into this directory (atomically; `.daemonset-manifest` records them).
     #[arg(long, value_name = "DIR")]
@@ -224,8 +227,11 @@ pub struct RenderArgs {
 /// `daemonset check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// YAML files or directories of them; `-` reads stdin.
-    #[arg(value_name = "FILE_OR_DIR", required = true)]
+    /// A YAML file or a directory of them (`*.yaml`, `*.yml`); `-` reads stdin. Repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub files: Vec<PathBuf>,
+    /// More inputs, as -f takes them.
+    #[arg(value_name = "FILE_OR_DIR")]
     pub inputs: Vec<PathBuf>,
     /// The output format: `text` lines and a summary line, `json` (schemas/findings-v1.json), `sarif` (SARIF
     /// 2.1.0) or `junit` (JUnit XML).
@@ -252,8 +258,11 @@ pub enum SeverityArg {
 /// `daemonset lint`.
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Spec files, manifests, or directories of them; `-` reads a manifest from stdin.
-    #[arg(value_name = "FILE_OR_DIR", required_unless_present = "list_rules")]
+    /// A spec file, a manifest, or a directory of them; `-` reads stdin. Repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub files: Vec<PathBuf>,
+    /// More inputs, as -f takes them.
+    #[arg(value_name = "FILE_OR_DIR")]
     pub inputs: Vec<PathBuf>,
     /// Exit 1 when findings of this kind are found.
     #[arg(long, value_enum)]
@@ -301,8 +310,11 @@ pub enum PlanFormat {
 /// `daemonset plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Spec files, manifests, or directories of them; `-` reads a manifest from stdin.
-    #[arg(value_name = "SPEC_OR_FILE", required = true)]
+    /// A spec file, a manifest, or a directory of them; `-` reads stdin. Repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub files: Vec<PathBuf>,
+    /// More inputs, as -f takes them.
+    #[arg(value_name = "SPEC_OR_FILE")]
     pub inputs: Vec<PathBuf>,
     /// The nodes: `kubectl get nodes -o yaml` (a List), a `---` stream of Node documents, or a single Node.
     #[cfg_attr(
@@ -338,30 +350,46 @@ pub struct PlanArgs {
     #[cfg(feature = "cluster")]
     #[arg(long, value_name = "NAME", conflicts_with = "nodes")]
     pub context: Option<String>,
+    /// One deadline for reading the live cluster, connecting included (`0`: no limit); past it, exit 5.
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub timeout: Timeout,
     /// Template values for spec files.
     #[command(flatten)]
-    pub values: SpecValueArgs,
+    pub values: ValueArgs,
 }
 
-/// Template values for the commands where `-f` is not `--values` (`plan`, `apply`, `diff`).
-#[derive(Debug, Args)]
-pub struct SpecValueArgs {
-    /// A YAML file of template values for spec files; repeatable, later files win.
-    #[arg(long = "values", value_name = "FILE")]
-    pub values: Vec<PathBuf>,
-    /// A template value as `dotted.key=value` (always a string); applied after the values files.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-}
-
-impl SpecValueArgs {
-    /// The template values as the other commands take them.
-    pub fn value_args(&self) -> ValueArgs {
-        ValueArgs {
-            values: self.values.clone(),
-            set: self.set.clone(),
+/// The input files of a command: `-f` (repeatable, kubectl's convention) and then the arguments, as given.
+///
+/// A `-f` naming a values file (`values.yaml`, `*.values.yaml`) is refused with a hint: `-f` gave template values to
+/// `render` and `lint` before it named the input, as it does in kubectl.
+pub fn input_paths(
+    files: &[PathBuf],
+    args: &[PathBuf],
+) -> Result<Vec<PathBuf>, crate::report::Outcome> {
+    for file in files {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name
+            .as_deref()
+            .is_some_and(daemonset::input::is_values_file)
+            && file.is_file()
+        {
+            eprintln!(
+                "error: `-f {}` names an input file (kubectl's convention); give template values with `--values {}`",
+                file.display(),
+                file.display()
+            );
+            return Err(crate::report::Outcome::Usage);
         }
     }
+    let paths: Vec<PathBuf> = files.iter().chain(args).cloned().collect();
+    if paths.is_empty() {
+        eprintln!(
+            "error: no input: name files or directories with -f FILE (or as arguments); -f - reads stdin"
+        );
+        return Err(crate::report::Outcome::Usage);
+    }
+    Ok(paths)
 }
 
 /// How to reach the cluster, like kubectl.
@@ -383,7 +411,7 @@ pub struct ConnectArgs {
 #[cfg(feature = "cluster")]
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// A manifest, a spec file, or a directory of them; `-` reads a manifest from stdin. Repeatable.
+    /// A manifest, a spec file, or a directory of them; `-` reads stdin. Repeatable.
     #[arg(
         short = 'f',
         long = "filename",
@@ -393,7 +421,7 @@ pub struct FileArgs {
     pub files: Vec<PathBuf>,
     /// Template values for spec files.
     #[command(flatten)]
-    pub values: SpecValueArgs,
+    pub values: ValueArgs,
 }
 
 /// `--dry-run`.

@@ -40,12 +40,23 @@ pub fn run_within(
     what: &str,
     command: impl Future<Output = Outcome>,
 ) -> Outcome {
+    match within(limit, what, async { Ok::<_, Outcome>(command.await) }) {
+        Ok(outcome) | Err(outcome) => outcome,
+    }
+}
+
+/// [`run_within`] for a step that gives a value (`plan` reading the nodes and pods of the live cluster).
+pub fn within<T>(
+    limit: Option<Duration>,
+    what: &str,
+    step: impl Future<Output = Result<T, Outcome>>,
+) -> Result<T, Outcome> {
     block_on(async {
         let Some(limit) = limit else {
-            return command.await;
+            return step.await;
         };
-        match tokio::time::timeout(limit.saturating_add(GRACE), command).await {
-            Ok(outcome) => outcome,
+        match tokio::time::timeout(limit.saturating_add(GRACE), step).await {
+            Ok(result) => result,
             Err(_) => {
                 eprintln!(
                     "error: {what} did not finish within --timeout {}: the API server did not answer in time",
@@ -54,7 +65,7 @@ pub fn run_within(
                 eprintln!(
                     "  hint: is the cluster up and reachable? check the server address in the kubeconfig, or raise --timeout"
                 );
-                Outcome::Timeout
+                Err(Outcome::Timeout)
             }
         }
     })
@@ -118,7 +129,7 @@ pub fn daemon_set_name(arg: &str) -> Result<&str, Outcome> {
 
 /// Reads and validates every input; nothing is sent when any has a problem.
 pub fn load(files: &FileArgs, verb: &str) -> Result<Vec<DaemonSet>, Outcome> {
-    let values = inputs::values(&files.values.value_args())?;
+    let values = inputs::values(&files.values)?;
     let objects = render::load_all(&files.files, &values).inspect_err(|_| {
         eprintln!("error: nothing was {verb}: fix the problems above");
     })?;

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use daemonset::doctor::{self, Doctor, Health, Report, Scope, State};
 
 use crate::cli::{ConnectArgs, Timeout};
-use crate::cluster::{self, block_on};
+use crate::cluster;
 use crate::report::{self, Outcome};
 
 /// The output format of `doctor`.
@@ -22,8 +22,9 @@ pub enum DoctorFormat {
 /// `daemonset doctor`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Exit codes: 0 healthy (with --all: every DaemonSet), 1 not healthy or not found, 3 the state file could not be
-read or written, 4 the cluster could not be used.
+Exit codes: 0 healthy (with --all: every DaemonSet), 1 not healthy or not found (with --watch: still not healthy
+at --timeout), 3 the state file could not be read or written, 4 the cluster could not be used, 5 the cluster did
+not answer within --timeout.
 
 Examples:
   daemonset doctor node-exporter -n monitoring
@@ -56,13 +57,9 @@ pub struct DoctorArgs {
     /// (exit 1).
     #[arg(long, conflicts_with_all = ["all", "all_namespaces"])]
     pub watch: bool,
-    /// With --watch: how long to wait (`0`: no limit).
-    #[arg(
-        long,
-        value_name = "DURATION",
-        default_value = "5m",
-        requires = "watch"
-    )]
+    /// One deadline for the whole command, connecting included; with --watch, how long to wait for health
+    /// (`0`: no limit).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub timeout: Timeout,
     /// Where the cluster is.
     #[command(flatten)]
@@ -79,7 +76,13 @@ pub fn run(args: &DoctorArgs) -> Outcome {
     if let Some(path) = &args.from_file {
         return offline(args, path, name);
     }
-    block_on(async {
+    let what = match name {
+        Some(name) => format!("doctor of daemonset.apps/{name}"),
+        None => "doctor".to_owned(),
+    };
+    // One deadline: the watch's own (exit 1, still not healthy) is the same instant as the whole command's.
+    let deadline = cluster::deadline(args.timeout.0);
+    cluster::run_within(args.timeout.0, &what, async {
         let connection = match cluster::connect(&cluster::options(&args.connect)).await {
             Ok(c) => c,
             Err(outcome) => return outcome,
@@ -92,7 +95,7 @@ pub fn run(args: &DoctorArgs) -> Outcome {
         if args.watch
             && let Some(name) = name
         {
-            return watch(&connection, name, args).await;
+            return watch(&connection, name, args, deadline).await;
         }
         let state = match doctor::gather(&connection, scope).await {
             Ok(state) => state,
@@ -184,13 +187,34 @@ fn show(reports: &[Report], all: bool, format: DoctorFormat) -> Outcome {
     }
 }
 
-async fn watch(connection: &daemonset::cluster::Cluster, name: &str, args: &DoctorArgs) -> Outcome {
-    let deadline = args.timeout.0.map(|limit| Instant::now() + limit);
+/// The pause between two diagnoses of --watch.
+const PAUSE: Duration = Duration::from_secs(2);
+
+async fn watch(
+    connection: &daemonset::cluster::Cluster,
+    name: &str,
+    args: &DoctorArgs,
+    deadline: Option<Instant>,
+) -> Outcome {
     let mut last: Option<(Health, String)> = None;
     loop {
-        let report = match doctor::doctor(connection, name).await {
-            Ok(report) => report,
-            Err(e) => return cluster::fail(&e),
+        let request = doctor::doctor(connection, name);
+        let answer = match deadline {
+            Some(d) => tokio::time::timeout_at(tokio::time::Instant::from_std(d), request).await,
+            None => Ok(request.await),
+        };
+        let report = match answer {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => return cluster::fail(&e),
+            // The deadline came during a diagnosis: the last verdict stands.
+            Err(_) => match &last {
+                Some((health, _)) => {
+                    eprintln!("error: `{name}` is still {health} after the timeout");
+                    return Outcome::Problems;
+                }
+                // No verdict yet: the whole command's deadline says what did not finish.
+                None => std::future::pending().await,
+            },
         };
         let now = (report.health, report.summary.clone());
         if last.as_ref() != Some(&now) {
@@ -207,13 +231,22 @@ async fn watch(connection: &daemonset::cluster::Cluster, name: &str, args: &Doct
         if report.is_healthy() {
             return Outcome::Success;
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        let still = || {
             eprintln!(
                 "error: `{name}` is still {} after the timeout",
                 report.health
             );
-            return Outcome::Problems;
+            Outcome::Problems
+        };
+        let pause = match deadline {
+            Some(d) if Instant::now() >= d => return still(),
+            Some(d) => d.saturating_duration_since(Instant::now()).min(PAUSE),
+            None => PAUSE,
+        };
+        tokio::time::sleep(pause).await;
+        // At the deadline, the verdict stands without one more request (which the overall deadline would cut).
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return still();
         }
-        tokio::time::sleep(Duration::from_secs(2)).await;
     }
 }

@@ -111,7 +111,11 @@ pub fn run(args: &LintArgs) -> Outcome {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };
-    let sources = match inputs::expand(&args.inputs) {
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
+    let sources = match inputs::expand(&paths) {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);
@@ -123,6 +127,9 @@ pub fn run(args: &LintArgs) -> Outcome {
     };
     let mut outcome = Outcome::Success;
     let mut out = Report::new("lint");
+    if args.format == Format::Text {
+        out.stream_text();
+    }
     out.rules = RULES
         .iter()
         .filter(|r| settings.selection.selects(r))
@@ -134,14 +141,10 @@ pub fn run(args: &LintArgs) -> Outcome {
                     start: usize,
                     position_of: &dyn Fn(&str) -> (usize, usize)| {
         let subject = Object::of(object, start);
-        out.files
-            .last_mut()
-            .expect("a file entry")
-            .objects
-            .push(subject.clone());
+        out.add_object(subject.clone());
         for finding in lint::lint_selected(object, &options, &settings.selection) {
             let (line, column) = position_of(finding.path.as_str());
-            out.findings.push(Finding {
+            out.add(Finding {
                 file: name.to_owned(),
                 line,
                 column,
@@ -169,7 +172,7 @@ pub fn run(args: &LintArgs) -> Outcome {
             Err(e) => {
                 report::error(&e);
                 outcome = outcome.max(inputs::outcome(&e));
-                out.findings.push(Finding::input_error(source.name(), &e));
+                out.add(Finding::input_error(source.name(), &e));
                 continue;
             }
         };
@@ -191,7 +194,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                             }
                             let mut finding = Finding::parse_problem(name, None, problem);
                             finding.column = column.unwrap_or(finding.column);
-                            out.findings.push(finding);
+                            out.add(finding);
                             outcome = outcome.max(Outcome::Problems);
                         }
                     }
@@ -204,7 +207,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                 if let Err(e) = streamed {
                     report::error(&e);
                     outcome = outcome.max(inputs::outcome(&e));
-                    out.findings.push(Finding::input_error(name, &e));
+                    out.add(Finding::input_error(name, &e));
                 }
             }
             input::Opened::Spec(input) => {
@@ -226,17 +229,16 @@ pub fn run(args: &LintArgs) -> Outcome {
                                 eprintln!("error: {line}");
                             }
                         }
-                        out.findings.extend(
-                            e.problems()
-                                .iter()
-                                .map(|p| Finding::spec_problem(&input.name, p)),
-                        );
+                        for p in e.problems() {
+                            out.add(Finding::spec_problem(&input.name, p));
+                        }
                         outcome = outcome.max(Outcome::Problems);
                     }
                 }
             }
         }
     }
+    outcome = outcome.max(out.printed());
     let printed = report::print(&out.render(args.format));
     outcome = outcome.max(printed);
     if text_mode {

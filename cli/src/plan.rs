@@ -67,7 +67,7 @@ mod live {
     use daemonset::k8s::api::core::v1::{Node, Pod};
 
     use crate::cli::PlanArgs;
-    use crate::cluster::{self, block_on};
+    use crate::cluster;
     use crate::report::Outcome;
 
     /// Lists the nodes and (unless given) the pods that are not finished, in every namespace.
@@ -80,7 +80,7 @@ mod live {
             context: args.context.clone(),
             namespace: None,
         };
-        block_on(async {
+        cluster::within(args.timeout.0, "plan (reading the live cluster)", async {
             let cluster = cluster::connect(&options).await?;
             let nodes = cluster.list_nodes().await.map_err(|e| cluster::fail(&e))?;
             let pods = match pods {
@@ -113,11 +113,15 @@ fn id(ds: &DaemonSet) -> String {
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Outcome {
-    let values = match inputs::values(&args.values.value_args()) {
+    let values = match inputs::values(&args.values) {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };
-    let objects = match render::load_all(&args.inputs, &values) {
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
+    let objects = match render::load_all(&paths, &values) {
         Ok(objects) => objects,
         Err(outcome) => {
             eprintln!("error: nothing was planned: fix the problems above");

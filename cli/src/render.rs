@@ -82,14 +82,18 @@ pub fn run(args: &RenderArgs) -> Outcome {
         OutputFormat::Yaml => Format::Yaml,
         OutputFormat::Json => Format::Json,
     };
+    let paths = match crate::cli::input_paths(&args.files, &args.inputs) {
+        Ok(paths) => paths,
+        Err(outcome) => return outcome,
+    };
     let values = match inputs::values(&args.values) {
         Ok(values) => values,
         Err(outcome) => return outcome,
     };
     let Some(dir) = &args.out else {
-        return stream(&args.inputs, &values, format);
+        return stream(&paths, &values, format);
     };
-    let objects = match load_all(&args.inputs, &values) {
+    let objects = match load_all(&paths, &values) {
         Ok(objects) => objects,
         Err(outcome) => {
             eprintln!("error: nothing was written: fix the problems above");

@@ -868,3 +868,137 @@ fn help_of_rollout_history_and_undo() {
         daemonset(&dir).args(["rollout", "undo", "--help"])
     );
 }
+
+// ---- -f, as in kubectl ---------------------------------------------------------------------------------------
+
+fn output_of(cmd: &mut Command) -> (Option<i32>, String, String) {
+    let output = cmd.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_input_command_takes_dash_f_like_the_arguments() {
+    let dir = sandbox();
+    for command in [
+        &["render", "--values", "specs/values.yaml"][..],
+        &["check"][..],
+        &["lint", "--values", "specs/values.yaml"][..],
+        &["plan", "--nodes", "plan/nodes.yaml"][..],
+    ] {
+        let input = if command[0] == "check" {
+            "seeds"
+        } else if command[0] == "plan" {
+            "plan/daemonset.yaml"
+        } else {
+            "specs"
+        };
+        let positional = output_of(daemonset(&dir).args(command).arg(input));
+        let flagged = output_of(daemonset(&dir).args(command).args(["-f", input]));
+        let long = output_of(daemonset(&dir).args(command).args(["--filename", input]));
+        assert!(!positional.1.is_empty(), "{command:?}: {positional:?}");
+        assert_eq!(flagged, positional, "{command:?}");
+        assert_eq!(long, positional, "{command:?}");
+    }
+}
+
+#[test]
+fn dash_f_is_repeatable_and_reads_stdin() {
+    let dir = sandbox();
+    let seed = fs::read_to_string(dir.path().join("seeds/nginx-daemonset.yaml")).unwrap();
+    let (code, stdout, stderr) = output_of(
+        daemonset(&dir)
+            .args(["render", "-f", "specs/log-collector.yaml", "-f", "-"])
+            .args(VALUES)
+            .stdin(std::process::Stdio::from(
+                fs::File::open(dir.path().join("seeds/nginx-daemonset.yaml")).unwrap(),
+            )),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let docs: Vec<&str> = stdout.split("\n---\n").collect();
+    assert_eq!(docs.len(), 2, "{stdout}");
+    assert!(docs[0].contains("name: log-collector"), "{stdout}");
+    assert!(
+        seed.contains("nginx") && docs[1].contains("nginx"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn dash_f_on_a_values_file_says_values_are_given_with_dash_dash_values() {
+    let dir = sandbox();
+    for command in ["render", "lint"] {
+        let (code, stdout, stderr) =
+            output_of(daemonset(&dir).args([command, "specs", "-f", "specs/values.yaml"]));
+        assert_eq!(code, Some(2), "{command}: {stderr}");
+        assert_eq!(stdout, "", "{command}");
+        assert_eq!(
+            stderr,
+            "error: `-f specs/values.yaml` names an input file (kubectl's convention); give template values \
+             with `--values specs/values.yaml`\n",
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn no_input_is_a_usage_error() {
+    let dir = sandbox();
+    for command in [
+        &["render"][..],
+        &["check"],
+        &["lint"],
+        &["plan", "--nodes", "plan/nodes.yaml"],
+    ] {
+        let (code, _, stderr) = output_of(daemonset(&dir).args(command));
+        assert_eq!(code, Some(2), "{command:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: no input"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn render_streams_but_prints_nothing_when_a_later_document_is_invalid() {
+    // Objects are rendered one at a time as they are read; an invalid document at the end of the stream still
+    // keeps every earlier object off stdout.
+    let dir = sandbox();
+    let seed = fs::read_to_string(dir.path().join("seeds/nginx-daemonset.yaml")).unwrap();
+    let mut stream = String::new();
+    for i in 0..50 {
+        stream.push_str(&seed.replace("name: nginx", &format!("name: nginx-{i}")));
+        stream.push_str("\n---\n");
+    }
+    let good = stream.clone();
+    stream.push_str(&seed.replace("image:", "image: '' #"));
+    let (code, stdout, stderr) = output_of(
+        daemonset(&dir)
+            .args(["render", "-f", "-"])
+            .stdin(piped(&stream)),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(
+        stderr.ends_with("error: nothing was rendered: fix the problems above\n"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = output_of(
+        daemonset(&dir)
+            .args(["render", "-f", "-"])
+            .stdin(piped(&good)),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.matches("kind: DaemonSet").count(), 50, "{stdout}");
+}
+
+/// A file holding `text`, for stdin.
+fn piped(text: &str) -> std::process::Stdio {
+    let mut file = tempfile::tempfile().unwrap();
+    std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).unwrap();
+    std::process::Stdio::from(file)
+}

@@ -794,6 +794,25 @@ fn rollout_history_and_undo_against_a_silent_server_end_at_the_deadline() {
 }
 
 #[test]
+fn plan_from_the_live_cluster_against_a_silent_server_ends_at_the_deadline() {
+    let seed = seed();
+    ends_at_the_deadline(
+        &["plan", seed.to_str().unwrap()],
+        "plan (reading the live cluster)",
+    );
+}
+
+#[test]
+fn doctor_against_a_silent_server_ends_at_the_deadline() {
+    ends_at_the_deadline(&["doctor", "agent"], "doctor of daemonset.apps/agent");
+    ends_at_the_deadline(
+        &["doctor", "agent", "--watch"],
+        "doctor of daemonset.apps/agent",
+    );
+    ends_at_the_deadline(&["doctor", "--all", "-A"], "doctor");
+}
+
+#[test]
 fn the_largest_timeout_is_no_panic() {
     let server = SilentServer::start();
     let dir = tempfile::tempdir().unwrap();

@@ -145,7 +145,7 @@ fn started_as_kubectl_daemonset_the_help_says_kubectl_daemonset() {
         "{help}"
     );
     assert!(
-        help.contains("\n  kubectl daemonset check deploy/"),
+        help.contains("\n  kubectl daemonset check -f deploy/"),
         "{help}"
     );
     let output = Command::new(&plugin)
@@ -153,7 +153,7 @@ fn started_as_kubectl_daemonset_the_help_says_kubectl_daemonset() {
         .output()
         .unwrap();
     assert!(
-        text(&output.stdout).contains("Usage: kubectl daemonset check [OPTIONS] <FILE_OR_DIR>...")
+        text(&output.stdout).contains("Usage: kubectl daemonset check [OPTIONS] [FILE_OR_DIR]...")
     );
     // Under its own name nothing changes.
     let help = text(&daemonset(&["--help"]).stdout);
