@@ -134,7 +134,7 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
         path: String::new(),
         message: e.to_string(),
     })?;
-    let ir = model::analyze(&value)?;
+    let ir = model::analyze(&value, form == Form::Rust)?;
     let function = rust_ident(&ir.name);
     let (text, untyped) = match form {
         Form::Rust => rust::emit(&ir, &function),
