@@ -32,7 +32,7 @@ pub fn run(args: &ImportArgs) -> Outcome {
         Ok(sources) => sources,
         Err(e) => {
             report::error(&e);
-            return e.outcome();
+            return inputs::outcome(&e);
         }
     };
     let form = form(args.to);
@@ -43,7 +43,7 @@ pub fn run(args: &ImportArgs) -> Outcome {
             Ok(input) => input,
             Err(e) => {
                 report::error(&e);
-                outcome = outcome.max(e.outcome());
+                outcome = outcome.max(inputs::outcome(&e));
                 continue;
             }
         };
