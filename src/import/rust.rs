@@ -989,7 +989,12 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
         }
     }
     for t in &ir.tolerations {
-        calls.push(format!("toleration({})", toleration(&mut out, t)));
+        let expr = toleration(&mut out, t);
+        calls.push(if 8 + ".toleration()".len() + expr.len() > WIDTH {
+            block_call("toleration", &expr, 8)
+        } else {
+            format!("toleration({expr})")
+        });
     }
     if let Some(u) = &ir.update {
         let ty = out.ty("UpdateStrategy");
