@@ -33,6 +33,9 @@ fn corpus_round_trips_in_all_three_forms() {
         );
         *counts.entry("rust (no escape hatch)").or_default() +=
             usize::from(i.corpus && i.rust.is_fully_typed());
+        if i.file.starts_with("import/builder-fields") {
+            assert!(i.rust.is_fully_typed(), "{}: {:?}", i.file, i.rust.untyped);
+        }
         let original = import_support::original(i);
         let expected = normalize(&original);
         for form in ["rust", "dsl"] {

@@ -1154,6 +1154,8 @@ fn hook(v: &Value) -> Option<HookIr> {
         let command = strings(take_list(&mut e, "command"))?;
         e.is_empty().then_some(HookIr::Exec(command))?
     } else if let Some(mut h) = take_obj(&mut o, "httpGet") {
+        // The server's default, as for probes.
+        drop_if(&mut h, "scheme", &Value::from("HTTP"));
         let path = take_str(&mut h, "path")?;
         let port = u16::try_from(take(&mut h, "port")?.as_u64()?).ok()?;
         h.is_empty().then_some(HookIr::HttpGet { path, port })?

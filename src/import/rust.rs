@@ -321,27 +321,52 @@ fn pod_security(out: &mut Out, s: &PodSec, indent: usize) -> String {
     chain(&format!("{ty}::builder()"), &calls, indent)
 }
 
-fn pod_term(out: &mut Out, t: &PodTerm) -> String {
+fn pod_term(out: &mut Out, t: &PodTerm, indent: usize) -> String {
     let ty = out.ty("PodAffinityTerm");
-    let mut s = format!("{ty}::new({})", lit(&t.topology_key));
+    let mut calls = Vec::new();
     for (k, v) in &t.labels {
-        s.push_str(&format!(".label({}, {})", lit(k), lit(v)));
+        calls.push(format!("label({}, {})", lit(k), lit(v)));
     }
     for n in &t.namespaces {
-        s.push_str(&format!(".namespace({})", lit(n)));
+        calls.push(format!("namespace({})", lit(n)));
     }
-    s
+    chain(
+        &format!("{ty}::new({})", lit(&t.topology_key)),
+        &calls,
+        indent,
+    )
 }
 
 fn placement(out: &mut Out, p: &Placement, indent: usize) -> String {
     let ty = out.ty("PodPlacement");
     let mut calls = Vec::new();
+    // A call that does not fit on its line: its arguments one per line (at `indent + 8`).
+    let fits = |call: &str| !call.contains('\n') && indent + 5 + call.len() <= WIDTH;
     for t in &p.required {
-        calls.push(format!("require({})", pod_term(out, t)));
+        let one = format!("require({})", pod_term(out, t, indent + 4));
+        calls.push(if fits(&one) {
+            one
+        } else {
+            block_call("require", &pod_term(out, t, indent + 8), indent + 4)
+        });
     }
     for (w, t) in &p.preferred {
         let wt = out.ty("Weight");
-        calls.push(format!("prefer({wt}::of::<{w}>(), {})", pod_term(out, t)));
+        let one = format!(
+            "prefer({wt}::of::<{w}>(), {})",
+            pod_term(out, t, indent + 4)
+        );
+        calls.push(if fits(&one) {
+            one
+        } else {
+            format!(
+                "prefer(\n{}{wt}::of::<{w}>(),\n{}{},\n{})",
+                pad(indent + 8),
+                pad(indent + 8),
+                pod_term(out, t, indent + 8),
+                pad(indent + 4)
+            )
+        });
     }
     chain(&format!("{ty}::default()"), &calls, indent)
 }
