@@ -292,3 +292,30 @@ fn placement_hosts_template_name_and_ephemeral_volumes_map_to_the_api_fields() {
                "storageClassName": "local-path", "resources": {"requests": {"storage": "1Gi"}}}}})
     );
 }
+
+/// `Toleration::key_value` keeps a manifest's toleration without `operator` as written (the server stores no
+/// operator for it), where `Toleration::equal` writes `operator: Equal`.
+#[test]
+fn toleration_with_key_and_value_and_no_operator() {
+    use daemonset::build::{Effect, Toleration};
+    let ds = NodeAgent::builder()
+        .name("agent")
+        .selector_label("app", "agent")
+        .container(agent())
+        .toleration(
+            Toleration::key_value("node.cloudprovider.kubernetes.io/uninitialized", "true")
+                .effect(Effect::NoSchedule),
+        )
+        .toleration(Toleration::equal("dedicated", "gpu"))
+        .build()
+        .expect("valid");
+    let tolerations =
+        serde_json::to_value(ds.spec.unwrap().template.spec.unwrap().tolerations).unwrap();
+    assert_eq!(
+        tolerations,
+        json!([
+            {"key": "node.cloudprovider.kubernetes.io/uninitialized", "value": "true", "effect": "NoSchedule"},
+            {"key": "dedicated", "operator": "Equal", "value": "gpu"},
+        ])
+    );
+}

@@ -296,6 +296,17 @@ impl Toleration {
         })
     }
 
+    /// Tolerates taints with this key and value, with the operator left out as many manifests write it (the API
+    /// server reads a missing operator as `Equal` and stores the toleration as written; [`Toleration::equal`]
+    /// writes `operator: Equal`).
+    pub fn key_value(key: impl Into<String>, value: impl Into<String>) -> Toleration {
+        Toleration(K8sToleration {
+            key: Some(key.into()),
+            value: Some(value.into()),
+            ..Default::default()
+        })
+    }
+
     /// Tolerates every taint (`operator: Exists` without key): the pod runs on every node.
     pub fn everything() -> Toleration {
         Toleration(K8sToleration {

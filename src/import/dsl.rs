@@ -261,12 +261,18 @@ fn probe(p: &ProbeIr) -> String {
         } => vec![lit(path), lit(name)],
         Handler::TcpSocket(port) | Handler::Grpc(port) => vec![port.to_string()],
         Handler::Exec(command) => vec![strings(command, 0)],
+        Handler::TcpSocketNamed(_) => unreachable!(
+            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+        ),
     };
     let f = match &p.handler {
         Handler::HttpGet { .. } => "http_get",
         Handler::TcpSocket(_) => "tcp_socket",
         Handler::Grpc(_) => "grpc",
         Handler::Exec(_) => "exec",
+        Handler::TcpSocketNamed(_) => unreachable!(
+            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+        ),
     };
     for (json, n) in &p.numbers {
         let name = super::model::PROBE_NUMBERS
@@ -555,14 +561,19 @@ fn volume_source(out: &mut Out, source: &VolSource, extra: &mut bool) -> String 
             name,
             items,
             default_mode,
+            ..
         } => format!("config_map({})", with(lit(name), default_mode, items)),
         VolSource::Secret {
             name,
             items,
             default_mode,
+            ..
         } => format!("secret({})", with(lit(name), default_mode, items)),
         VolSource::EmptyDir => "empty_dir()".into(),
         VolSource::MemoryDir(size) => format!("memory_dir({})", lit(size)),
+        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } => unreachable!(
+            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+        ),
         VolSource::Projected {
             sources,
             default_mode,

@@ -9,9 +9,13 @@
 //!   `defaultMode: 420`, `terminationGracePeriodSeconds: 30`, a rolling update with `maxUnavailable: 1`, …), or
 //!   because the server writes it itself (`status`, `metadata.uid`, `creationTimestamp`; listed in
 //!   [`Imported::notes`]);
-//! - [`Imported::untyped`]: a field without a typed form. The builder and DSL forms set it in `customize` (or a
-//!   `raw` volume) from its JSON, with a comment naming the field; a spec file cannot express it, so it is left
-//!   out and listed there. Nothing is dropped silently.
+//! - [`Imported::untyped`]: a field without a typed form in the chosen form. The builder and DSL forms set it in
+//!   `customize` (or a `raw` volume) from its JSON, with a comment naming the field; a spec file cannot express it,
+//!   so it is left out and listed there. Nothing is dropped silently.
+//!
+//! The builder has typed forms for more fields than the DSL and spec files (pod and container security profiles,
+//! lifecycle hooks, probe hosts and headers, pod affinity, DNS config, CSI and optional volumes, ...): the import
+//! model takes them only for [`Form::Rust`], and for the other forms they stay untyped fields.
 //!
 //! ```
 //! let ds: daemonset::k8s::api::apps::v1::DaemonSet = daemonset::parse::from_yaml(
@@ -21,7 +25,12 @@
 //! )?;
 //! let imported = daemonset::import::to_rust(&ds)?;
 //! assert!(imported.text.contains(".cpu_request(Cpu::millis(100))"));
-//! assert_eq!(imported.untyped[0].path, "spec.template.spec.automountServiceAccountToken");
+//! assert!(imported.text.contains(".automount_service_account_token(false)"));
+//! assert!(imported.is_fully_typed());
+//! let dsl = daemonset::import::to_dsl(&ds)?;
+//! // The DSL has no typed form for it yet: set in `customize`.
+//! assert_eq!(dsl.untyped[0].path, "spec.template.spec.automountServiceAccountToken");
+//! assert!(dsl.untyped[0].expressed);
 //! let spec = daemonset::import::to_spec(&ds)?;
 //! // A spec file cannot say it: it is left out, and listed in the file's header.
 //! assert!(spec.text.contains("#   spec.template.spec.automountServiceAccountToken\n"));
@@ -134,7 +143,7 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
         path: String::new(),
         message: e.to_string(),
     })?;
-    let ir = model::analyze(&value)?;
+    let ir = model::analyze(&value, form == Form::Rust)?;
     let function = rust_ident(&ir.name);
     let (text, untyped) = match form {
         Form::Rust => rust::emit(&ir, &function),

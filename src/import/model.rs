@@ -97,10 +97,103 @@ pub(crate) struct Ir {
     pub image_pull_secrets: Vec<String>,
     pub min_ready_seconds: Option<u32>,
     pub revision_history_limit: Option<u32>,
+    /// Pod fields typed in the builder form only (empty for the DSL and spec forms, where they stay residuals).
+    pub extra: PodExtra,
     /// Residuals of the DaemonSet, the template metadata and the pod (not of containers or volumes).
     pub residuals: Vec<Residual>,
     /// What was left out deliberately and why (fields the server sets itself).
     pub notes: Vec<String>,
+}
+
+/// Pod fields with a typed form in the builder only (issue 11: the DSL and spec files do not have them yet).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct PodExtra {
+    pub template_name: Option<String>,
+    pub security: Option<PodSec>,
+    pub automount_service_account_token: Option<bool>,
+    pub share_process_namespace: bool,
+    pub host_ipc: bool,
+    pub host_users: Option<bool>,
+    pub runtime_class_name: Option<String>,
+    /// `Linux` or `Windows`.
+    pub os: Option<&'static str>,
+    pub dns_config: Option<DnsCfg>,
+    pub enable_service_links: Option<bool>,
+    pub scheduler_name: Option<String>,
+    pub readiness_gates: Vec<String>,
+    pub host_aliases: Vec<(String, Vec<String>)>,
+    pub pod_affinity: Option<Placement>,
+    pub pod_anti_affinity: Option<Placement>,
+}
+
+/// A pod security context in the builder's terms.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct PodSec {
+    pub run_as_non_root: Option<bool>,
+    pub run_as_user: Option<i64>,
+    pub run_as_group: Option<i64>,
+    pub fs_group: Option<i64>,
+    /// `OnRootMismatch` or `Always`.
+    pub fs_group_change_policy: Option<String>,
+    pub supplemental_groups: Vec<i64>,
+    pub profiles: Profiles,
+    pub sysctls: Vec<(String, String)>,
+}
+
+/// The profiles a pod and a container share: seccomp, AppArmor, Windows options, SELinux.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Profiles {
+    /// `RuntimeDefault`, `Unconfined` or `Localhost` with its profile.
+    pub seccomp: Option<(String, Option<String>)>,
+    pub app_armor: Option<(String, Option<String>)>,
+    pub windows: Option<Win>,
+    pub se_linux: Option<SeL>,
+}
+
+/// Windows options: `host_process` implies `user`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Win {
+    pub host_process: bool,
+    pub user: Option<String>,
+    pub gmsa_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct SeL {
+    pub type_: Option<String>,
+    pub user: Option<String>,
+    pub role: Option<String>,
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct DnsCfg {
+    pub nameservers: Vec<String>,
+    pub searches: Vec<String>,
+    pub options: Vec<(String, Option<String>)>,
+}
+
+/// Pod affinity or anti-affinity: terms by topology key, match labels and namespaces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Placement {
+    pub required: Vec<PodTerm>,
+    pub preferred: Vec<(i32, PodTerm)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PodTerm {
+    pub topology_key: String,
+    pub labels: Vec<(String, String)>,
+    pub namespaces: Vec<String>,
+}
+
+/// A lifecycle hook the builder's `Hook` can write.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum HookIr {
+    Exec(Vec<String>),
+    HttpGet { path: String, port: u16 },
+    Sleep(u32),
+    TcpSocket(u16),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,14 +223,28 @@ pub(crate) enum VolSource {
         name: String,
         items: Vec<(String, String)>,
         default_mode: Option<i32>,
+        /// `optional: true` (builder form only).
+        optional: bool,
     },
     Secret {
         name: String,
         items: Vec<(String, String)>,
         default_mode: Option<i32>,
+        /// `optional: true` (builder form only).
+        optional: bool,
     },
     EmptyDir,
     MemoryDir(String),
+    /// An emptyDir with `medium: Memory` or a size limit, but not both (builder form only).
+    EmptyDirWith {
+        memory: bool,
+        size_limit: Option<String>,
+    },
+    /// A CSI volume with its driver and attributes (builder form only).
+    Csi {
+        driver: String,
+        attributes: Vec<(String, String)>,
+    },
     Projected {
         sources: Vec<Projection>,
         default_mode: Option<i32>,
@@ -177,7 +284,23 @@ pub(crate) struct Ctr {
     pub readiness: Option<ProbeIr>,
     pub startup: Option<ProbeIr>,
     pub security: Option<Security>,
+    /// Fields typed in the builder form only (left empty for the DSL and spec forms).
+    pub extra: CtrExtra,
     pub residuals: Vec<Residual>,
+}
+
+/// Container fields with a typed form in the builder only.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct CtrExtra {
+    pub pre_stop: Option<HookIr>,
+    pub post_start: Option<HookIr>,
+    pub termination_message_path: Option<String>,
+    /// `FallbackToLogsOnError` (`File`, the default, is left out).
+    pub termination_message_policy: Option<String>,
+    /// An init container with `restartPolicy: Always`.
+    pub sidecar: bool,
+    /// `(cpu|memory, NotRequired|RestartContainer)`.
+    pub resize_policy: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,8 +372,13 @@ pub(crate) struct MountIr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Handler {
-    HttpGet { path: String, port: PortRef },
+    HttpGet {
+        path: String,
+        port: PortRef,
+    },
     TcpSocket(u16),
+    /// A TCP socket on a named port (builder form only).
+    TcpSocketNamed(String),
     Exec(Vec<String>),
     Grpc(u16),
 }
@@ -267,6 +395,11 @@ pub(crate) struct ProbeIr {
     /// `initialDelaySeconds`, `periodSeconds`, `timeoutSeconds`, `failureThreshold`, `successThreshold`, in this
     /// order, as far as they differ from the server's defaults.
     pub numbers: Vec<(&'static str, u32)>,
+    /// Builder form only: `host` of an HTTP or TCP probe, HTTP headers, `scheme: HTTPS`, the gRPC service.
+    pub host: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub https: bool,
+    pub grpc_service: Option<String>,
 }
 
 pub(crate) const PROBE_NUMBERS: [(&str, &str, Option<i64>); 5] = [
@@ -285,6 +418,8 @@ pub(crate) struct Security {
     pub run_as_group: Option<i64>,
     pub add: Vec<String>,
     pub drop: Vec<String>,
+    /// Builder form only.
+    pub profiles: Profiles,
 }
 
 pub(crate) const SECURITY_FLAGS: [&str; 4] = [
@@ -480,8 +615,9 @@ const TOOL_ANNOTATIONS: &[&str] = &[
     "deprecated.daemonset.template.generation",
 ];
 
-/// Splits a DaemonSet into the import model.
-pub(crate) fn analyze(ds: &Value) -> Result<Ir, ImportError> {
+/// Splits a DaemonSet into the import model. With `rich` (the builder form), the fields only the builder has typed
+/// forms for are taken too ([`PodExtra`], [`CtrExtra`], ...); without it they stay residuals.
+pub(crate) fn analyze(ds: &Value, rich: bool) -> Result<Ir, ImportError> {
     let Value::Object(root) = ds else {
         return Err(invalid("", "not an object"));
     };
@@ -536,6 +672,11 @@ pub(crate) fn analyze(ds: &Value) -> Result<Ir, ImportError> {
     if take(&mut tmeta, "creationTimestamp").is_some() {
         notes.push("spec.template.metadata.creationTimestamp: left out".to_owned());
     }
+    let template_name = if rich {
+        take_str(&mut tmeta, "name")
+    } else {
+        None
+    };
     let template_labels = string_map(&mut tmeta, "labels");
     let pod_annotations = string_map(&mut tmeta, "annotations");
     leftovers(&mut residuals, Root::TemplateMeta, &[], tmeta);
@@ -587,10 +728,14 @@ pub(crate) fn analyze(ds: &Value) -> Result<Ir, ImportError> {
         image_pull_secrets: Vec::new(),
         min_ready_seconds,
         revision_history_limit,
+        extra: PodExtra {
+            template_name,
+            ..PodExtra::default()
+        },
         residuals,
         notes,
     };
-    pod_spec(&mut ir, &mut pod);
+    pod_spec(&mut ir, &mut pod, rich);
     leftovers(&mut ir.residuals, Root::Pod, &[], pod);
     Ok(ir)
 }
@@ -658,7 +803,7 @@ fn drop_if(o: &mut Obj, key: &str, default: &Value) {
     }
 }
 
-fn pod_spec(ir: &mut Ir, pod: &mut Obj) {
+fn pod_spec(ir: &mut Ir, pod: &mut Obj, rich: bool) {
     drop_if(pod, "dnsPolicy", &Value::from("ClusterFirst"));
     drop_if(pod, "restartPolicy", &Value::from("Always"));
     drop_if(pod, "schedulerName", &Value::from("default-scheduler"));
@@ -670,6 +815,9 @@ fn pod_spec(ir: &mut Ir, pod: &mut Obj) {
     }
     ir.host_network = take_bool(pod, "hostNetwork").unwrap_or(false);
     ir.host_pid = take_bool(pod, "hostPID").unwrap_or(false);
+    if rich {
+        pod_extra(&mut ir.extra, pod);
+    }
     if let Some(policy) = take_str(pod, "dnsPolicy") {
         if ["ClusterFirstWithHostNet", "Default", "None"].contains(&policy.as_str()) {
             ir.dns_policy = Some(policy);
@@ -714,25 +862,367 @@ fn pod_spec(ir: &mut Ir, pod: &mut Obj) {
                 }
             }
         }
+        if rich {
+            for (key, out) in [
+                ("podAffinity", &mut ir.extra.pod_affinity),
+                ("podAntiAffinity", &mut ir.extra.pod_anti_affinity),
+            ] {
+                if let Some(v) = affinity.remove(key) {
+                    match placement(&v) {
+                        Some(p) => *out = Some(p),
+                        None => {
+                            affinity.insert(key.into(), v);
+                        }
+                    }
+                }
+            }
+        }
         leftovers(&mut ir.residuals, Root::Pod, &["affinity"], affinity);
     }
     for (i, t) in take_list(pod, "tolerations").into_iter().enumerate() {
-        match toleration(&t) {
+        match toleration(&t, rich) {
             Some(t) => ir.tolerations.push(t),
             None => ir
                 .residuals
                 .push(Residual::insert(Root::Pod, "tolerations", i, t)),
         }
     }
-    ir.volumes = take_list(pod, "volumes").into_iter().map(volume).collect();
+    ir.volumes = take_list(pod, "volumes")
+        .into_iter()
+        .map(|v| volume(v, rich))
+        .collect();
     for (list, out) in [
         ("containers", &mut ir.containers),
         ("initContainers", &mut ir.init_containers),
     ] {
         for c in take_list(pod, list) {
-            out.push(container(c));
+            out.push(container(c, rich, list == "initContainers"));
         }
     }
+}
+
+/// The pod fields of [`PodExtra`]; what does not fit a typed form stays in `pod`.
+fn pod_extra(x: &mut PodExtra, pod: &mut Obj) {
+    if let Some(s) = take_obj(pod, "securityContext") {
+        let (sec, rest) = pod_security(s);
+        x.security = Some(sec).filter(|s| *s != PodSec::default());
+        if !rest.is_empty() {
+            pod.insert("securityContext".into(), Value::Object(rest));
+        }
+    }
+    x.automount_service_account_token = take_bool(pod, "automountServiceAccountToken");
+    drop_if(pod, "shareProcessNamespace", &Value::Bool(false));
+    drop_if(pod, "hostIPC", &Value::Bool(false));
+    x.share_process_namespace = take_bool(pod, "shareProcessNamespace").unwrap_or(false);
+    x.host_ipc = take_bool(pod, "hostIPC").unwrap_or(false);
+    x.host_users = take_bool(pod, "hostUsers");
+    x.runtime_class_name = take_str(pod, "runtimeClassName");
+    x.enable_service_links = take_bool(pod, "enableServiceLinks");
+    x.scheduler_name = take_str(pod, "schedulerName");
+    if let Some(mut os) = take_obj(pod, "os") {
+        let name = take_str(&mut os, "name");
+        x.os = match name.as_deref() {
+            Some("linux") if os.is_empty() => Some("Linux"),
+            Some("windows") if os.is_empty() => Some("Windows"),
+            _ => {
+                if let Some(n) = name {
+                    os.insert("name".into(), Value::String(n));
+                }
+                pod.insert("os".into(), Value::Object(os));
+                None
+            }
+        };
+    }
+    if let Some(v) = take(pod, "dnsConfig") {
+        match dns_config(&v) {
+            Some(c) => x.dns_config = Some(c),
+            None => {
+                pod.insert("dnsConfig".into(), v);
+            }
+        }
+    }
+    let gates = take_list(pod, "readinessGates");
+    let names: Option<Vec<String>> = gates
+        .iter()
+        .map(|g| {
+            let o = g.as_object()?;
+            (o.len() == 1).then(|| o.get("conditionType")?.as_str().map(str::to_owned))?
+        })
+        .collect();
+    match names {
+        Some(names) => x.readiness_gates = names,
+        None => {
+            pod.insert("readinessGates".into(), Value::Array(gates));
+        }
+    }
+    let aliases = take_list(pod, "hostAliases");
+    let typed: Option<Vec<(String, Vec<String>)>> = aliases
+        .iter()
+        .map(|a| {
+            let mut o = a.as_object()?.clone();
+            let ip = take_str(&mut o, "ip")?;
+            let names = take_strings(&mut o, "hostnames");
+            o.is_empty().then_some((ip, names))
+        })
+        .collect();
+    match typed {
+        Some(a) => x.host_aliases = a,
+        None => {
+            pod.insert("hostAliases".into(), Value::Array(aliases));
+        }
+    }
+}
+
+fn dns_config(v: &Value) -> Option<DnsCfg> {
+    let mut o = v.as_object()?.clone();
+    let nameservers = strings(take_list(&mut o, "nameservers"))?;
+    let searches = strings(take_list(&mut o, "searches"))?;
+    let options = take_list(&mut o, "options")
+        .into_iter()
+        .map(|opt| {
+            let mut p = opt.as_object()?.clone();
+            let name = take_str(&mut p, "name")?;
+            let value = take_str(&mut p, "value");
+            p.is_empty().then_some((name, value))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let c = DnsCfg {
+        nameservers,
+        searches,
+        options,
+    };
+    (o.is_empty() && c != DnsCfg::default()).then_some(c)
+}
+
+/// The typed part of a pod security context and what is left of it.
+fn pod_security(mut s: Obj) -> (PodSec, Obj) {
+    let mut out = PodSec {
+        run_as_non_root: take_bool(&mut s, "runAsNonRoot"),
+        ..PodSec::default()
+    };
+    out.run_as_user = take_i64(&mut s, "runAsUser");
+    out.run_as_group = take_i64(&mut s, "runAsGroup");
+    out.fs_group = take_i64(&mut s, "fsGroup");
+    if let Some(p) = take_str(&mut s, "fsGroupChangePolicy") {
+        if p == "OnRootMismatch" || p == "Always" {
+            out.fs_group_change_policy = Some(p);
+        } else {
+            s.insert("fsGroupChangePolicy".into(), Value::String(p));
+        }
+    }
+    if let Some(v) = take(&mut s, "supplementalGroups") {
+        match v
+            .as_array()
+            .and_then(|a| a.iter().map(Value::as_i64).collect::<Option<Vec<_>>>())
+        {
+            Some(groups) => out.supplemental_groups = groups,
+            None => {
+                s.insert("supplementalGroups".into(), v);
+            }
+        }
+    }
+    if let Some(v) = take(&mut s, "sysctls") {
+        let typed = v.as_array().and_then(|a| {
+            a.iter()
+                .map(|x| {
+                    let mut o = x.as_object()?.clone();
+                    let name = take_str(&mut o, "name")?;
+                    let value = take_str(&mut o, "value")?;
+                    o.is_empty().then_some((name, value))
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        match typed {
+            Some(t) => out.sysctls = t,
+            None => {
+                s.insert("sysctls".into(), v);
+            }
+        }
+    }
+    out.profiles = profiles(&mut s);
+    (out, s)
+}
+
+fn take_i64(o: &mut Obj, key: &str) -> Option<i64> {
+    let v = take(o, key)?;
+    match v.as_i64() {
+        Some(n) => Some(n),
+        None => {
+            o.insert(key.to_owned(), v);
+            None
+        }
+    }
+}
+
+/// A seccomp or AppArmor profile: a type, with `localhostProfile` exactly for `Localhost`.
+fn profile(v: &Value) -> Option<(String, Option<String>)> {
+    let mut o = v.as_object()?.clone();
+    let kind = take_str(&mut o, "type")?;
+    let local = take_str(&mut o, "localhostProfile");
+    let ok = match kind.as_str() {
+        "RuntimeDefault" | "Unconfined" => local.is_none(),
+        "Localhost" => local.is_some(),
+        _ => false,
+    };
+    (ok && o.is_empty()).then_some((kind, local))
+}
+
+fn windows(v: &Value) -> Option<Win> {
+    let mut o = v.as_object()?.clone();
+    let host_process = take_bool(&mut o, "hostProcess");
+    let user = take_str(&mut o, "runAsUserName");
+    let gmsa_name = take_str(&mut o, "gmsaCredentialSpecName");
+    let ok = match host_process {
+        // `WindowsOptions::host_process` writes the user with it; `false` written out has no typed form.
+        Some(true) => user.is_some(),
+        Some(false) => false,
+        None => user.is_some() || gmsa_name.is_some(),
+    };
+    (ok && o.is_empty()).then_some(Win {
+        host_process: host_process == Some(true),
+        user,
+        gmsa_name,
+    })
+}
+
+fn se_linux(v: &Value) -> Option<SeL> {
+    let mut o = v.as_object()?.clone();
+    let s = SeL {
+        type_: take_str(&mut o, "type"),
+        user: take_str(&mut o, "user"),
+        role: take_str(&mut o, "role"),
+        level: take_str(&mut o, "level"),
+    };
+    (o.is_empty() && s != SeL::default()).then_some(s)
+}
+
+/// The profiles of a pod or container security context; what has no typed form stays in `s`.
+fn profiles(s: &mut Obj) -> Profiles {
+    fn one<T>(s: &mut Obj, key: &str, parse: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        let v = take(s, key)?;
+        let parsed = parse(&v);
+        if parsed.is_none() {
+            s.insert(key.to_owned(), v);
+        }
+        parsed
+    }
+    Profiles {
+        seccomp: one(s, "seccompProfile", profile),
+        app_armor: one(s, "appArmorProfile", profile),
+        windows: one(s, "windowsOptions", windows),
+        se_linux: one(s, "seLinuxOptions", se_linux),
+    }
+}
+
+fn placement(v: &Value) -> Option<Placement> {
+    let mut o = v.as_object()?.clone();
+    let mut p = Placement::default();
+    for t in take_list(&mut o, "requiredDuringSchedulingIgnoredDuringExecution") {
+        p.required.push(pod_term(&t)?);
+    }
+    for w in take_list(&mut o, "preferredDuringSchedulingIgnoredDuringExecution") {
+        let mut w = w.as_object()?.clone();
+        let weight = i32::try_from(take(&mut w, "weight")?.as_i64()?)
+            .ok()
+            .filter(|w| (1..=100).contains(w))?;
+        let term = pod_term(&take(&mut w, "podAffinityTerm")?)?;
+        if !w.is_empty() {
+            return None;
+        }
+        p.preferred.push((weight, term));
+    }
+    (o.is_empty() && p != Placement::default()).then_some(p)
+}
+
+/// A pod affinity term as `PodAffinityTerm` writes it: a topology key, match labels (at least one) and namespaces.
+fn pod_term(v: &Value) -> Option<PodTerm> {
+    let mut o = v.as_object()?.clone();
+    let topology_key = take_str(&mut o, "topologyKey")?;
+    let mut selector = take_obj(&mut o, "labelSelector")?;
+    let labels = string_map(&mut selector, "matchLabels");
+    let namespaces = take_strings(&mut o, "namespaces");
+    (o.is_empty() && selector.is_empty() && !labels.is_empty()).then_some(PodTerm {
+        topology_key,
+        labels,
+        namespaces,
+    })
+}
+
+fn hook(v: &Value) -> Option<HookIr> {
+    let mut o = v.as_object()?.clone();
+    let h = if let Some(mut e) = take_obj(&mut o, "exec") {
+        let command = strings(take_list(&mut e, "command"))?;
+        e.is_empty().then_some(HookIr::Exec(command))?
+    } else if let Some(mut h) = take_obj(&mut o, "httpGet") {
+        // The server's default, as for probes.
+        drop_if(&mut h, "scheme", &Value::from("HTTP"));
+        let path = take_str(&mut h, "path")?;
+        let port = u16::try_from(take(&mut h, "port")?.as_u64()?).ok()?;
+        h.is_empty().then_some(HookIr::HttpGet { path, port })?
+    } else if let Some(mut s) = take_obj(&mut o, "sleep") {
+        let seconds = u32::try_from(take(&mut s, "seconds")?.as_u64()?).ok()?;
+        s.is_empty().then_some(HookIr::Sleep(seconds))?
+    } else {
+        let mut t = take_obj(&mut o, "tcpSocket")?;
+        let port = u16::try_from(take(&mut t, "port")?.as_u64()?).ok()?;
+        t.is_empty().then_some(HookIr::TcpSocket(port))?
+    };
+    o.is_empty().then_some(h)
+}
+
+/// The container fields of [`CtrExtra`]; what does not fit stays in `o`.
+fn ctr_extra(o: &mut Obj, init: bool) -> CtrExtra {
+    let mut x = CtrExtra::default();
+    if let Some(mut l) = take_obj(o, "lifecycle") {
+        for (key, out) in [
+            ("preStop", &mut x.pre_stop),
+            ("postStart", &mut x.post_start),
+        ] {
+            if let Some(v) = l.remove(key) {
+                match hook(&v) {
+                    Some(h) => *out = Some(h),
+                    None => {
+                        l.insert(key.into(), v);
+                    }
+                }
+            }
+        }
+        if !l.is_empty() {
+            o.insert("lifecycle".into(), Value::Object(l));
+        }
+    }
+    x.termination_message_path = take_str(o, "terminationMessagePath");
+    if let Some(p) = take_str(o, "terminationMessagePolicy") {
+        if p == "FallbackToLogsOnError" {
+            x.termination_message_policy = Some(p);
+        } else {
+            o.insert("terminationMessagePolicy".into(), Value::String(p));
+        }
+    }
+    if init && o.get("restartPolicy") == Some(&Value::from("Always")) {
+        o.remove("restartPolicy");
+        x.sidecar = true;
+    }
+    let resize = take_list(o, "resizePolicy");
+    let typed: Option<Vec<(String, String)>> = resize
+        .iter()
+        .map(|r| {
+            let mut p = r.as_object()?.clone();
+            let resource = take_str(&mut p, "resourceName")?;
+            let restart = take_str(&mut p, "restartPolicy")?;
+            (p.is_empty()
+                && ["cpu", "memory"].contains(&resource.as_str())
+                && ["NotRequired", "RestartContainer"].contains(&restart.as_str()))
+            .then_some((resource, restart))
+        })
+        .collect();
+    match typed {
+        Some(t) => x.resize_policy = t,
+        None => {
+            o.insert("resizePolicy".into(), Value::Array(resize));
+        }
+    }
+    x
 }
 
 fn node_affinity(v: &Value) -> Option<Affinity> {
@@ -815,7 +1305,7 @@ fn requirement(v: &Value) -> Option<Req> {
     })
 }
 
-fn toleration(v: &Value) -> Option<Tol> {
+fn toleration(v: &Value, rich: bool) -> Option<Tol> {
     let mut o = v.as_object()?.clone();
     let key = take_str(&mut o, "key");
     let operator = take_str(&mut o, "operator");
@@ -830,10 +1320,10 @@ fn toleration(v: &Value) -> Option<Tol> {
     }
     let typed_operator = match (&key, operator.as_deref(), &value) {
         (None, Some("Exists"), None) => true,
-        (Some(k), Some("Exists"), None) => !k.is_empty(),
-        // The builder writes `operator: Equal` with a value, and no operator without one.
-        (Some(k), Some("Equal"), Some(_)) => !k.is_empty(),
-        (Some(k), None, None) => !k.is_empty(),
+        // The builder writes `operator: Equal` with a value (`equal`), and no operator without one (`key`) or with
+        // one (`key_value`, builder form only).
+        (Some(k), Some("Exists") | None, None) | (Some(k), Some("Equal"), Some(_)) => !k.is_empty(),
+        (Some(k), None, Some(_)) => rich && !k.is_empty(),
         _ => false,
     };
     let typed_effect = matches!(
@@ -910,7 +1400,7 @@ const HOST_PATH_TYPES: [&str; 7] = [
     "BlockDevice",
 ];
 
-fn volume(v: Value) -> Vol {
+fn volume(v: Value, rich: bool) -> Vol {
     let raw = v.clone();
     let mut o = v.as_object().cloned().unwrap_or_default();
     let name = take_str(&mut o, "name").unwrap_or_default();
@@ -939,11 +1429,13 @@ fn volume(v: Value) -> Vol {
             untyped.push("configMap.items".into());
         }
         let default_mode = mode(&mut c, "defaultMode");
+        let optional = rich && take_optional(&mut c);
         rest("configMap", c, &mut untyped);
         name.map(|name| VolSource::ConfigMap {
             name,
             items: items.unwrap_or_default(),
             default_mode,
+            optional,
         })
     } else if let Some(mut s) = take_obj(&mut o, "secret") {
         let name = take_str(&mut s, "secretName");
@@ -952,11 +1444,13 @@ fn volume(v: Value) -> Vol {
             untyped.push("secret.items".into());
         }
         let default_mode = mode(&mut s, "defaultMode");
+        let optional = rich && take_optional(&mut s);
         rest("secret", s, &mut untyped);
         name.map(|name| VolSource::Secret {
             name,
             items: items.unwrap_or_default(),
             default_mode,
+            optional,
         })
     } else if let Some(mut e) = take_obj(&mut o, "emptyDir") {
         drop_if(&mut e, "medium", &Value::from(""));
@@ -966,6 +1460,16 @@ fn volume(v: Value) -> Vol {
             (None, None) => Some(VolSource::EmptyDir),
             (Some("Memory"), Some(size)) if Quantity::parse(&size).is_ok() => {
                 Some(VolSource::MemoryDir(size))
+            }
+            (Some("Memory"), None) if rich => Some(VolSource::EmptyDirWith {
+                memory: true,
+                size_limit: None,
+            }),
+            (None, Some(size)) if rich && Quantity::parse(&size).is_ok() => {
+                Some(VolSource::EmptyDirWith {
+                    memory: false,
+                    size_limit: Some(size),
+                })
             }
             (medium, size) => {
                 if medium.is_some() {
@@ -993,6 +1497,11 @@ fn volume(v: Value) -> Vol {
             sources,
             default_mode,
         })
+    } else if rich && let Some(mut c) = take_obj(&mut o, "csi") {
+        let driver = take_str(&mut c, "driver");
+        let attributes = string_map(&mut c, "volumeAttributes");
+        rest("csi", c, &mut untyped);
+        driver.map(|driver| VolSource::Csi { driver, attributes })
     } else if let Some(mut d) = take_obj(&mut o, "downwardAPI") {
         let default_mode = mode(&mut d, "defaultMode");
         let items = field_files(take_list(&mut d, "items"));
@@ -1013,6 +1522,16 @@ fn volume(v: Value) -> Vol {
         source,
         untyped,
         raw,
+    }
+}
+
+/// `optional: true` taken (what `Volume::optional` writes); `false` written out stays.
+fn take_optional(o: &mut Obj) -> bool {
+    if o.get("optional") == Some(&Value::Bool(true)) {
+        o.remove("optional");
+        true
+    } else {
+        false
     }
 }
 
@@ -1061,7 +1580,7 @@ pub(crate) fn default_pull_policy(image: &str) -> &'static str {
     }
 }
 
-fn container(v: Value) -> Ctr {
+fn container(v: Value, rich: bool, init: bool) -> Ctr {
     let mut o = v.as_object().cloned().unwrap_or_default();
     let mut residuals = Vec::new();
     let name = take_str(&mut o, "name").unwrap_or_default();
@@ -1079,6 +1598,11 @@ fn container(v: Value) -> Ctr {
     drop_if(&mut o, "terminationMessagePolicy", &Value::from("File"));
     // The server writes `resources: {}` on a container without resources.
     drop_if(&mut o, "resources", &Value::Object(Obj::new()));
+    let extra = if rich {
+        ctr_extra(&mut o, init)
+    } else {
+        CtrExtra::default()
+    };
     let image_pull_policy = take_str(&mut o, "imagePullPolicy");
     if let Some(p) = &image_pull_policy
         && !["Always", "IfNotPresent", "Never"].contains(&p.as_str())
@@ -1130,7 +1654,7 @@ fn container(v: Value) -> Ctr {
     }
     let mut probe_of = |key: &str, residuals: &mut Vec<Residual>| {
         let p = take(&mut o, key)?;
-        match probe(&p, key) {
+        match probe(&p, key, rich) {
             Some((probe, rest)) => {
                 residuals.extend(rest);
                 Some(probe)
@@ -1144,7 +1668,7 @@ fn container(v: Value) -> Ctr {
     let liveness = probe_of("livenessProbe", &mut residuals);
     let readiness = probe_of("readinessProbe", &mut residuals);
     let startup = probe_of("startupProbe", &mut residuals);
-    let security = take_obj(&mut o, "securityContext").map(|s| security(s, &mut residuals));
+    let security = take_obj(&mut o, "securityContext").map(|s| security(s, &mut residuals, rich));
     leftovers(&mut residuals, Root::Container, &[], o);
     Ctr {
         name,
@@ -1162,6 +1686,7 @@ fn container(v: Value) -> Ctr {
         readiness,
         startup,
         security,
+        extra,
         residuals,
     }
 }
@@ -1379,9 +1904,10 @@ fn mount(v: &Value) -> Option<MountIr> {
     })
 }
 
-fn probe(v: &Value, key: &str) -> Option<(ProbeIr, Vec<Residual>)> {
+fn probe(v: &Value, key: &str, rich: bool) -> Option<(ProbeIr, Vec<Residual>)> {
     let mut o = v.as_object()?.clone();
     let mut residuals = Vec::new();
+    let (mut host, mut headers, mut https, mut grpc_service) = (None, Vec::new(), false, None);
     let handlers = ["httpGet", "tcpSocket", "exec", "grpc"]
         .iter()
         .filter(|h| o.contains_key(**h))
@@ -1397,6 +1923,29 @@ fn probe(v: &Value, key: &str) -> Option<(ProbeIr, Vec<Residual>)> {
     let handler = if let Some(mut h) = take_obj(&mut o, "httpGet") {
         drop_if(&mut h, "scheme", &Value::from("HTTP"));
         let path = take_str(&mut h, "path").unwrap_or_else(|| "/".to_owned());
+        if rich {
+            host = take_str(&mut h, "host");
+            if h.get("scheme") == Some(&Value::from("HTTPS")) {
+                h.remove("scheme");
+                https = true;
+            }
+            let list = take_list(&mut h, "httpHeaders");
+            let typed: Option<Vec<(String, String)>> = list
+                .iter()
+                .map(|x| {
+                    let mut o = x.as_object()?.clone();
+                    let name = take_str(&mut o, "name")?;
+                    let value = take_str(&mut o, "value")?;
+                    o.is_empty().then_some((name, value))
+                })
+                .collect();
+            match typed {
+                Some(t) => headers = t,
+                None => {
+                    h.insert("httpHeaders".into(), Value::Array(list));
+                }
+            }
+        }
         let port = match take(&mut h, "port")? {
             Value::Number(n) => PortRef::Number(u16::try_from(n.as_u64()?).ok()?),
             Value::String(s) => match s.parse::<u16>() {
@@ -1408,9 +1957,17 @@ fn probe(v: &Value, key: &str) -> Option<(ProbeIr, Vec<Residual>)> {
         sub("httpGet", h, &mut residuals);
         Handler::HttpGet { path, port }
     } else if let Some(mut t) = take_obj(&mut o, "tcpSocket") {
-        let port = u16::try_from(take(&mut t, "port")?.as_u64()?).ok()?;
+        let handler = match take(&mut t, "port")? {
+            Value::String(name) if rich && name.parse::<u16>().is_err() => {
+                Handler::TcpSocketNamed(name)
+            }
+            port => Handler::TcpSocket(u16::try_from(port.as_u64()?).ok()?),
+        };
+        if rich {
+            host = take_str(&mut t, "host");
+        }
         sub("tcpSocket", t, &mut residuals);
-        Handler::TcpSocket(port)
+        handler
     } else if let Some(mut e) = take_obj(&mut o, "exec") {
         let command = take_strings(&mut e, "command");
         if !e.is_empty() {
@@ -1420,6 +1977,9 @@ fn probe(v: &Value, key: &str) -> Option<(ProbeIr, Vec<Residual>)> {
     } else {
         let mut g = take_obj(&mut o, "grpc")?;
         let port = u16::try_from(take(&mut g, "port")?.as_u64()?).ok()?;
+        if rich {
+            grpc_service = take_str(&mut g, "service");
+        }
         sub("grpc", g, &mut residuals);
         Handler::Grpc(port)
     };
@@ -1435,10 +1995,20 @@ fn probe(v: &Value, key: &str) -> Option<(ProbeIr, Vec<Residual>)> {
     for (k, v) in o {
         residuals.push(Residual::set(Root::Container, &[key, &k], v));
     }
-    Some((ProbeIr { handler, numbers }, residuals))
+    Some((
+        ProbeIr {
+            handler,
+            numbers,
+            host,
+            headers,
+            https,
+            grpc_service,
+        },
+        residuals,
+    ))
 }
 
-fn security(mut s: Obj, residuals: &mut Vec<Residual>) -> Security {
+fn security(mut s: Obj, residuals: &mut Vec<Residual>, rich: bool) -> Security {
     let mut out = Security::default();
     for flag in SECURITY_FLAGS {
         if let Some(b) = take_bool(&mut s, flag) {
@@ -1466,6 +2036,9 @@ fn security(mut s: Obj, residuals: &mut Vec<Residual>) -> Security {
             &["securityContext", "capabilities"],
             caps,
         );
+    }
+    if rich {
+        out.profiles = profiles(&mut s);
     }
     leftovers(residuals, Root::Container, &["securityContext"], s);
     out

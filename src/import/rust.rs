@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::model::{
-    Affinity, Ctr, Env, EnvSrc, Handler, Ir, MountIr, PortRef, ProbeIr, Projection, Req, Residual,
-    Root, TermIr, Tol, Update, VolSource,
+    Affinity, Ctr, Env, EnvSrc, Handler, HookIr, Ir, MountIr, Placement, PodSec, PodTerm, PortRef,
+    ProbeIr, Profiles, Projection, Req, Residual, Root, TermIr, Tol, Update, VolSource,
 };
 use super::{Untyped, field_name, json_text, lit, residual_fields, rust_ident, volume_fields};
 use crate::rules::Quantity;
@@ -201,22 +201,174 @@ fn probe(out: &mut Out, p: &ProbeIr, indent: usize) -> String {
             port: PortRef::Name(name),
         } => format!("{ty}::http_get_named({}, {})", lit(path), lit(name)),
         Handler::TcpSocket(port) => format!("{ty}::tcp_socket({port})"),
+        Handler::TcpSocketNamed(name) => format!("{ty}::tcp_socket_named({})", lit(name)),
         Handler::Grpc(port) => format!("{ty}::grpc({port})"),
         Handler::Exec(command) => format!("{ty}::exec({})", string_list(command, indent)),
     };
-    let calls: Vec<String> = p
-        .numbers
-        .iter()
-        .map(|(json, n)| {
-            let method = super::model::PROBE_NUMBERS
-                .iter()
-                .find(|(j, _, _)| j == json)
-                .map(|(_, m, _)| *m)
-                .unwrap_or("period_seconds");
-            format!("{method}({n})")
-        })
-        .collect();
+    let mut calls: Vec<String> = Vec::new();
+    if let Some(h) = &p.host {
+        calls.push(format!("host({})", lit(h)));
+    }
+    if p.https {
+        calls.push("https()".to_owned());
+    }
+    for (name, value) in &p.headers {
+        calls.push(format!("header({}, {})", lit(name), lit(value)));
+    }
+    if let Some(service) = &p.grpc_service {
+        calls.push(format!("grpc_service({})", lit(service)));
+    }
+    calls.extend(p.numbers.iter().map(|(json, n)| {
+        let method = super::model::PROBE_NUMBERS
+            .iter()
+            .find(|(j, _, _)| j == json)
+            .map(|(_, m, _)| *m)
+            .unwrap_or("period_seconds");
+        format!("{method}({n})")
+    }));
     chain(&head, &calls, indent)
+}
+
+/// `Type::Variant` or `Type::Localhost("profile".into())` for a seccomp or AppArmor profile.
+fn profile(out: &mut Out, ty: &'static str, (kind, local): &(String, Option<String>)) -> String {
+    let ty = out.ty(ty);
+    match local {
+        Some(l) => format!("{ty}::{kind}({}.into())", lit(l)),
+        None => format!("{ty}::{kind}"),
+    }
+}
+
+/// The builder calls of the profiles a pod and a container share.
+fn profile_calls(out: &mut Out, p: &Profiles) -> Vec<String> {
+    let mut calls = Vec::new();
+    if let Some(s) = &p.seccomp {
+        calls.push(format!(
+            "seccomp_profile({})",
+            profile(out, "SeccompProfile", s)
+        ));
+    }
+    if let Some(a) = &p.app_armor {
+        calls.push(format!(
+            "app_armor_profile({})",
+            profile(out, "AppArmorProfile", a)
+        ));
+    }
+    if let Some(w) = &p.windows {
+        let ty = out.ty("WindowsOptions");
+        let mut s = match (&w.user, w.host_process) {
+            (Some(user), true) => format!("{ty}::host_process({})", lit(user)),
+            (Some(user), false) => format!("{ty}::run_as({})", lit(user)),
+            (None, _) => format!("{ty}::default()"),
+        };
+        if let Some(g) = &w.gmsa_name {
+            s.push_str(&format!(".gmsa_credential_spec_name({})", lit(g)));
+        }
+        calls.push(format!("windows({s})"));
+    }
+    if let Some(l) = &p.se_linux {
+        let ty = out.ty("SeLinux");
+        let mut s = match &l.type_ {
+            Some(t) => format!("{ty}::type_({})", lit(t)),
+            None => format!("{ty}::default()"),
+        };
+        for (method, v) in [("user", &l.user), ("role", &l.role), ("level", &l.level)] {
+            if let Some(v) = v {
+                s.push_str(&format!(".{method}({})", lit(v)));
+            }
+        }
+        calls.push(format!("se_linux({s})"));
+    }
+    calls
+}
+
+fn hook(out: &mut Out, h: &HookIr, indent: usize) -> String {
+    let ty = out.ty("Hook");
+    match h {
+        HookIr::Exec(command) => format!("{ty}::exec({})", string_list(command, indent)),
+        HookIr::HttpGet { path, port } => format!("{ty}::http_get({}, {port})", lit(path)),
+        HookIr::Sleep(seconds) => format!("{ty}::sleep({seconds})"),
+        HookIr::TcpSocket(port) => format!("{ty}::tcp_socket({port})"),
+    }
+}
+
+fn pod_security(out: &mut Out, s: &PodSec, indent: usize) -> String {
+    let ty = out.ty("PodSecurityContext");
+    let mut calls = Vec::new();
+    if let Some(b) = s.run_as_non_root {
+        calls.push(format!("run_as_non_root({b})"));
+    }
+    for (method, id) in [
+        ("run_as_user", s.run_as_user),
+        ("run_as_group", s.run_as_group),
+        ("fs_group", s.fs_group),
+    ] {
+        if let Some(id) = id {
+            calls.push(format!("{method}({id})"));
+        }
+    }
+    if let Some(p) = &s.fs_group_change_policy {
+        let ty = out.ty("FsGroupChangePolicy");
+        calls.push(format!("fs_group_change_policy({ty}::{p})"));
+    }
+    for g in &s.supplemental_groups {
+        calls.push(format!("supplemental_group({g})"));
+    }
+    calls.extend(profile_calls(out, &s.profiles));
+    for (name, value) in &s.sysctls {
+        calls.push(format!("sysctl({}, {})", lit(name), lit(value)));
+    }
+    calls.push("build()".to_owned());
+    chain(&format!("{ty}::builder()"), &calls, indent)
+}
+
+fn pod_term(out: &mut Out, t: &PodTerm, indent: usize) -> String {
+    let ty = out.ty("PodAffinityTerm");
+    let mut calls = Vec::new();
+    for (k, v) in &t.labels {
+        calls.push(format!("label({}, {})", lit(k), lit(v)));
+    }
+    for n in &t.namespaces {
+        calls.push(format!("namespace({})", lit(n)));
+    }
+    chain(
+        &format!("{ty}::new({})", lit(&t.topology_key)),
+        &calls,
+        indent,
+    )
+}
+
+fn placement(out: &mut Out, p: &Placement, indent: usize) -> String {
+    let ty = out.ty("PodPlacement");
+    let mut calls = Vec::new();
+    // A call that does not fit on its line: its arguments one per line (at `indent + 8`).
+    let fits = |call: &str| !call.contains('\n') && indent + 5 + call.len() <= WIDTH;
+    for t in &p.required {
+        let one = format!("require({})", pod_term(out, t, indent + 4));
+        calls.push(if fits(&one) {
+            one
+        } else {
+            block_call("require", &pod_term(out, t, indent + 8), indent + 4)
+        });
+    }
+    for (w, t) in &p.preferred {
+        let wt = out.ty("Weight");
+        let one = format!(
+            "prefer({wt}::of::<{w}>(), {})",
+            pod_term(out, t, indent + 4)
+        );
+        calls.push(if fits(&one) {
+            one
+        } else {
+            format!(
+                "prefer(\n{}{wt}::of::<{w}>(),\n{}{},\n{})",
+                pad(indent + 8),
+                pad(indent + 8),
+                pod_term(out, t, indent + 8),
+                pad(indent + 4)
+            )
+        });
+    }
+    chain(&format!("{ty}::default()"), &calls, indent)
 }
 
 /// Rust code setting a residual below `base` (an expression of the root's type).
@@ -283,6 +435,9 @@ fn container(out: &mut Out, c: &Ctr, handles: &[(String, String)], indent: usize
         format!("image({})", lit(&c.image)),
     ];
     let inner = indent + 4;
+    if c.extra.sidecar {
+        calls.push("sidecar()".to_owned());
+    }
     if !c.command.is_empty() {
         calls.push(format!("command({})", string_list(&c.command, inner)));
     }
@@ -388,6 +543,33 @@ fn container(out: &mut Out, c: &Ctr, handles: &[(String, String)], indent: usize
             );
         }
     }
+    for (method, h) in [
+        ("pre_stop", &c.extra.pre_stop),
+        ("post_start", &c.extra.post_start),
+    ] {
+        if let Some(h) = h {
+            let expr = hook(out, h, inner + 4);
+            calls.push(
+                if expr.contains('\n') || expr.len() + inner + method.len() + 3 > WIDTH {
+                    block_call(method, &hook(out, h, inner + 4), inner)
+                } else {
+                    format!("{method}({expr})")
+                },
+            );
+        }
+    }
+    if let Some(p) = &c.extra.termination_message_path {
+        calls.push(format!("termination_message_path({})", lit(p)));
+    }
+    if let Some(p) = &c.extra.termination_message_policy {
+        let ty = out.ty("TerminationMessagePolicy");
+        calls.push(format!("termination_message_policy({ty}::{p})"));
+    }
+    for (resource, restart) in &c.extra.resize_policy {
+        let (rt, st) = (out.ty("ResizeResource"), out.ty("ResizeRestart"));
+        let r = if resource == "cpu" { "Cpu" } else { "Memory" };
+        calls.push(format!("resize_policy({rt}::{r}, {st}::{restart})"));
+    }
     if let Some(s) = &c.security {
         let ty = out.ty("SecurityContext");
         let mut sc = Vec::new();
@@ -406,6 +588,7 @@ fn container(out: &mut Out, c: &Ctr, handles: &[(String, String)], indent: usize
         for d in &s.drop {
             sc.push(format!("drop_capability({})", lit(d)));
         }
+        sc.extend(profile_calls(out, &s.profiles));
         sc.push("build()".to_owned());
         let expr = chain(&format!("{ty}::builder()"), &sc, inner + 4);
         calls.push(if expr.contains('\n') {
@@ -498,19 +681,51 @@ fn volume_expr(out: &mut Out, name: &str, source: &VolSource, indent: usize) -> 
             name: cm,
             items: i,
             default_mode,
+            optional,
         } => with_mode(
-            format!("{ty}::config_map({n}, {}){}", lit(cm), items(i)),
+            format!(
+                "{ty}::config_map({n}, {}){}{}",
+                lit(cm),
+                items(i),
+                if *optional { ".optional()" } else { "" }
+            ),
             default_mode,
         ),
         VolSource::Secret {
             name: secret,
             items: i,
             default_mode,
+            optional,
         } => with_mode(
-            format!("{ty}::secret({n}, {}){}", lit(secret), items(i)),
+            format!(
+                "{ty}::secret({n}, {}){}{}",
+                lit(secret),
+                items(i),
+                if *optional { ".optional()" } else { "" }
+            ),
             default_mode,
         ),
         VolSource::EmptyDir => format!("{ty}::empty_dir({n})"),
+        VolSource::EmptyDirWith {
+            memory: in_memory,
+            size_limit,
+        } => {
+            let mut s = format!("{ty}::empty_dir({n})");
+            if *in_memory {
+                s.push_str(".in_memory()");
+            }
+            if let Some(size) = size_limit {
+                s.push_str(&format!(".size_limit({})", memory(out, size)));
+            }
+            s
+        }
+        VolSource::Csi { driver, attributes } => {
+            let mut s = format!("{ty}::csi({n}, {})", lit(driver));
+            for (k, v) in attributes {
+                s.push_str(&format!(".attribute({}, {})", lit(k), lit(v)));
+            }
+            s
+        }
         VolSource::MemoryDir(size) => format!("{ty}::memory_dir({n}, {})", memory(out, size)),
         VolSource::DownwardApi {
             items: files,
@@ -581,6 +796,7 @@ fn toleration(out: &mut Out, t: &Tol) -> String {
     let mut s = match (&t.key, t.operator.as_deref(), &t.value) {
         (None, _, _) => format!("{ty}::everything()"),
         (Some(k), Some("Exists"), _) => format!("{ty}::exists({})", lit(k)),
+        (Some(k), None, Some(v)) => format!("{ty}::key_value({}, {})", lit(k), lit(v)),
         (Some(k), _, Some(v)) => format!("{ty}::equal({}, {})", lit(k), lit(v)),
         (Some(k), _, None) => format!("{ty}::key({})", lit(k)),
     };
@@ -750,6 +966,10 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
             calls.push(format!("{method}({}, {})", lit(k), lit(v)));
         }
     }
+    let x = &ir.extra;
+    if let Some(n) = &x.template_name {
+        calls.push(format!("template_name({})", lit(n)));
+    }
     for (name, h) in handles.iter().take(prefix) {
         let clone = if mounted.contains(name) {
             ".clone()"
@@ -778,8 +998,28 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
             format!("node_affinity({expr})")
         });
     }
+    for (method, p) in [
+        ("pod_affinity", &x.pod_affinity),
+        ("pod_anti_affinity", &x.pod_anti_affinity),
+    ] {
+        if let Some(p) = p {
+            let expr = placement(&mut out, p, 12);
+            calls.push(
+                if expr.contains('\n') || expr.len() + 8 + method.len() + 3 > WIDTH {
+                    block_call(method, &expr, 8)
+                } else {
+                    format!("{method}({expr})")
+                },
+            );
+        }
+    }
     for t in &ir.tolerations {
-        calls.push(format!("toleration({})", toleration(&mut out, t)));
+        let expr = toleration(&mut out, t);
+        calls.push(if 8 + ".toleration()".len() + expr.len() > WIDTH {
+            block_call("toleration", &expr, 8)
+        } else {
+            format!("toleration({expr})")
+        });
     }
     if let Some(u) = &ir.update {
         let ty = out.ty("UpdateStrategy");
@@ -805,6 +1045,15 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
     if ir.host_pid {
         calls.push("host_pid()".into());
     }
+    if x.host_ipc {
+        calls.push("host_ipc()".into());
+    }
+    if x.share_process_namespace {
+        calls.push("share_process_namespace()".into());
+    }
+    if let Some(b) = x.host_users {
+        calls.push(format!("host_users({b})"));
+    }
     if let Some(p) = &ir.dns_policy {
         let ty = out.ty("DnsPolicy");
         calls.push(format!("dns_policy({ty}::{p})"));
@@ -815,8 +1064,66 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
     if let Some(a) = &ir.service_account_name {
         calls.push(format!("service_account_name({})", lit(a)));
     }
+    if let Some(c) = &x.dns_config {
+        let ty = out.ty("DnsConfig");
+        let mut dc = Vec::new();
+        for n in &c.nameservers {
+            dc.push(format!("nameserver({})", lit(n)));
+        }
+        for d in &c.searches {
+            dc.push(format!("search({})", lit(d)));
+        }
+        for (name, value) in &c.options {
+            let v = value
+                .as_ref()
+                .map(|v| format!("Some({})", lit(v)))
+                .unwrap_or_else(|| "None".into());
+            dc.push(format!("option({}, {v})", lit(name)));
+        }
+        let expr = chain(&format!("{ty}::default()"), &dc, 12);
+        calls.push(if expr.contains('\n') || expr.len() + 8 + 12 > WIDTH {
+            block_call("dns_config", &expr, 8)
+        } else {
+            format!("dns_config({expr})")
+        });
+    }
+    if let Some(p) = &x.scheduler_name {
+        calls.push(format!("scheduler_name({})", lit(p)));
+    }
+    if let Some(p) = &x.runtime_class_name {
+        calls.push(format!("runtime_class_name({})", lit(p)));
+    }
+    if let Some(os) = x.os {
+        let ty = out.ty("Os");
+        calls.push(format!("os({ty}::{os})"));
+    }
     for s in &ir.image_pull_secrets {
         calls.push(format!("image_pull_secret({})", lit(s)));
+    }
+    if let Some(b) = x.automount_service_account_token {
+        calls.push(format!("automount_service_account_token({b})"));
+    }
+    if let Some(b) = x.enable_service_links {
+        calls.push(format!("enable_service_links({b})"));
+    }
+    if let Some(s) = &x.security {
+        let expr = pod_security(&mut out, s, 12);
+        calls.push(if expr.contains('\n') || expr.len() + 8 + 18 > WIDTH {
+            block_call("security_context", &expr, 8)
+        } else {
+            format!("security_context({expr})")
+        });
+    }
+    for (ip, names) in &x.host_aliases {
+        let names = if names.is_empty() {
+            "Vec::<String>::new()".to_owned()
+        } else {
+            string_list(names, 12)
+        };
+        calls.push(format!("host_alias({}, {names})", lit(ip)));
+    }
+    for g in &x.readiness_gates {
+        calls.push(format!("readiness_gate({})", lit(g)));
     }
     if let Some(n) = ir.min_ready_seconds {
         calls.push(format!("min_ready_seconds({n})"));

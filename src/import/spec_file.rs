@@ -135,6 +135,9 @@ fn probe(p: &ProbeIr) -> Node {
         Handler::Exec(command) => {
             m.put("exec", Node::Seq(strs(command)));
         }
+        Handler::TcpSocketNamed(_) => unreachable!(
+            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+        ),
     }
     for (k, n) in &p.numbers {
         m.int(k, i64::from(*n));
@@ -318,6 +321,7 @@ fn volume(name: &str, source: &VolSource) -> Node {
             name,
             items,
             default_mode,
+            ..
         } => {
             m.put("configMap", object("name", name, items, default_mode));
         }
@@ -325,12 +329,16 @@ fn volume(name: &str, source: &VolSource) -> Node {
             name,
             items,
             default_mode,
+            ..
         } => {
             m.put("secret", object("name", name, items, default_mode));
         }
         VolSource::EmptyDir => {
             m.put("emptyDir", Node::Map(Vec::new()));
         }
+        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } => unreachable!(
+            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+        ),
         VolSource::MemoryDir(size) => {
             m.put(
                 "emptyDir",

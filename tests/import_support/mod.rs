@@ -472,6 +472,15 @@ fn container(c: &mut Map<String, Value>) {
             drop_value(m, "subPath", &"".into());
         }
     }
+    // Lifecycle hooks' HTTP GETs get the same defaults as probes' (`SetDefaults_HTTPGetAction`).
+    if let Some(l) = c.get_mut("lifecycle").and_then(Value::as_object_mut) {
+        for hook in l.values_mut() {
+            if let Some(h) = hook.get_mut("httpGet").and_then(Value::as_object_mut) {
+                h.entry("path").or_insert("/".into());
+                h.entry("scheme").or_insert("HTTP".into());
+            }
+        }
+    }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         if let Some(p) = c.get_mut(probe).and_then(Value::as_object_mut) {
             p.entry("timeoutSeconds").or_insert(1.into());
