@@ -356,7 +356,10 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
         Err(e) => {
             let message = e.message.clone();
             let (kind, message) = if e.schema {
-                (SpecErrorKind::Schema, suggest(&message))
+                (
+                    SpecErrorKind::Schema,
+                    suggest(&message, e.unknown.as_deref()),
+                )
             } else {
                 (SpecErrorKind::Yaml, format!("invalid YAML: {message}"))
             };
@@ -375,18 +378,17 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
     }
 }
 
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" when one is close.
-fn suggest(message: &str) -> String {
-    let Some((head, expected)) = message.split_once(", expected ") else {
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" when one is close, from the
+/// name and the known names serde reported (not from its words).
+fn suggest(message: &str, unknown: Option<&yaml::UnknownName>) -> String {
+    let Some(unknown) = unknown else {
         return message.to_owned();
     };
-    if !(head.starts_with("unknown field") || head.starts_with("unknown variant")) {
-        return message.to_owned();
-    }
-    let word = head.split('`').nth(1).unwrap_or_default();
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match daemonset_rules::suggest::did_you_mean(word, candidates.iter().copied()) {
-        Some(best) => format!("{head}, did you mean `{best}`?"),
+    match daemonset_rules::suggest::did_you_mean(&unknown.word, unknown.expected.iter().copied()) {
+        Some(best) => format!(
+            "unknown {} `{}`, did you mean `{best}`?",
+            unknown.what, unknown.word
+        ),
         None => message.to_owned(),
     }
 }

@@ -20,6 +20,19 @@ pub(crate) struct DeError {
     pub column: Option<usize>,
     /// Which of serde's errors it is, told by the method serde called (never by its words).
     pub kind: DeKind,
+    /// For an unknown field or variant: the name and the names the type knows, for a "did you mean".
+    pub unknown: Option<Box<UnknownName>>,
+}
+
+/// A name the type does not know, with the names it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnknownName {
+    /// `field` or `variant`.
+    pub what: &'static str,
+    /// The name as written.
+    pub word: String,
+    /// The names the type knows.
+    pub expected: &'static [&'static str],
 }
 
 /// Which of serde's `de::Error` constructors made an error.
@@ -66,6 +79,7 @@ impl DeError {
             line: None,
             column: None,
             kind,
+            unknown: None,
         }
     }
 }
@@ -85,6 +99,7 @@ impl de::Error for DeError {
             line: None,
             column: None,
             kind: DeKind::Other,
+            unknown: None,
         }
     }
 
@@ -110,17 +125,31 @@ impl de::Error for DeError {
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        DeError::of(
-            DeKind::Schema,
-            <Wording as de::Error>::unknown_variant(variant, expected),
-        )
+        DeError {
+            unknown: Some(Box::new(UnknownName {
+                what: "variant",
+                word: variant.to_owned(),
+                expected,
+            })),
+            ..DeError::of(
+                DeKind::Schema,
+                <Wording as de::Error>::unknown_variant(variant, expected),
+            )
+        }
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        DeError::of(
-            DeKind::Schema,
-            <Wording as de::Error>::unknown_field(field, expected),
-        )
+        DeError {
+            unknown: Some(Box::new(UnknownName {
+                what: "field",
+                word: field.to_owned(),
+                expected,
+            })),
+            ..DeError::of(
+                DeKind::Schema,
+                <Wording as de::Error>::unknown_field(field, expected),
+            )
+        }
     }
 
     fn missing_field(field: &'static str) -> Self {

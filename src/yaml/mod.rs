@@ -6,6 +6,7 @@ mod de;
 mod emit;
 pub(crate) mod read;
 
+pub(crate) use de::UnknownName;
 pub(crate) use read::Node;
 
 use serde::Serialize;
@@ -21,6 +22,8 @@ pub(crate) struct YamlError {
     /// The YAML is well formed but does not fit the type (an unknown or missing field, a value of the wrong
     /// type): told by the serde method that made the error, not by its words.
     pub schema: bool,
+    /// For an unknown field or variant: the name and the names the type knows.
+    pub unknown: Option<Box<de::UnknownName>>,
 }
 
 /// Why a value could not be written as YAML: it does not serialize (to the JSON model every object goes through
@@ -52,6 +55,7 @@ impl From<read::ReadError> for YamlError {
             line: e.line,
             column: e.column,
             schema: false,
+            unknown: None,
         }
     }
 }
@@ -69,6 +73,7 @@ pub(crate) fn single_document(text: &str) -> Result<Option<Node>, YamlError> {
                     line: Some(chunk.line),
                     column: None,
                     schema: false,
+                    unknown: None,
                 });
             }
             found = Some(node);
@@ -135,6 +140,7 @@ pub(crate) fn from_node_reporting_unknown<T: DeserializeOwned>(
                 line: inner.line,
                 column: inner.column,
                 schema: inner.kind.is_schema(),
+                unknown: inner.unknown,
             })
         }
     }
