@@ -13,6 +13,8 @@ use proc_macro::TokenStream;
 use quote::quote;
 
 mod check;
+#[cfg(test)]
+mod front_ends;
 mod tree;
 
 /// The errors found so far; all of them are reported.
@@ -79,4 +81,25 @@ pub fn daemonset(input: TokenStream) -> TokenStream {
         ::daemonset::__private::rejected()
     })
     .into()
+}
+
+/// The DSL front end on source text (the inside of `daemonset! { ... }`), for tests: the expansion, or every error
+/// with the line it points at.
+#[cfg(test)]
+pub(crate) fn check_source(source: &str) -> Result<String, Vec<(usize, String)>> {
+    let tokens: proc_macro2::TokenStream = source
+        .parse()
+        .map_err(|e| vec![(0, format!("does not tokenize: {e}"))])?;
+    let mut ctx = Ctx { errors: Vec::new() };
+    let root = tree::parse_root(&mut ctx, tokens);
+    let expansion = check::expand(&mut ctx, &root);
+    if ctx.errors.is_empty() {
+        Ok(expansion.to_string())
+    } else {
+        Err(ctx
+            .errors
+            .iter()
+            .map(|e| (e.span().start().line, e.to_string()))
+            .collect())
+    }
 }
