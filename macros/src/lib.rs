@@ -3,8 +3,10 @@
 //!
 //! The macro works in three steps, like `serde_derive` and `thiserror`: **parse** the input into a generic tree
 //! (maps, lists, calls, literals, expressions), **check** it, collecting every error with the span of the
-//! offending tokens, and **expand** to builder calls. The checks of literals call the `daemonset-rules` crate, the
-//! same functions the runtime validation calls, so what the macro accepts is exactly what `build()` accepts. When
+//! offending tokens, and **expand** to builder calls. The checks of literals and the cross-field rules call the
+//! `daemonset-rules` crate (`name`, `quantity`, `model`, `check`), the functions the runtime validation and spec files
+//! call too; the differential test (`front_ends.rs`, run on source text) asserts that spec files, the macro and the
+//! builder accept and reject the same generated descriptions at the same item. When
 //! anything is wrong the macro emits one `compile_error!` per mistake and, in place of the DaemonSet, a value of
 //! the same type, so the code around it raises no follow-on errors.
 #![doc = include_str!("../GRAMMAR.md")]
