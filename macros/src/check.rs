@@ -1828,15 +1828,21 @@ fn node_affinity(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             };
             let weight = match p.get("weight") {
                 Some(w) => match &w.kind {
-                    Kind::Lit(Lit::Int(i)) => match i.base10_parse::<i32>() {
-                        Ok(n) if (1..=100).contains(&n) => {
-                            Some(quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>()))
+                    Kind::Lit(Lit::Int(i)) => {
+                        let n = i.base10_parse::<i64>().unwrap_or(i64::MAX);
+                        match check::weight(n) {
+                            None => {
+                                let n = n as i32;
+                                Some(
+                                    quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>()),
+                                )
+                            }
+                            Some(f) => {
+                                finding(ctx, i, &f);
+                                None
+                            }
                         }
-                        _ => {
-                            ctx.error(i, format!("invalid weight {i}: must be in the range 1-100"));
-                            None
-                        }
-                    },
+                    }
                     _ => integer(ctx, w, "weight", 1, 100).map(|(t, _)| t),
                 },
                 None => {

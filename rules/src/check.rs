@@ -261,6 +261,18 @@ pub fn requirement_values(operator: NodeSelectorOperator, values: &[&str]) -> Op
     }
 }
 
+/// The weight of a preferred scheduling term (node or pod affinity): 1 to 100.
+pub fn weight(weight: i64) -> Option<Finding> {
+    (!(1..=100).contains(&weight)).then(|| {
+        Finding::new(
+            "weight",
+            Kind::Invalid,
+            Some(weight.to_string()),
+            "must be in the range 1-100",
+        )
+    })
+}
+
 /// A mount must name a declared volume (the server's `Not found` at the mount's `name`). The detail says what was
 /// meant: the closest declared name, the declared names, or that none is declared. Spec files and the macro report
 /// it before building (the builder mounts volume handles, so it cannot write such a mount).

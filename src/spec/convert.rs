@@ -688,13 +688,11 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
     }
     for (i, pref) in spec.preferred.into_iter().enumerate() {
         let path = format!("affinity.preferred[{i}]");
-        let Some(weight) = Weight::new(pref.weight) else {
-            ctx.problem(
-                format!("{path}.weight"),
-                format!("weight {} is not between 1 and 100", pref.weight),
-            );
+        if let Some(finding) = check::weight(pref.weight.into()) {
+            ctx.finding(&path, finding);
             continue;
-        };
+        }
+        let weight = Weight::new(pref.weight).expect("checked by the shared rule");
         affinity = affinity.prefer(
             weight,
             Term::all(requirements(

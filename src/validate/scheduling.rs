@@ -37,12 +37,8 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
             .flatten()
             .enumerate()
         {
-            if term.weight <= 0 || term.weight > 100 {
-                errors.push(Violation::invalid(
-                    preferred_path.index(i).child("weight"),
-                    term.weight.to_string(),
-                    "must be in the range 1-100",
-                ));
+            if let Some(finding) = check::weight(term.weight.into()) {
+                errors.push(Violation::from_finding(&preferred_path.index(i), finding));
             }
             // Preferred terms tolerate invalid label values.
             node_selector_term(
@@ -83,12 +79,8 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
         }
         let preferred_path = path.child("preferredDuringSchedulingIgnoredDuringExecution");
         for (i, term) in preferred.iter().flatten().enumerate() {
-            if term.weight <= 0 || term.weight > 100 {
-                errors.push(Violation::invalid(
-                    preferred_path.index(i).child("weight"),
-                    term.weight.to_string(),
-                    "must be in the range 1-100",
-                ));
+            if let Some(finding) = check::weight(term.weight.into()) {
+                errors.push(Violation::from_finding(&preferred_path.index(i), finding));
             }
             pod_affinity_term(
                 &term.pod_affinity_term,
