@@ -261,6 +261,11 @@ pub fn requirement_values(operator: NodeSelectorOperator, values: &[&str]) -> Op
     }
 }
 
+/// `IsNotMoreThan100Percent`: a percentage budget above 100%. `percent` is the number before the `%`.
+pub fn percent_over_100(percent: i64) -> Option<&'static str> {
+    (percent > 100).then_some("must not be greater than 100%")
+}
+
 /// The weight of a preferred scheduling term (node or pod affinity): 1 to 100.
 pub fn weight(weight: i64) -> Option<Finding> {
     (!(1..=100).contains(&weight)).then(|| {

@@ -309,9 +309,10 @@ impl Budget {
             if !problems.is_empty() {
                 return Err(problems.join("; "));
             }
-            return match digits.parse::<u32>() {
-                Ok(p) if p <= 100 => Ok(Budget::Percent(p as u8)),
-                _ => Err("must not be greater than 100%".to_owned()),
+            let percent = digits.parse::<i64>().unwrap_or(i64::MAX);
+            return match crate::check::percent_over_100(percent) {
+                None => Ok(Budget::Percent(percent as u8)),
+                Some(message) => Err(message.to_owned()),
             };
         }
         match text.parse::<i64>() {

@@ -310,11 +310,11 @@ fn go_atoi(text: &str) -> i64 {
 
 /// `IsNotMoreThan100Percent`.
 fn not_more_than_100_percent(value: &IntOrString, path: &FieldPath, errors: &mut Errors) {
-    if percent_value(value).is_some_and(|p| p > 100) {
+    if let Some(message) = percent_value(value).and_then(daemonset_rules::check::percent_over_100) {
         errors.push(Violation::invalid(
             path.clone(),
             int_or_string(value),
-            "must not be greater than 100%",
+            message,
         ));
     }
 }
