@@ -1749,6 +1749,20 @@ fn host_network_port_with_max_surge_stalls_rollouts() {
 }
 
 #[test]
+fn image_with_surrounding_whitespace_is_beyond_the_server() {
+    // The server accepts it in a template (the upstream corpus has such cases) but refuses every pod made from it.
+    let vs = check(|v| ctr(v)["image"] = json!(" agent:1.0"));
+    assert_eq!(vs.len(), 1, "{vs:#?}");
+    assert_eq!(
+        vs[0].path.as_str(),
+        "spec.template.spec.containers[0].image"
+    );
+    assert_eq!(vs[0].kind, ErrorType::Invalid);
+    assert_eq!(vs[0].origin, Origin::Beyond);
+    assert_eq!(vs[0].detail, "must not have leading or trailing whitespace");
+}
+
+#[test]
 fn host_port_without_surge_is_fine() {
     assert!(
         check(|v| ctr(v)["ports"] = json!([{"containerPort": 9100, "hostPort": 9100}])).is_empty()

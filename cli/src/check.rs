@@ -102,26 +102,25 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 };
                 (item, found)
             };
-            inputs::stream_manifest_with(documents, work, |name, (item, found_findings)| {
-                match item {
-                    inputs::Item::Note(note) => {
-                        if note.contains(": skipping ") {
-                            out.files.last_mut().expect("a file entry").skipped += 1;
-                        }
-                        eprintln!("note: {note}");
+            inputs::stream_manifest_with(documents, work, |name, (item, found_findings)| match item
+            {
+                inputs::Item::Note(note) => {
+                    if note.contains(": skipping ") {
+                        out.files.last_mut().expect("a file entry").skipped += 1;
                     }
-                    inputs::Item::Problems(lines) => {
-                        for (problem, column) in &lines {
-                            let mut finding = Finding::parse_problem(name, None, problem);
-                            finding.column = column.unwrap_or(finding.column);
-                            out.add(finding);
-                        }
+                    eprintln!("note: {note}");
+                }
+                inputs::Item::Problems(lines) => {
+                    for (problem, column) in &lines {
+                        let mut finding = Finding::parse_problem(name, None, problem);
+                        finding.column = column.unwrap_or(finding.column);
+                        out.add(finding);
                     }
-                    inputs::Item::Found(found) => {
-                        out.add_object(Object::of(&found.object, found.line));
-                        for finding in found_findings {
-                            out.add(finding);
-                        }
+                }
+                inputs::Item::Found(found) => {
+                    out.add_object(Object::of(&found.object, found.line));
+                    for finding in found_findings {
+                        out.add(finding);
                     }
                 }
             })

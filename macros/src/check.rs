@@ -6,7 +6,12 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use daemonset_rules::Quantity;
+use daemonset_rules::check::{self, Finding, TolerationFields};
 use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
+use daemonset_rules::model::{
+    Budget as BudgetValue, ClosedSet, DnsPolicy, Effect, HostPathType, ImagePullPolicy,
+    MountPropagation, NodeSelectorOperator, Protocol, ResourceField, TolerationOperator,
+};
 use daemonset_rules::name;
 use daemonset_rules::suggest::did_you_mean;
 use proc_macro2::{Span, TokenStream};
@@ -102,24 +107,6 @@ const PROBE_OPTIONS: &[&str] = &[
     "failure_threshold",
     "success_threshold",
 ];
-const HOST_PATH_TYPES: &[&str] = &[
-    "Directory",
-    "DirectoryOrCreate",
-    "File",
-    "FileOrCreate",
-    "Socket",
-    "CharDevice",
-    "BlockDevice",
-];
-const RESOURCE_FIELDS: &[&str] = &[
-    "limits.cpu",
-    "limits.memory",
-    "limits.ephemeral-storage",
-    "requests.cpu",
-    "requests.memory",
-    "requests.ephemeral-storage",
-];
-
 type Check = fn(&str) -> Vec<String>;
 
 impl Ctx {
@@ -345,33 +332,42 @@ fn boolean(ctx: &mut Ctx, value: &Value, what: &str) -> Option<TokenStream> {
 }
 
 /// A variant of a closed set written as a bare name (`NoSchedule`), or any other Rust expression of the enum type.
-fn variant(
+/// The name is read with the shared `ClosedSet::parse`, the function spec files read the same field with.
+fn variant<T: ClosedSet + std::fmt::Debug>(
     ctx: &mut Ctx,
     value: &Value,
     what: &str,
     ty: &str,
-    variants: &[&str],
 ) -> Option<TokenStream> {
     let ty = format_ident!("{ty}");
     match &value.kind {
         Kind::Ident(ident) => {
             let name = ident.to_string();
-            if variants.contains(&name.as_str()) {
-                Some(quote_spanned!(ident.span()=> ::daemonset::build::#ty::#ident))
-            } else {
-                unknown(ctx, ident, what, &name, variants);
-                None
+            match T::parse(&name) {
+                Ok(v) => {
+                    let rust = format_ident!("{}", format!("{v:?}"), span = ident.span());
+                    Some(quote_spanned!(ident.span()=> ::daemonset::build::#ty::#rust))
+                }
+                Err(_) => {
+                    unknown(ctx, ident, what, &name, T::NAMES);
+                    None
+                }
             }
         }
         Kind::Expr | Kind::Call(..) | Kind::Tuple(_) | Kind::Struct(..) => Some(value.expr()),
         _ => {
             ctx.error(
                 &value.tokens,
-                format!("expected {what}: one of {}", list(variants)),
+                format!("expected {what}: one of {}", list(T::NAMES)),
             );
             None
         }
     }
+}
+
+/// A finding of a shared rule (`daemonset_rules::check`), reported at `tokens` with the validator's words.
+fn finding(ctx: &mut Ctx, tokens: impl ToTokens, finding: &Finding) {
+    ctx.error(tokens, format!("{}: {}", finding.field, finding.message()));
 }
 
 /// The variant's name when written as a bare name.
@@ -687,13 +683,7 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
         }
     }
     if let Some(v) = top.get("dns_policy")
-        && let Some(t) = variant(
-            ctx,
-            v,
-            "DNS policy",
-            "DnsPolicy",
-            &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
-        )
+        && let Some(t) = variant::<DnsPolicy>(ctx, v, "DNS policy", "DnsPolicy")
     {
         calls.push(quote!(.dns_policy(#t)));
     }
@@ -855,7 +845,7 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
             let path = string(ctx, pos[0], "hostPath path", Some(non_empty))?;
             let mut t = quote!(::daemonset::build::Volume::host_path(#volume, #path));
             if let Some(kind) = pos.get(1) {
-                let kind = variant(ctx, kind, "hostPath type", "HostPathType", HOST_PATH_TYPES)?;
+                let kind = variant::<HostPathType>(ctx, kind, "hostPath type", "HostPathType")?;
                 t = quote!(#t.with_type(#kind));
             }
             Some(t)
@@ -1062,13 +1052,7 @@ fn container(
         calls.push(quote!(.working_dir(#t)));
     }
     if let Some(v) = c.get("image_pull_policy")
-        && let Some(t) = variant(
-            ctx,
-            v,
-            "image pull policy",
-            "ImagePullPolicy",
-            &["Always", "IfNotPresent", "Never"],
-        )
+        && let Some(t) = variant::<ImagePullPolicy>(ctx, v, "image pull policy", "ImagePullPolicy")
     {
         calls.push(quote!(.image_pull_policy(#t)));
     }
@@ -1122,14 +1106,11 @@ fn container(
     Some(quote!(::daemonset::build::Container::builder() #(#calls)* .build()))
 }
 
+/// The shared image rule (`daemonset_rules::check::image`, which validation runs on every template).
 fn image(value: &str) -> Vec<String> {
-    if value.is_empty() {
-        vec!["must not be empty".to_owned()]
-    } else if value.trim() != value {
-        vec!["must not have leading or trailing whitespace".to_owned()]
-    } else {
-        Vec::new()
-    }
+    check::image(value)
+        .map(|f| vec![f.message()])
+        .unwrap_or_default()
 }
 
 fn port(
@@ -1143,11 +1124,11 @@ fn port(
     match &value.kind {
         Kind::Lit(Lit::Int(_)) => {
             let (n, lit) = number(ctx, value, "containerPort")?;
-            let port = lit.map_or_else(|| "a port".to_owned(), |n| format!("port {n}"));
             host_ports.push(PortUse {
-                container: container.to_owned(),
-                port,
-                host_port: false,
+                container: format!("container {container:?}"),
+                container_port: lit,
+                host_port: Some(0),
+                has_host_port: false,
             });
             Some(quote!(::daemonset::build::Port::new(#n)))
         }
@@ -1177,16 +1158,7 @@ fn port(
                 t = quote!(#t.name(#n));
             }
             if let Some(v) = p.get("protocol") {
-                let proto = match variant_name(v).as_deref() {
-                    Some("TCP") => Some(quote!(::daemonset::build::Protocol::Tcp)),
-                    Some("UDP") => Some(quote!(::daemonset::build::Protocol::Udp)),
-                    Some("SCTP") => Some(quote!(::daemonset::build::Protocol::Sctp)),
-                    Some(other) => {
-                        unknown(ctx, &v.tokens, "protocol", other, &["TCP", "UDP", "SCTP"]);
-                        None
-                    }
-                    None => Some(v.expr()),
-                };
+                let proto = variant::<Protocol>(ctx, v, "protocol", "Protocol");
                 if let Some(proto) = proto {
                     t = quote!(#t.protocol(#proto));
                 }
@@ -1194,13 +1166,11 @@ fn port(
             if let Some(v) = p.get("host_port")
                 && let Some((h, hl)) = number(ctx, v, "hostPort")
             {
-                let port = hl
-                    .or(lit)
-                    .map_or_else(|| "a hostPort".to_owned(), |n| format!("hostPort {n}"));
                 host_ports.push(PortUse {
-                    container: container.to_owned(),
-                    port,
-                    host_port: true,
+                    container: format!("container {container:?}"),
+                    container_port: lit,
+                    host_port: hl,
+                    has_host_port: true,
                 });
                 t = quote!(#t.host_port(#h));
             }
@@ -1211,11 +1181,11 @@ fn port(
             }
             // Remember plain container ports too: with hostNetwork they are host ports.
             if p.get("host_port").is_none() {
-                let port = lit.map_or_else(|| "a port".to_owned(), |n| format!("port {n}"));
                 host_ports.push(PortUse {
-                    container: container.to_owned(),
-                    port,
-                    host_port: false,
+                    container: format!("container {container:?}"),
+                    container_port: lit,
+                    host_port: Some(0),
+                    has_host_port: false,
                 });
             }
             Some(t)
@@ -1292,27 +1262,20 @@ fn env_source(ctx: &mut Ctx, var: &str, value: &Value) -> Option<TokenStream> {
                 Some(s) => s.value(),
                 None => pos[0].compact_text(),
             };
-            let Some(i) = RESOURCE_FIELDS.iter().position(|r| *r == path) else {
-                ctx.error(
-                    &pos[0].tokens,
-                    format!(
-                        "unsupported resourceFieldRef resource `{path}`; supported: {}",
-                        list(RESOURCE_FIELDS)
-                    ),
-                );
-                return None;
+            let field = match ResourceField::parse(&path) {
+                Ok(field) => field,
+                Err(err) => {
+                    ctx.error(
+                        &pos[0].tokens,
+                        format!(
+                            "unsupported resourceFieldRef resource `{path}`; {}",
+                            err.detail()
+                        ),
+                    );
+                    return None;
+                }
             };
-            let variant = format_ident!(
-                "{}",
-                [
-                    "LimitsCpu",
-                    "LimitsMemory",
-                    "LimitsEphemeralStorage",
-                    "RequestsCpu",
-                    "RequestsMemory",
-                    "RequestsEphemeralStorage"
-                ][i]
-            );
+            let variant = format_ident!("{}", format!("{field:?}"));
             let mut t = quote!(::daemonset::build::EnvVar::resource(#var, ::daemonset::build::ResourceField::#variant));
             if let Some(v) = opts.get("divisor")
                 && let Some((d, _)) = quantity(ctx, v, "divisor")
@@ -1506,17 +1469,10 @@ fn resources(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         if let (Some((request, at)), Some((limit, _))) = (
             amounts.get(&(resource, "requests")),
             amounts.get(&(resource, "limits")),
-        ) && request > limit
+        ) && let Some(f) =
+            check::request_within_limit(&resource.replace('_', "-"), request, limit)
         {
-            let resource = resource.replace('_', "-");
-            ctx.error(
-                &at.tokens,
-                format!(
-                    "invalid {resource} request {:?}: must be less than or equal to {resource} limit of {}",
-                    request.as_str(),
-                    limit.canonical()
-                ),
-            );
+            finding(ctx, &at.tokens, &f);
         }
     }
     if let Some(v) = r.get("extended")
@@ -1558,23 +1514,12 @@ fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> 
     for entry in &map.entries {
         let name = entry.key.name.as_str();
         let volume = volumes.iter().find(|v| v.name == name);
-        if volume.is_none() {
-            let declared: Vec<&str> = volumes.iter().map(|v| v.name.as_str()).collect();
-            let message = match did_you_mean(name, declared.iter().copied()) {
-                Some(best) => {
-                    format!("mount of undeclared volume `{name}`; did you mean `{best}`?")
-                }
-                None if declared.is_empty() => {
-                    format!(
-                        "mount of undeclared volume `{name}`; declare it under `volumes: {{ {name}: ... }}`"
-                    )
-                }
-                None => format!(
-                    "mount of undeclared volume `{name}`; declared volumes: {}",
-                    list(&declared)
-                ),
-            };
-            ctx.error(&entry.key.tokens, message);
+        let declared: Vec<&str> = volumes.iter().map(|v| v.name.as_str()).collect();
+        if let Some(f) = check::mounted_volume(name, &declared) {
+            ctx.error(
+                &entry.key.tokens,
+                format!("mount of undeclared volume: {}", f.message()),
+            );
         }
         let (path_value, args): (&Value, &[Arg]) = match &entry.value.kind {
             Kind::Tuple(args) => match args.first() {
@@ -1614,7 +1559,7 @@ fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> 
                         }
                     }
                     "propagation" => {
-                        if let Some(p) = variant(ctx, v, "mount propagation", "MountPropagation", &["None", "HostToContainer", "Bidirectional"]) {
+                        if let Some(p) = variant::<MountPropagation>(ctx, v, "mount propagation", "MountPropagation") {
                             options.push(quote!(.propagation(#p)));
                         }
                     }
@@ -1742,23 +1687,22 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     }
     let t = object(ctx, value, TOLERATION_KEYS, "a toleration")?;
     let mut ok = true;
-    let operator_unknown = t
-        .get("operator")
-        .is_some_and(|v| !matches!(variant_name(v).as_deref(), Some("Exists" | "Equal")));
     let operator = match t.get("operator") {
-        Some(v) => match variant_name(v).as_deref() {
-            Some(op @ ("Exists" | "Equal")) => Some(op.to_owned()),
-            Some(other) => {
-                unknown(
-                    ctx,
-                    &v.tokens,
-                    "toleration operator",
-                    other,
-                    &["Equal", "Exists"],
-                );
-                ok = false;
-                None
-            }
+        Some(v) => match variant_name(v) {
+            Some(name) => match TolerationOperator::parse(&name) {
+                Ok(op) => Some(op),
+                Err(_) => {
+                    unknown(
+                        ctx,
+                        &v.tokens,
+                        "toleration operator",
+                        &name,
+                        TolerationOperator::NAMES,
+                    );
+                    ok = false;
+                    None
+                }
+            },
             None => {
                 ctx.error(&v.tokens, "expected the operator `Exists` or `Equal`");
                 ok = false;
@@ -1767,18 +1711,18 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         },
         None => None,
     };
-    let exists = operator.as_deref() == Some("Exists");
-    let key = match t.entry("key") {
+    let operator_known = ok;
+    // What the shared rule sees: a literal's text, "" for a field not written, `None` for a Rust expression.
+    let key_entry = t.entry("key");
+    let key_text = match key_entry {
+        Some(entry) => entry.value.lit_str().map(|s| s.value()),
+        None => Some(String::new()),
+    };
+    let key = match key_entry {
         Some(entry) => {
             let k = string(ctx, &entry.value, "toleration key", None);
             match entry.value.lit_str() {
-                Some(s) if s.value().is_empty() => {
-                    if !exists && !operator_unknown {
-                        ctx.error(s, "a toleration with an empty key must use `operator: Exists` (tolerating every taint)");
-                        ok = false;
-                    }
-                    None
-                }
+                Some(s) if s.value().is_empty() => None,
                 Some(s) => {
                     ok &= rule(ctx, s, "toleration key", &s.value(), name::qualified_name);
                     k
@@ -1788,50 +1732,50 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         }
         None => None,
     };
-    if key.is_none() && t.entry("key").is_none() && !exists && !operator_unknown {
-        ctx.error_at(
-            t.span,
-            "a toleration without `key` must use `operator: Exists` (tolerating every taint)",
-        );
+    let value_entry = t.entry("value");
+    let value_text = match value_entry {
+        Some(entry) => entry.value.lit_str().map(|s| s.value()),
+        None => Some(String::new()),
+    };
+    let value_tokens = value_entry.and_then(|e| string(ctx, &e.value, "toleration value", None));
+    ok &= value_entry.is_none() || value_tokens.is_some();
+    let effect = t.get("effect");
+    let effect_tokens = effect.and_then(|e| variant::<Effect>(ctx, e, "taint effect", "Effect"));
+    ok &= effect.is_none() || effect_tokens.is_some();
+    let effect_text = match effect {
+        Some(e) => variant_name(e).filter(|n| Effect::parse(n).is_ok()),
+        None => Some(String::new()),
+    };
+    let seconds_entry = t.entry("toleration_seconds");
+    let findings = check::toleration(TolerationFields {
+        key: key_text.as_deref(),
+        operator: operator_known.then(|| operator.map_or("", TolerationOperator::as_str)),
+        value: value_text.as_deref(),
+        effect: effect_text.as_deref(),
+        seconds: seconds_entry.is_some(),
+    });
+    for f in &findings {
+        // Each finding at the token its field was written with, or at what asks for it.
+        let at = match f.at {
+            "effect" => effect
+                .map(|e| e.tokens.clone())
+                .or_else(|| seconds_entry.map(|e| e.key.tokens.clone())),
+            "value" => value_entry.map(|e| e.value.tokens.clone()),
+            "key" => key_entry.map(|e| e.value.tokens.clone()),
+            _ => t.entry("operator").map(|e| e.value.tokens.clone()),
+        };
+        match at {
+            Some(at) => finding(ctx, at, f),
+            None => ctx.error_at(t.span, format!("{}: {}", f.field, f.message())),
+        }
         ok = false;
     }
-    let value_tokens = match t.entry("value") {
-        Some(entry) if exists => {
-            ctx.error(
-                &entry.value.tokens,
-                "a toleration with `operator: Exists` takes no `value`: it matches every value",
-            );
-            ok = false;
-            None
-        }
-        Some(entry) => string(
-            ctx,
-            &entry.value,
-            "toleration value",
-            Some(name::label_value),
-        ),
-        None => None,
-    };
-    let effect = t.get("effect");
-    let effect_name = effect.and_then(variant_name);
-    let effect_tokens = effect.and_then(|e| {
-        variant(
-            ctx,
-            e,
-            "taint effect",
-            "Effect",
-            &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-        )
-    });
-    ok &= effect.is_none() || effect_tokens.is_some();
-    let seconds = match t.entry("toleration_seconds") {
+    let seconds = match seconds_entry {
         Some(entry) => {
-            if effect_name.as_deref() != Some("NoExecute") && effect_tokens.is_some()
-                || effect.is_none()
-            {
+            if effect.is_some() && effect_text.is_none() {
                 ctx.error(
                     &entry.key.tokens,
-                    "`toleration_seconds` needs `effect: NoExecute`: only NoExecute taints evict pods after a delay",
+                    "`toleration_seconds` needs a literal `effect: NoExecute`",
                 );
                 ok = false;
             }
@@ -1849,12 +1793,12 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     if !ok {
         return None;
     }
+    let exists = operator == Some(TolerationOperator::Exists);
     let mut out = match (exists, &key, &value_tokens) {
         (true, Some(k), _) => quote!(::daemonset::build::Toleration::exists(#k)),
-        (true, None, _) => quote!(::daemonset::build::Toleration::everything()),
+        (_, None, _) => quote!(::daemonset::build::Toleration::everything()),
         (false, Some(k), Some(v)) => quote!(::daemonset::build::Toleration::equal(#k, #v)),
         (false, Some(k), None) => quote!(::daemonset::build::Toleration::key(#k)),
-        (false, None, _) => return None,
     };
     match (seconds, effect_tokens) {
         (Some(s), _) => out = quote!(#out.evict_after(#s)),
@@ -1884,15 +1828,21 @@ fn node_affinity(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             };
             let weight = match p.get("weight") {
                 Some(w) => match &w.kind {
-                    Kind::Lit(Lit::Int(i)) => match i.base10_parse::<i32>() {
-                        Ok(n) if (1..=100).contains(&n) => {
-                            Some(quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>()))
+                    Kind::Lit(Lit::Int(i)) => {
+                        let n = i.base10_parse::<i64>().unwrap_or(i64::MAX);
+                        match check::weight(n) {
+                            None => {
+                                let n = n as i32;
+                                Some(
+                                    quote_spanned!(i.span()=> ::daemonset::build::Weight::of::<#n>()),
+                                )
+                            }
+                            Some(f) => {
+                                finding(ctx, i, &f);
+                                None
+                            }
                         }
-                        _ => {
-                            ctx.error(i, format!("invalid weight {i}: must be in the range 1-100"));
-                            None
-                        }
-                    },
+                    }
                     _ => integer(ctx, w, "weight", 1, 100).map(|(t, _)| t),
                 },
                 None => {
@@ -1967,13 +1917,13 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             None
         }
     };
-    let operators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
+    let operators = NodeSelectorOperator::NAMES;
     let Some(op_value) = r.get("operator") else {
         ctx.error_at(
             r.span,
             format!(
                 "missing required key `operator` ({}) in this requirement",
-                list(&operators)
+                list(operators)
             ),
         );
         return None;
@@ -1981,39 +1931,47 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     let Some(op) = variant_name(op_value) else {
         ctx.error(
             &op_value.tokens,
-            format!("expected an operator: {}", list(&operators)),
+            format!("expected an operator: {}", list(operators)),
         );
         return None;
     };
-    if !operators.contains(&op.as_str()) {
+    let Ok(operator) = NodeSelectorOperator::parse(&op) else {
         unknown(
             ctx,
             &op_value.tokens,
             "node selector operator",
             &op,
-            &operators,
+            operators,
         );
         return None;
-    }
+    };
     let values = r.get("values");
     let value_items: Option<&[Value]> = values.and_then(|v| match &v.kind {
         Kind::List(items) => Some(&items[..]),
         _ => None,
     });
+    // The shared rule on the number of values, when they are written as a list (or not at all).
+    let count_known = match (values, value_items) {
+        (None, _) => Some(Vec::new()),
+        (Some(_), Some(items)) => Some(items.iter().map(|i| i.compact_text()).collect::<Vec<_>>()),
+        (Some(_), None) => None,
+    };
+    if let Some(texts) = &count_known {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        if let Some(f) = check::requirement_values(operator, &texts) {
+            let at = values.map_or_else(|| op_value.tokens.clone(), |v| v.tokens.clone());
+            finding(ctx, at, &f);
+            return None;
+        }
+    }
     match op.as_str() {
         "In" | "NotIn" => {
             let func = format_ident!("{}", if op == "In" { "is_in" } else { "not_in" });
             let func_values =
                 format_ident!("{}_values", if op == "In" { "is_in" } else { "not_in" });
             match (values, value_items) {
-                (None, _) | (_, Some([])) => {
-                    let at = values.map_or_else(|| op_value.tokens.clone(), |v| v.tokens.clone());
-                    ctx.error(
-                        at,
-                        format!("operator `{op}` needs at least one value in `values`"),
-                    );
-                    None
-                }
+                // Reported by the shared rule above.
+                (None, _) => None,
                 (Some(v), None) => {
                     let expr = v.expr();
                     let key = key?;
@@ -2111,57 +2069,33 @@ fn requirement(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     }
 }
 
-/// A port of a container, remembered for the hostPort/maxSurge check.
+/// A port of a container, remembered for the hostPort/maxSurge check (`check::PortUse` with an owned name).
 struct PortUse {
     container: String,
-    port: String,
-    host_port: bool,
+    container_port: Option<i64>,
+    host_port: Option<i64>,
+    has_host_port: bool,
 }
 
 /// A budget of a rolling update: a count or a percentage.
 struct Budget {
     tokens: TokenStream,
-    /// The value when literal: `(amount, is_percent)`.
-    literal: Option<u64>,
+    /// The value when literal.
+    literal: Option<BudgetValue>,
     at: TokenStream,
 }
 
 fn budget(ctx: &mut Ctx, value: &Value, what: &str) -> Option<Budget> {
     let at = value.tokens.clone();
-    match &value.kind {
-        Kind::Lit(Lit::Int(i)) => match i.base10_parse::<u32>() {
-            Ok(n) => Some(Budget {
-                tokens: quote!(::daemonset::build::Budget::Count(#n)),
-                literal: Some(n.into()),
-                at,
-            }),
-            Err(_) => {
-                ctx.error(
-                    i,
-                    format!("invalid {what} {i}: must be greater than or equal to 0"),
-                );
-                None
-            }
-        },
+    // The shared parse (`daemonset_rules::model::Budget`), the one spec files use.
+    let parsed = match &value.kind {
+        Kind::Lit(Lit::Int(i)) => i
+            .base10_parse::<i64>()
+            .map_err(|e| e.to_string())
+            .and_then(BudgetValue::count)
+            .map_err(|m| (i.to_string(), m)),
         Kind::Lit(Lit::Str(s)) => {
-            let text = s.value();
-            if !rule(ctx, s, what, &text, name::percent) {
-                return None;
-            }
-            let p: u64 = text[..text.len() - 1].parse().unwrap_or(u64::MAX);
-            if p > 100 {
-                ctx.error(
-                    s,
-                    format!("invalid {what} {text:?}: must not be greater than 100%"),
-                );
-                return None;
-            }
-            let p = p as u8;
-            Some(Budget {
-                tokens: quote!(::daemonset::build::Budget::Percent(#p)),
-                literal: Some(p.into()),
-                at,
-            })
+            BudgetValue::parse(&s.value()).map_err(|m| (format!("{:?}", s.value()), m))
         }
         Kind::Lit(_) | Kind::Map(_) | Kind::List(_) => {
             ctx.error(
@@ -2170,13 +2104,32 @@ fn budget(ctx: &mut Ctx, value: &Value, what: &str) -> Option<Budget> {
                     "expected {what}: a count (`1`), a percentage (`\"10%\"`) or a Rust expression"
                 ),
             );
+            return None;
+        }
+        _ => {
+            return Some(Budget {
+                tokens: value.expr(),
+                literal: None,
+                at,
+            });
+        }
+    };
+    match parsed {
+        Ok(b) => {
+            let tokens = match b {
+                BudgetValue::Count(n) => quote!(::daemonset::build::Budget::Count(#n)),
+                BudgetValue::Percent(p) => quote!(::daemonset::build::Budget::Percent(#p)),
+            };
+            Some(Budget {
+                tokens,
+                literal: Some(b),
+                at,
+            })
+        }
+        Err((text, message)) => {
+            ctx.error(&value.tokens, format!("invalid {what} {text}: {message}"));
             None
         }
-        _ => Some(Budget {
-            tokens: value.expr(),
-            literal: None,
-            at,
-        }),
     }
 }
 
@@ -2215,67 +2168,57 @@ fn update_strategy(
                 (Some(None), _) | (_, Some(None)) => return None,
                 (u, s) => (u.flatten(), s.flatten()),
             };
+            if unavailable.is_none() && surge.is_none() {
+                ctx.error(
+                    name,
+                    "`RollingUpdate` needs `max_unavailable` or `max_surge`",
+                );
+                return None;
+            }
+            // The shared rule on the literal values (a budget not written is 0 in the builder's vocabulary).
+            let value = |b: &Option<Budget>| match b {
+                None => Some(0),
+                Some(b) => b.literal.map(BudgetValue::value),
+            };
+            if let (Some(u), Some(s)) = (value(&unavailable), value(&surge))
+                && let Some(f) = check::rolling_budgets(u, s)
+            {
+                let at = match (f.field, &unavailable, &surge) {
+                    ("maxUnavailable", Some(u), _) => &u.at,
+                    (_, _, Some(s)) => &s.at,
+                    (_, Some(u), None) => &u.at,
+                    (_, None, None) => unreachable!("one budget is written"),
+                };
+                finding(ctx, at, &f);
+                return None;
+            }
             let chosen = match (&unavailable, &surge) {
-                (None, None) => {
-                    ctx.error(
-                        name,
-                        "`RollingUpdate` needs `max_unavailable` or `max_surge`",
-                    );
-                    return None;
-                }
-                (Some(u), None) if u.literal == Some(0) => {
-                    ctx.error(
-                        &u.at,
-                        "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0",
-                    );
-                    return None;
-                }
-                (None, Some(s)) if s.literal == Some(0) => {
-                    ctx.error(
-                        &s.at,
-                        "invalid maxSurge 0: cannot be 0 when maxUnavailable is 0",
-                    );
-                    return None;
-                }
                 (Some(u), None) => ("max_unavailable", u),
                 (None, Some(s)) => ("max_surge", s),
-                (Some(u), Some(s)) => match (u.literal, s.literal) {
-                    (Some(0), Some(0)) => {
-                        ctx.error(
-                            &u.at,
-                            "invalid maxUnavailable 0: cannot be 0 when maxSurge is 0",
-                        );
-                        return None;
-                    }
+                (Some(u), Some(s)) => match (value(&unavailable), value(&surge)) {
                     (Some(0), _) => ("max_surge", s),
                     (_, Some(0)) => ("max_unavailable", u),
-                    (Some(_), Some(_)) => {
-                        ctx.error(&s.at, "invalid maxSurge: may not be set when maxUnavailable is non-zero (exactly one budget is non-zero)");
-                        return None;
-                    }
                     _ => {
                         ctx.error(&s.at, "give only the non-zero budget (with both, they must be literals so one can be seen to be 0)");
                         return None;
                     }
                 },
+                (None, None) => return None,
             };
+            let ports: Vec<check::PortUse<'_>> = host_ports
+                .iter()
+                .map(|p| check::PortUse {
+                    container: &p.container,
+                    container_port: p.container_port,
+                    host_port: p.host_port,
+                    has_host_port: p.has_host_port,
+                })
+                .collect();
             if chosen.0 == "max_surge"
-                && chosen.1.literal.is_some_and(|n| n > 0)
-                && let Some(used) = host_ports.iter().find(|p| p.host_port || host_network)
+                && chosen.1.literal.is_some_and(|b| !b.is_zero())
+                && let Some(f) = check::surge_with_host_port(host_network, &ports)
             {
-                let uses = if used.host_port {
-                    format!("uses {}", used.port)
-                } else {
-                    format!("listens on {} of the node (host_network: true)", used.port)
-                };
-                ctx.error(
-                    &chosen.1.at,
-                    format!(
-                        "maxSurge must be 0 here: container {:?} {uses}, and a surge pod can never start beside the \
-                         old one on the same node; use `max_unavailable` instead",
-                        used.container
-                    ),
-                );
+                finding(ctx, &chosen.1.at, &f);
                 return None;
             }
             let func = format_ident!("{}", chosen.0);

@@ -3,8 +3,10 @@
 //!
 //! The macro works in three steps, like `serde_derive` and `thiserror`: **parse** the input into a generic tree
 //! (maps, lists, calls, literals, expressions), **check** it, collecting every error with the span of the
-//! offending tokens, and **expand** to builder calls. The checks of literals call the `daemonset-rules` crate, the
-//! same functions the runtime validation calls, so what the macro accepts is exactly what `build()` accepts. When
+//! offending tokens, and **expand** to builder calls. The checks of literals and the cross-field rules call the
+//! `daemonset-rules` crate (`name`, `quantity`, `model`, `check`), the functions the runtime validation and spec files
+//! call too; the differential test (`front_ends.rs`, run on source text) asserts that spec files, the macro and the
+//! builder accept and reject the same generated descriptions at the same item. When
 //! anything is wrong the macro emits one `compile_error!` per mistake and, in place of the DaemonSet, a value of
 //! the same type, so the code around it raises no follow-on errors.
 #![doc = include_str!("../GRAMMAR.md")]
@@ -13,6 +15,8 @@ use proc_macro::TokenStream;
 use quote::quote;
 
 mod check;
+#[cfg(test)]
+mod front_ends;
 mod tree;
 
 /// The errors found so far; all of them are reported.
@@ -79,4 +83,25 @@ pub fn daemonset(input: TokenStream) -> TokenStream {
         ::daemonset::__private::rejected()
     })
     .into()
+}
+
+/// The DSL front end on source text (the inside of `daemonset! { ... }`), for tests: the expansion, or every error
+/// with the line it points at.
+#[cfg(test)]
+pub(crate) fn check_source(source: &str) -> Result<String, Vec<(usize, String)>> {
+    let tokens: proc_macro2::TokenStream = source
+        .parse()
+        .map_err(|e| vec![(0, format!("does not tokenize: {e}"))])?;
+    let mut ctx = Ctx { errors: Vec::new() };
+    let root = tree::parse_root(&mut ctx, tokens);
+    let expansion = check::expand(&mut ctx, &root);
+    if ctx.errors.is_empty() {
+        Ok(expansion.to_string())
+    } else {
+        Err(ctx
+            .errors
+            .iter()
+            .map(|e| (e.span().start().line, e.to_string()))
+            .collect())
+    }
 }

@@ -13,28 +13,7 @@ use super::{
     SeLinux, SeccompProfile, TerminationMessagePolicy, WindowsOptions,
 };
 
-/// The transport protocol of a port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Protocol {
-    /// TCP (the default).
-    #[default]
-    Tcp,
-    /// UDP.
-    Udp,
-    /// SCTP.
-    Sctp,
-}
-
-impl Protocol {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "TCP",
-            Protocol::Udp => "UDP",
-            Protocol::Sctp => "SCTP",
-        }
-    }
-}
+pub use daemonset_rules::model::{ImagePullPolicy, Protocol};
 
 /// A port a container listens on.
 ///
@@ -88,28 +67,6 @@ impl Port {
     pub fn host_ip(mut self, host_ip: impl Into<String>) -> Port {
         self.0.host_ip = Some(host_ip.into());
         self
-    }
-}
-
-/// When the kubelet pulls the image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ImagePullPolicy {
-    /// Every time the container starts.
-    Always,
-    /// Only when the image is not on the node.
-    IfNotPresent,
-    /// Never; the image must be on the node.
-    Never,
-}
-
-impl ImagePullPolicy {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImagePullPolicy::Always => "Always",
-            ImagePullPolicy::IfNotPresent => "IfNotPresent",
-            ImagePullPolicy::Never => "Never",
-        }
     }
 }
 

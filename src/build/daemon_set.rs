@@ -17,30 +17,7 @@ use super::{
 };
 use crate::validate::{self, FieldPath, ValidationErrors, Violation};
 
-/// How the pod resolves DNS names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DnsPolicy {
-    /// Cluster DNS first (the default).
-    ClusterFirst,
-    /// Cluster DNS first, also with `hostNetwork` (what node agents on the host network usually want).
-    ClusterFirstWithHostNet,
-    /// The node's resolver configuration.
-    Default,
-    /// Only what `dnsConfig` says (see [`DnsConfig`]).
-    None,
-}
-
-impl DnsPolicy {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DnsPolicy::ClusterFirst => "ClusterFirst",
-            DnsPolicy::ClusterFirstWithHostNet => "ClusterFirstWithHostNet",
-            DnsPolicy::Default => "Default",
-            DnsPolicy::None => "None",
-        }
-    }
-}
+pub use daemonset_rules::model::DnsPolicy;
 
 /// The operating system the pods run on (the scheduler and the API server's checks follow it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -62,36 +62,7 @@ impl fmt::Display for PodField {
     }
 }
 
-/// A resource of the container an environment variable can read (`valueFrom.resourceFieldRef.resource`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResourceField {
-    /// `limits.cpu`.
-    LimitsCpu,
-    /// `limits.memory`.
-    LimitsMemory,
-    /// `limits.ephemeral-storage`.
-    LimitsEphemeralStorage,
-    /// `requests.cpu`.
-    RequestsCpu,
-    /// `requests.memory`.
-    RequestsMemory,
-    /// `requests.ephemeral-storage`.
-    RequestsEphemeralStorage,
-}
-
-impl ResourceField {
-    /// The resource as the API server spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceField::LimitsCpu => "limits.cpu",
-            ResourceField::LimitsMemory => "limits.memory",
-            ResourceField::LimitsEphemeralStorage => "limits.ephemeral-storage",
-            ResourceField::RequestsCpu => "requests.cpu",
-            ResourceField::RequestsMemory => "requests.memory",
-            ResourceField::RequestsEphemeralStorage => "requests.ephemeral-storage",
-        }
-    }
-}
+pub use daemonset_rules::model::ResourceField;
 
 /// One environment variable of a container.
 ///

@@ -230,27 +230,7 @@ impl From<NodeAffinity> for K8sNodeAffinity {
     }
 }
 
-/// The effect of a taint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// New pods are not scheduled on the node.
-    NoSchedule,
-    /// The scheduler avoids the node (the DaemonSet controller ignores this effect).
-    PreferNoSchedule,
-    /// Running pods are evicted too.
-    NoExecute,
-}
-
-impl Effect {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::NoSchedule => "NoSchedule",
-            Effect::PreferNoSchedule => "PreferNoSchedule",
-            Effect::NoExecute => "NoExecute",
-        }
-    }
-}
+pub use daemonset_rules::model::Effect;
 
 /// A toleration of node taints.
 ///

@@ -3,26 +3,17 @@
 use k8s_openapi::api::apps::v1::{DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-/// A number of pods or a percentage of the nodes that run the DaemonSet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Budget {
-    /// A number of pods.
-    Count(u32),
-    /// A percentage of the desired pods, rounded up (at most 100).
-    Percent(u8),
-}
+pub use daemonset_rules::model::Budget;
 
-impl Budget {
-    /// Whether the budget allows no pod at all (`0` or `0%`).
-    pub(crate) fn is_zero(self) -> bool {
-        matches!(self, Budget::Count(0) | Budget::Percent(0))
-    }
-
-    fn into_k8s(self) -> IntOrString {
-        match self {
-            Budget::Count(n) => IntOrString::Int(i32::try_from(n).unwrap_or(i32::MAX)),
-            Budget::Percent(p) => IntOrString::String(format!("{p}%")),
-        }
+/// The budget as the API field holds it. A count beyond the field's int32 is kept as text, so validation reports
+/// it instead of a silently clamped number.
+fn budget_into_k8s(budget: Budget) -> IntOrString {
+    match budget {
+        Budget::Count(n) => match i32::try_from(n) {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(n.to_string()),
+        },
+        Budget::Percent(p) => IntOrString::String(format!("{p}%")),
     }
 }
 
@@ -73,11 +64,11 @@ impl From<UpdateStrategy> for DaemonSetUpdateStrategy {
                 rolling_update: None,
             },
             UpdateStrategy::MaxUnavailable(budget) => rolling(RollingUpdateDaemonSet {
-                max_unavailable: Some(budget.into_k8s()),
+                max_unavailable: Some(budget_into_k8s(budget)),
                 max_surge: None,
             }),
             UpdateStrategy::MaxSurge(budget) => rolling(RollingUpdateDaemonSet {
-                max_surge: Some(budget.into_k8s()),
+                max_surge: Some(budget_into_k8s(budget)),
                 max_unavailable: Some(IntOrString::Int(0)),
             }),
         }

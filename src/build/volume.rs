@@ -14,61 +14,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
 use super::{Memory, PodField};
 
-/// What a hostPath must be on the node (`hostPath.type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HostPathType {
-    /// A directory that must exist.
-    Directory,
-    /// A directory, created (0755) when missing.
-    DirectoryOrCreate,
-    /// A file that must exist.
-    File,
-    /// A file, created (0644) when missing.
-    FileOrCreate,
-    /// A UNIX socket that must exist (`/var/run/containerd/containerd.sock`).
-    Socket,
-    /// A character device that must exist.
-    CharDevice,
-    /// A block device that must exist.
-    BlockDevice,
-}
-
-impl HostPathType {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HostPathType::Directory => "Directory",
-            HostPathType::DirectoryOrCreate => "DirectoryOrCreate",
-            HostPathType::File => "File",
-            HostPathType::FileOrCreate => "FileOrCreate",
-            HostPathType::Socket => "Socket",
-            HostPathType::CharDevice => "CharDevice",
-            HostPathType::BlockDevice => "BlockDevice",
-        }
-    }
-}
-
-/// How mounts propagate between host and container (`mountPropagation`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MountPropagation {
-    /// No propagation (the default).
-    None,
-    /// Mounts made on the host later appear in the container.
-    HostToContainer,
-    /// Both ways; the container must be privileged (CSI node plugins).
-    Bidirectional,
-}
-
-impl MountPropagation {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MountPropagation::None => "None",
-            MountPropagation::HostToContainer => "HostToContainer",
-            MountPropagation::Bidirectional => "Bidirectional",
-        }
-    }
-}
+pub use daemonset_rules::model::{HostPathType, MountPropagation};
 
 /// A declared volume: the handle mounts are made from.
 ///

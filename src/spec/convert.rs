@@ -8,19 +8,22 @@ use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
 use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 
+use daemonset_rules::check::{self, Finding, TolerationFields};
+use daemonset_rules::model::{
+    ClosedSet, NodeSelectorOperator, ResourceField, TolerationOperator, UpdateStrategyType,
+};
+
 use super::model::{
-    AffinitySpec, AmountsSpec, ContainerSpec, DnsPolicySpec, EffectSpec, EnvFromSpec, EnvSpec,
-    FieldFileSpec, HostPathTypeSpec, MountSpec, OperatorSpec, ProbeSpec, PropagationSpec,
-    PullPolicySpec, RequirementSpec, Spec, Text, TolerationOperatorSpec, TolerationSpec,
-    UpdateKindSpec, UpdateStrategySpec, VolumeSpec,
+    AffinitySpec, AmountsSpec, ContainerSpec, EnvFromSpec, EnvSpec, FieldFileSpec, MountSpec,
+    ProbeSpec, RequirementSpec, Spec, Text, TolerationSpec, UpdateStrategySpec, VolumeSpec,
 };
 use crate::ValidationErrors;
 use crate::build::{
-    Budget, Container, Cpu, DnsPolicy, Effect, EnvFrom, EnvVar, HostPathType, ImagePullPolicy,
-    Memory, MountPropagation, NodeAffinity, NodeAgent, PodField, Port, Probe, Projection, Protocol,
-    Requirement, ResourceField, Resources, SecurityContext, Term, Toleration, UpdateStrategy,
+    Budget, Container, Cpu, EnvFrom, EnvVar, Memory, NodeAffinity, NodeAgent, PodField, Port,
+    Probe, Projection, Requirement, Resources, SecurityContext, Term, Toleration, UpdateStrategy,
     Volume, Weight,
 };
+use crate::validate::{FieldPath, Violation};
 
 /// A problem at a spec path (`containers[0].mounts[1].volume`).
 pub(crate) type Problem = (String, String);
@@ -32,6 +35,17 @@ struct Ctx {
 impl Ctx {
     fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.problems.push((path.into(), message.into()));
+    }
+
+    /// A finding of a shared rule about the object at `path`, worded as the validator words it.
+    fn finding(&mut self, path: &str, finding: Finding) {
+        let violation = Violation::from_finding(&FieldPath::root(path), finding);
+        self.problem(violation.path.as_str(), violation.message());
+    }
+
+    /// A finding of a shared rule about the spec field at `path` itself (spelled otherwise than the API's).
+    fn finding_here(&mut self, path: &str, finding: &Finding) {
+        self.problem(path, finding.message());
     }
 }
 
@@ -87,7 +101,7 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .termination_grace_period_seconds_opt(spec.termination_grace_period_seconds)
         .host_network_bool(spec.host_network)
         .host_pid_bool(spec.host_pid)
-        .dns_policy_opt(spec.dns_policy.map(dns_policy))
+        .dns_policy_opt(spec.dns_policy)
         .priority_class_name_opt(spec.priority_class_name)
         .service_account_name_opt(spec.service_account_name)
         .min_ready_seconds_opt(spec.min_ready_seconds)
@@ -167,7 +181,7 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
     if let Some(h) = host_path {
         let v = Volume::host_path(name, h.path);
         return Some(match h.kind {
-            Some(kind) => v.with_type(host_path_type(kind)),
+            Some(kind) => v.with_type(kind),
             None => v,
         });
     }
@@ -271,18 +285,6 @@ fn field_files(ctx: &mut Ctx, path: &str, files: Vec<FieldFileSpec>) -> Vec<(Str
         .collect()
 }
 
-fn host_path_type(kind: HostPathTypeSpec) -> HostPathType {
-    match kind {
-        HostPathTypeSpec::Directory => HostPathType::Directory,
-        HostPathTypeSpec::DirectoryOrCreate => HostPathType::DirectoryOrCreate,
-        HostPathTypeSpec::File => HostPathType::File,
-        HostPathTypeSpec::FileOrCreate => HostPathType::FileOrCreate,
-        HostPathTypeSpec::Socket => HostPathType::Socket,
-        HostPathTypeSpec::CharDevice => HostPathType::CharDevice,
-        HostPathTypeSpec::BlockDevice => HostPathType::BlockDevice,
-    }
-}
-
 /// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`).
 pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
     let field = match text {
@@ -311,21 +313,6 @@ pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
     };
     Ok(field)
 }
-
-const RESOURCE_FIELDS: &[(&str, ResourceField)] = &[
-    ("limits.cpu", ResourceField::LimitsCpu),
-    ("limits.memory", ResourceField::LimitsMemory),
-    (
-        "limits.ephemeral-storage",
-        ResourceField::LimitsEphemeralStorage,
-    ),
-    ("requests.cpu", ResourceField::RequestsCpu),
-    ("requests.memory", ResourceField::RequestsMemory),
-    (
-        "requests.ephemeral-storage",
-        ResourceField::RequestsEphemeralStorage,
-    ),
-];
 
 fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
     let EnvSpec {
@@ -375,21 +362,20 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
         };
     }
     if let Some(resource) = resource_field {
-        let Some((_, f)) = RESOURCE_FIELDS.iter().find(|(s, _)| *s == resource) else {
-            let names: Vec<&str> = RESOURCE_FIELDS.iter().map(|(s, _)| *s).collect();
-            let hint = did_you_mean(&resource, names.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-            ctx.problem(
-                format!("{path}.resourceField"),
-                format!(
-                    "unsupported resource `{resource}`; {hint}supported: {}",
-                    names.join(", ")
-                ),
-            );
-            return None;
+        let f = match ResourceField::parse(&resource) {
+            Ok(f) => f,
+            Err(err) => {
+                let hint = did_you_mean(&resource, ResourceField::NAMES.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                ctx.problem(
+                    format!("{path}.resourceField"),
+                    format!("unsupported resource `{resource}`; {hint}{}", err.detail()),
+                );
+                return None;
+            }
         };
-        let mut var = EnvVar::resource(name, *f);
+        let mut var = EnvVar::resource(name, f);
         if let Some(d) = divisor {
             var = var.divisor(d.0);
         }
@@ -524,11 +510,7 @@ fn container(
             port = port.name(name);
         }
         if let Some(protocol) = p.protocol {
-            port = port.protocol(match protocol {
-                super::model::ProtocolSpec::Tcp => Protocol::Tcp,
-                super::model::ProtocolSpec::Udp => Protocol::Udp,
-                super::model::ProtocolSpec::Sctp => Protocol::Sctp,
-            });
+            port = port.protocol(protocol);
         }
         if let Some(host_port) = p.host_port {
             port = port.host_port(host_port);
@@ -602,11 +584,7 @@ fn container(
         .command(spec.command)
         .args(spec.args)
         .working_dir_opt(spec.working_dir)
-        .image_pull_policy_opt(spec.image_pull_policy.map(|p| match p {
-            PullPolicySpec::Always => ImagePullPolicy::Always,
-            PullPolicySpec::IfNotPresent => ImagePullPolicy::IfNotPresent,
-            PullPolicySpec::Never => ImagePullPolicy::Never,
-        }))
+        .image_pull_policy_opt(spec.image_pull_policy)
         .resources_opt(resources)
         .liveness_probe_opt(liveness)
         .readiness_probe_opt(readiness)
@@ -633,30 +611,12 @@ fn mount(
     spec: MountSpec,
     volumes: &BTreeMap<String, Volume>,
 ) -> Option<crate::build::Mount> {
-    let Some(volume) = volumes.get(&spec.volume) else {
-        let hint = match did_you_mean(&spec.volume, volumes.keys().map(String::as_str)) {
-            Some(name) => format!("did you mean `{name}`?"),
-            None if volumes.is_empty() => {
-                "no volume is declared; declare it under `volumes`".to_owned()
-            }
-            None => format!(
-                "declared: {}",
-                volumes
-                    .keys()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        ctx.problem(
-            format!("{path}.volume"),
-            format!(
-                "mount of `{}` at {}: no volume `{}` is declared; {hint}",
-                spec.volume, spec.path, spec.volume
-            ),
-        );
+    let declared: Vec<&str> = volumes.keys().map(String::as_str).collect();
+    if let Some(finding) = check::mounted_volume(&spec.volume, &declared) {
+        ctx.finding_here(&format!("{path}.volume"), &finding);
         return None;
-    };
+    }
+    let volume = &volumes[&spec.volume];
     let mut m = volume.mount(spec.path);
     if spec.read_only {
         m = m.read_only();
@@ -665,47 +625,34 @@ fn mount(
         m = m.sub_path(sub);
     }
     if let Some(p) = spec.propagation {
-        m = m.propagation(match p {
-            PropagationSpec::None => MountPropagation::None,
-            PropagationSpec::HostToContainer => MountPropagation::HostToContainer,
-            PropagationSpec::Bidirectional => MountPropagation::Bidirectional,
-        });
+        m = m.propagation(p);
     }
     Some(m)
 }
 
 fn requirement(ctx: &mut Ctx, path: &str, spec: RequirementSpec) -> Option<Requirement> {
+    use NodeSelectorOperator::{DoesNotExist, Exists, Gt, In, Lt, NotIn};
     let values: Vec<String> = spec.values.into_iter().map(|t| t.0).collect();
+    let texts: Vec<&str> = values.iter().map(String::as_str).collect();
+    if let Some(finding) = check::requirement_values(spec.operator, &texts) {
+        ctx.finding(path, finding);
+        return None;
+    }
     match spec.operator {
-        OperatorSpec::In => Some(Requirement::is_in_values(spec.key, values)),
-        OperatorSpec::NotIn => Some(Requirement::not_in_values(spec.key, values)),
-        OperatorSpec::Exists | OperatorSpec::DoesNotExist if !values.is_empty() => {
-            ctx.problem(
-                format!("{path}.values"),
-                format!("operator `{:?}` takes no values", spec.operator),
-            );
-            None
-        }
-        OperatorSpec::Exists => Some(Requirement::exists(spec.key)),
-        OperatorSpec::DoesNotExist => Some(Requirement::does_not_exist(spec.key)),
-        OperatorSpec::Gt | OperatorSpec::Lt => match values.as_slice() {
-            [one] => match one.parse::<u64>() {
-                Ok(n) if spec.operator == OperatorSpec::Gt => {
-                    Some(Requirement::greater_than(spec.key, n))
-                }
-                Ok(n) => Some(Requirement::less_than(spec.key, n)),
-                Err(_) => {
-                    ctx.problem(
-                        format!("{path}.values[0]"),
-                        format!("`{:?}` needs a whole number, not {one:?}", spec.operator),
-                    );
-                    None
-                }
-            },
-            _ => {
+        In => Some(Requirement::is_in_values(spec.key, values)),
+        NotIn => Some(Requirement::not_in_values(spec.key, values)),
+        Exists => Some(Requirement::exists(spec.key)),
+        DoesNotExist => Some(Requirement::does_not_exist(spec.key)),
+        Gt | Lt => match values[0].parse::<u64>() {
+            Ok(n) if spec.operator == Gt => Some(Requirement::greater_than(spec.key, n)),
+            Ok(n) => Some(Requirement::less_than(spec.key, n)),
+            Err(_) => {
                 ctx.problem(
-                    format!("{path}.values"),
-                    format!("operator `{:?}` takes exactly one value", spec.operator),
+                    format!("{path}.values[0]"),
+                    format!(
+                        "`{}` needs a whole number, not {:?}",
+                        spec.operator, values[0]
+                    ),
                 );
                 None
             }
@@ -742,13 +689,11 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
     }
     for (i, pref) in spec.preferred.into_iter().enumerate() {
         let path = format!("affinity.preferred[{i}]");
-        let Some(weight) = Weight::new(pref.weight) else {
-            ctx.problem(
-                format!("{path}.weight"),
-                format!("weight {} is not between 1 and 100", pref.weight),
-            );
+        if let Some(finding) = check::weight(pref.weight.into()) {
+            ctx.finding(&path, finding);
             continue;
-        };
+        }
+        let weight = Weight::new(pref.weight).expect("checked by the shared rule");
         affinity = affinity.prefer(
             weight,
             Term::all(requirements(
@@ -761,123 +706,80 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
     affinity
 }
 
-fn effect(e: EffectSpec) -> Effect {
-    match e {
-        EffectSpec::NoSchedule => Effect::NoSchedule,
-        EffectSpec::PreferNoSchedule => Effect::PreferNoSchedule,
-        EffectSpec::NoExecute => Effect::NoExecute,
-    }
-}
-
 fn toleration(ctx: &mut Ctx, path: &str, spec: TolerationSpec) -> Option<Toleration> {
-    use TolerationOperatorSpec::{Equal, Exists};
-    let t = match (spec.key, spec.operator, spec.value) {
-        (None, Some(Exists), None) => Toleration::everything(),
-        (None, _, _) => {
-            ctx.problem(path, "a toleration without `key` must be `operator: Exists` without value (it tolerates every taint)");
-            return None;
+    let findings = check::toleration(TolerationFields {
+        key: Some(spec.key.as_deref().unwrap_or_default()),
+        operator: Some(spec.operator.map_or("", TolerationOperator::as_str)),
+        value: Some(spec.value.as_deref().unwrap_or_default()),
+        effect: Some(spec.effect.map_or("", |e| e.as_str())),
+        seconds: spec.toleration_seconds.is_some(),
+    });
+    if !findings.is_empty() {
+        for finding in findings {
+            ctx.finding(path, finding);
         }
-        (Some(key), Some(Exists), None) => Toleration::exists(key),
-        (Some(_), Some(Exists), Some(_)) => {
-            ctx.problem(format!("{path}.value"), "`operator: Exists` takes no value");
-            return None;
-        }
-        (Some(key), None | Some(Equal), Some(value)) => Toleration::equal(key, value),
-        (Some(key), None | Some(Equal), None) => Toleration::key(key),
+        return None;
+    }
+    let key = spec.key.filter(|k| !k.is_empty());
+    let t = match (key, spec.operator, spec.value) {
+        (None, _, _) => Toleration::everything(),
+        (Some(key), Some(TolerationOperator::Exists), _) => Toleration::exists(key),
+        (Some(key), _, Some(value)) => Toleration::equal(key, value),
+        (Some(key), _, None) => Toleration::key(key),
     };
     Some(match (spec.toleration_seconds, spec.effect) {
-        (Some(seconds), Some(EffectSpec::NoExecute)) => t.evict_after(seconds),
-        // The API server, the builder (`evict_after`) and the DSL agree: seconds without `effect: NoExecute` is a
-        // mistake, also when no effect is written (the server rejects it; we do not guess the effect).
-        (Some(_), _) => {
-            ctx.problem(
-                format!("{path}.tolerationSeconds"),
-                "`tolerationSeconds` goes with `effect: NoExecute` only",
-            );
-            return None;
-        }
-        (None, Some(e)) => t.effect(effect(e)),
+        // The shared rule made sure the effect is NoExecute.
+        (Some(seconds), _) => t.evict_after(seconds),
+        (None, Some(e)) => t.effect(e),
         (None, None) => t,
     })
 }
 
 fn budget(ctx: &mut Ctx, path: &str, text: &Text) -> Option<Budget> {
-    let parsed = match text.0.strip_suffix('%') {
-        Some(p) => p
-            .parse::<u8>()
-            .ok()
-            .filter(|p| *p <= 100)
-            .map(Budget::Percent),
-        // The API server's field is an int32: a larger count is an error, not clamped.
-        None => text
-            .0
-            .parse::<u32>()
-            .ok()
-            .filter(|n| i32::try_from(*n).is_ok())
-            .map(Budget::Count),
-    };
-    if parsed.is_none() {
-        ctx.problem(
-            path,
-            format!(
-                "{:?} is neither a number of pods nor a percentage like \"10%\"",
-                text.0
-            ),
-        );
+    match Budget::parse(&text.0) {
+        Ok(budget) => Some(budget),
+        Err(message) => {
+            ctx.problem(path, format!("invalid budget {:?}: {message}", text.0));
+            None
+        }
     }
-    parsed
 }
 
 fn update_strategy(ctx: &mut Ctx, spec: UpdateStrategySpec) -> Option<UpdateStrategy> {
     let path = "updateStrategy";
-    match (spec.kind, spec.max_unavailable, spec.max_surge) {
-        (Some(UpdateKindSpec::OnDelete), None, None) => Some(UpdateStrategy::OnDelete),
-        (Some(UpdateKindSpec::OnDelete), _, _) => {
+    if spec.kind == Some(UpdateStrategyType::OnDelete) {
+        if spec.max_unavailable.is_some() || spec.max_surge.is_some() {
             ctx.problem(
                 path,
                 "`type: OnDelete` takes no `maxUnavailable` or `maxSurge`",
             );
-            None
+            return None;
         }
-        (_, Some(u), None) => {
-            budget(ctx, &format!("{path}.maxUnavailable"), &u).map(UpdateStrategy::MaxUnavailable)
-        }
-        (_, None, Some(s)) => {
-            budget(ctx, &format!("{path}.maxSurge"), &s).map(UpdateStrategy::MaxSurge)
-        }
-        // Both written: as for the API server, exactly one of them may be non-zero.
-        (_, Some(u), Some(s)) => {
-            let unavailable = budget(ctx, &format!("{path}.maxUnavailable"), &u)?;
-            let surge = budget(ctx, &format!("{path}.maxSurge"), &s)?;
-            match (unavailable.is_zero(), surge.is_zero()) {
-                (false, true) => Some(UpdateStrategy::MaxUnavailable(unavailable)),
-                (true, false) => Some(UpdateStrategy::MaxSurge(surge)),
-                (true, true) => {
-                    ctx.problem(
-                        format!("{path}.maxUnavailable"),
-                        "cannot be 0 when maxSurge is 0",
-                    );
-                    None
-                }
-                (false, false) => {
-                    ctx.problem(
-                        format!("{path}.maxSurge"),
-                        "may not be set when maxUnavailable is non-zero",
-                    );
-                    None
-                }
-            }
-        }
+        return Some(UpdateStrategy::OnDelete);
+    }
+    let unavailable = spec
+        .max_unavailable
+        .map(|u| budget(ctx, &format!("{path}.maxUnavailable"), &u));
+    let surge = spec
+        .max_surge
+        .map(|s| budget(ctx, &format!("{path}.maxSurge"), &s));
+    let (unavailable, surge) = match (unavailable, surge) {
+        (Some(None), _) | (_, Some(None)) => return None,
         // `{type: RollingUpdate}` or `{}` without a budget: what the API server defaults it to.
-        (_, None, None) => Some(UpdateStrategy::MaxUnavailable(Budget::Count(1))),
+        (None, None) => return Some(UpdateStrategy::MaxUnavailable(Budget::Count(1))),
+        // In the builder's vocabulary a budget not written is 0.
+        (u, s) => (
+            u.flatten().unwrap_or(Budget::Count(0)),
+            s.flatten().unwrap_or(Budget::Count(0)),
+        ),
+    };
+    if let Some(finding) = check::rolling_budgets(unavailable.value(), surge.value()) {
+        ctx.finding(path, finding);
+        return None;
     }
-}
-
-fn dns_policy(p: DnsPolicySpec) -> DnsPolicy {
-    match p {
-        DnsPolicySpec::ClusterFirst => DnsPolicy::ClusterFirst,
-        DnsPolicySpec::ClusterFirstWithHostNet => DnsPolicy::ClusterFirstWithHostNet,
-        DnsPolicySpec::Default => DnsPolicy::Default,
-        DnsPolicySpec::None => DnsPolicy::None,
-    }
+    Some(if unavailable.is_zero() {
+        UpdateStrategy::MaxSurge(surge)
+    } else {
+        UpdateStrategy::MaxUnavailable(unavailable)
+    })
 }

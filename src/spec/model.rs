@@ -1,8 +1,13 @@
-//! The spec-file format: plain data, deserialized strictly (every struct denies unknown keys).
+//! The spec-file format: plain data, deserialized strictly (every struct denies unknown keys). The closed sets
+//! (effects, operators, protocols, ...) are the shared enums of `daemonset_rules::model`, read by their API names.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use daemonset_rules::model::{
+    ClosedSet, DnsPolicy, Effect, HostPathType, ImagePullPolicy, MountPropagation,
+    NodeSelectorOperator, Protocol, StorageMedium, TolerationOperator, UpdateStrategyType,
+};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
@@ -41,7 +46,8 @@ pub(crate) struct Spec {
     pub host_network: bool,
     #[serde(default, rename = "hostPID")]
     pub host_pid: bool,
-    pub dns_policy: Option<DnsPolicySpec>,
+    #[serde(default, deserialize_with = "closed")]
+    pub dns_policy: Option<DnsPolicy>,
     pub priority_class_name: Option<String>,
     pub service_account_name: Option<String>,
     #[serde(default)]
@@ -62,7 +68,8 @@ pub(crate) struct ContainerSpec {
     #[serde(default)]
     pub args: Vec<String>,
     pub working_dir: Option<String>,
-    pub image_pull_policy: Option<PullPolicySpec>,
+    #[serde(default, deserialize_with = "closed")]
+    pub image_pull_policy: Option<ImagePullPolicy>,
     #[serde(default)]
     pub ports: Vec<PortSpec>,
     #[serde(default)]
@@ -78,30 +85,16 @@ pub(crate) struct ContainerSpec {
     pub security_context: Option<SecurityContextSpec>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub(crate) enum PullPolicySpec {
-    Always,
-    IfNotPresent,
-    Never,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct PortSpec {
     pub container_port: u16,
     pub name: Option<String>,
-    pub protocol: Option<ProtocolSpec>,
+    #[serde(default, deserialize_with = "closed")]
+    pub protocol: Option<Protocol>,
     pub host_port: Option<u16>,
     #[serde(rename = "hostIP")]
     pub host_ip: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub(crate) enum ProtocolSpec {
-    Tcp,
-    Udp,
-    Sctp,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,14 +153,8 @@ pub(crate) struct MountSpec {
     #[serde(default)]
     pub read_only: bool,
     pub sub_path: Option<String>,
-    pub propagation: Option<PropagationSpec>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub(crate) enum PropagationSpec {
-    None,
-    HostToContainer,
-    Bidirectional,
+    #[serde(default, deserialize_with = "closed")]
+    pub propagation: Option<MountPropagation>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,19 +227,8 @@ pub(crate) struct VolumeSpec {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct HostPathSpec {
     pub path: String,
-    #[serde(rename = "type")]
-    pub kind: Option<HostPathTypeSpec>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub(crate) enum HostPathTypeSpec {
-    Directory,
-    DirectoryOrCreate,
-    File,
-    FileOrCreate,
-    Socket,
-    CharDevice,
-    BlockDevice,
+    #[serde(default, rename = "type", deserialize_with = "closed")]
+    pub kind: Option<HostPathType>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -274,13 +250,9 @@ pub(crate) struct KeyPathSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct EmptyDirSpec {
-    pub medium: Option<MediumSpec>,
+    #[serde(default, deserialize_with = "closed")]
+    pub medium: Option<StorageMedium>,
     pub size_limit: Option<Text>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub(crate) enum MediumSpec {
-    Memory,
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,65 +322,31 @@ pub(crate) struct PreferredSpec {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct RequirementSpec {
     pub key: String,
-    pub operator: OperatorSpec,
+    #[serde(deserialize_with = "required_closed")]
+    pub operator: NodeSelectorOperator,
     #[serde(default)]
     pub values: Vec<Text>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub(crate) enum OperatorSpec {
-    In,
-    NotIn,
-    Exists,
-    DoesNotExist,
-    Gt,
-    Lt,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct TolerationSpec {
     pub key: Option<String>,
-    pub operator: Option<TolerationOperatorSpec>,
+    #[serde(default, deserialize_with = "closed")]
+    pub operator: Option<TolerationOperator>,
     pub value: Option<String>,
-    pub effect: Option<EffectSpec>,
+    #[serde(default, deserialize_with = "closed")]
+    pub effect: Option<Effect>,
     pub toleration_seconds: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub(crate) enum TolerationOperatorSpec {
-    Exists,
-    Equal,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub(crate) enum EffectSpec {
-    NoSchedule,
-    PreferNoSchedule,
-    NoExecute,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct UpdateStrategySpec {
-    #[serde(rename = "type")]
-    pub kind: Option<UpdateKindSpec>,
+    #[serde(default, rename = "type", deserialize_with = "closed")]
+    pub kind: Option<UpdateStrategyType>,
     pub max_unavailable: Option<Text>,
     pub max_surge: Option<Text>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub(crate) enum UpdateKindSpec {
-    RollingUpdate,
-    OnDelete,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub(crate) enum DnsPolicySpec {
-    ClusterFirst,
-    ClusterFirstWithHostNet,
-    Default,
-    None,
 }
 
 /// A scalar written as a string or a number (`cpu: 1`, `cpu: "250m"`, `port: 8080`, `port: http`), kept as text.
@@ -450,5 +388,59 @@ fn int32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::E
             &"a number from 0 to 2147483647 (the API field is a 32-bit integer)",
         )),
         other => Ok(other),
+    }
+}
+
+/// A value of a closed set, read by its API name as serde reads a unit enum (so an unknown name is serde's
+/// "unknown variant" at the value, offered the names).
+fn closed<'de, D: Deserializer<'de>, T: ClosedSet>(deserializer: D) -> Result<Option<T>, D::Error> {
+    Option::<ClosedValue<T>>::deserialize(deserializer).map(|v| v.map(|v| v.0))
+}
+
+/// [`closed`] for a required field.
+fn required_closed<'de, D: Deserializer<'de>, T: ClosedSet>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    ClosedValue::<T>::deserialize(deserializer).map(|v| v.0)
+}
+
+struct ClosedValue<T>(T);
+
+impl<'de, T: ClosedSet> Deserialize<'de> for ClosedValue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EnumVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: ClosedSet> Visitor<'de> for EnumVisitor<T> {
+            type Value = ClosedValue<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "one of {}", T::NAMES.join(", "))
+            }
+            fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+                let (value, variant) = data.variant::<Name<T>>()?;
+                de::VariantAccess::unit_variant(variant)?;
+                Ok(ClosedValue(value.0))
+            }
+        }
+        deserializer.deserialize_enum("", T::NAMES, EnumVisitor(std::marker::PhantomData))
+    }
+}
+
+/// The variant name of a closed set, as a derived enum reads its identifier.
+struct Name<T>(T);
+
+impl<'de, T: ClosedSet> Deserialize<'de> for Name<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor<T>(std::marker::PhantomData<T>);
+        impl<T: ClosedSet> Visitor<'_> for NameVisitor<T> {
+            type Value = Name<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a variant name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<T>, E> {
+                T::parse(v)
+                    .map(Name)
+                    .map_err(|_| E::unknown_variant(v, T::NAMES))
+            }
+        }
+        deserializer.deserialize_identifier(NameVisitor(std::marker::PhantomData))
     }
 }

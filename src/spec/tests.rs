@@ -72,7 +72,7 @@ fn mount_of_undeclared_volume_suggests_the_declared_one() {
     assert_eq!(err.kind(), SpecErrorKind::Invalid);
     assert_eq!(
         err.to_string(),
-        "t.yaml:10: containers[0].mounts[0].volume: mount of `varlgo` at /var/log: no volume `varlgo` is declared; did you mean `varlog`?"
+        "t.yaml:10: containers[0].mounts[0].volume: Not found: \"varlgo\": no volume `varlgo` is declared; did you mean `varlog`?"
     );
 }
 
@@ -232,16 +232,18 @@ fn two_non_zero_budgets_are_refused_where_the_server_refuses_them() {
         "{BASE}updateStrategy: {{maxUnavailable: 1, maxSurge: 1}}\n"
     ));
     assert!(
-        err.to_string()
-            .contains("updateStrategy.maxSurge: may not be set when maxUnavailable is non-zero"),
+        err.to_string().contains(
+            "updateStrategy.maxSurge: Invalid value: may not be set when maxUnavailable is non-zero"
+        ),
         "{err}"
     );
     let err = load_err(&format!(
         "{BASE}updateStrategy: {{maxUnavailable: 0, maxSurge: 0%}}\n"
     ));
     assert!(
-        err.to_string()
-            .contains("updateStrategy.maxUnavailable: cannot be 0 when maxSurge is 0"),
+        err.to_string().contains(
+            "updateStrategy.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"
+        ),
         "{err}"
     );
 }
@@ -273,7 +275,7 @@ fn toleration_seconds_without_effect_is_refused_like_the_dsl_and_the_server() {
     ));
     assert!(
         err.to_string()
-            .contains("tolerations[0].tolerationSeconds: `tolerationSeconds` goes with `effect: NoExecute` only"),
+            .contains("tolerations[0].effect: Invalid value: \"\": effect must be 'NoExecute' when `tolerationSeconds` is set"),
         "{err}"
     );
     let ds = load_ok(&format!(

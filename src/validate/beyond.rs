@@ -1,5 +1,6 @@
 //! Checks the API server lacks: objects it accepts that cannot work.
 
+use daemonset_rules::check::{self, Kind, PortUse};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -36,51 +37,66 @@ pub(super) fn host_port_with_surge(daemon_set: &DaemonSet, errors: &mut Errors) 
     let Some(pod) = &spec.template.spec else {
         return;
     };
-    let host_network = pod.host_network == Some(true);
-    let containers = pod.containers.iter().chain(
-        pod.init_containers
-            .iter()
-            .flatten()
-            .filter(|c| c.restart_policy.as_deref() == Some("Always")),
-    );
-    for (kind, index, ctr) in containers.enumerate().map(|(i, c)| {
-        if i < pod.containers.len() {
-            ("containers", i, c)
-        } else {
-            ("initContainers", i - pod.containers.len(), c)
-        }
-    }) {
-        for port in ctr.ports.iter().flatten() {
-            let host_port = port.host_port.unwrap_or(0);
-            if host_port == 0 && !host_network {
-                continue;
+    let sidecars = pod
+        .init_containers
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, c)| c.restart_policy.as_deref() == Some("Always"))
+        .map(|(i, c)| (format!("initContainers[{i}]"), c));
+    let containers: Vec<(String, &k8s_openapi::api::core::v1::Container)> = pod
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("containers[{i}]"), c))
+        .chain(sidecars)
+        .collect();
+    let ports: Vec<PortUse<'_>> = containers
+        .iter()
+        .flat_map(|(at, c)| {
+            c.ports.iter().flatten().map(move |p| PortUse {
+                container: at,
+                container_port: Some(p.container_port.into()),
+                host_port: Some(p.host_port.unwrap_or(0).into()),
+                has_host_port: p.host_port.unwrap_or(0) != 0,
+            })
+        })
+        .collect();
+    if let Some(mut finding) = check::surge_with_host_port(pod.host_network == Some(true), &ports) {
+        finding.value = Some(int_or_string(max_surge));
+        let base = FieldPath::root("spec")
+            .child("updateStrategy")
+            .child("rollingUpdate");
+        errors.push(Violation::from_finding(&base, finding).beyond_server());
+    }
+}
+
+/// An image with surrounding whitespace: the server accepts it in a template, but its pod validation refuses every
+/// pod made from it, so the DaemonSet never runs a pod. The rule is the pod's (`daemonset_rules::check::image`), the
+/// same function the macro and spec files call.
+pub(super) fn image_whitespace(daemon_set: &DaemonSet, errors: &mut Errors) {
+    let Some(pod) = daemon_set
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+    else {
+        return;
+    };
+    let base = FieldPath::root("spec").child("template").child("spec");
+    for (kind, containers) in [
+        ("containers", &pod.containers[..]),
+        (
+            "initContainers",
+            pod.init_containers.as_deref().unwrap_or_default(),
+        ),
+    ] {
+        for (i, ctr) in containers.iter().enumerate() {
+            if let Some(finding) = check::image(ctr.image.as_deref().unwrap_or_default())
+                .filter(|f| f.kind == Kind::Invalid)
+            {
+                let path = base.child(kind).index(i);
+                errors.push(Violation::from_finding(&path, finding).beyond_server());
             }
-            let port_number = if host_port != 0 {
-                host_port
-            } else {
-                port.container_port
-            };
-            let reason = if host_port != 0 {
-                "hostPort"
-            } else {
-                "hostNetwork port"
-            };
-            let path = FieldPath::root("spec")
-                .child("updateStrategy")
-                .child("rollingUpdate")
-                .child("maxSurge");
-            errors.push(
-                Violation::invalid(
-                    path,
-                    int_or_string(max_surge),
-                    format!(
-                        "a surge pod can never start beside the old one: {kind}[{index}] uses {reason} {port_number}; \
-                         use maxSurge: 0 with maxUnavailable > 0"
-                    ),
-                )
-                .beyond_server(),
-            );
-            return;
         }
     }
 }

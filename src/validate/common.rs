@@ -161,24 +161,21 @@ pub(super) fn selector_requirement(
     errors: &mut Errors,
     other_operator: impl FnOnce(&str, &[String], &FieldPath, &mut Errors) -> bool,
 ) {
-    match operator {
-        "In" | "NotIn" => {
-            if values.is_empty() {
-                errors.push(Violation::required(
-                    path.child("values"),
-                    "must be specified when `operator` is 'In' or 'NotIn'",
-                ));
+    use daemonset_rules::model::{ClosedSet, NodeSelectorOperator};
+    match NodeSelectorOperator::parse(operator) {
+        Ok(
+            op @ (NodeSelectorOperator::In
+            | NodeSelectorOperator::NotIn
+            | NodeSelectorOperator::Exists
+            | NodeSelectorOperator::DoesNotExist),
+        ) => {
+            let texts: Vec<&str> = values.iter().map(String::as_str).collect();
+            if let Some(finding) = daemonset_rules::check::requirement_values(op, &texts) {
+                errors.push(Violation::from_finding(path, finding));
             }
         }
-        "Exists" | "DoesNotExist" => {
-            if !values.is_empty() {
-                errors.push(Violation::forbidden(
-                    path.child("values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                ));
-            }
-        }
-        other => {
+        _ => {
+            let other = operator;
             if !other_operator(other, values, path, errors) {
                 errors.push(Violation::invalid(
                     path.child("operator"),

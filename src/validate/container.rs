@@ -1,6 +1,8 @@
 //! Containers and init containers (`validateContainers`, `validateInitContainers`, `validateContainerCommon`),
 //! probes, lifecycle handlers and the container security context.
 
+use daemonset_rules::check::Kind;
+use daemonset_rules::model::{ClosedSet, ImagePullPolicy};
 use std::collections::BTreeSet;
 
 use daemonset_rules::name;
@@ -126,13 +128,13 @@ pub(super) fn common_rules(
     );
     volume::volume_mounts(ctr, volumes, &path.child("volumeMounts"), errors);
     volume::volume_devices(ctr, volumes, &path.child("volumeDevices"), errors);
-    match s(&ctr.image_pull_policy) {
-        "" | "Always" | "IfNotPresent" | "Never" => {}
-        other => errors.push(Violation::unsupported(
+    let pull_policy = s(&ctr.image_pull_policy);
+    if !pull_policy.is_empty() && ImagePullPolicy::parse(pull_policy).is_err() {
+        errors.push(Violation::unsupported(
             path.child("imagePullPolicy"),
-            other,
-            &["Always", "IfNotPresent", "Never"],
-        )),
+            pull_policy,
+            ImagePullPolicy::SUPPORTED,
+        ));
     }
     if let Some(requirements) = &ctr.resources {
         resources::requirements(requirements, &path.child("resources"), errors);
@@ -463,13 +465,12 @@ pub(super) fn validate_ephemeral_containers(
             continue;
         };
         common_rules(&ctr, volumes, &p, errors);
-        let image = s(&ctr.image);
-        if image.trim() != image {
-            errors.push(Violation::invalid(
-                p.child("image"),
-                q(image),
-                "must not have leading or trailing whitespace",
-            ));
+        // The pod rule of `validateContainersOnlyForPod`, which the server applies to ephemeral containers of a
+        // template too (the emptiness is checked by `common_rules`).
+        if let Some(finding) =
+            daemonset_rules::check::image(s(&ctr.image)).filter(|f| f.kind == Kind::Invalid)
+        {
+            errors.push(Violation::from_finding(&p, finding));
         }
         if all.contains(ec.name.as_str()) {
             errors.push(Violation::duplicate(p.child("name"), q(&ec.name)));

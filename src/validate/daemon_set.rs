@@ -1,5 +1,6 @@
 //! `ValidateDaemonSet`, `ValidateDaemonSetSpec`, `ValidateDaemonSetUpdateStrategy` (rules section A).
 
+use daemonset_rules::model::{ClosedSet, UpdateStrategyType};
 use daemonset_rules::name;
 use k8s_openapi::api::apps::v1::{
     DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet,
@@ -221,15 +222,9 @@ fn update_strategy(
                 q(other),
                 rolling_json(rolling)
             );
-            let supported = ["RollingUpdate", "OnDelete"];
-            let list = supported
-                .iter()
-                .map(|v| q(v))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut violation = Violation::unsupported(path.clone(), other, &supported);
+            let mut violation =
+                Violation::unsupported(path.clone(), other, UpdateStrategyType::SUPPORTED);
             violation.value = Some(value);
-            violation.detail = format!("supported values: {list}");
             errors.push(violation);
         }
     }
@@ -263,19 +258,14 @@ fn rolling_update(
     positive_int_or_percent(max_surge, &surge_path, errors);
     not_more_than_100_percent(max_unavailable, &unavailable_path, errors);
     not_more_than_100_percent(max_surge, &surge_path, errors);
-    let has_unavailable = int_or_percent_value(max_unavailable) != 0;
-    let has_surge = int_or_percent_value(max_surge) != 0;
-    if has_unavailable && has_surge {
-        errors.push(Violation::invalid(
-            surge_path,
-            int_or_string(max_surge),
-            "may not be set when maxUnavailable is non-zero",
-        ));
-    } else if !has_unavailable && !has_surge {
-        errors.push(Violation::required(
-            unavailable_path,
-            "cannot be 0 when maxSurge is 0",
-        ));
+    if let Some(mut finding) = daemonset_rules::check::rolling_budgets(
+        int_or_percent_value(max_unavailable),
+        int_or_percent_value(max_surge),
+    ) {
+        if finding.field == "maxSurge" {
+            finding.value = Some(int_or_string(max_surge));
+        }
+        errors.push(Violation::from_finding(path, finding));
     }
 }
 
@@ -320,11 +310,11 @@ fn go_atoi(text: &str) -> i64 {
 
 /// `IsNotMoreThan100Percent`.
 fn not_more_than_100_percent(value: &IntOrString, path: &FieldPath, errors: &mut Errors) {
-    if percent_value(value).is_some_and(|p| p > 100) {
+    if let Some(message) = percent_value(value).and_then(daemonset_rules::check::percent_over_100) {
         errors.push(Violation::invalid(
             path.clone(),
             int_or_string(value),
-            "must not be greater than 100%",
+            message,
         ));
     }
 }

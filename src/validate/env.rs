@@ -1,6 +1,7 @@
 //! Environment variables (`ValidateEnv`, `validateEnvVarValueFrom`, `ValidateEnvFrom`).
 
 use daemonset_rules::field_ref::{self, FieldRefError};
+use daemonset_rules::model::{ClosedSet, ResourceField};
 use daemonset_rules::name;
 use k8s_openapi::api::core::v1::{
     EnvFromSource, EnvVar, ObjectFieldSelector, ResourceFieldSelector,
@@ -8,16 +9,6 @@ use k8s_openapi::api::core::v1::{
 
 use super::common::{self, Errors, q, s};
 use super::{FieldPath, Violation};
-
-/// The container resources a `resourceFieldRef` may read (sorted, as the server lists them).
-const RESOURCE_FIELDS: &[&str] = &[
-    "limits.cpu",
-    "limits.ephemeral-storage",
-    "limits.memory",
-    "requests.cpu",
-    "requests.ephemeral-storage",
-    "requests.memory",
-];
 
 /// Divisors accepted for memory, storage and hugepages.
 const BYTE_DIVISORS: &[&str] = &[
@@ -164,14 +155,14 @@ pub(super) fn resource_field_selector(
         errors.push(Violation::required(path.child("containerName"), ""));
     } else if resource.is_empty() {
         errors.push(Violation::required(path.child("resource"), ""));
-    } else if !RESOURCE_FIELDS.contains(&resource)
+    } else if ResourceField::parse(resource).is_err()
         && !resource.starts_with("limits.hugepages-")
         && !resource.starts_with("requests.hugepages-")
     {
         errors.push(Violation::unsupported(
             path.child("resource"),
             resource,
-            RESOURCE_FIELDS,
+            ResourceField::SUPPORTED,
         ));
     }
     let Some(divisor) = &selector.divisor else {

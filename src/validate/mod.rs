@@ -36,6 +36,7 @@ pub fn validate(daemon_set: &DaemonSet) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
     daemon_set::validate(daemon_set, &mut errors);
     beyond::host_port_with_surge(daemon_set, &mut errors);
+    beyond::image_whitespace(daemon_set, &mut errors);
     ValidationErrors::result(errors)
 }
 
@@ -48,5 +49,6 @@ pub fn validate_update(old: &DaemonSet, new: &DaemonSet) -> Result<(), Validatio
     };
     daemon_set::validate_with(new, options, &mut errors);
     beyond::host_port_with_surge(new, &mut errors);
+    beyond::image_whitespace(new, &mut errors);
     ValidationErrors::result(errors)
 }

@@ -1,5 +1,6 @@
 //! Pod template rules (`ValidatePodTemplateSpec`, `ValidatePodSpec`; rules section B).
 
+use daemonset_rules::model::{ClosedSet, DnsPolicy};
 use std::collections::BTreeSet;
 
 use daemonset_rules::name;
@@ -163,12 +164,11 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
         ));
     }
     let dns_policy = s(&spec.dns_policy);
-    let dns_policies = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
-    if !dns_policy.is_empty() && !dns_policies.contains(&dns_policy) {
+    if !dns_policy.is_empty() && DnsPolicy::parse(dns_policy).is_err() {
         errors.push(Violation::unsupported(
             path.child("dnsPolicy"),
             dns_policy,
-            &dns_policies,
+            DnsPolicy::SUPPORTED,
         ));
     }
     common::labels(

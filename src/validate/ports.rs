@@ -1,5 +1,6 @@
 //! Container ports (`validateContainerPorts`), host port conflicts and the `hostNetwork` rule.
 
+use daemonset_rules::model::{ClosedSet, Protocol};
 use std::collections::BTreeSet;
 
 use daemonset_rules::name;
@@ -51,11 +52,11 @@ pub(super) fn container_ports(ports: &[ContainerPort], path: &FieldPath, errors:
             }
         }
         let protocol = protocol(port);
-        if !["TCP", "UDP", "SCTP"].contains(&protocol) {
+        if Protocol::parse(protocol).is_err() {
             errors.push(Violation::unsupported(
                 port_path.child("protocol"),
                 protocol,
-                &["SCTP", "TCP", "UDP"],
+                Protocol::SUPPORTED,
             ));
         }
     }

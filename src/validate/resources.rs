@@ -242,15 +242,10 @@ fn requirements_with(
                             q(quantity.canonical()),
                             format!("must be equal to {resource} limit of {}", limit.canonical()),
                         ));
-                    } else if quantity > limit {
-                        errors.push(Violation::invalid(
-                            requests_path.clone(),
-                            q(quantity.canonical()),
-                            format!(
-                                "must be less than or equal to {resource} limit of {}",
-                                limit.canonical()
-                            ),
-                        ));
+                    } else if let Some(finding) =
+                        daemonset_rules::check::request_within_limit(resource, quantity, limit)
+                    {
+                        errors.push(Violation::from_finding(path, finding));
                     }
                 }
                 Some(None) => {}

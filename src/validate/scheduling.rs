@@ -1,7 +1,8 @@
 //! Where pods may go: node affinity (`validateAffinity`, `ValidateNodeSelector`) and tolerations
 //! (`ValidateTolerations`). The `nodeSelector` map itself is checked with the label rules in `pod`.
 
-use daemonset_rules::name;
+use daemonset_rules::check::{self, TolerationFields};
+use daemonset_rules::model::{ClosedSet, NodeSelectorOperator};
 use k8s_openapi::api::core::v1::{
     Affinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, Toleration,
 };
@@ -36,12 +37,8 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
             .flatten()
             .enumerate()
         {
-            if term.weight <= 0 || term.weight > 100 {
-                errors.push(Violation::invalid(
-                    preferred_path.index(i).child("weight"),
-                    term.weight.to_string(),
-                    "must be in the range 1-100",
-                ));
+            if let Some(finding) = check::weight(term.weight.into()) {
+                errors.push(Violation::from_finding(&preferred_path.index(i), finding));
             }
             // Preferred terms tolerate invalid label values.
             node_selector_term(
@@ -82,12 +79,8 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
         }
         let preferred_path = path.child("preferredDuringSchedulingIgnoredDuringExecution");
         for (i, term) in preferred.iter().flatten().enumerate() {
-            if term.weight <= 0 || term.weight > 100 {
-                errors.push(Violation::invalid(
-                    preferred_path.index(i).child("weight"),
-                    term.weight.to_string(),
-                    "must be in the range 1-100",
-                ));
+            if let Some(finding) = check::weight(term.weight.into()) {
+                errors.push(Violation::from_finding(&preferred_path.index(i), finding));
             }
             pod_affinity_term(
                 &term.pod_affinity_term,
@@ -160,14 +153,14 @@ fn node_selector_requirement(
         path,
         errors,
         |operator, values, path, errors| {
-            if !matches!(operator, "Gt" | "Lt") {
+            let Ok(operator @ (NodeSelectorOperator::Gt | NodeSelectorOperator::Lt)) =
+                NodeSelectorOperator::parse(operator)
+            else {
                 return false;
-            }
-            if values.len() != 1 {
-                errors.push(Violation::required(
-                    path.child("values"),
-                    "must be specified single value when `operator` is 'Lt' or 'Gt'",
-                ));
+            };
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            if let Some(finding) = check::requirement_values(operator, &values) {
+                errors.push(Violation::from_finding(path, finding));
             }
             true
         },
@@ -218,53 +211,17 @@ pub(super) fn tolerations(tolerations: &[Toleration], path: &FieldPath, errors: 
         if !key.is_empty() {
             common::qualified_name(key, &path.child("key"), errors);
         }
-        if key.is_empty() && operator != "Exists" {
-            errors.push(Violation::invalid(
-                path.child("operator"),
-                q(operator),
-                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
-            ));
-        }
-        if toleration.toleration_seconds.is_some() && effect != "NoExecute" {
-            errors.push(Violation::invalid(
-                path.child("effect"),
-                q(effect),
-                "effect must be 'NoExecute' when `tolerationSeconds` is set",
-            ));
-        }
-        match operator {
-            "" | "Equal" => {
-                let messages = name::label_value(value);
-                if !messages.is_empty() {
-                    errors.push(Violation::invalid(
-                        path.child("operator"),
-                        q(value),
-                        messages.join(";"),
-                    ));
-                }
-            }
-            "Exists" => {
-                if !value.is_empty() {
-                    errors.push(Violation::invalid(
-                        path.child("operator"),
-                        q(value),
-                        "value must be empty when `operator` is 'Exists'",
-                    ));
-                }
-            }
-            other => errors.push(Violation::unsupported(
-                path.child("operator"),
-                other,
-                &["Equal", "Exists"],
-            )),
-        }
-        if !effect.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect)
-        {
-            errors.push(Violation::unsupported(
-                path.child("effect"),
-                effect,
-                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-            ));
-        }
+        let findings = check::toleration(TolerationFields {
+            key: Some(key),
+            operator: Some(operator),
+            value: Some(value),
+            effect: Some(effect),
+            seconds: toleration.toleration_seconds.is_some(),
+        });
+        errors.extend(
+            findings
+                .into_iter()
+                .map(|f| Violation::from_finding(&path, f)),
+        );
     }
 }

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use daemonset_rules::check::{self, Finding, Kind};
+
 use super::FieldPath;
 
 /// The API server's error types (apimachinery `field.ErrorType`), printed with the server's words.
@@ -141,6 +143,35 @@ impl Violation {
     }
 }
 
+impl Violation {
+    /// A finding of a shared rule (`daemonset_rules::check`) about a field of the object at `base`.
+    pub(crate) fn from_finding(base: &FieldPath, finding: Finding) -> Violation {
+        let path =
+            finding
+                .field
+                .split('.')
+                .fold(base.clone(), |path, part| match part.split_once('[') {
+                    Some((name, index)) => path
+                        .child(name)
+                        .index(index.trim_end_matches(']').parse().unwrap_or_default()),
+                    None => path.child(part),
+                });
+        let kind = match finding.kind {
+            Kind::Required => ErrorType::Required,
+            Kind::Invalid => ErrorType::Invalid,
+            Kind::Unsupported => ErrorType::Unsupported,
+            Kind::Forbidden => ErrorType::Forbidden,
+            Kind::NotFound => ErrorType::NotFound,
+        };
+        Violation::new(path, kind, finding.value, finding.detail)
+    }
+
+    /// The message without the path: `Invalid value: "x": detail`.
+    pub fn message(&self) -> String {
+        check::message(self.kind.as_str(), self.value.as_deref(), &self.detail)
+    }
+}
+
 /// Quotes a string the way the API server prints string values (Go's `%q`).
 pub fn quote(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
@@ -148,14 +179,7 @@ pub fn quote(value: &str) -> String {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.kind)?;
-        if let Some(value) = &self.value {
-            write!(f, ": {value}")?;
-        }
-        if !self.detail.is_empty() {
-            write!(f, ": {}", self.detail)?;
-        }
-        Ok(())
+        write!(f, "{}: {}", self.path, self.message())
     }
 }
 

@@ -1,5 +1,6 @@
 //! Volumes (`ValidateVolumes`, `validateVolumeSource`) and volume mounts (`ValidateVolumeMounts`).
 
+use daemonset_rules::model::{ClosedSet, HostPathType, MountPropagation};
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Container, KeyToPath, Volume};
@@ -145,18 +146,12 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
                 } else {
                     no_backsteps(&host_path.path, &hp_path.child("path"), errors);
                     let kind = s(&host_path.type_);
-                    let kinds = [
-                        "",
-                        "BlockDevice",
-                        "CharDevice",
-                        "Directory",
-                        "DirectoryOrCreate",
-                        "File",
-                        "FileOrCreate",
-                        "Socket",
-                    ];
-                    if !kinds.contains(&kind) {
-                        errors.push(Violation::unsupported(hp_path.child("type"), kind, &kinds));
+                    if !kind.is_empty() && HostPathType::parse(kind).is_err() {
+                        errors.push(Violation::unsupported(
+                            hp_path.child("type"),
+                            kind,
+                            HostPathType::SUPPORTED,
+                        ));
                     }
                 }
             }
@@ -348,11 +343,11 @@ pub(super) fn volume_mounts(
         let propagation = mount.mount_propagation.as_deref();
         if let Some(mode) = propagation {
             let propagation_path = path.child("mountPropagation");
-            if !["Bidirectional", "HostToContainer", "None"].contains(&mode) {
+            if MountPropagation::parse(mode).is_err() {
                 errors.push(Violation::unsupported(
                     propagation_path.clone(),
                     mode,
-                    &["Bidirectional", "HostToContainer", "None"],
+                    MountPropagation::SUPPORTED,
                 ));
             }
             if mode == "Bidirectional" && !privileged {
