@@ -571,9 +571,11 @@ fn volume_source(out: &mut Out, source: &VolSource, extra: &mut bool) -> String 
         } => format!("secret({})", with(lit(name), default_mode, items)),
         VolSource::EmptyDir => "empty_dir()".into(),
         VolSource::MemoryDir(size) => format!("memory_dir({})", lit(size)),
-        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } => unreachable!(
-            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
-        ),
+        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } | VolSource::Ephemeral { .. } => {
+            unreachable!(
+                "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+            )
+        }
         VolSource::Projected {
             sources,
             default_mode,

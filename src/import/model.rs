@@ -240,6 +240,11 @@ pub(crate) enum VolSource {
         memory: bool,
         size_limit: Option<String>,
     },
+    /// A generic ephemeral volume in the one shape `Volume::ephemeral` writes (builder form only).
+    Ephemeral {
+        storage_class: String,
+        size: String,
+    },
     /// A CSI volume with its driver and attributes (builder form only).
     Csi {
         driver: String,
@@ -1497,6 +1502,12 @@ fn volume(v: Value, rich: bool) -> Vol {
             sources,
             default_mode,
         })
+    } else if rich && let Some((storage_class, size)) = o.get("ephemeral").and_then(ephemeral) {
+        o.remove("ephemeral");
+        Some(VolSource::Ephemeral {
+            storage_class,
+            size,
+        })
     } else if rich && let Some(mut c) = take_obj(&mut o, "csi") {
         let driver = take_str(&mut c, "driver");
         let attributes = string_map(&mut c, "volumeAttributes");
@@ -1523,6 +1534,30 @@ fn volume(v: Value, rich: bool) -> Vol {
         untyped,
         raw,
     }
+}
+
+/// The storage class and size of an ephemeral volume written as `Volume::ephemeral` writes it: one
+/// `ReadWriteOnce` claim of a storage class with a storage request (`volumeMode: Filesystem` is the server's default).
+fn ephemeral(v: &Value) -> Option<(String, String)> {
+    let mut o = v.as_object()?.clone();
+    let mut template = take_obj(&mut o, "volumeClaimTemplate")?;
+    // The server writes the template's metadata as `{}` when absent.
+    drop_if(&mut template, "metadata", &Value::Object(Obj::new()));
+    let mut spec = take_obj(&mut template, "spec")?;
+    drop_if(&mut spec, "volumeMode", &Value::from("Filesystem"));
+    if take_strings(&mut spec, "accessModes") != ["ReadWriteOnce"] {
+        return None;
+    }
+    let storage_class = take_str(&mut spec, "storageClassName")?;
+    let mut resources = take_obj(&mut spec, "resources")?;
+    let mut requests = take_obj(&mut resources, "requests")?;
+    let size = quantity_text(&requests.remove("storage")?)?;
+    (o.is_empty()
+        && template.is_empty()
+        && spec.is_empty()
+        && resources.is_empty()
+        && requests.is_empty())
+    .then_some((storage_class, size))
 }
 
 /// `optional: true` taken (what `Volume::optional` writes); `false` written out stays.

@@ -719,6 +719,14 @@ fn volume_expr(out: &mut Out, name: &str, source: &VolSource, indent: usize) -> 
             }
             s
         }
+        VolSource::Ephemeral {
+            storage_class,
+            size,
+        } => format!(
+            "{ty}::ephemeral({n}, {}, {})",
+            lit(storage_class),
+            memory(out, size)
+        ),
         VolSource::Csi { driver, attributes } => {
             let mut s = format!("{ty}::csi({n}, {})", lit(driver));
             for (k, v) in attributes {

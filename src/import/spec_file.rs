@@ -336,9 +336,11 @@ fn volume(name: &str, source: &VolSource) -> Node {
         VolSource::EmptyDir => {
             m.put("emptyDir", Node::Map(Vec::new()));
         }
-        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } => unreachable!(
-            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
-        ),
+        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } | VolSource::Ephemeral { .. } => {
+            unreachable!(
+                "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+            )
+        }
         VolSource::MemoryDir(size) => {
             m.put(
                 "emptyDir",

@@ -535,6 +535,20 @@ fn volume(v: &mut Map<String, Value>) {
     if let Some(e) = v.get_mut("emptyDir").and_then(Value::as_object_mut) {
         drop_value(e, "medium", &"".into());
     }
+    // `SetDefaults_PersistentVolumeClaimSpec`, also for the claim template of an ephemeral volume, whose metadata the
+    // server writes as `{}` when absent.
+    if let Some(template) = v
+        .get_mut("ephemeral")
+        .and_then(|e| e.get_mut("volumeClaimTemplate"))
+        .and_then(Value::as_object_mut)
+    {
+        template
+            .entry("metadata")
+            .or_insert(Value::Object(Map::new()));
+        if let Some(spec) = template.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.entry("volumeMode").or_insert("Filesystem".into());
+        }
+    }
 }
 
 fn canonical(q: &mut Value) {
