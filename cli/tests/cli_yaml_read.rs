@@ -208,9 +208,10 @@ fn spec_values_beyond_int32_are_errors_not_clamped() {
 }
 
 #[test]
-fn many_unknown_fields_and_violations_are_located_in_linear_time() {
+fn many_unknown_fields_and_violations_are_all_located() {
     // Before: one scan of the text per finding (202 s for 10,000 unknown fields, over 300 s for 20,000
-    // violations, debug build). The bound is loose so that a loaded machine does not fail it.
+    // violations, debug build). No time is asserted here: the linear scaling is measured by the bench
+    // `cli/benches/linear_time.rs`; this test checks that every finding is reported at its line.
     let mut unknown = DS[..DS.find("      containers:").unwrap()].to_owned();
     for i in 0..10_000 {
         unknown.push_str(&format!("      unknownField{i:05}: x\n"));
