@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::io;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use daemonset::build::{Container, Effect, NodeAgent, Toleration, Volume};
 use daemonset::k8s::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use daemonset::k8s::api::core::v1::{
