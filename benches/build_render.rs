@@ -181,7 +181,10 @@ fn emit(c: &mut Criterion) {
     group.finish();
 }
 
-const SIDES: [(&str, fn(usize)); 6] = [
+/// A side of a comparison: its name, and the work for `n` objects.
+type Side = (&'static str, fn(usize));
+
+const SIDES: [Side; 6] = [
     ("builder", |n| {
         for i in 0..n {
             black_box(ours(i));
