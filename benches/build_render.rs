@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::io;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use daemonset::build::{Container, Effect, NodeAgent, Toleration, Volume};
 use daemonset::k8s::api::apps::v1::{DaemonSet as K8sDaemonSet, DaemonSetSpec};
 use daemonset::k8s::api::core::v1::{
@@ -181,7 +181,10 @@ fn emit(c: &mut Criterion) {
     group.finish();
 }
 
-const SIDES: [(&str, fn(usize)); 6] = [
+/// A side of a comparison: its name, and the work for `n` objects.
+type Side = (&'static str, fn(usize));
+
+const SIDES: [Side; 6] = [
     ("builder", |n| {
         for i in 0..n {
             black_box(ours(i));

@@ -256,9 +256,12 @@ mod straightforward {
         fields: &'a [NodeSelectorRequirement],
     }
 
+    fn str_of(s: &Option<String>) -> &str {
+        s.as_deref().unwrap_or("")
+    }
+
     fn prepare(ds: &DaemonSet) -> Prepared<'_> {
         let spec = ds.spec.as_ref().and_then(|s| s.template.spec.as_ref());
-        let str_of = |s: &'_ Option<String>| -> &'_ str { s.as_deref().unwrap_or("") };
         let mut tolerations: Vec<Toleration<'_>> = spec
             .and_then(|s| s.tolerations.as_ref())
             .into_iter()

@@ -4,13 +4,23 @@ use std::fmt;
 ///
 /// Children are joined with `.`, list indexes and map keys are written in brackets, as apimachinery's `field.Path`
 /// prints them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FieldPath(String);
+#[derive(Clone)]
+pub struct FieldPath(Repr);
+
+/// The longest path held without an allocation (validation builds a path for every field it visits, so this is
+/// on the hot path of `validate`; nearly every path of a DaemonSet is shorter).
+const INLINE: usize = 86;
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(String),
+}
 
 impl FieldPath {
     /// A path of one field name.
     pub fn root(name: &str) -> Self {
-        FieldPath(name.to_owned())
+        FieldPath::from_parts(b"", &[name])
     }
 
     /// This path followed by a field name.
@@ -43,27 +53,87 @@ impl FieldPath {
         self.extended(&["[", key, "]"])
     }
 
-    /// This path followed by `parts`, in one allocation (validation builds a path for every field it visits, so
-    /// this is on the hot path of `validate`).
+    /// This path followed by `parts`, in place when it fits, else in one allocation.
     fn extended(&self, parts: &[&str]) -> Self {
-        let mut path =
-            String::with_capacity(self.0.len() + parts.iter().map(|p| p.len()).sum::<usize>());
-        path.push_str(&self.0);
-        for part in parts {
-            path.push_str(part);
+        match &self.0 {
+            Repr::Inline { len, bytes } => {
+                FieldPath::from_parts(&bytes[..usize::from(*len)], parts)
+            }
+            Repr::Heap(path) => FieldPath::from_parts(path.as_bytes(), parts),
         }
-        FieldPath(path)
+    }
+
+    /// `prefix` (UTF-8: the bytes of a path) followed by `parts`.
+    fn from_parts(prefix: &[u8], parts: &[&str]) -> Self {
+        let len = prefix.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+        if len <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..prefix.len()].copy_from_slice(prefix);
+            let mut at = prefix.len();
+            for part in parts {
+                bytes[at..at + part.len()].copy_from_slice(part.as_bytes());
+                at += part.len();
+            }
+            return FieldPath(Repr::Inline {
+                len: len as u8,
+                bytes,
+            });
+        }
+        let mut path = Vec::with_capacity(len);
+        path.extend_from_slice(prefix);
+        for part in parts {
+            path.extend_from_slice(part.as_bytes());
+        }
+        FieldPath(Repr::Heap(String::from_utf8(path).expect("UTF-8")))
     }
 
     /// The path as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            // Only whole `&str`s are copied in, so the bytes are UTF-8.
+            Repr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).expect("UTF-8")
+            }
+            Repr::Heap(path) => path,
+        }
+    }
+}
+
+impl fmt::Debug for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FieldPath").field(&self.as_str()).finish()
+    }
+}
+
+impl PartialEq for FieldPath {
+    fn eq(&self, other: &FieldPath) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for FieldPath {}
+
+impl std::hash::Hash for FieldPath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for FieldPath {
+    fn partial_cmp(&self, other: &FieldPath) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for FieldPath {
+    fn cmp(&self, other: &FieldPath) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -85,5 +155,19 @@ mod tests {
             path.to_string(),
             "spec.template.spec.containers[0].resources.limits[cpu]"
         );
+    }
+
+    #[test]
+    fn long_paths_and_comparisons_are_the_texts() {
+        let long = "k".repeat(200);
+        let short = FieldPath::root("metadata").child("annotations");
+        let path = short.key(&long).child("x");
+        assert_eq!(path.as_str(), format!("metadata.annotations[{long}].x"));
+        assert_eq!(
+            short.key(&long),
+            FieldPath::root("metadata").child("annotations").key(&long)
+        );
+        assert!(short < short.key(&long) && short.key(&long) < FieldPath::root("spec"));
+        assert_eq!(format!("{short:?}"), "FieldPath(\"metadata.annotations\")");
     }
 }
