@@ -328,6 +328,11 @@ impl Direct {
         column: usize,
     ) -> Option<Option<Node>> {
         if self.wants_key() {
+            // A plain `<<` key is a merge (go-yaml v2 tells it by its text, not by resolution): the general
+            // reader's.
+            if style == ScalarStyle::Plain && value == "<<" {
+                return None;
+            }
             let name = if style == ScalarStyle::Plain {
                 match resolve_plain(&value) {
                     Plain::Str => value,
@@ -1292,6 +1297,23 @@ mod tests {
         ] {
             assert!(document(text, 1).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_merge_of_an_inline_mapping_merges_and_a_merge_of_a_scalar_is_refused() {
+        // Regression: the direct reader took a plain `<<` key for an ordinary key (found by cluster_yaml_read).
+        assert_eq!(
+            json("x:\n  <<: {a: 1}\n  b: 2\n"),
+            serde_json::json!({"x": {"a": 1, "b": 2}})
+        );
+        let error = document("x:\n  <<: 1\n", 1)
+            .err()
+            .expect("a merge of a scalar is refused");
+        assert!(
+            format!("{error:?}")
+                .contains("map merge requires map or sequence of maps as the value"),
+            "{error:?}"
+        );
     }
 
     #[test]
