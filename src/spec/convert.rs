@@ -659,7 +659,6 @@ fn container(
             run_as_group: s.run_as_group,
             add_capabilities,
             drop_capabilities,
-            ..SecurityContext::default()
         }
     });
     let (pre_stop, post_start) = match spec.lifecycle {
