@@ -650,3 +650,17 @@ fn toleration_key_and_value_without_operator() {
         (Some("dedicated"), None, Some("agents"))
     );
 }
+
+#[test]
+fn validation_of_a_new_key_points_at_its_line() {
+    let err = load_err(&format!(
+        "{BASE}securityContext:\n  sysctls:\n  - {{name: \"net/ipv4 bad\", value: \"1\"}}\n"
+    ));
+    assert_eq!(err.kind(), SpecErrorKind::Validation);
+    assert!(
+        err.to_string().starts_with(
+            "t.yaml:8: spec.template.spec.securityContext.sysctls[0].name: Invalid value"
+        ),
+        "{err}"
+    );
+}
