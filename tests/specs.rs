@@ -98,4 +98,5 @@ fn the_readme_reference_spec_loads() {
     assert_eq!(pod.os.unwrap().name, "linux");
     assert_eq!(pod.readiness_gates.unwrap().len(), 1);
     assert_eq!(pod.automount_service_account_token, Some(false));
+    assert!(pod.affinity.unwrap().pod_anti_affinity.is_some());
 }

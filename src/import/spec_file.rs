@@ -2,8 +2,8 @@
 //! typed form is left out and reported (with `expressed: false`).
 
 use super::model::{
-    Ctr, Env, EnvSrc, Handler, HookIr, Ir, PortRef, ProbeIr, Profiles, Projection, Req, TermIr,
-    Tol, Update, Vol, VolSource,
+    Ctr, Env, EnvSrc, Handler, HookIr, Ir, Placement, PodTerm, PortRef, ProbeIr, Profiles,
+    Projection, Req, TermIr, Tol, Update, Vol, VolSource,
 };
 use super::{Untyped, residual_fields, volume_fields};
 
@@ -581,33 +581,48 @@ fn spec_source(v: &Vol) -> Option<&VolSource> {
         .filter(|s| !matches!(s, VolSource::Ephemeral { .. }))
 }
 
+fn pod_term(m: &mut MapB, t: &PodTerm) {
+    m.str("topologyKey", &t.topology_key)
+        .map("matchLabels", &t.labels)
+        .list("namespaces", strs(&t.namespaces));
+}
+
+fn placement(p: &Placement) -> Node {
+    let mut n = MapB::default();
+    n.list(
+        "required",
+        p.required
+            .iter()
+            .map(|t| {
+                let mut m = MapB::default();
+                pod_term(&mut m, t);
+                m.done()
+            })
+            .collect(),
+    );
+    n.list(
+        "preferred",
+        p.preferred
+            .iter()
+            .map(|(w, t)| {
+                let mut m = MapB::default();
+                m.int("weight", i64::from(*w));
+                pod_term(&mut m, t);
+                m.done()
+            })
+            .collect(),
+    );
+    n.done()
+}
+
 /// The pod fields typed in the builder that spec files cannot write yet, reported as left out.
 fn left_out_pod_fields(ir: &Ir, untyped: &mut Vec<Untyped>) {
-    let x = &ir.extra;
-    for (set, path, field) in [
-        (
-            x.template_name.is_some(),
-            "spec.template.metadata.name",
-            "template.metadata.name",
-        ),
-        (
-            x.pod_affinity.is_some(),
-            "spec.template.spec.affinity.podAffinity",
-            "affinity.podAffinity",
-        ),
-        (
-            x.pod_anti_affinity.is_some(),
-            "spec.template.spec.affinity.podAntiAffinity",
-            "affinity.podAntiAffinity",
-        ),
-    ] {
-        if set {
-            untyped.push(Untyped {
-                path: path.into(),
-                field: field.into(),
-                expressed: false,
-            });
-        }
+    if ir.extra.template_name.is_some() {
+        untyped.push(Untyped {
+            path: "spec.template.metadata.name".into(),
+            field: "template.metadata.name".into(),
+            expressed: false,
+        });
     }
 }
 
@@ -767,8 +782,8 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
         m.list(key, items);
     }
     m.map("nodeSelector", &ir.node_selector);
+    let mut n = MapB::default();
     if let Some(a) = &ir.node_affinity {
-        let mut n = MapB::default();
         n.list(
             "required",
             a.required
@@ -799,6 +814,16 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
                 })
                 .collect(),
         );
+    }
+    for (key, p) in [
+        ("podAffinity", &ir.extra.pod_affinity),
+        ("podAntiAffinity", &ir.extra.pod_anti_affinity),
+    ] {
+        if let Some(p) = p {
+            n.put(key, placement(p));
+        }
+    }
+    if !n.0.is_empty() {
         m.put("affinity", n.done());
     }
     m.list(

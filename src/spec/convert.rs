@@ -15,15 +15,16 @@ use daemonset_rules::model::{
 
 use super::model::{
     AffinitySpec, AmountsSpec, ContainerSpec, EnvFromSpec, EnvSpec, FieldFileSpec, HookSpec,
-    MountSpec, PodSecurityContextSpec, ProbeSpec, ProfileSpec, ProfileType, RequirementSpec,
-    Scheme, SeLinuxSpec, Spec, Text, TolerationSpec, UpdateStrategySpec, VolumeSpec, WindowsSpec,
+    MountSpec, PodPlacementSpec, PodSecurityContextSpec, ProbeSpec, ProfileSpec, ProfileType,
+    RequirementSpec, Scheme, SeLinuxSpec, Spec, Text, TolerationSpec, UpdateStrategySpec,
+    VolumeSpec, WindowsSpec,
 };
 use crate::ValidationErrors;
 use crate::build::{
     AppArmorProfile, Budget, Container, Cpu, DnsConfig, EnvFrom, EnvVar, Hook, Memory,
-    NodeAffinity, NodeAgent, PodField, PodSecurityContext, Port, Probe, Projection, Requirement,
-    Resources, SeLinux, SeccompProfile, SecurityContext, Term, Toleration, UpdateStrategy, Volume,
-    Weight, WindowsOptions,
+    NodeAffinity, NodeAgent, PodAffinityTerm, PodField, PodPlacement, PodSecurityContext, Port,
+    Probe, Projection, Requirement, Resources, SeLinux, SeccompProfile, SecurityContext, Term,
+    Toleration, UpdateStrategy, Volume, Weight, WindowsOptions,
 };
 use crate::validate::{FieldPath, Violation};
 
@@ -93,7 +94,25 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .enumerate()
         .map(|(i, c)| container(&mut ctx, &format!("initContainers[{i}]"), c, &declared))
         .collect();
-    let affinity = spec.affinity.map(|a| affinity(&mut ctx, a));
+    let (affinity, pod_affinity, pod_anti_affinity) = match spec.affinity {
+        None => (None, None, None),
+        Some(mut a) => {
+            let pod = a
+                .pod_affinity
+                .take()
+                .map(|p| pod_placement(&mut ctx, "affinity.podAffinity", p));
+            let anti = a
+                .pod_anti_affinity
+                .take()
+                .map(|p| pod_placement(&mut ctx, "affinity.podAntiAffinity", p));
+            // `affinity: {}` alone stays what it was (an empty node affinity).
+            let node = (!a.required.is_empty()
+                || !a.preferred.is_empty()
+                || (pod.is_none() && anti.is_none()))
+            .then(|| affinity(&mut ctx, a));
+            (node, pod, anti)
+        }
+    };
     let tolerations: Vec<Toleration> = spec
         .tolerations
         .into_iter()
@@ -124,6 +143,8 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .name(spec.name)
         .namespace_opt(spec.namespace)
         .node_affinity_opt(affinity)
+        .pod_affinity_opt(pod_affinity)
+        .pod_anti_affinity_opt(pod_anti_affinity)
         .update_strategy_opt(update_strategy)
         .termination_grace_period_seconds_opt(spec.termination_grace_period_seconds)
         .host_network_bool(spec.host_network)
@@ -1053,4 +1074,45 @@ fn pod_security_context(
             .map(|s| (s.name, s.value))
             .collect(),
     }
+}
+
+fn pod_placement(ctx: &mut Ctx, path: &str, spec: PodPlacementSpec) -> PodPlacement {
+    let term = |topology_key: String, labels: BTreeMap<String, String>, namespaces: Vec<String>| {
+        let mut t = PodAffinityTerm::new(topology_key);
+        for (k, v) in labels {
+            t = t.label(k, v);
+        }
+        for n in namespaces {
+            t = t.namespace(n);
+        }
+        t
+    };
+    let mut placement = PodPlacement::default();
+    for (i, t) in spec.required.into_iter().enumerate() {
+        if t.match_labels.is_empty() {
+            ctx.problem(
+                format!("{path}.required[{i}].matchLabels"),
+                "a pod affinity term needs at least one label",
+            );
+            continue;
+        }
+        placement = placement.require(term(t.topology_key, t.match_labels, t.namespaces));
+    }
+    for (i, t) in spec.preferred.into_iter().enumerate() {
+        let here = format!("{path}.preferred[{i}]");
+        if let Some(finding) = check::weight(t.weight.into()) {
+            ctx.finding(&here, finding);
+            continue;
+        }
+        if t.match_labels.is_empty() {
+            ctx.problem(
+                format!("{here}.matchLabels"),
+                "a pod affinity term needs at least one label",
+            );
+            continue;
+        }
+        let weight = Weight::new(t.weight).expect("checked by the shared rule");
+        placement = placement.prefer(weight, term(t.topology_key, t.match_labels, t.namespaces));
+    }
+    placement
 }

@@ -509,6 +509,39 @@ pub(crate) struct AffinitySpec {
     pub required: Vec<TermSpec>,
     #[serde(default)]
     pub preferred: Vec<PreferredSpec>,
+    pub pod_affinity: Option<PodPlacementSpec>,
+    pub pod_anti_affinity: Option<PodPlacementSpec>,
+}
+
+/// Pod affinity or anti-affinity in the vocabulary of node affinity: `required` and `preferred` terms.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PodPlacementSpec {
+    #[serde(default)]
+    pub required: Vec<PodTermSpec>,
+    #[serde(default)]
+    pub preferred: Vec<PreferredPodTermSpec>,
+}
+
+/// A pod affinity term: pods with these labels (in these namespaces, by default the pod's own) in the same
+/// topology domain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PodTermSpec {
+    pub topology_key: String,
+    pub match_labels: Map,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PreferredPodTermSpec {
+    pub weight: i32,
+    pub topology_key: String,
+    pub match_labels: Map,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

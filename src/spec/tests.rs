@@ -664,3 +664,38 @@ fn validation_of_a_new_key_points_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn pod_affinity_and_anti_affinity() {
+    let pod = pod_of(&format!(
+        "{BASE}affinity:\n  podAffinity:\n    required:\n    - {{topologyKey: kubernetes.io/hostname, matchLabels: {{app: cache}}, namespaces: [infra]}}\n  podAntiAffinity:\n    preferred:\n    - {{weight: 50, topologyKey: kubernetes.io/hostname, matchLabels: {{app: agent}}}}\n"
+    ));
+    let a = pod.affinity.unwrap();
+    assert!(a.node_affinity.is_none());
+    let req = &a
+        .pod_affinity
+        .unwrap()
+        .required_during_scheduling_ignored_during_execution
+        .unwrap()[0];
+    assert_eq!(req.topology_key, "kubernetes.io/hostname");
+    assert_eq!(req.namespaces.as_deref(), Some(&["infra".to_owned()][..]));
+    let pref = &a
+        .pod_anti_affinity
+        .unwrap()
+        .preferred_during_scheduling_ignored_during_execution
+        .unwrap()[0];
+    assert_eq!(pref.weight, 50);
+    let err = load_err(&format!(
+        "{BASE}affinity:\n  podAntiAffinity:\n    preferred:\n    - {{weight: 0, topologyKey: k, matchLabels: {{app: agent}}}}\n"
+    ));
+    assert!(err.to_string().starts_with("t.yaml:9: "), "{err}");
+    assert!(err.to_string().contains("weight"), "{err}");
+    let err = load_err(&format!(
+        "{BASE}affinity:\n  podAffinity:\n    required:\n    - {{topologyKey: k, labelSelector: {{}}}}\n"
+    ));
+    assert_eq!(err.kind(), SpecErrorKind::Schema);
+    assert!(
+        err.to_string().starts_with("t.yaml:9:24: affinity.podAffinity.required[0].labelSelector: unknown field `labelSelector`"),
+        "{err}"
+    );
+}
