@@ -699,3 +699,16 @@ fn pod_affinity_and_anti_affinity() {
         "{err}"
     );
 }
+
+#[test]
+fn host_users_false_with_host_ipc_points_at_the_host_ipc_line() {
+    // The server spells the path `spec.template.spec.HostIPC`; the line is still found.
+    let err = load_err(&format!("{BASE}hostUsers: false\nhostIPC: true\n"));
+    assert_eq!(err.kind(), SpecErrorKind::Validation);
+    assert!(
+        err.to_string().starts_with(
+            "t.yaml:7: spec.template.spec.HostIPC: Forbidden: when `hostUsers` is false"
+        ),
+        "{err}"
+    );
+}
