@@ -75,6 +75,28 @@ fn the_readme_reference_spec_loads() {
     values.set("tag=v1.16").unwrap();
     let built = spec::load("README", block, &values).unwrap_or_else(|e| panic!("{e}"));
     let pod = built.spec.unwrap().template.spec.unwrap();
-    assert_eq!(pod.volumes.unwrap().len(), 6);
+    assert_eq!(pod.volumes.unwrap().len(), 7);
     assert_eq!(pod.containers[0].env.as_ref().unwrap().len(), 5);
+    // The keys of issue 11 in the reference reach the object.
+    let c = &pod.containers[0];
+    assert!(c.lifecycle.as_ref().unwrap().pre_stop.is_some());
+    assert_eq!(
+        c.security_context
+            .as_ref()
+            .unwrap()
+            .seccomp_profile
+            .as_ref()
+            .unwrap()
+            .type_,
+        "RuntimeDefault"
+    );
+    assert_eq!(
+        pod.init_containers.unwrap()[0].restart_policy.as_deref(),
+        Some("Always")
+    );
+    assert_eq!(pod.security_context.unwrap().fs_group, Some(65534));
+    assert_eq!(pod.os.unwrap().name, "linux");
+    assert_eq!(pod.readiness_gates.unwrap().len(), 1);
+    assert_eq!(pod.automount_service_account_token, Some(false));
+    assert!(pod.affinity.unwrap().pod_anti_affinity.is_some());
 }

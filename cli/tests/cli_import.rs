@@ -90,14 +90,23 @@ fn stdin_to_dsl() {
     );
 }
 
-/// A spec file cannot say the preStop hook: it is left out, reported as an error, exit 1.
+/// [`SMALL`] with a name in the pod template's metadata, which spec files have no key for.
+fn small_with_template_name() -> String {
+    SMALL.replace(
+        "metadata: {labels: {app: agent}}",
+        "metadata: {name: agent-pod, labels: {app: agent}}",
+    )
+}
+
+/// A spec file writes the preStop hook (`lifecycle`) but cannot say the template's name: it is left out, reported
+/// as an error, exit 1.
 #[test]
 fn stdin_to_spec_reports_what_it_leaves_out() {
     let dir = sandbox();
     assert_cmd_snapshot!(
         daemonset(&dir)
             .args(["import", "-", "--to", "spec"])
-            .pass_stdin(SMALL)
+            .pass_stdin(small_with_template_name())
     );
 }
 
@@ -181,8 +190,9 @@ fn no_input_is_a_usage_error() {
 #[test]
 fn one_name_in_two_namespaces_gives_two_files() {
     let dir = sandbox();
-    let second = SMALL.replace("namespace: monitoring", "namespace: logging");
-    fs::write(dir.path().join("two.yaml"), format!("{SMALL}---\n{second}")).unwrap();
+    let first = small_with_template_name();
+    let second = first.replace("namespace: monitoring", "namespace: logging");
+    fs::write(dir.path().join("two.yaml"), format!("{first}---\n{second}")).unwrap();
     let out = daemonset(&dir)
         .args(["import", "two.yaml", "--to", "spec", "--out", "specs"])
         .output()
@@ -190,7 +200,7 @@ fn one_name_in_two_namespaces_gives_two_files() {
     assert_eq!(
         out.status.code(),
         Some(1),
-        "the preStop hook is left out of both"
+        "the template's name is left out of both"
     );
     let mut written: Vec<String> = fs::read_dir(dir.path().join("specs"))
         .unwrap()

@@ -143,7 +143,9 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
         path: String::new(),
         message: e.to_string(),
     })?;
-    let ir = model::analyze(&value, form == Form::Rust)?;
+    // The builder and spec files have typed forms for the same fields (generic ephemeral volumes and the
+    // template's name aside, which `spec_file` reports as left out); the DSL does not yet.
+    let ir = model::analyze(&value, form != Form::Dsl)?;
     let function = rust_ident(&ir.name);
     let (text, untyped) = match form {
         Form::Rust => rust::emit(&ir, &function),

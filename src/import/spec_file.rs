@@ -2,8 +2,8 @@
 //! typed form is left out and reported (with `expressed: false`).
 
 use super::model::{
-    Ctr, Env, EnvSrc, Handler, Ir, PortRef, ProbeIr, Projection, Req, TermIr, Tol, Update,
-    VolSource,
+    Ctr, Env, EnvSrc, Handler, HookIr, Ir, Placement, PodTerm, PortRef, ProbeIr, Profiles,
+    Projection, Req, TermIr, Tol, Update, Vol, VolSource,
 };
 use super::{Untyped, residual_fields, volume_fields};
 
@@ -118,26 +118,52 @@ fn probe(p: &ProbeIr) -> Node {
                 PortRef::Number(n) => Node::Int(i64::from(*n)),
                 PortRef::Name(s) => Node::Str(s.clone()),
             };
-            m.put(
-                "httpGet",
-                MapB::default().str("path", path).put("port", port).done(),
+            let mut h = MapB::default();
+            h.str("path", path)
+                .put("port", port)
+                .opt_str("host", &p.host);
+            if p.https {
+                h.str("scheme", "HTTPS");
+            }
+            h.list(
+                "httpHeaders",
+                p.headers
+                    .iter()
+                    .map(|(n, v)| MapB::default().str("name", n).str("value", v).done())
+                    .collect(),
             );
+            m.put("httpGet", h.done());
         }
         Handler::TcpSocket(port) => {
             m.put(
                 "tcpSocket",
-                MapB::default().int("port", i64::from(*port)).done(),
+                MapB::default()
+                    .int("port", i64::from(*port))
+                    .opt_str("host", &p.host)
+                    .done(),
+            );
+        }
+        Handler::TcpSocketNamed(name) => {
+            m.put(
+                "tcpSocket",
+                MapB::default()
+                    .str("port", name)
+                    .opt_str("host", &p.host)
+                    .done(),
             );
         }
         Handler::Grpc(port) => {
-            m.put("grpc", MapB::default().int("port", i64::from(*port)).done());
+            m.put(
+                "grpc",
+                MapB::default()
+                    .int("port", i64::from(*port))
+                    .opt_str("service", &p.grpc_service)
+                    .done(),
+            );
         }
         Handler::Exec(command) => {
             m.put("exec", Node::Seq(strs(command)));
         }
-        Handler::TcpSocketNamed(_) => unreachable!(
-            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
-        ),
     }
     for (k, n) in &p.numbers {
         m.int(k, i64::from(*n));
@@ -269,9 +295,108 @@ fn container(c: &Ctr, mounted: &dyn Fn(&str) -> bool, path: &str, left: &mut Vec
             caps.list("add", strs(&s.add)).list("drop", strs(&s.drop));
             n.put("capabilities", caps.done());
         }
+        profiles(&mut n, &s.profiles);
         m.put("securityContext", n.done());
     }
+    let x = &c.extra;
+    if x.pre_stop.is_some() || x.post_start.is_some() {
+        let mut l = MapB::default();
+        if let Some(h) = &x.pre_stop {
+            l.put("preStop", hook(h));
+        }
+        if let Some(h) = &x.post_start {
+            l.put("postStart", hook(h));
+        }
+        m.put("lifecycle", l.done());
+    }
+    m.opt_str("terminationMessagePath", &x.termination_message_path)
+        .opt_str("terminationMessagePolicy", &x.termination_message_policy);
+    if x.sidecar {
+        m.str("restartPolicy", "Always");
+    }
+    m.list(
+        "resizePolicy",
+        x.resize_policy
+            .iter()
+            .map(|(r, p)| {
+                MapB::default()
+                    .str("resourceName", r)
+                    .str("restartPolicy", p)
+                    .done()
+            })
+            .collect(),
+    );
     m.done()
+}
+
+fn hook(h: &HookIr) -> Node {
+    let mut m = MapB::default();
+    match h {
+        HookIr::Exec(command) => {
+            m.put(
+                "exec",
+                MapB::default().list("command", strs(command)).done(),
+            );
+        }
+        HookIr::HttpGet { path, port } => {
+            m.put(
+                "httpGet",
+                MapB::default()
+                    .str("path", path)
+                    .int("port", i64::from(*port))
+                    .done(),
+            );
+        }
+        HookIr::Sleep(seconds) => {
+            m.put(
+                "sleep",
+                MapB::default().int("seconds", i64::from(*seconds)).done(),
+            );
+        }
+        HookIr::TcpSocket(port) => {
+            m.put(
+                "tcpSocket",
+                MapB::default().int("port", i64::from(*port)).done(),
+            );
+        }
+    }
+    m.done()
+}
+
+/// The profiles of a pod or container security context, with the API's keys.
+fn profiles(m: &mut MapB, p: &Profiles) {
+    let profile = |(kind, local): &(String, Option<String>)| {
+        MapB::default()
+            .str("type", kind)
+            .opt_str("localhostProfile", local)
+            .done()
+    };
+    if let Some(s) = &p.seccomp {
+        m.put("seccompProfile", profile(s));
+    }
+    if let Some(a) = &p.app_armor {
+        m.put("appArmorProfile", profile(a));
+    }
+    if let Some(s) = &p.se_linux {
+        m.put(
+            "seLinuxOptions",
+            MapB::default()
+                .opt_str("user", &s.user)
+                .opt_str("role", &s.role)
+                .opt_str("type", &s.type_)
+                .opt_str("level", &s.level)
+                .done(),
+        );
+    }
+    if let Some(w) = &p.windows {
+        let mut n = MapB::default();
+        if w.host_process {
+            n.put("hostProcess", Node::Bool(true));
+        }
+        n.opt_str("runAsUserName", &w.user)
+            .opt_str("gmsaCredentialSpecName", &w.gmsa_name);
+        m.put("windowsOptions", n.done());
+    }
 }
 
 fn generic(path: &str) -> String {
@@ -286,7 +411,11 @@ fn generic(path: &str) -> String {
 fn volume(name: &str, source: &VolSource) -> Node {
     let mut m = MapB::default();
     m.str("name", name);
-    let object = |key_name: &str, n: &str, items: &[(String, String)], mode: &Option<i32>| {
+    let object = |key_name: &str,
+                  n: &str,
+                  items: &[(String, String)],
+                  mode: &Option<i32>,
+                  optional: bool| {
         let mut o = MapB::default();
         o.str(key_name, n);
         o.list(
@@ -298,6 +427,9 @@ fn volume(name: &str, source: &VolSource) -> Node {
         );
         if let Some(mode) = mode {
             o.int("defaultMode", i64::from(*mode));
+        }
+        if optional {
+            o.put("optional", Node::Bool(true));
         }
         o.done()
     };
@@ -321,25 +453,46 @@ fn volume(name: &str, source: &VolSource) -> Node {
             name,
             items,
             default_mode,
-            ..
+            optional,
         } => {
-            m.put("configMap", object("name", name, items, default_mode));
+            m.put(
+                "configMap",
+                object("name", name, items, default_mode, *optional),
+            );
         }
         VolSource::Secret {
             name,
             items,
             default_mode,
-            ..
+            optional,
         } => {
-            m.put("secret", object("name", name, items, default_mode));
+            m.put(
+                "secret",
+                object("name", name, items, default_mode, *optional),
+            );
         }
         VolSource::EmptyDir => {
             m.put("emptyDir", Node::Map(Vec::new()));
         }
-        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } | VolSource::Ephemeral { .. } => {
-            unreachable!(
-                "typed in the builder form only: `model::analyze` leaves it a residual for this form"
-            )
+        VolSource::EmptyDirWith { memory, size_limit } => {
+            let mut e = MapB::default();
+            if *memory {
+                e.str("medium", "Memory");
+            }
+            e.opt_str("sizeLimit", size_limit);
+            m.put("emptyDir", e.done());
+        }
+        VolSource::Csi { driver, attributes } => {
+            m.put(
+                "csi",
+                MapB::default()
+                    .str("driver", driver)
+                    .map("volumeAttributes", attributes)
+                    .done(),
+            );
+        }
+        VolSource::Ephemeral { .. } => {
+            unreachable!("`emit` leaves generic ephemeral volumes out before writing volumes")
         }
         VolSource::MemoryDir(size) => {
             m.put(
@@ -421,15 +574,161 @@ fn toleration(t: &Tol) -> Node {
     m.done()
 }
 
+/// The typed source of a volume as spec files can write it (generic ephemeral volumes have no spec form yet).
+fn spec_source(v: &Vol) -> Option<&VolSource> {
+    v.source
+        .as_ref()
+        .filter(|s| !matches!(s, VolSource::Ephemeral { .. }))
+}
+
+fn pod_term(m: &mut MapB, t: &PodTerm) {
+    m.str("topologyKey", &t.topology_key)
+        .map("matchLabels", &t.labels)
+        .list("namespaces", strs(&t.namespaces));
+}
+
+fn placement(p: &Placement) -> Node {
+    let mut n = MapB::default();
+    n.list(
+        "required",
+        p.required
+            .iter()
+            .map(|t| {
+                let mut m = MapB::default();
+                pod_term(&mut m, t);
+                m.done()
+            })
+            .collect(),
+    );
+    n.list(
+        "preferred",
+        p.preferred
+            .iter()
+            .map(|(w, t)| {
+                let mut m = MapB::default();
+                m.int("weight", i64::from(*w));
+                pod_term(&mut m, t);
+                m.done()
+            })
+            .collect(),
+    );
+    n.done()
+}
+
+/// The pod fields typed in the builder that spec files cannot write yet, reported as left out.
+fn left_out_pod_fields(ir: &Ir, untyped: &mut Vec<Untyped>) {
+    if ir.extra.template_name.is_some() {
+        untyped.push(Untyped {
+            path: "spec.template.metadata.name".into(),
+            field: "template.metadata.name".into(),
+            expressed: false,
+        });
+    }
+}
+
+/// The pod fields of [`super::model::PodExtra`] that spec files write, after `revisionHistoryLimit`.
+fn pod_extra(m: &mut MapB, ir: &Ir) {
+    let x = &ir.extra;
+    if let Some(s) = &x.security {
+        let mut n = MapB::default();
+        if let Some(b) = s.run_as_non_root {
+            n.put("runAsNonRoot", Node::Bool(b));
+        }
+        for (k, v) in [
+            ("runAsUser", s.run_as_user),
+            ("runAsGroup", s.run_as_group),
+            ("fsGroup", s.fs_group),
+        ] {
+            if let Some(v) = v {
+                n.int(k, v);
+            }
+        }
+        n.opt_str("fsGroupChangePolicy", &s.fs_group_change_policy);
+        n.list(
+            "supplementalGroups",
+            s.supplemental_groups
+                .iter()
+                .map(|g| Node::Int(*g))
+                .collect(),
+        );
+        profiles(&mut n, &s.profiles);
+        n.list(
+            "sysctls",
+            s.sysctls
+                .iter()
+                .map(|(k, v)| MapB::default().str("name", k).str("value", v).done())
+                .collect(),
+        );
+        m.put("securityContext", n.done());
+    }
+    if let Some(b) = x.automount_service_account_token {
+        m.put("automountServiceAccountToken", Node::Bool(b));
+    }
+    if x.share_process_namespace {
+        m.put("shareProcessNamespace", Node::Bool(true));
+    }
+    if x.host_ipc {
+        m.put("hostIPC", Node::Bool(true));
+    }
+    if let Some(b) = x.host_users {
+        m.put("hostUsers", Node::Bool(b));
+    }
+    m.opt_str("runtimeClassName", &x.runtime_class_name);
+    if let Some(os) = x.os {
+        m.put("os", MapB::default().str("name", &os.to_lowercase()).done());
+    }
+    if let Some(d) = &x.dns_config {
+        let mut n = MapB::default();
+        n.list("nameservers", strs(&d.nameservers))
+            .list("searches", strs(&d.searches));
+        n.list(
+            "options",
+            d.options
+                .iter()
+                .map(|(k, v)| MapB::default().str("name", k).opt_str("value", v).done())
+                .collect(),
+        );
+        m.put("dnsConfig", n.done());
+    }
+    if let Some(b) = x.enable_service_links {
+        m.put("enableServiceLinks", Node::Bool(b));
+    }
+    m.opt_str("schedulerName", &x.scheduler_name);
+    m.list(
+        "readinessGates",
+        x.readiness_gates
+            .iter()
+            .map(|g| MapB::default().str("conditionType", g).done())
+            .collect(),
+    );
+    m.list(
+        "hostAliases",
+        x.host_aliases
+            .iter()
+            .map(|(ip, names)| {
+                MapB::default()
+                    .str("ip", ip)
+                    .list("hostnames", strs(names))
+                    .done()
+            })
+            .collect(),
+    );
+}
+
 pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
     let mut untyped = residual_fields(ir, false);
     // A volume of a kind without a typed form is left out whole (its mounts too); one with some untyped fields is
     // written without them.
     for (i, v) in ir.volumes.iter().enumerate() {
-        if v.source.is_none() {
+        if spec_source(v).is_none() {
+            let kind = if v.source.is_some() {
+                "ephemeral".to_owned()
+            } else {
+                v.untyped.join("+")
+            };
             untyped.push(Untyped {
                 path: format!("spec.template.spec.volumes[{i}]"),
-                field: format!("volumes[].{}", v.untyped.join("+")),
+                field: format!("volumes[].{kind}"),
                 expressed: false,
             });
         }
@@ -440,7 +739,7 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
             .next()
             .and_then(|i| i.parse().ok())
             .unwrap_or(0);
-        ir.volumes[index].source.is_some()
+        spec_source(&ir.volumes[index]).is_some()
     }));
     let mut left = Vec::new();
     let mut m = MapB::default();
@@ -453,14 +752,14 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
     let kept: Vec<&str> = ir
         .volumes
         .iter()
-        .filter(|v| v.source.is_some())
+        .filter(|v| spec_source(v).is_some())
         .map(|v| v.name.as_str())
         .collect();
     m.list(
         "volumes",
         ir.volumes
             .iter()
-            .filter_map(|v| v.source.as_ref().map(|s| volume(&v.name, s)))
+            .filter_map(|v| spec_source(v).map(|s| volume(&v.name, s)))
             .collect(),
     );
     let mounted = |name: &str| kept.contains(&name);
@@ -483,8 +782,8 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
         m.list(key, items);
     }
     m.map("nodeSelector", &ir.node_selector);
+    let mut n = MapB::default();
     if let Some(a) = &ir.node_affinity {
-        let mut n = MapB::default();
         n.list(
             "required",
             a.required
@@ -515,6 +814,16 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
                 })
                 .collect(),
         );
+    }
+    for (key, p) in [
+        ("podAffinity", &ir.extra.pod_affinity),
+        ("podAntiAffinity", &ir.extra.pod_anti_affinity),
+    ] {
+        if let Some(p) = p {
+            n.put(key, placement(p));
+        }
+    }
+    if !n.0.is_empty() {
         m.put("affinity", n.done());
     }
     m.list(
@@ -565,6 +874,8 @@ pub(super) fn emit(ir: &Ir) -> (String, Vec<Untyped>) {
     if let Some(n) = ir.revision_history_limit {
         m.int("revisionHistoryLimit", i64::from(n));
     }
+    pod_extra(&mut m, ir);
+    left_out_pod_fields(ir, &mut untyped);
     untyped.extend(left);
     let mut yaml = String::new();
     write_yaml(&m.done(), 0, &mut yaml);

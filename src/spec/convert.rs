@@ -14,14 +14,17 @@ use daemonset_rules::model::{
 };
 
 use super::model::{
-    AffinitySpec, AmountsSpec, ContainerSpec, EnvFromSpec, EnvSpec, FieldFileSpec, MountSpec,
-    ProbeSpec, RequirementSpec, Spec, Text, TolerationSpec, UpdateStrategySpec, VolumeSpec,
+    AffinitySpec, AmountsSpec, ContainerSpec, EnvFromSpec, EnvSpec, FieldFileSpec, HookSpec,
+    MountSpec, PodPlacementSpec, PodSecurityContextSpec, ProbeSpec, ProfileSpec, ProfileType,
+    RequirementSpec, Scheme, SeLinuxSpec, Spec, Text, TolerationSpec, UpdateStrategySpec,
+    VolumeSpec, WindowsSpec,
 };
 use crate::ValidationErrors;
 use crate::build::{
-    Budget, Container, Cpu, EnvFrom, EnvVar, Memory, NodeAffinity, NodeAgent, PodField, Port,
-    Probe, Projection, Requirement, Resources, SecurityContext, Term, Toleration, UpdateStrategy,
-    Volume, Weight,
+    AppArmorProfile, Budget, Container, Cpu, DnsConfig, EnvFrom, EnvVar, Hook, Memory,
+    NodeAffinity, NodeAgent, PodAffinityTerm, PodField, PodPlacement, PodSecurityContext, Port,
+    Probe, Projection, Requirement, Resources, SeLinux, SeccompProfile, SecurityContext, Term,
+    Toleration, UpdateStrategy, Volume, Weight, WindowsOptions,
 };
 use crate::validate::{FieldPath, Violation};
 
@@ -74,7 +77,16 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .containers
         .into_iter()
         .enumerate()
-        .map(|(i, c)| container(&mut ctx, &format!("containers[{i}]"), c, &declared))
+        .map(|(i, c)| {
+            let path = format!("containers[{i}]");
+            if c.restart_policy.is_some() {
+                ctx.problem(
+                    format!("{path}.restartPolicy"),
+                    "`restartPolicy` is for init containers only (`Always` makes a sidecar)",
+                );
+            }
+            container(&mut ctx, &path, c, &declared)
+        })
         .collect();
     let init_containers: Vec<Container> = spec
         .init_containers
@@ -82,7 +94,25 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .enumerate()
         .map(|(i, c)| container(&mut ctx, &format!("initContainers[{i}]"), c, &declared))
         .collect();
-    let affinity = spec.affinity.map(|a| affinity(&mut ctx, a));
+    let (affinity, pod_affinity, pod_anti_affinity) = match spec.affinity {
+        None => (None, None, None),
+        Some(mut a) => {
+            let pod = a
+                .pod_affinity
+                .take()
+                .map(|p| pod_placement(&mut ctx, "affinity.podAffinity", p));
+            let anti = a
+                .pod_anti_affinity
+                .take()
+                .map(|p| pod_placement(&mut ctx, "affinity.podAntiAffinity", p));
+            // `affinity: {}` alone stays what it was (an empty node affinity).
+            let node = (!a.required.is_empty()
+                || !a.preferred.is_empty()
+                || (pod.is_none() && anti.is_none()))
+            .then(|| affinity(&mut ctx, a));
+            (node, pod, anti)
+        }
+    };
     let tolerations: Vec<Toleration> = spec
         .tolerations
         .into_iter()
@@ -92,11 +122,29 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
     let update_strategy = spec
         .update_strategy
         .and_then(|u| update_strategy(&mut ctx, u));
+    let pod_security = spec
+        .security_context
+        .map(|s| pod_security_context(&mut ctx, "securityContext", s));
+    let dns_config = spec.dns_config.map(|d| {
+        let mut c = DnsConfig::default();
+        for n in d.nameservers {
+            c = c.nameserver(n);
+        }
+        for s in d.searches {
+            c = c.search(s);
+        }
+        for o in d.options {
+            c = c.option(o.name, o.value.as_deref());
+        }
+        c
+    });
 
     let mut builder = NodeAgent::builder()
         .name(spec.name)
         .namespace_opt(spec.namespace)
         .node_affinity_opt(affinity)
+        .pod_affinity_opt(pod_affinity)
+        .pod_anti_affinity_opt(pod_anti_affinity)
         .update_strategy_opt(update_strategy)
         .termination_grace_period_seconds_opt(spec.termination_grace_period_seconds)
         .host_network_bool(spec.host_network)
@@ -105,7 +153,23 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .priority_class_name_opt(spec.priority_class_name)
         .service_account_name_opt(spec.service_account_name)
         .min_ready_seconds_opt(spec.min_ready_seconds)
-        .revision_history_limit_opt(spec.revision_history_limit);
+        .revision_history_limit_opt(spec.revision_history_limit)
+        .security_context_opt(pod_security)
+        .automount_service_account_token_opt(spec.automount_service_account_token)
+        .share_process_namespace_bool(spec.share_process_namespace)
+        .host_ipc_bool(spec.host_ipc)
+        .host_users_opt(spec.host_users)
+        .runtime_class_name_opt(spec.runtime_class_name)
+        .os_opt(spec.os.map(|o| o.name))
+        .dns_config_opt(dns_config)
+        .enable_service_links_opt(spec.enable_service_links)
+        .scheduler_name_opt(spec.scheduler_name);
+    for g in spec.readiness_gates {
+        builder = builder.readiness_gate(g.condition_type);
+    }
+    for a in spec.host_aliases {
+        builder = builder.host_alias(a.ip, a.hostnames);
+    }
     for (k, v) in spec.labels {
         builder = builder.label(k, v);
     }
@@ -155,6 +219,7 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         empty_dir,
         projected,
         downward_api,
+        csi,
     } = spec;
     let sources = [
         host_path.is_some(),
@@ -163,11 +228,12 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         empty_dir.is_some(),
         projected.is_some(),
         downward_api.is_some(),
+        csi.is_some(),
     ];
     match sources.iter().filter(|s| **s).count() {
         1 => {}
         0 => {
-            ctx.problem(path, format!("volume `{name}` needs a source: one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`"));
+            ctx.problem(path, format!("volume `{name}` needs a source: one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`, `csi`"));
             return None;
         }
         _ => {
@@ -196,33 +262,38 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         if let Some(mode) = spec.default_mode {
             v = v.default_mode(mode);
         }
+        if spec.optional {
+            v = v.optional();
+        }
+        return Some(v);
+    }
+    if let Some(c) = csi {
+        let mut v = Volume::csi(name, c.driver);
+        for (k, val) in c.volume_attributes {
+            v = v.attribute(k, val);
+        }
         return Some(v);
     }
     if let Some(e) = empty_dir {
-        return match (e.medium, e.size_limit) {
-            (None, None) => Some(Volume::empty_dir(name)),
-            (Some(_), Some(size)) => match Memory::parse(&size.0) {
-                Ok(size) => Some(Volume::memory_dir(name, size)),
+        let size = match e.size_limit {
+            None => None,
+            Some(size) => match Memory::parse(&size.0) {
+                Ok(size) => Some(size),
                 Err(err) => {
                     ctx.problem(
                         format!("{path}.emptyDir.sizeLimit"),
                         format!("invalid quantity {:?}: {err}", size.0),
                     );
-                    None
+                    return None;
                 }
             },
-            (Some(_), None) => {
-                ctx.problem(format!("{path}.emptyDir"), "a `Memory` emptyDir needs a `sizeLimit` (it counts against the container's memory)");
-                None
-            }
-            (None, Some(_)) => {
-                ctx.problem(
-                    format!("{path}.emptyDir.sizeLimit"),
-                    "`sizeLimit` is only supported with `medium: Memory` in spec files",
-                );
-                None
-            }
         };
+        return Some(match (e.medium, size) {
+            (None, None) => Volume::empty_dir(name),
+            (Some(_), Some(size)) => Volume::memory_dir(name, size),
+            (Some(_), None) => Volume::empty_dir(name).in_memory(),
+            (None, Some(size)) => Volume::empty_dir(name).size_limit(size),
+        });
     }
     if let Some(p) = projected {
         let mut sources = Vec::new();
@@ -469,14 +540,35 @@ fn probe(ctx: &mut Ctx, path: &str, spec: ProbeSpec) -> Option<Probe> {
         return None;
     }
     let mut p = if let Some(h) = spec.http_get {
-        match h.port.0.parse::<u16>() {
+        let mut p = match h.port.0.parse::<u16>() {
             Ok(port) => Probe::http_get(h.path, port),
             Err(_) => Probe::http_get_named(h.path, h.port.0),
+        };
+        if let Some(host) = h.host {
+            p = p.host(host);
         }
+        if h.scheme == Some(Scheme::Https) {
+            p = p.https();
+        }
+        for header in h.http_headers {
+            p = p.header(header.name, header.value);
+        }
+        p
     } else if let Some(t) = spec.tcp_socket {
-        Probe::tcp_socket(t.port)
+        let mut p = match t.port.0.parse::<u16>() {
+            Ok(port) => Probe::tcp_socket(port),
+            Err(_) => Probe::tcp_socket_named(t.port.0),
+        };
+        if let Some(host) = t.host {
+            p = p.host(host);
+        }
+        p
     } else if let Some(g) = spec.grpc {
-        Probe::grpc(g.port)
+        let p = Probe::grpc(g.port);
+        match g.service {
+            Some(service) => p.grpc_service(service),
+            None => p,
+        }
     } else {
         Probe::exec(spec.exec.unwrap_or_default())
     };
@@ -566,7 +658,20 @@ fn container(
     let security_context = spec.security_context.map(|s| {
         let (add_capabilities, drop_capabilities) =
             s.capabilities.map(|c| (c.add, c.drop)).unwrap_or_default();
+        let here = format!("{path}.securityContext");
+        let profiles = profiles(
+            ctx,
+            &here,
+            s.seccomp_profile,
+            s.app_armor_profile,
+            s.se_linux_options,
+            s.windows_options,
+        );
         SecurityContext {
+            seccomp_profile: profiles.0,
+            app_armor_profile: profiles.1,
+            se_linux: profiles.2,
+            windows: profiles.3,
             privileged: s.privileged,
             allow_privilege_escalation: s.allow_privilege_escalation,
             read_only_root_filesystem: s.read_only_root_filesystem,
@@ -575,9 +680,22 @@ fn container(
             run_as_group: s.run_as_group,
             add_capabilities,
             drop_capabilities,
-            ..SecurityContext::default()
         }
     });
+    let (pre_stop, post_start) = match spec.lifecycle {
+        None => (None, None),
+        Some(l) => (
+            l.pre_stop
+                .and_then(|h| hook(ctx, &format!("{path}.lifecycle.preStop"), h)),
+            l.post_start
+                .and_then(|h| hook(ctx, &format!("{path}.lifecycle.postStart"), h)),
+        ),
+    };
+    let resize: Vec<_> = spec
+        .resize_policy
+        .into_iter()
+        .map(|r| (r.resource_name, r.restart_policy))
+        .collect();
     let mut builder = Container::builder()
         .name(spec.name)
         .image(spec.image)
@@ -589,7 +707,15 @@ fn container(
         .liveness_probe_opt(liveness)
         .readiness_probe_opt(readiness)
         .startup_probe_opt(startup)
-        .security_context_opt(security_context);
+        .security_context_opt(security_context)
+        .pre_stop_opt(pre_stop)
+        .post_start_opt(post_start)
+        .termination_message_path_opt(spec.termination_message_path)
+        .termination_message_policy_opt(spec.termination_message_policy)
+        .sidecar_bool(spec.restart_policy.is_some());
+    for (resource, restart) in resize {
+        builder = builder.resize_policy(resource, restart);
+    }
     for p in ports {
         builder = builder.port(p);
     }
@@ -724,7 +850,8 @@ fn toleration(ctx: &mut Ctx, path: &str, spec: TolerationSpec) -> Option<Tolerat
     let t = match (key, spec.operator, spec.value) {
         (None, _, _) => Toleration::everything(),
         (Some(key), Some(TolerationOperator::Exists), _) => Toleration::exists(key),
-        (Some(key), _, Some(value)) => Toleration::equal(key, value),
+        (Some(key), Some(_), Some(value)) => Toleration::equal(key, value),
+        (Some(key), None, Some(value)) => Toleration::key_value(key, value),
         (Some(key), _, None) => Toleration::key(key),
     };
     Some(match (spec.toleration_seconds, spec.effect) {
@@ -782,4 +909,210 @@ fn update_strategy(ctx: &mut Ctx, spec: UpdateStrategySpec) -> Option<UpdateStra
     } else {
         UpdateStrategy::MaxUnavailable(unavailable)
     })
+}
+
+fn hook(ctx: &mut Ctx, path: &str, spec: HookSpec) -> Option<Hook> {
+    let HookSpec {
+        exec,
+        http_get,
+        sleep,
+        tcp_socket,
+    } = spec;
+    let count = [
+        exec.is_some(),
+        http_get.is_some(),
+        sleep.is_some(),
+        tcp_socket.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if count != 1 {
+        ctx.problem(
+            path,
+            "a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`",
+        );
+        return None;
+    }
+    Some(if let Some(e) = exec {
+        Hook::exec(e.command)
+    } else if let Some(h) = http_get {
+        Hook::http_get(h.path, h.port)
+    } else if let Some(s) = sleep {
+        Hook::sleep(s.seconds)
+    } else {
+        Hook::tcp_socket(tcp_socket?.port)
+    })
+}
+
+/// A seccomp or AppArmor profile: `localhostProfile` goes with `type: Localhost`, and only with it.
+fn profile(ctx: &mut Ctx, path: &str, spec: ProfileSpec) -> Option<(ProfileType, Option<String>)> {
+    match (spec.kind, spec.localhost_profile) {
+        (ProfileType::Localhost, None) => {
+            ctx.problem(
+                format!("{path}.localhostProfile"),
+                "Required value: must be set when the profile type is Localhost",
+            );
+            None
+        }
+        (ProfileType::Localhost, Some(p)) => Some((ProfileType::Localhost, Some(p))),
+        (kind, Some(_)) => {
+            ctx.problem(
+                format!("{path}.localhostProfile"),
+                format!(
+                    "Invalid value: can only be set when the profile type is Localhost, not {}",
+                    kind.as_str()
+                ),
+            );
+            None
+        }
+        (kind, None) => Some((kind, None)),
+    }
+}
+
+type Profiles = (
+    Option<SeccompProfile>,
+    Option<AppArmorProfile>,
+    Option<SeLinux>,
+    Option<WindowsOptions>,
+);
+
+fn profiles(
+    ctx: &mut Ctx,
+    path: &str,
+    seccomp: Option<ProfileSpec>,
+    app_armor: Option<ProfileSpec>,
+    se_linux: Option<SeLinuxSpec>,
+    windows: Option<WindowsSpec>,
+) -> Profiles {
+    let seccomp = seccomp
+        .and_then(|p| profile(ctx, &format!("{path}.seccompProfile"), p))
+        .map(|(kind, local)| match kind {
+            ProfileType::RuntimeDefault => SeccompProfile::RuntimeDefault,
+            ProfileType::Unconfined => SeccompProfile::Unconfined,
+            ProfileType::Localhost => SeccompProfile::Localhost(local.unwrap_or_default()),
+        });
+    let app_armor = app_armor
+        .and_then(|p| profile(ctx, &format!("{path}.appArmorProfile"), p))
+        .map(|(kind, local)| match kind {
+            ProfileType::RuntimeDefault => AppArmorProfile::RuntimeDefault,
+            ProfileType::Unconfined => AppArmorProfile::Unconfined,
+            ProfileType::Localhost => AppArmorProfile::Localhost(local.unwrap_or_default()),
+        });
+    let se_linux = se_linux.map(|s| {
+        let mut o = match s.kind {
+            Some(t) => SeLinux::type_(t),
+            None => SeLinux::default(),
+        };
+        if let Some(u) = s.user {
+            o = o.user(u);
+        }
+        if let Some(r) = s.role {
+            o = o.role(r);
+        }
+        if let Some(l) = s.level {
+            o = o.level(l);
+        }
+        o
+    });
+    let windows = windows.and_then(|w| {
+        let here = format!("{path}.windowsOptions");
+        let o = match (w.host_process, w.run_as_user_name) {
+            (Some(true), Some(user)) => WindowsOptions::host_process(user),
+            (Some(true), None) => {
+                ctx.problem(
+                    format!("{here}.runAsUserName"),
+                    "a `hostProcess` container needs `runAsUserName` (the builder's `WindowsOptions::host_process`)",
+                );
+                return None;
+            }
+            (Some(false), _) => {
+                ctx.problem(
+                    format!("{here}.hostProcess"),
+                    "`hostProcess: false` is the default; leave it out",
+                );
+                return None;
+            }
+            (None, Some(user)) => WindowsOptions::run_as(user),
+            (None, None) => WindowsOptions::default(),
+        };
+        Some(match w.gmsa_credential_spec_name {
+            Some(n) => o.gmsa_credential_spec_name(n),
+            None => o,
+        })
+    });
+    (seccomp, app_armor, se_linux, windows)
+}
+
+fn pod_security_context(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: PodSecurityContextSpec,
+) -> PodSecurityContext {
+    let (seccomp_profile, app_armor_profile, se_linux, windows) = profiles(
+        ctx,
+        path,
+        spec.seccomp_profile,
+        spec.app_armor_profile,
+        spec.se_linux_options,
+        spec.windows_options,
+    );
+    PodSecurityContext {
+        run_as_non_root: spec.run_as_non_root,
+        run_as_user: spec.run_as_user,
+        run_as_group: spec.run_as_group,
+        fs_group: spec.fs_group,
+        fs_group_change_policy: spec.fs_group_change_policy,
+        supplemental_groups: spec.supplemental_groups,
+        seccomp_profile,
+        app_armor_profile,
+        windows,
+        se_linux,
+        sysctls: spec
+            .sysctls
+            .into_iter()
+            .map(|s| (s.name, s.value))
+            .collect(),
+    }
+}
+
+fn pod_placement(ctx: &mut Ctx, path: &str, spec: PodPlacementSpec) -> PodPlacement {
+    let term = |topology_key: String, labels: BTreeMap<String, String>, namespaces: Vec<String>| {
+        let mut t = PodAffinityTerm::new(topology_key);
+        for (k, v) in labels {
+            t = t.label(k, v);
+        }
+        for n in namespaces {
+            t = t.namespace(n);
+        }
+        t
+    };
+    let mut placement = PodPlacement::default();
+    for (i, t) in spec.required.into_iter().enumerate() {
+        if t.match_labels.is_empty() {
+            ctx.problem(
+                format!("{path}.required[{i}].matchLabels"),
+                "a pod affinity term needs at least one label",
+            );
+            continue;
+        }
+        placement = placement.require(term(t.topology_key, t.match_labels, t.namespaces));
+    }
+    for (i, t) in spec.preferred.into_iter().enumerate() {
+        let here = format!("{path}.preferred[{i}]");
+        if let Some(finding) = check::weight(t.weight.into()) {
+            ctx.finding(&here, finding);
+            continue;
+        }
+        if t.match_labels.is_empty() {
+            ctx.problem(
+                format!("{here}.matchLabels"),
+                "a pod affinity term needs at least one label",
+            );
+            continue;
+        }
+        let weight = Weight::new(t.weight).expect("checked by the shared rule");
+        placement = placement.prefer(weight, term(t.topology_key, t.match_labels, t.namespaces));
+    }
+    placement
 }

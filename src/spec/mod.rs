@@ -431,7 +431,11 @@ impl SpecLines {
 
 /// The spec path that corresponds to an object path, to find the line of a validation error.
 fn spec_path(path: &str) -> String {
-    let renamed = path.replace("volumeMounts", "mounts");
+    // The server names two fields of the `hostUsers: false` rule with a capital (`spec.HostPID`, `spec.HostIPC`).
+    let renamed = path
+        .replace("volumeMounts", "mounts")
+        .replace("spec.HostPID", "spec.hostPID")
+        .replace("spec.HostIPC", "spec.hostIPC");
     for (prefix, replacement) in [
         ("spec.template.spec.affinity.nodeAffinity", "affinity"),
         ("spec.template.spec.", ""),

@@ -9,6 +9,10 @@ use daemonset_rules::model::{
     NodeSelectorOperator, Protocol, StorageMedium, TolerationOperator, UpdateStrategyType,
 };
 use serde::Deserialize;
+
+use crate::build::{
+    FsGroupChangePolicy, Os, ResizeResource, ResizeRestart, TerminationMessagePolicy,
+};
 use serde::de::{self, Deserializer, Visitor};
 
 type Map = BTreeMap<String, String>;
@@ -56,6 +60,114 @@ pub(crate) struct Spec {
     pub min_ready_seconds: Option<u32>,
     #[serde(default, deserialize_with = "int32")]
     pub revision_history_limit: Option<u32>,
+    pub security_context: Option<PodSecurityContextSpec>,
+    pub automount_service_account_token: Option<bool>,
+    #[serde(default)]
+    pub share_process_namespace: bool,
+    #[serde(default, rename = "hostIPC")]
+    pub host_ipc: bool,
+    pub host_users: Option<bool>,
+    pub runtime_class_name: Option<String>,
+    pub os: Option<OsSpec>,
+    pub dns_config: Option<DnsConfigSpec>,
+    pub enable_service_links: Option<bool>,
+    pub scheduler_name: Option<String>,
+    #[serde(default)]
+    pub readiness_gates: Vec<ReadinessGateSpec>,
+    #[serde(default)]
+    pub host_aliases: Vec<HostAliasSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PodSecurityContextSpec {
+    pub run_as_non_root: Option<bool>,
+    pub run_as_user: Option<i64>,
+    pub run_as_group: Option<i64>,
+    pub fs_group: Option<i64>,
+    #[serde(default, deserialize_with = "closed")]
+    pub fs_group_change_policy: Option<FsGroupChangePolicy>,
+    #[serde(default)]
+    pub supplemental_groups: Vec<i64>,
+    pub seccomp_profile: Option<ProfileSpec>,
+    pub app_armor_profile: Option<ProfileSpec>,
+    pub se_linux_options: Option<SeLinuxSpec>,
+    pub windows_options: Option<WindowsSpec>,
+    #[serde(default)]
+    pub sysctls: Vec<SysctlSpec>,
+}
+
+/// A seccomp or AppArmor profile: `type`, with `localhostProfile` for `Localhost` only.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ProfileSpec {
+    #[serde(rename = "type", deserialize_with = "required_closed")]
+    pub kind: ProfileType,
+    pub localhost_profile: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct SeLinuxSpec {
+    pub user: Option<String>,
+    pub role: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct WindowsSpec {
+    pub host_process: Option<bool>,
+    pub run_as_user_name: Option<String>,
+    pub gmsa_credential_spec_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct SysctlSpec {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct OsSpec {
+    #[serde(deserialize_with = "required_closed")]
+    pub name: Os,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct DnsConfigSpec {
+    #[serde(default)]
+    pub nameservers: Vec<String>,
+    #[serde(default)]
+    pub searches: Vec<String>,
+    #[serde(default)]
+    pub options: Vec<DnsOptionSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct DnsOptionSpec {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ReadinessGateSpec {
+    pub condition_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct HostAliasSpec {
+    pub ip: String,
+    #[serde(default)]
+    pub hostnames: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +195,60 @@ pub(crate) struct ContainerSpec {
     pub readiness_probe: Option<ProbeSpec>,
     pub startup_probe: Option<ProbeSpec>,
     pub security_context: Option<SecurityContextSpec>,
+    pub lifecycle: Option<LifecycleSpec>,
+    pub termination_message_path: Option<String>,
+    #[serde(default, deserialize_with = "closed")]
+    pub termination_message_policy: Option<TerminationMessagePolicy>,
+    /// `Always` only, on an init container: a sidecar.
+    #[serde(default, deserialize_with = "closed")]
+    pub restart_policy: Option<ContainerRestartPolicy>,
+    #[serde(default)]
+    pub resize_policy: Vec<ResizePolicySpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct LifecycleSpec {
+    pub pre_stop: Option<HookSpec>,
+    pub post_start: Option<HookSpec>,
+}
+
+/// A lifecycle hook: exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct HookSpec {
+    pub exec: Option<ExecSpec>,
+    pub http_get: Option<HookHttpSpec>,
+    pub sleep: Option<SleepSpec>,
+    pub tcp_socket: Option<PortOnlySpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ExecSpec {
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct HookHttpSpec {
+    pub path: String,
+    pub port: u16,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct SleepSpec {
+    pub seconds: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ResizePolicySpec {
+    #[serde(deserialize_with = "required_closed")]
+    pub resource_name: ResizeResource,
+    #[serde(deserialize_with = "required_closed")]
+    pub restart_policy: ResizeRestart,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,9 +327,9 @@ pub(crate) struct MountSpec {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct ProbeSpec {
     pub http_get: Option<HttpGetSpec>,
-    pub tcp_socket: Option<PortOnlySpec>,
+    pub tcp_socket: Option<TcpSocketSpec>,
     pub exec: Option<Vec<String>>,
-    pub grpc: Option<PortOnlySpec>,
+    pub grpc: Option<GrpcSpec>,
     #[serde(default, deserialize_with = "int32")]
     pub initial_delay_seconds: Option<u32>,
     #[serde(default, deserialize_with = "int32")]
@@ -181,12 +347,39 @@ pub(crate) struct ProbeSpec {
 pub(crate) struct HttpGetSpec {
     pub path: String,
     pub port: Text,
+    pub host: Option<String>,
+    #[serde(default, deserialize_with = "closed")]
+    pub scheme: Option<Scheme>,
+    #[serde(default)]
+    pub http_headers: Vec<HeaderSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct HeaderSpec {
+    pub name: String,
+    pub value: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct PortOnlySpec {
     pub port: u16,
+}
+
+/// A probe's `tcpSocket`: a port number or name, and the host.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct TcpSocketSpec {
+    pub port: Text,
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct GrpcSpec {
+    pub port: u16,
+    pub service: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -199,6 +392,10 @@ pub(crate) struct SecurityContextSpec {
     pub run_as_user: Option<i64>,
     pub run_as_group: Option<i64>,
     pub capabilities: Option<CapabilitiesSpec>,
+    pub seccomp_profile: Option<ProfileSpec>,
+    pub app_armor_profile: Option<ProfileSpec>,
+    pub se_linux_options: Option<SeLinuxSpec>,
+    pub windows_options: Option<WindowsSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,6 +418,15 @@ pub(crate) struct VolumeSpec {
     pub projected: Option<ProjectedSpec>,
     #[serde(rename = "downwardAPI")]
     pub downward_api: Option<DownwardSpec>,
+    pub csi: Option<CsiSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct CsiSpec {
+    pub driver: String,
+    #[serde(default)]
+    pub volume_attributes: Map,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,6 +444,8 @@ pub(crate) struct ObjectVolumeSpec {
     #[serde(default)]
     pub items: Vec<KeyPathSpec>,
     pub default_mode: Option<i32>,
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,6 +509,39 @@ pub(crate) struct AffinitySpec {
     pub required: Vec<TermSpec>,
     #[serde(default)]
     pub preferred: Vec<PreferredSpec>,
+    pub pod_affinity: Option<PodPlacementSpec>,
+    pub pod_anti_affinity: Option<PodPlacementSpec>,
+}
+
+/// Pod affinity or anti-affinity in the vocabulary of node affinity: `required` and `preferred` terms.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PodPlacementSpec {
+    #[serde(default)]
+    pub required: Vec<PodTermSpec>,
+    #[serde(default)]
+    pub preferred: Vec<PreferredPodTermSpec>,
+}
+
+/// A pod affinity term: pods with these labels (in these namespaces, by default the pod's own) in the same
+/// topology domain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PodTermSpec {
+    pub topology_key: String,
+    pub match_labels: Map,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct PreferredPodTermSpec {
+    pub weight: i32,
+    pub topology_key: String,
+    pub match_labels: Map,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -444,3 +685,80 @@ impl<'de, T: ClosedSet> Deserialize<'de> for Name<T> {
         deserializer.deserialize_identifier(NameVisitor(std::marker::PhantomData))
     }
 }
+
+/// A closed set of this crate's own (the builder's enums, and sets the builder spells as methods), read through the
+/// same adapter as the shared enums.
+macro_rules! closed_set {
+    ($(#[$doc:meta])* $ty:ty { $($variant:expr => $name:literal),+ $(,)? } supported [$($s:literal),+]) => {
+        $(#[$doc])*
+        impl ClosedSet for $ty {
+            const NAMES: &'static [&'static str] = &[$($name),+];
+            const SUPPORTED: &'static [&'static str] = &[$($s),+];
+            const ALL: &'static [Self] = &[$($variant),+];
+            fn as_str(self) -> &'static str {
+                Self::NAMES[Self::ALL.iter().position(|v| *v == self).expect("every value is listed")]
+            }
+        }
+    };
+}
+
+closed_set!(FsGroupChangePolicy {
+    FsGroupChangePolicy::OnRootMismatch => "OnRootMismatch",
+    FsGroupChangePolicy::Always => "Always",
+} supported ["OnRootMismatch", "Always"]);
+
+closed_set!(TerminationMessagePolicy {
+    TerminationMessagePolicy::File => "File",
+    TerminationMessagePolicy::FallbackToLogsOnError => "FallbackToLogsOnError",
+} supported ["File", "FallbackToLogsOnError"]);
+
+closed_set!(Os {
+    Os::Linux => "linux",
+    Os::Windows => "windows",
+} supported ["linux", "windows"]);
+
+closed_set!(ResizeResource {
+    ResizeResource::Cpu => "cpu",
+    ResizeResource::Memory => "memory",
+} supported ["cpu", "memory"]);
+
+closed_set!(ResizeRestart {
+    ResizeRestart::NotRequired => "NotRequired",
+    ResizeRestart::RestartContainer => "RestartContainer",
+} supported ["NotRequired", "RestartContainer"]);
+
+/// The type of a seccomp or AppArmor profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProfileType {
+    RuntimeDefault,
+    Unconfined,
+    Localhost,
+}
+
+closed_set!(ProfileType {
+    ProfileType::RuntimeDefault => "RuntimeDefault",
+    ProfileType::Unconfined => "Unconfined",
+    ProfileType::Localhost => "Localhost",
+} supported ["Localhost", "RuntimeDefault", "Unconfined"]);
+
+/// The scheme of an HTTP probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    Http,
+    Https,
+}
+
+closed_set!(Scheme {
+    Scheme::Http => "HTTP",
+    Scheme::Https => "HTTPS",
+} supported ["HTTP", "HTTPS"]);
+
+/// A container's `restartPolicy`: only `Always` (a sidecar init container) has a form in spec files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContainerRestartPolicy {
+    Always,
+}
+
+closed_set!(ContainerRestartPolicy {
+    ContainerRestartPolicy::Always => "Always",
+} supported ["Always"]);
