@@ -143,7 +143,12 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
         path: String::new(),
         message: e.to_string(),
     })?;
-    let ir = model::analyze(&value, form == Form::Rust)?;
+    let reach = match form {
+        Form::Rust => model::Reach::Builder,
+        Form::Dsl => model::Reach::Dsl,
+        Form::Spec => model::Reach::Base,
+    };
+    let ir = model::analyze(&value, reach)?;
     let function = rust_ident(&ir.name);
     let (text, untyped) = match form {
         Form::Rust => rust::emit(&ir, &function),
