@@ -79,7 +79,7 @@ fn stdin_to_rust() {
     );
 }
 
-/// The DSL has no typed form for the preStop hook yet: set in `customize`, with a warning.
+/// The DSL has a typed form for the preStop hook too (`pre_stop: exec([..])`), so there is no warning.
 #[test]
 fn stdin_to_dsl() {
     let dir = sandbox();
@@ -105,13 +105,19 @@ fn stdin_to_spec_reports_what_it_leaves_out() {
 #[test]
 fn strict_fails_on_customize() {
     let dir = sandbox();
-    fs::write(dir.path().join("small.yaml"), SMALL).unwrap();
+    // Host aliases: typed in the builder, not in the DSL.
+    let aliased = SMALL.replace(
+        "      terminationGracePeriodSeconds: 30\n",
+        "      terminationGracePeriodSeconds: 30\n      hostAliases: [{ip: 127.0.0.1, hostnames: [agent.local]}]\n",
+    );
+    assert_ne!(aliased, SMALL);
+    fs::write(dir.path().join("small.yaml"), aliased).unwrap();
     let out = daemonset(&dir)
         .args(["import", "small.yaml", "--to", "dsl", "--strict"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    // The builder has a typed form for the preStop hook.
+    // The builder has a typed form for host aliases.
     let typed = daemonset(&dir)
         .args(["import", "small.yaml", "--to", "rust", "--strict"])
         .output()
