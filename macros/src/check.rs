@@ -55,6 +55,8 @@ const TOP_KEYS: &[&str] = &[
     "enable_service_links",
     "scheduler_name",
     "readiness_gates",
+    "host_aliases",
+    "dns_config",
     "customize",
 ];
 
@@ -130,8 +132,10 @@ const VOLUME_SOURCES: &[&str] = &[
     "empty_dir",
     "memory_dir",
     "projected",
+    "csi",
     "raw",
 ];
+const DNS_CONFIG_KEYS: &[&str] = &["nameservers", "searches", "options"];
 const PROJECTIONS: &[&str] = &["config_map", "secret", "service_account_token"];
 const ENV_SOURCES: &[&str] = &["field", "resource", "config_map_key", "secret_key"];
 const ENV_FROM_SOURCES: &[&str] = &["config_map", "secret"];
@@ -744,6 +748,70 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
             }
         }
     }
+    if let Some(v) = top.get("host_aliases") {
+        match &v.kind {
+            Kind::Map(map) => {
+                for entry in &map.entries {
+                    let ip = entry.key.name.as_str();
+                    if rule(ctx, &entry.key.tokens, "host alias IP", ip, non_empty)
+                        && let Some(names) = strings(ctx, &entry.value, "host names")
+                    {
+                        calls.push(quote!(.host_alias(#ip, #names)));
+                    }
+                }
+            }
+            _ => ctx.error(
+                &v.tokens,
+                "expected host aliases as `{ \"127.0.0.1\": [\"name\", ..], .. }`",
+            ),
+        }
+    }
+    if let Some(v) = top.get("dns_config")
+        && let Some(o) = object(ctx, v, DNS_CONFIG_KEYS, "a DNS config")
+    {
+        let mut t = quote!(<::daemonset::build::DnsConfig as ::core::default::Default>::default());
+        for (key, method, what) in [
+            ("nameservers", "nameserver", "nameserver"),
+            ("searches", "search", "search domain"),
+        ] {
+            if let Some(v) = o.get(key) {
+                let method = format_ident!("{method}");
+                for item in items(ctx, v, &format!("{what}s")) {
+                    if let Some(x) = string(ctx, item, what, Some(non_empty)) {
+                        t = quote!(#t.#method(#x));
+                    }
+                }
+            }
+        }
+        if let Some(v) = o.get("options") {
+            for item in items(ctx, v, "DNS options") {
+                match &item.kind {
+                    Kind::Tuple(args) => {
+                        let pos = positional(args);
+                        if pos.len() != 2 {
+                            ctx.error(
+                                &item.tokens,
+                                "expected a DNS option `\"name\"` or `(\"name\", \"value\")`",
+                            );
+                            continue;
+                        }
+                        if let (Some(n), Some(x)) = (
+                            string(ctx, pos[0], "DNS option name", Some(non_empty)),
+                            string(ctx, pos[1], "DNS option value", None),
+                        ) {
+                            t = quote!(#t.option(#n, ::core::option::Option::Some(#x)));
+                        }
+                    }
+                    _ => {
+                        if let Some(n) = string(ctx, item, "DNS option name", Some(non_empty)) {
+                            t = quote!(#t.option(#n, ::core::option::Option::None));
+                        }
+                    }
+                }
+            }
+        }
+        calls.push(quote!(.dns_config(#t)));
+    }
     if let Some(v) = top.get("security_context")
         && let Some(t) = pod_security_context(ctx, v)
     {
@@ -1009,6 +1077,25 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
                 &opts,
                 quote!(::daemonset::build::Volume::projected(#volume, [#(#sources),*])),
             ))
+        }
+        "csi" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "csi(\"driver.example.com\", attributes: { \"key\": \"value\" })",
+            )?;
+            let opts = named(ctx, args, &["attributes"], "csi");
+            let driver = string(ctx, pos[0], "CSI driver", Some(name::dns1123_subdomain))?;
+            let mut t = quote!(::daemonset::build::Volume::csi(#volume, #driver));
+            if let Some(v) = opts.get("attributes") {
+                for (k, x) in string_map(ctx, v, "CSI volume attribute", non_empty, None) {
+                    t = quote!(#t.attribute(#k, #x));
+                }
+            }
+            Some(t)
         }
         "raw" => {
             let pos = arity(ctx, value, args, 1, 1, "raw(k8s_volume)")?;

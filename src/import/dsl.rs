@@ -708,7 +708,19 @@ fn volume_source(out: &mut Out, source: &VolSource, extra: &mut bool) -> String 
         ),
         VolSource::EmptyDir => "empty_dir()".into(),
         VolSource::MemoryDir(size) => format!("memory_dir({})", lit(size)),
-        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } | VolSource::Ephemeral { .. } => {
+        VolSource::Csi { driver, attributes } => {
+            let mut s = format!("csi({}", lit(driver));
+            if !attributes.is_empty() {
+                let a: Vec<String> = attributes
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
+                    .collect();
+                s.push_str(&format!(", attributes: {{ {} }}", a.join(", ")));
+            }
+            s.push(')');
+            s
+        }
+        VolSource::EmptyDirWith { .. } | VolSource::Ephemeral { .. } => {
             unreachable!(
                 "typed in the builder form only: `model::analyze` leaves it a residual for this form"
             )
@@ -959,6 +971,35 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
     }
     if let Some(n) = &x.scheduler_name {
         e.push(format!("scheduler_name: {}", lit(n)));
+    }
+    if !x.host_aliases.is_empty() {
+        let items: Vec<String> = x
+            .host_aliases
+            .iter()
+            .map(|(ip, names)| format!("{}: {}", lit(ip), strings(names, 12)))
+            .collect();
+        e.push(format!("host_aliases: {}", braces("{", "}", &items, 8)));
+    }
+    if let Some(d) = &x.dns_config {
+        let mut f = Vec::new();
+        if !d.nameservers.is_empty() {
+            f.push(format!("nameservers: {}", strings(&d.nameservers, 12)));
+        }
+        if !d.searches.is_empty() {
+            f.push(format!("searches: {}", strings(&d.searches, 12)));
+        }
+        if !d.options.is_empty() {
+            let o: Vec<String> = d
+                .options
+                .iter()
+                .map(|(n, v)| match v {
+                    Some(v) => format!("({}, {})", lit(n), lit(v)),
+                    None => lit(n),
+                })
+                .collect();
+            f.push(format!("options: [{}]", o.join(", ")));
+        }
+        e.push(format!("dns_config: {}", braces("{", "}", &f, 8)));
     }
     if !x.readiness_gates.is_empty() {
         e.push(format!(

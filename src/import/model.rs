@@ -625,8 +625,8 @@ const TOOL_ANNOTATIONS: &[&str] = &[
 pub(crate) enum Reach {
     /// The builder form: every typed field.
     Builder,
-    /// The DSL: the builder's fields but pod affinity, `os`, `dnsConfig`, `hostAliases`, the template's name,
-    /// `resizePolicy` and the emptyDir, ephemeral and CSI volume shapes.
+    /// The DSL: the builder's fields but pod affinity, `os`, the template's name, `resizePolicy` and the emptyDir
+    /// and ephemeral volume shapes.
     Dsl,
     /// The fields all three forms share (spec files).
     Base,
@@ -962,11 +962,7 @@ fn pod_extra(x: &mut PodExtra, pod: &mut Obj, all: bool) {
             pod.insert("readinessGates".into(), Value::Array(gates));
         }
     }
-    if !all {
-        // The rest is typed in the builder form only.
-        return;
-    }
-    if let Some(mut os) = take_obj(pod, "os") {
+    if all && let Some(mut os) = take_obj(pod, "os") {
         let name = take_str(&mut os, "name");
         x.os = match name.as_deref() {
             Some("linux") if os.is_empty() => Some("Linux"),
@@ -1542,7 +1538,7 @@ fn volume(v: Value, reach: Reach) -> Vol {
             storage_class,
             size,
         })
-    } else if reach.builder()
+    } else if reach.dsl()
         && let Some(mut c) = take_obj(&mut o, "csi")
     {
         let driver = take_str(&mut c, "driver");

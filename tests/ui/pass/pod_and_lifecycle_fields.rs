@@ -1,5 +1,6 @@
 //! Every key of the pod security context, the container profiles, lifecycle hooks, probe options, termination
-//! message, sidecars, optional volumes, a toleration without operator and the pod switches (issue 11).
+//! message, sidecars, optional and CSI volumes, a toleration without operator, host aliases, DNS config and the pod
+//! switches (issue 11).
 
 use daemonset::daemonset;
 
@@ -10,6 +11,7 @@ fn main() {
         volumes: {
             config: config_map("agent-config", optional),
             creds: secret("agent-creds", optional),
+            certs: csi("secrets-store.csi.k8s.io", attributes: { "secretProviderClass": "agent" }),
         },
         init_containers: [{
             name: "proxy",
@@ -20,7 +22,7 @@ fn main() {
             name: "agent",
             image: "agent:1.0",
             ports: [{ container_port: 9100, name: "metrics" }, 9101],
-            mounts: { config: "/etc/agent", creds: "/etc/creds" },
+            mounts: { config: "/etc/agent", creds: "/etc/creds", certs: "/etc/certs" },
             liveness_probe: http_get("/healthz", 9100, host: "127.0.0.1", https: true,
                                      headers: { "X-Probe": "liveness" }),
             readiness_probe: tcp_socket("metrics", host: "127.0.0.1"),
@@ -64,6 +66,8 @@ fn main() {
         enable_service_links: false,
         scheduler_name: "agent-scheduler",
         readiness_gates: ["example.com/ready"],
+        host_aliases: { "10.0.0.1": ["registry.local", "mirror.local"] },
+        dns_config: { nameservers: ["10.0.0.10"], searches: ["svc.local"], options: ["edns0", ("ndots", "2")] },
         customize: |ds: &mut daemonset::k8s::api::apps::v1::DaemonSet| {
             ds.metadata.generation = None;
         },
@@ -95,6 +99,15 @@ fn main() {
     let volumes = pod.volumes.unwrap();
     assert_eq!(volumes[0].config_map.as_ref().unwrap().optional, Some(true));
     assert_eq!(volumes[1].secret.as_ref().unwrap().optional, Some(true));
+    let csi = volumes[2].csi.as_ref().unwrap();
+    assert_eq!(csi.driver, "secrets-store.csi.k8s.io");
+    assert_eq!(csi.volume_attributes.as_ref().unwrap()["secretProviderClass"], "agent");
+    let aliases = pod.host_aliases.unwrap();
+    assert_eq!(aliases[0].hostnames.as_ref().unwrap().len(), 2);
+    let dns = pod.dns_config.unwrap();
+    assert_eq!(dns.nameservers, Some(vec!["10.0.0.10".to_owned()]));
+    let options = dns.options.unwrap();
+    assert_eq!((options[0].value.as_deref(), options[1].value.as_deref()), (None, Some("2")));
     assert_eq!(pod.init_containers.unwrap()[0].restart_policy.as_deref(), Some("Always"));
 
     let agent = &pod.containers[0];
