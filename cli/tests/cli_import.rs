@@ -105,19 +105,19 @@ fn stdin_to_spec_reports_what_it_leaves_out() {
 #[test]
 fn strict_fails_on_customize() {
     let dir = sandbox();
-    // Host aliases: typed in the builder, not in the DSL.
-    let aliased = SMALL.replace(
+    // The pod's OS: typed in the builder, not in the DSL.
+    let with_os = SMALL.replace(
         "      terminationGracePeriodSeconds: 30\n",
-        "      terminationGracePeriodSeconds: 30\n      hostAliases: [{ip: 127.0.0.1, hostnames: [agent.local]}]\n",
+        "      terminationGracePeriodSeconds: 30\n      os: {name: linux}\n",
     );
-    assert_ne!(aliased, SMALL);
-    fs::write(dir.path().join("small.yaml"), aliased).unwrap();
+    assert_ne!(with_os, SMALL);
+    fs::write(dir.path().join("small.yaml"), with_os).unwrap();
     let out = daemonset(&dir)
         .args(["import", "small.yaml", "--to", "dsl", "--strict"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    // The builder has a typed form for host aliases.
+    // The builder has a typed form for the OS.
     let typed = daemonset(&dir)
         .args(["import", "small.yaml", "--to", "rust", "--strict"])
         .output()
