@@ -79,7 +79,7 @@ fn stdin_to_rust() {
     );
 }
 
-/// The DSL has no typed form for the preStop hook yet: set in `customize`, with a warning.
+/// The DSL has a typed form for the preStop hook too (`pre_stop: exec([..])`), so there is no warning.
 #[test]
 fn stdin_to_dsl() {
     let dir = sandbox();
@@ -114,13 +114,19 @@ fn stdin_to_spec_reports_what_it_leaves_out() {
 #[test]
 fn strict_fails_on_customize() {
     let dir = sandbox();
-    fs::write(dir.path().join("small.yaml"), SMALL).unwrap();
+    // The pod's OS: typed in the builder, not in the DSL.
+    let with_os = SMALL.replace(
+        "      terminationGracePeriodSeconds: 30\n",
+        "      terminationGracePeriodSeconds: 30\n      os: {name: linux}\n",
+    );
+    assert_ne!(with_os, SMALL);
+    fs::write(dir.path().join("small.yaml"), with_os).unwrap();
     let out = daemonset(&dir)
         .args(["import", "small.yaml", "--to", "dsl", "--strict"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    // The builder has a typed form for the preStop hook.
+    // The builder has a typed form for the OS.
     let typed = daemonset(&dir)
         .args(["import", "small.yaml", "--to", "rust", "--strict"])
         .output()

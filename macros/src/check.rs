@@ -9,8 +9,9 @@ use daemonset_rules::Quantity;
 use daemonset_rules::check::{self, Finding, TolerationFields};
 use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
 use daemonset_rules::model::{
-    Budget as BudgetValue, ClosedSet, DnsPolicy, Effect, HostPathType, ImagePullPolicy,
-    MountPropagation, NodeSelectorOperator, Protocol, ResourceField, TolerationOperator,
+    Budget as BudgetValue, ClosedSet, DnsPolicy, Effect, FsGroupChangePolicy, HostPathType,
+    ImagePullPolicy, MountPropagation, NodeSelectorOperator, Protocol, ResourceField,
+    TerminationMessagePolicy, TolerationOperator,
 };
 use daemonset_rules::name;
 use daemonset_rules::suggest::did_you_mean;
@@ -45,6 +46,17 @@ const TOP_KEYS: &[&str] = &[
     "image_pull_secrets",
     "min_ready_seconds",
     "revision_history_limit",
+    "security_context",
+    "automount_service_account_token",
+    "share_process_namespace",
+    "host_ipc",
+    "host_users",
+    "runtime_class_name",
+    "enable_service_links",
+    "scheduler_name",
+    "readiness_gates",
+    "host_aliases",
+    "dns_config",
     "customize",
 ];
 
@@ -64,6 +76,11 @@ const CONTAINER_KEYS: &[&str] = &[
     "startup_probe",
     "security_context",
     "image_pull_policy",
+    "pre_stop",
+    "post_start",
+    "termination_message_path",
+    "termination_message_policy",
+    "sidecar",
     "customize",
 ];
 
@@ -78,7 +95,28 @@ const SECURITY_KEYS: &[&str] = &[
     "run_as_user",
     "run_as_group",
     "capabilities",
+    "seccomp_profile",
+    "app_armor_profile",
+    "se_linux",
+    "windows",
 ];
+const POD_SECURITY_KEYS: &[&str] = &[
+    "run_as_user",
+    "run_as_group",
+    "run_as_non_root",
+    "fs_group",
+    "fs_group_change_policy",
+    "supplemental_groups",
+    "seccomp_profile",
+    "app_armor_profile",
+    "se_linux",
+    "windows",
+    "sysctls",
+];
+const SE_LINUX_KEYS: &[&str] = &["type", "user", "role", "level"];
+const PROFILES: &[&str] = &["RuntimeDefault", "Unconfined", "localhost"];
+const WINDOWS: &[&str] = &["host_process", "run_as"];
+const HOOKS: &[&str] = &["exec", "http_get", "sleep", "tcp_socket"];
 const CAPABILITY_KEYS: &[&str] = &["add", "drop"];
 const TOLERATION_KEYS: &[&str] = &["key", "operator", "value", "effect", "toleration_seconds"];
 const AFFINITY_KEYS: &[&str] = &["required", "preferred"];
@@ -94,8 +132,10 @@ const VOLUME_SOURCES: &[&str] = &[
     "empty_dir",
     "memory_dir",
     "projected",
+    "csi",
     "raw",
 ];
+const DNS_CONFIG_KEYS: &[&str] = &["nameservers", "searches", "options"];
 const PROJECTIONS: &[&str] = &["config_map", "secret", "service_account_token"];
 const ENV_SOURCES: &[&str] = &["field", "resource", "config_map_key", "secret_key"];
 const ENV_FROM_SOURCES: &[&str] = &["config_map", "secret"];
@@ -106,6 +146,10 @@ const PROBE_OPTIONS: &[&str] = &[
     "timeout_seconds",
     "failure_threshold",
     "success_threshold",
+    "host",
+    "https",
+    "headers",
+    "service",
 ];
 type Check = fn(&str) -> Vec<String>;
 
@@ -657,6 +701,122 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
             _ => ctx.error(&v.tokens, "expected `host_pid: true` or `false` (a literal: the builder's switch takes no value)"),
         }
     }
+    for key in ["share_process_namespace", "host_ipc"] {
+        if let Some(v) = top.get(key) {
+            match &v.kind {
+                Kind::Lit(Lit::Bool(b)) => {
+                    if b.value {
+                        let method = format_ident!("{key}");
+                        calls.push(quote!(.#method()));
+                    }
+                }
+                _ => ctx.error(&v.tokens, format!("expected `{key}: true` or `false` (a literal: the builder's switch takes no value)")),
+            }
+        }
+    }
+    for key in [
+        "automount_service_account_token",
+        "host_users",
+        "enable_service_links",
+    ] {
+        if let Some(v) = top.get(key)
+            && let Some(b) = boolean(ctx, v, key)
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#b)));
+        }
+    }
+    if let Some(v) = top.get("runtime_class_name")
+        && let Some(t) = string(ctx, v, "runtime class name", Some(name::dns1123_subdomain))
+    {
+        calls.push(quote!(.runtime_class_name(#t)));
+    }
+    if let Some(v) = top.get("scheduler_name")
+        && let Some(t) = string(ctx, v, "scheduler name", Some(non_empty))
+    {
+        calls.push(quote!(.scheduler_name(#t)));
+    }
+    if let Some(v) = top.get("readiness_gates") {
+        for item in items(ctx, v, "readiness gate condition types") {
+            if let Some(t) = string(
+                ctx,
+                item,
+                "readiness gate condition type",
+                Some(name::qualified_name),
+            ) {
+                calls.push(quote!(.readiness_gate(#t)));
+            }
+        }
+    }
+    if let Some(v) = top.get("host_aliases") {
+        match &v.kind {
+            Kind::Map(map) => {
+                for entry in &map.entries {
+                    let ip = entry.key.name.as_str();
+                    if rule(ctx, &entry.key.tokens, "host alias IP", ip, non_empty)
+                        && let Some(names) = strings(ctx, &entry.value, "host names")
+                    {
+                        calls.push(quote!(.host_alias(#ip, #names)));
+                    }
+                }
+            }
+            _ => ctx.error(
+                &v.tokens,
+                "expected host aliases as `{ \"127.0.0.1\": [\"name\", ..], .. }`",
+            ),
+        }
+    }
+    if let Some(v) = top.get("dns_config")
+        && let Some(o) = object(ctx, v, DNS_CONFIG_KEYS, "a DNS config")
+    {
+        let mut t = quote!(<::daemonset::build::DnsConfig as ::core::default::Default>::default());
+        for (key, method, what) in [
+            ("nameservers", "nameserver", "nameserver"),
+            ("searches", "search", "search domain"),
+        ] {
+            if let Some(v) = o.get(key) {
+                let method = format_ident!("{method}");
+                for item in items(ctx, v, &format!("{what}s")) {
+                    if let Some(x) = string(ctx, item, what, Some(non_empty)) {
+                        t = quote!(#t.#method(#x));
+                    }
+                }
+            }
+        }
+        if let Some(v) = o.get("options") {
+            for item in items(ctx, v, "DNS options") {
+                match &item.kind {
+                    Kind::Tuple(args) => {
+                        let pos = positional(args);
+                        if pos.len() != 2 {
+                            ctx.error(
+                                &item.tokens,
+                                "expected a DNS option `\"name\"` or `(\"name\", \"value\")`",
+                            );
+                            continue;
+                        }
+                        if let (Some(n), Some(x)) = (
+                            string(ctx, pos[0], "DNS option name", Some(non_empty)),
+                            string(ctx, pos[1], "DNS option value", None),
+                        ) {
+                            t = quote!(#t.option(#n, ::core::option::Option::Some(#x)));
+                        }
+                    }
+                    _ => {
+                        if let Some(n) = string(ctx, item, "DNS option name", Some(non_empty)) {
+                            t = quote!(#t.option(#n, ::core::option::Option::None));
+                        }
+                    }
+                }
+            }
+        }
+        calls.push(quote!(.dns_config(#t)));
+    }
+    if let Some(v) = top.get("security_context")
+        && let Some(t) = pod_security_context(ctx, v)
+    {
+        calls.push(quote!(.security_context(#t)));
+    }
     if let Some(v) = top.get("update_strategy")
         && let Some(t) = update_strategy(ctx, v, host_network, &host_ports)
     {
@@ -706,7 +866,8 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
         }
     }
     if let Some(v) = top.get("customize") {
-        let t = v.expr();
+        // The closure as written: in argument position it needs no parentheses (they would warn `unused_parens`).
+        let t = v.tokens.clone();
         calls.push(quote!(.customize(#t)));
     }
     let _ = top.span;
@@ -856,9 +1017,19 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
                 value,
                 args,
                 1,
-                1,
-                &format!("{f}(\"name\", default_mode: 0o440, items: {{ \"key\": \"path\" }})"),
+                2,
+                &format!(
+                    "{f}(\"name\", default_mode: 0o440, items: {{ \"key\": \"path\" }}) or {f}(\"name\", optional)"
+                ),
             )?;
+            let optional = match pos.get(1) {
+                Some(flag) if variant_name(flag).as_deref() == Some("optional") => true,
+                Some(flag) => {
+                    ctx.error(&flag.tokens, "expected the flag `optional`");
+                    return None;
+                }
+                None => false,
+            };
             let opts = named(ctx, args, &["default_mode", "items"], &f);
             let object = string(
                 ctx,
@@ -870,11 +1041,11 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
                 Some(non_empty),
             )?;
             let func = format_ident!("{f}");
-            Some(mode_items(
-                ctx,
-                &opts,
-                quote!(::daemonset::build::Volume::#func(#volume, #object)),
-            ))
+            let mut t = quote!(::daemonset::build::Volume::#func(#volume, #object));
+            if optional {
+                t = quote!(#t.optional());
+            }
+            Some(mode_items(ctx, &opts, t))
         }
         "empty_dir" => {
             arity(ctx, value, args, 0, 0, "empty_dir()")?;
@@ -906,6 +1077,25 @@ fn volume_source(ctx: &mut Ctx, volume: &str, value: &Value) -> Option<TokenStre
                 &opts,
                 quote!(::daemonset::build::Volume::projected(#volume, [#(#sources),*])),
             ))
+        }
+        "csi" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "csi(\"driver.example.com\", attributes: { \"key\": \"value\" })",
+            )?;
+            let opts = named(ctx, args, &["attributes"], "csi");
+            let driver = string(ctx, pos[0], "CSI driver", Some(name::dns1123_subdomain))?;
+            let mut t = quote!(::daemonset::build::Volume::csi(#volume, #driver));
+            if let Some(v) = opts.get("attributes") {
+                for (k, x) in string_map(ctx, v, "CSI volume attribute", non_empty, None) {
+                    t = quote!(#t.attribute(#k, #x));
+                }
+            }
+            Some(t)
         }
         "raw" => {
             let pos = arity(ctx, value, args, 1, 1, "raw(k8s_volume)")?;
@@ -1099,8 +1289,45 @@ fn container(
     {
         calls.push(quote!(.security_context(#t)));
     }
+    for key in ["pre_stop", "post_start"] {
+        if let Some(v) = c.get(key)
+            && let Some(t) = hook(ctx, v)
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#t)));
+        }
+    }
+    if let Some(v) = c.get("termination_message_path")
+        && let Some(t) = string(ctx, v, "termination message path", Some(non_empty))
+    {
+        calls.push(quote!(.termination_message_path(#t)));
+    }
+    if let Some(v) = c.get("termination_message_policy")
+        && let Some(t) = variant::<TerminationMessagePolicy>(
+            ctx,
+            v,
+            "termination message policy",
+            "TerminationMessagePolicy",
+        )
+    {
+        calls.push(quote!(.termination_message_policy(#t)));
+    }
+    if let Some(v) = c.get("sidecar") {
+        match &v.kind {
+            Kind::Lit(Lit::Bool(b)) if what == "init container" => {
+                if b.value {
+                    calls.push(quote!(.sidecar()));
+                }
+            }
+            Kind::Lit(Lit::Bool(_)) => ctx.error(
+                &v.tokens,
+                "`sidecar` is for init containers: it keeps one running beside the main containers",
+            ),
+            _ => ctx.error(&v.tokens, "expected `sidecar: true` or `false` (a literal: the builder's switch takes no value)"),
+        }
+    }
     if let Some(v) = c.get("customize") {
-        let t = v.expr();
+        let t = v.tokens.clone();
         calls.push(quote!(.customize(#t)));
     }
     Some(quote!(::daemonset::build::Container::builder() #(#calls)* .build()))
@@ -1604,6 +1831,19 @@ fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
                 quote!(::daemonset::build::Probe::http_get(#path, #p))
             }
         }
+        "tcp_socket" if pos_str(args).is_some() => {
+            arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "tcp_socket(port) or tcp_socket(\"port-name\")",
+            )?;
+            let s = pos_str(args)?;
+            rule(ctx, s, "port name", &s.value(), name::port_name).then_some(())?;
+            quote!(::daemonset::build::Probe::tcp_socket_named(#s))
+        }
         "tcp_socket" | "grpc" => {
             let pos = arity(ctx, value, args, 1, 1, &format!("{f}(port)"))?;
             let p = port(ctx, pos[0])?;
@@ -1621,6 +1861,50 @@ fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         }
     };
     for (opt, v) in named(ctx, args, PROBE_OPTIONS, &f) {
+        match (opt.as_str(), f.as_str()) {
+            ("host", "http_get" | "tcp_socket") => {
+                if let Some(h) = string(ctx, v, "probe host", Some(non_empty)) {
+                    t = quote!(#t.host(#h));
+                }
+                continue;
+            }
+            ("https", "http_get") => {
+                match &v.kind {
+                    Kind::Lit(Lit::Bool(b)) => {
+                        if b.value {
+                            t = quote!(#t.https());
+                        }
+                    }
+                    _ => ctx.error(&v.tokens, "expected `https: true` or `false` (a literal)"),
+                }
+                continue;
+            }
+            ("headers", "http_get") => {
+                for (k, h) in string_map(ctx, v, "HTTP header", non_empty, None) {
+                    t = quote!(#t.header(#k, #h));
+                }
+                continue;
+            }
+            ("service", "grpc") => {
+                if let Some(g) = string(ctx, v, "gRPC service", None) {
+                    t = quote!(#t.grpc_service(#g));
+                }
+                continue;
+            }
+            ("host" | "https" | "headers" | "service", _) => {
+                let owner = match opt.as_str() {
+                    "host" => "`http_get` and `tcp_socket`",
+                    "service" => "`grpc`",
+                    _ => "`http_get`",
+                };
+                ctx.error(
+                    &v.tokens,
+                    format!("the option `{opt}` is for {owner} probes, not `{f}`"),
+                );
+                continue;
+            }
+            _ => {}
+        }
         let min = if opt == "failure_threshold"
             || opt == "success_threshold"
             || opt == "period_seconds"
@@ -1635,6 +1919,208 @@ fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         }
     }
     Some(t)
+}
+
+/// The first positional argument when it is a string literal.
+fn pos_str(args: &[Arg]) -> Option<&syn::LitStr> {
+    positional(args).first().and_then(|v| v.lit_str())
+}
+
+/// A lifecycle hook: `exec([..])`, `http_get(PATH, PORT)`, `sleep(SECONDS)`, `tcp_socket(PORT)`.
+fn hook(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    let Kind::Call(func, args) = &value.kind else {
+        if matches!(value.kind, Kind::Expr | Kind::Ident(_)) {
+            return Some(value.expr());
+        }
+        ctx.error(
+            &value.tokens,
+            format!("expected a lifecycle hook: {}", list(HOOKS)),
+        );
+        return None;
+    };
+    let f = func.to_string();
+    let port = |ctx: &mut Ctx, v: &Value| integer(ctx, v, "port", 1, 65535).map(|(t, _)| t);
+    let t = match f.as_str() {
+        "exec" => {
+            let pos = arity(
+                ctx,
+                value,
+                args,
+                1,
+                1,
+                "exec([\"/bin/sh\", \"-c\", \"...\"])",
+            )?;
+            let command = strings(ctx, pos[0], "command")?;
+            quote!(::daemonset::build::Hook::exec(#command))
+        }
+        "http_get" => {
+            let pos = arity(ctx, value, args, 2, 2, "http_get(\"/shutdown\", 8080)")?;
+            let path = string(ctx, pos[0], "hook path", None)?;
+            let p = port(ctx, pos[1])?;
+            quote!(::daemonset::build::Hook::http_get(#path, #p))
+        }
+        "sleep" => {
+            let pos = arity(ctx, value, args, 1, 1, "sleep(5)")?;
+            let (n, _) = integer(ctx, pos[0], "sleep seconds", 1, i64::from(u32::MAX))?;
+            quote!(::daemonset::build::Hook::sleep(#n))
+        }
+        "tcp_socket" => {
+            let pos = arity(ctx, value, args, 1, 1, "tcp_socket(8080)")?;
+            let p = port(ctx, pos[0])?;
+            quote!(::daemonset::build::Hook::tcp_socket(#p))
+        }
+        _ => {
+            unknown(ctx, func, "lifecycle hook", &f, HOOKS);
+            return None;
+        }
+    };
+    named(ctx, args, &[], &f);
+    Some(t)
+}
+
+/// A seccomp or AppArmor profile: `RuntimeDefault`, `Unconfined` or `localhost("path")`.
+fn profile(ctx: &mut Ctx, value: &Value, what: &str, ty: &str) -> Option<TokenStream> {
+    let ty = format_ident!("{ty}");
+    match &value.kind {
+        Kind::Ident(ident) if ident == "RuntimeDefault" || ident == "Unconfined" => {
+            Some(quote_spanned!(ident.span()=> ::daemonset::build::#ty::#ident))
+        }
+        Kind::Ident(ident) => {
+            unknown(ctx, ident, what, &ident.to_string(), PROFILES);
+            None
+        }
+        Kind::Call(func, args) if func == "localhost" => {
+            let pos = arity(ctx, value, args, 1, 1, "localhost(\"profile\")")?;
+            named(ctx, args, &[], "localhost");
+            let path = string(ctx, pos[0], &format!("{what} path"), Some(non_empty))?;
+            Some(quote!(::daemonset::build::#ty::Localhost(::std::string::String::from(#path))))
+        }
+        Kind::Call(func, _) if suggestion(&func.to_string(), PROFILES).is_some() => {
+            unknown(ctx, func, what, &func.to_string(), PROFILES);
+            None
+        }
+        Kind::Expr | Kind::Call(..) => Some(value.expr()),
+        _ => {
+            ctx.error(
+                &value.tokens,
+                format!("expected {what}: `RuntimeDefault`, `Unconfined` or `localhost(\"path\")`"),
+            );
+            None
+        }
+    }
+}
+
+/// The profiles a pod and a container security context share: seccomp, AppArmor, SELinux, Windows.
+fn profiles(ctx: &mut Ctx, s: &Obj, calls: &mut Vec<TokenStream>) {
+    if let Some(v) = s.get("seccomp_profile")
+        && let Some(t) = profile(ctx, v, "seccomp profile", "SeccompProfile")
+    {
+        calls.push(quote!(.seccomp_profile(#t)));
+    }
+    if let Some(v) = s.get("app_armor_profile")
+        && let Some(t) = profile(ctx, v, "AppArmor profile", "AppArmorProfile")
+    {
+        calls.push(quote!(.app_armor_profile(#t)));
+    }
+    if let Some(v) = s.get("se_linux") {
+        if matches!(v.kind, Kind::Expr) {
+            let t = v.expr();
+            calls.push(quote!(.se_linux(#t)));
+        } else if let Some(o) = object(ctx, v, SE_LINUX_KEYS, "SELinux options") {
+            let mut t = match o
+                .get("type")
+                .and_then(|v| string(ctx, v, "SELinux type", Some(non_empty)))
+            {
+                Some(ty) => quote!(::daemonset::build::SeLinux::type_(#ty)),
+                None => {
+                    quote!(<::daemonset::build::SeLinux as ::core::default::Default>::default())
+                }
+            };
+            for key in ["user", "role", "level"] {
+                if let Some(v) = o.get(key)
+                    && let Some(x) = string(ctx, v, &format!("SELinux {key}"), Some(non_empty))
+                {
+                    let method = format_ident!("{key}");
+                    t = quote!(#t.#method(#x));
+                }
+            }
+            calls.push(quote!(.se_linux(#t)));
+        }
+    }
+    if let Some(v) = s.get("windows") {
+        match &v.kind {
+            Kind::Call(func, args) if WINDOWS.contains(&func.to_string().as_str()) => {
+                let f = func.to_string();
+                let usage = format!("{f}(\"user\", gmsa_credential_spec_name: \"spec\")");
+                if let Some(pos) = arity(ctx, v, args, 1, 1, &usage)
+                    && let Some(user) = string(ctx, pos[0], "Windows user name", Some(non_empty))
+                {
+                    let opts = named(ctx, args, &["gmsa_credential_spec_name"], &f);
+                    let mut t = quote!(::daemonset::build::WindowsOptions::#func(#user));
+                    if let Some(g) = opts.get("gmsa_credential_spec_name")
+                        && let Some(g) =
+                            string(ctx, g, "GMSA credential spec name", Some(non_empty))
+                    {
+                        t = quote!(#t.gmsa_credential_spec_name(#g));
+                    }
+                    calls.push(quote!(.windows(#t)));
+                }
+            }
+            Kind::Call(func, _) | Kind::Ident(func) => {
+                unknown(ctx, func, "Windows options", &func.to_string(), WINDOWS);
+            }
+            Kind::Expr => {
+                let t = v.expr();
+                calls.push(quote!(.windows(#t)));
+            }
+            _ => ctx.error(
+                &v.tokens,
+                "expected Windows options: `host_process(\"user\")` or `run_as(\"user\")`",
+            ),
+        }
+    }
+}
+
+/// The pod's security context.
+fn pod_security_context(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
+    if matches!(value.kind, Kind::Expr) {
+        return Some(value.expr());
+    }
+    let s = object(ctx, value, POD_SECURITY_KEYS, "a pod security context")?;
+    let mut calls = Vec::new();
+    if let Some(v) = s.get("run_as_non_root")
+        && let Some(b) = boolean(ctx, v, "run_as_non_root")
+    {
+        calls.push(quote!(.run_as_non_root(#b)));
+    }
+    for key in ["run_as_user", "run_as_group", "fs_group"] {
+        if let Some(v) = s.get(key)
+            && let Some((n, _)) = integer(ctx, v, key, 0, i64::from(i32::MAX))
+        {
+            let method = format_ident!("{key}");
+            calls.push(quote!(.#method(#n)));
+        }
+    }
+    if let Some(v) = s.get("fs_group_change_policy")
+        && let Some(t) =
+            variant::<FsGroupChangePolicy>(ctx, v, "fsGroup change policy", "FsGroupChangePolicy")
+    {
+        calls.push(quote!(.fs_group_change_policy(#t)));
+    }
+    if let Some(v) = s.get("supplemental_groups") {
+        for item in items(ctx, v, "group IDs") {
+            if let Some((n, _)) = integer(ctx, item, "supplemental group", 0, i64::from(i32::MAX)) {
+                calls.push(quote!(.supplemental_group(#n)));
+            }
+        }
+    }
+    profiles(ctx, &s, &mut calls);
+    if let Some(v) = s.get("sysctls") {
+        for (k, x) in string_map(ctx, v, "sysctl", non_empty, None) {
+            calls.push(quote!(.sysctl(#k, #x)));
+        }
+    }
+    Some(quote!(::daemonset::build::PodSecurityContext::builder() #(#calls)* .build()))
 }
 
 fn security_context(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
@@ -1678,6 +2164,7 @@ fn security_context(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
             }
         }
     }
+    profiles(ctx, &s, &mut calls);
     Some(quote!(::daemonset::build::SecurityContext::builder() #(#calls)* .build()))
 }
 
@@ -1797,6 +2284,9 @@ fn toleration(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     let mut out = match (exists, &key, &value_tokens) {
         (true, Some(k), _) => quote!(::daemonset::build::Toleration::exists(#k)),
         (_, None, _) => quote!(::daemonset::build::Toleration::everything()),
+        (false, Some(k), Some(v)) if operator.is_none() => {
+            quote!(::daemonset::build::Toleration::key_value(#k, #v))
+        }
         (false, Some(k), Some(v)) => quote!(::daemonset::build::Toleration::equal(#k, #v)),
         (false, Some(k), None) => quote!(::daemonset::build::Toleration::key(#k)),
     };

@@ -270,6 +270,28 @@ closed_set! {
 }
 
 closed_set! {
+    /// When the kubelet changes the ownership of a volume to the pod's `fsGroup` (`fsGroupChangePolicy`).
+    pub enum FsGroupChangePolicy {
+        /// Only when the root directory's owner or permissions do not match.
+        OnRootMismatch = "OnRootMismatch",
+        /// Every time the volume is mounted (the default).
+        Always = "Always",
+    }
+    supported: ["Always", "OnRootMismatch"];
+}
+
+closed_set! {
+    /// Where a container's termination message comes from (`terminationMessagePolicy`).
+    pub enum TerminationMessagePolicy {
+        /// The termination message file only (the default).
+        File = "File",
+        /// The file, or the end of the log when the file is empty and the container failed.
+        FallbackToLogsOnError = "FallbackToLogsOnError",
+    }
+    supported: ["FallbackToLogsOnError", "File"];
+}
+
+closed_set! {
     /// The medium of an `emptyDir` spec files can name (`medium: Memory`, a tmpfs).
     pub enum StorageMedium {
         /// tmpfs, counted against the container's memory.

@@ -69,24 +69,7 @@ impl From<Hook> for LifecycleHandler {
     }
 }
 
-/// Where the kubelet takes a terminated container's message from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TerminationMessagePolicy {
-    /// The file at `terminationMessagePath` only (the default).
-    File,
-    /// The end of the log when the file is empty and the container failed.
-    FallbackToLogsOnError,
-}
-
-impl TerminationMessagePolicy {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TerminationMessagePolicy::File => "File",
-            TerminationMessagePolicy::FallbackToLogsOnError => "FallbackToLogsOnError",
-        }
-    }
-}
+pub use daemonset_rules::model::TerminationMessagePolicy;
 
 /// A resource whose in-place resize has a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -149,24 +149,7 @@ impl From<WindowsOptions> for WindowsSecurityContextOptions {
     }
 }
 
-/// How the kubelet changes the ownership of volumes to `fsGroup`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FsGroupChangePolicy {
-    /// Only when the volume root's owner or permissions do not match already.
-    OnRootMismatch,
-    /// Every time the volume is mounted (the default).
-    Always,
-}
-
-impl FsGroupChangePolicy {
-    /// The name the API server uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FsGroupChangePolicy::OnRootMismatch => "OnRootMismatch",
-            FsGroupChangePolicy::Always => "Always",
-        }
-    }
-}
+pub use daemonset_rules::model::FsGroupChangePolicy;
 
 /// The security settings of the whole pod (its containers inherit user, group and profiles).
 ///

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::model::{
-    Ctr, Env, EnvSrc, Handler, Ir, MountIr, PortRef, ProbeIr, Projection, Req, Res, Residual, Root,
-    TermIr, Tol, Update, VolSource,
+    Ctr, Env, EnvSrc, Handler, HookIr, Ir, MountIr, PodSec, PortRef, ProbeIr, Profiles, Projection,
+    Req, Res, Residual, Root, TermIr, Tol, Update, VolSource,
 };
 use super::rust::{JSON_MACRO, Out, ds_residual_lines, residual_code};
 use super::{Untyped, json_text, lit, residual_fields, volume_fields};
@@ -261,19 +261,31 @@ fn probe(p: &ProbeIr) -> String {
         } => vec![lit(path), lit(name)],
         Handler::TcpSocket(port) | Handler::Grpc(port) => vec![port.to_string()],
         Handler::Exec(command) => vec![strings(command, 0)],
-        Handler::TcpSocketNamed(_) => unreachable!(
-            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
-        ),
+        Handler::TcpSocketNamed(name) => vec![lit(name)],
     };
     let f = match &p.handler {
         Handler::HttpGet { .. } => "http_get",
-        Handler::TcpSocket(_) => "tcp_socket",
+        Handler::TcpSocket(_) | Handler::TcpSocketNamed(_) => "tcp_socket",
         Handler::Grpc(_) => "grpc",
         Handler::Exec(_) => "exec",
-        Handler::TcpSocketNamed(_) => unreachable!(
-            "typed in the builder form only: `model::analyze` leaves it a residual for this form"
-        ),
     };
+    if let Some(h) = &p.host {
+        args.push(format!("host: {}", lit(h)));
+    }
+    if p.https {
+        args.push("https: true".into());
+    }
+    if !p.headers.is_empty() {
+        let h: Vec<String> = p
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
+            .collect();
+        args.push(format!("headers: {{ {} }}", h.join(", ")));
+    }
+    if let Some(g) = &p.grpc_service {
+        args.push(format!("service: {}", lit(g)));
+    }
     for (json, n) in &p.numbers {
         let name = super::model::PROBE_NUMBERS
             .iter()
@@ -283,6 +295,96 @@ fn probe(p: &ProbeIr) -> String {
         args.push(format!("{name}: {n}"));
     }
     format!("{f}({})", args.join(", "))
+}
+
+/// A lifecycle hook.
+fn hook(h: &HookIr) -> String {
+    match h {
+        HookIr::Exec(command) => format!("exec({})", strings(command, 0)),
+        HookIr::HttpGet { path, port } => format!("http_get({}, {port})", lit(path)),
+        HookIr::Sleep(n) => format!("sleep({n})"),
+        HookIr::TcpSocket(port) => format!("tcp_socket({port})"),
+    }
+}
+
+/// The profiles a pod and a container security context share, as DSL entries.
+fn profiles(p: &Profiles) -> Vec<String> {
+    let mut f = Vec::new();
+    let profile = |(kind, path): &(String, Option<String>)| match path {
+        Some(path) => format!("localhost({})", lit(path)),
+        None => kind.clone(),
+    };
+    if let Some(s) = &p.seccomp {
+        f.push(format!("seccomp_profile: {}", profile(s)));
+    }
+    if let Some(a) = &p.app_armor {
+        f.push(format!("app_armor_profile: {}", profile(a)));
+    }
+    if let Some(l) = &p.se_linux {
+        let mut o = Vec::new();
+        for (key, v) in [
+            ("type", &l.type_),
+            ("user", &l.user),
+            ("role", &l.role),
+            ("level", &l.level),
+        ] {
+            if let Some(v) = v {
+                o.push(format!("{key}: {}", lit(v)));
+            }
+        }
+        f.push(format!("se_linux: {{ {} }}", o.join(", ")));
+    }
+    if let Some(w) = &p.windows {
+        let user = lit(w.user.as_deref().unwrap_or_default());
+        let mut s = format!(
+            "{}({user}",
+            if w.host_process {
+                "host_process"
+            } else {
+                "run_as"
+            }
+        );
+        if let Some(g) = &w.gmsa_name {
+            s.push_str(&format!(", gmsa_credential_spec_name: {}", lit(g)));
+        }
+        s.push(')');
+        f.push(format!("windows: {s}"));
+    }
+    f
+}
+
+/// The pod security context.
+fn pod_security(s: &PodSec) -> Vec<String> {
+    let mut f = Vec::new();
+    if let Some(u) = s.run_as_user {
+        f.push(format!("run_as_user: {u}"));
+    }
+    if let Some(g) = s.run_as_group {
+        f.push(format!("run_as_group: {g}"));
+    }
+    if let Some(b) = s.run_as_non_root {
+        f.push(format!("run_as_non_root: {b}"));
+    }
+    if let Some(g) = s.fs_group {
+        f.push(format!("fs_group: {g}"));
+    }
+    if let Some(p) = &s.fs_group_change_policy {
+        f.push(format!("fs_group_change_policy: {p}"));
+    }
+    if !s.supplemental_groups.is_empty() {
+        let g: Vec<String> = s.supplemental_groups.iter().map(i64::to_string).collect();
+        f.push(format!("supplemental_groups: [{}]", g.join(", ")));
+    }
+    f.extend(profiles(&s.profiles));
+    if !s.sysctls.is_empty() {
+        let m: Vec<String> = s
+            .sysctls
+            .iter()
+            .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
+            .collect();
+        f.push(format!("sysctls: {{ {} }}", m.join(", ")));
+    }
+    f
 }
 
 /// A container; `extra` collects fields the DSL form cannot say that the builder can (reported as untyped).
@@ -510,8 +612,30 @@ fn container(out: &mut Out, c: &Ctr, indent: usize, extra: &mut Vec<(String, Str
             }
             f.push(format!("capabilities: {{ {} }}", caps.join(", ")));
         }
+        f.extend(profiles(&s.profiles));
         e.push(format!("security_context: {}", braces("{", "}", &f, i)));
     }
+    for (key, h) in [
+        ("pre_stop", &c.extra.pre_stop),
+        ("post_start", &c.extra.post_start),
+    ] {
+        if let Some(h) = h {
+            e.push(format!("{key}: {}", hook(h)));
+        }
+    }
+    if let Some(p) = &c.extra.termination_message_path {
+        e.push(format!("termination_message_path: {}", lit(p)));
+    }
+    if let Some(p) = &c.extra.termination_message_policy {
+        e.push(format!("termination_message_policy: {p}"));
+    }
+    if c.extra.sidecar {
+        e.push("sidecar: true".into());
+    }
+    debug_assert!(
+        c.extra.resize_policy.is_empty(),
+        "typed in the builder form only: `model::analyze` leaves it a residual for this form"
+    );
     if !residuals.is_empty() {
         // Inserts in the order of their index, so each lands where the manifest has it.
         residuals.sort_by_key(|r| (r.insert.is_some(), r.path.clone(), r.insert));
@@ -552,6 +676,13 @@ fn volume_source(out: &mut Out, source: &VolSource, extra: &mut bool) -> String 
         args.join(", ")
     };
     let _ = out;
+    let flagged = |name: &str, optional: bool| {
+        if optional {
+            format!("{}, optional", lit(name))
+        } else {
+            lit(name)
+        }
+    };
     match source {
         VolSource::HostPath { path, kind } => match kind {
             Some(k) => format!("host_path({}, {k})", lit(path)),
@@ -561,17 +692,35 @@ fn volume_source(out: &mut Out, source: &VolSource, extra: &mut bool) -> String 
             name,
             items,
             default_mode,
-            ..
-        } => format!("config_map({})", with(lit(name), default_mode, items)),
+            optional,
+        } => format!(
+            "config_map({})",
+            with(flagged(name, *optional), default_mode, items)
+        ),
         VolSource::Secret {
             name,
             items,
             default_mode,
-            ..
-        } => format!("secret({})", with(lit(name), default_mode, items)),
+            optional,
+        } => format!(
+            "secret({})",
+            with(flagged(name, *optional), default_mode, items)
+        ),
         VolSource::EmptyDir => "empty_dir()".into(),
         VolSource::MemoryDir(size) => format!("memory_dir({})", lit(size)),
-        VolSource::EmptyDirWith { .. } | VolSource::Csi { .. } | VolSource::Ephemeral { .. } => {
+        VolSource::Csi { driver, attributes } => {
+            let mut s = format!("csi({}", lit(driver));
+            if !attributes.is_empty() {
+                let a: Vec<String> = attributes
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
+                    .collect();
+                s.push_str(&format!(", attributes: {{ {} }}", a.join(", ")));
+            }
+            s.push(')');
+            s
+        }
+        VolSource::EmptyDirWith { .. } | VolSource::Ephemeral { .. } => {
             unreachable!(
                 "typed in the builder form only: `model::analyze` leaves it a residual for this form"
             )
@@ -794,6 +943,69 @@ pub(super) fn emit(ir: &Ir, function: &str) -> (String, Vec<Untyped>) {
     }
     if let Some(n) = ir.revision_history_limit {
         e.push(format!("revision_history_limit: {n}"));
+    }
+    let x = &ir.extra;
+    if let Some(s) = &x.security {
+        e.push(format!(
+            "security_context: {}",
+            braces("{", "}", &pod_security(s), 8)
+        ));
+    }
+    if let Some(b) = x.automount_service_account_token {
+        e.push(format!("automount_service_account_token: {b}"));
+    }
+    if x.share_process_namespace {
+        e.push("share_process_namespace: true".into());
+    }
+    if x.host_ipc {
+        e.push("host_ipc: true".into());
+    }
+    if let Some(b) = x.host_users {
+        e.push(format!("host_users: {b}"));
+    }
+    if let Some(r) = &x.runtime_class_name {
+        e.push(format!("runtime_class_name: {}", lit(r)));
+    }
+    if let Some(b) = x.enable_service_links {
+        e.push(format!("enable_service_links: {b}"));
+    }
+    if let Some(n) = &x.scheduler_name {
+        e.push(format!("scheduler_name: {}", lit(n)));
+    }
+    if !x.host_aliases.is_empty() {
+        let items: Vec<String> = x
+            .host_aliases
+            .iter()
+            .map(|(ip, names)| format!("{}: {}", lit(ip), strings(names, 12)))
+            .collect();
+        e.push(format!("host_aliases: {}", braces("{", "}", &items, 8)));
+    }
+    if let Some(d) = &x.dns_config {
+        let mut f = Vec::new();
+        if !d.nameservers.is_empty() {
+            f.push(format!("nameservers: {}", strings(&d.nameservers, 12)));
+        }
+        if !d.searches.is_empty() {
+            f.push(format!("searches: {}", strings(&d.searches, 12)));
+        }
+        if !d.options.is_empty() {
+            let o: Vec<String> = d
+                .options
+                .iter()
+                .map(|(n, v)| match v {
+                    Some(v) => format!("({}, {})", lit(n), lit(v)),
+                    None => lit(n),
+                })
+                .collect();
+            f.push(format!("options: [{}]", o.join(", ")));
+        }
+        e.push(format!("dns_config: {}", braces("{", "}", &f, 8)));
+    }
+    if !x.readiness_gates.is_empty() {
+        e.push(format!(
+            "readiness_gates: {}",
+            strings(&x.readiness_gates, 8)
+        ));
     }
     if !ir.residuals.is_empty() {
         let mut s = "customize: |ds: &mut daemonset::k8s::api::apps::v1::DaemonSet| {\n".to_owned();

@@ -143,9 +143,14 @@ pub fn import(ds: &DaemonSet, form: Form) -> Result<Imported, ImportError> {
         path: String::new(),
         message: e.to_string(),
     })?;
-    // The builder and spec files have typed forms for the same fields (generic ephemeral volumes and the
-    // template's name aside, which `spec_file` reports as left out); the DSL does not yet.
-    let ir = model::analyze(&value, form != Form::Dsl)?;
+    let reach = match form {
+        Form::Rust => model::Reach::Builder,
+        Form::Dsl => model::Reach::Dsl,
+        // Spec files have the builder's typed forms (generic ephemeral volumes and the template's name aside,
+        // which `spec_file` reports as left out).
+        Form::Spec => model::Reach::Builder,
+    };
+    let ir = model::analyze(&value, reach)?;
     let function = rust_ident(&ir.name);
     let (text, untyped) = match form {
         Form::Rust => rust::emit(&ir, &function),

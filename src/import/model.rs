@@ -620,9 +620,33 @@ const TOOL_ANNOTATIONS: &[&str] = &[
     "deprecated.daemonset.template.generation",
 ];
 
+/// Which fields a form types beyond the ones all three share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// The builder form: every typed field.
+    Builder,
+    /// The DSL: the builder's fields but pod affinity, `os`, the template's name, `resizePolicy` and the emptyDir
+    /// and ephemeral volume shapes.
+    Dsl,
+    /// The fields all three forms share (spec files).
+    Base,
+}
+
+impl Reach {
+    /// Whether the form is the builder's.
+    pub(crate) fn builder(self) -> bool {
+        self == Reach::Builder
+    }
+
+    /// Whether the form types what the DSL types.
+    pub(crate) fn dsl(self) -> bool {
+        self != Reach::Base
+    }
+}
+
 /// Splits a DaemonSet into the import model. With `rich` (the builder form), the fields only the builder has typed
 /// forms for are taken too ([`PodExtra`], [`CtrExtra`], ...); without it they stay residuals.
-pub(crate) fn analyze(ds: &Value, rich: bool) -> Result<Ir, ImportError> {
+pub(crate) fn analyze(ds: &Value, reach: Reach) -> Result<Ir, ImportError> {
     let Value::Object(root) = ds else {
         return Err(invalid("", "not an object"));
     };
@@ -677,7 +701,7 @@ pub(crate) fn analyze(ds: &Value, rich: bool) -> Result<Ir, ImportError> {
     if take(&mut tmeta, "creationTimestamp").is_some() {
         notes.push("spec.template.metadata.creationTimestamp: left out".to_owned());
     }
-    let template_name = if rich {
+    let template_name = if reach.builder() {
         take_str(&mut tmeta, "name")
     } else {
         None
@@ -740,7 +764,7 @@ pub(crate) fn analyze(ds: &Value, rich: bool) -> Result<Ir, ImportError> {
         residuals,
         notes,
     };
-    pod_spec(&mut ir, &mut pod, rich);
+    pod_spec(&mut ir, &mut pod, reach);
     leftovers(&mut ir.residuals, Root::Pod, &[], pod);
     Ok(ir)
 }
@@ -808,7 +832,7 @@ fn drop_if(o: &mut Obj, key: &str, default: &Value) {
     }
 }
 
-fn pod_spec(ir: &mut Ir, pod: &mut Obj, rich: bool) {
+fn pod_spec(ir: &mut Ir, pod: &mut Obj, reach: Reach) {
     drop_if(pod, "dnsPolicy", &Value::from("ClusterFirst"));
     drop_if(pod, "restartPolicy", &Value::from("Always"));
     drop_if(pod, "schedulerName", &Value::from("default-scheduler"));
@@ -820,8 +844,8 @@ fn pod_spec(ir: &mut Ir, pod: &mut Obj, rich: bool) {
     }
     ir.host_network = take_bool(pod, "hostNetwork").unwrap_or(false);
     ir.host_pid = take_bool(pod, "hostPID").unwrap_or(false);
-    if rich {
-        pod_extra(&mut ir.extra, pod);
+    if reach.dsl() {
+        pod_extra(&mut ir.extra, pod, reach.builder());
     }
     if let Some(policy) = take_str(pod, "dnsPolicy") {
         if ["ClusterFirstWithHostNet", "Default", "None"].contains(&policy.as_str()) {
@@ -867,7 +891,7 @@ fn pod_spec(ir: &mut Ir, pod: &mut Obj, rich: bool) {
                 }
             }
         }
-        if rich {
+        if reach.builder() {
             for (key, out) in [
                 ("podAffinity", &mut ir.extra.pod_affinity),
                 ("podAntiAffinity", &mut ir.extra.pod_anti_affinity),
@@ -885,7 +909,7 @@ fn pod_spec(ir: &mut Ir, pod: &mut Obj, rich: bool) {
         leftovers(&mut ir.residuals, Root::Pod, &["affinity"], affinity);
     }
     for (i, t) in take_list(pod, "tolerations").into_iter().enumerate() {
-        match toleration(&t, rich) {
+        match toleration(&t, reach.dsl()) {
             Some(t) => ir.tolerations.push(t),
             None => ir
                 .residuals
@@ -894,20 +918,20 @@ fn pod_spec(ir: &mut Ir, pod: &mut Obj, rich: bool) {
     }
     ir.volumes = take_list(pod, "volumes")
         .into_iter()
-        .map(|v| volume(v, rich))
+        .map(|v| volume(v, reach))
         .collect();
     for (list, out) in [
         ("containers", &mut ir.containers),
         ("initContainers", &mut ir.init_containers),
     ] {
         for c in take_list(pod, list) {
-            out.push(container(c, rich, list == "initContainers"));
+            out.push(container(c, reach, list == "initContainers"));
         }
     }
 }
 
 /// The pod fields of [`PodExtra`]; what does not fit a typed form stays in `pod`.
-fn pod_extra(x: &mut PodExtra, pod: &mut Obj) {
+fn pod_extra(x: &mut PodExtra, pod: &mut Obj, all: bool) {
     if let Some(s) = take_obj(pod, "securityContext") {
         let (sec, rest) = pod_security(s);
         x.security = Some(sec).filter(|s| *s != PodSec::default());
@@ -924,7 +948,21 @@ fn pod_extra(x: &mut PodExtra, pod: &mut Obj) {
     x.runtime_class_name = take_str(pod, "runtimeClassName");
     x.enable_service_links = take_bool(pod, "enableServiceLinks");
     x.scheduler_name = take_str(pod, "schedulerName");
-    if let Some(mut os) = take_obj(pod, "os") {
+    let gates = take_list(pod, "readinessGates");
+    let names: Option<Vec<String>> = gates
+        .iter()
+        .map(|g| {
+            let o = g.as_object()?;
+            (o.len() == 1).then(|| o.get("conditionType")?.as_str().map(str::to_owned))?
+        })
+        .collect();
+    match names {
+        Some(names) => x.readiness_gates = names,
+        None => {
+            pod.insert("readinessGates".into(), Value::Array(gates));
+        }
+    }
+    if all && let Some(mut os) = take_obj(pod, "os") {
         let name = take_str(&mut os, "name");
         x.os = match name.as_deref() {
             Some("linux") if os.is_empty() => Some("Linux"),
@@ -944,20 +982,6 @@ fn pod_extra(x: &mut PodExtra, pod: &mut Obj) {
             None => {
                 pod.insert("dnsConfig".into(), v);
             }
-        }
-    }
-    let gates = take_list(pod, "readinessGates");
-    let names: Option<Vec<String>> = gates
-        .iter()
-        .map(|g| {
-            let o = g.as_object()?;
-            (o.len() == 1).then(|| o.get("conditionType")?.as_str().map(str::to_owned))?
-        })
-        .collect();
-    match names {
-        Some(names) => x.readiness_gates = names,
-        None => {
-            pod.insert("readinessGates".into(), Value::Array(gates));
         }
     }
     let aliases = take_list(pod, "hostAliases");
@@ -1176,7 +1200,7 @@ fn hook(v: &Value) -> Option<HookIr> {
 }
 
 /// The container fields of [`CtrExtra`]; what does not fit stays in `o`.
-fn ctr_extra(o: &mut Obj, init: bool) -> CtrExtra {
+fn ctr_extra(o: &mut Obj, init: bool, all: bool) -> CtrExtra {
     let mut x = CtrExtra::default();
     if let Some(mut l) = take_obj(o, "lifecycle") {
         for (key, out) in [
@@ -1207,6 +1231,10 @@ fn ctr_extra(o: &mut Obj, init: bool) -> CtrExtra {
     if init && o.get("restartPolicy") == Some(&Value::from("Always")) {
         o.remove("restartPolicy");
         x.sidecar = true;
+    }
+    if !all {
+        // `resizePolicy` is typed in the builder form only.
+        return x;
     }
     let resize = take_list(o, "resizePolicy");
     let typed: Option<Vec<(String, String)>> = resize
@@ -1405,7 +1433,7 @@ const HOST_PATH_TYPES: [&str; 7] = [
     "BlockDevice",
 ];
 
-fn volume(v: Value, rich: bool) -> Vol {
+fn volume(v: Value, reach: Reach) -> Vol {
     let raw = v.clone();
     let mut o = v.as_object().cloned().unwrap_or_default();
     let name = take_str(&mut o, "name").unwrap_or_default();
@@ -1434,7 +1462,7 @@ fn volume(v: Value, rich: bool) -> Vol {
             untyped.push("configMap.items".into());
         }
         let default_mode = mode(&mut c, "defaultMode");
-        let optional = rich && take_optional(&mut c);
+        let optional = reach.dsl() && take_optional(&mut c);
         rest("configMap", c, &mut untyped);
         name.map(|name| VolSource::ConfigMap {
             name,
@@ -1449,7 +1477,7 @@ fn volume(v: Value, rich: bool) -> Vol {
             untyped.push("secret.items".into());
         }
         let default_mode = mode(&mut s, "defaultMode");
-        let optional = rich && take_optional(&mut s);
+        let optional = reach.dsl() && take_optional(&mut s);
         rest("secret", s, &mut untyped);
         name.map(|name| VolSource::Secret {
             name,
@@ -1466,11 +1494,11 @@ fn volume(v: Value, rich: bool) -> Vol {
             (Some("Memory"), Some(size)) if Quantity::parse(&size).is_ok() => {
                 Some(VolSource::MemoryDir(size))
             }
-            (Some("Memory"), None) if rich => Some(VolSource::EmptyDirWith {
+            (Some("Memory"), None) if reach.builder() => Some(VolSource::EmptyDirWith {
                 memory: true,
                 size_limit: None,
             }),
-            (None, Some(size)) if rich && Quantity::parse(&size).is_ok() => {
+            (None, Some(size)) if reach.builder() && Quantity::parse(&size).is_ok() => {
                 Some(VolSource::EmptyDirWith {
                     memory: false,
                     size_limit: Some(size),
@@ -1502,13 +1530,17 @@ fn volume(v: Value, rich: bool) -> Vol {
             sources,
             default_mode,
         })
-    } else if rich && let Some((storage_class, size)) = o.get("ephemeral").and_then(ephemeral) {
+    } else if reach.builder()
+        && let Some((storage_class, size)) = o.get("ephemeral").and_then(ephemeral)
+    {
         o.remove("ephemeral");
         Some(VolSource::Ephemeral {
             storage_class,
             size,
         })
-    } else if rich && let Some(mut c) = take_obj(&mut o, "csi") {
+    } else if reach.dsl()
+        && let Some(mut c) = take_obj(&mut o, "csi")
+    {
         let driver = take_str(&mut c, "driver");
         let attributes = string_map(&mut c, "volumeAttributes");
         rest("csi", c, &mut untyped);
@@ -1615,7 +1647,7 @@ pub(crate) fn default_pull_policy(image: &str) -> &'static str {
     }
 }
 
-fn container(v: Value, rich: bool, init: bool) -> Ctr {
+fn container(v: Value, reach: Reach, init: bool) -> Ctr {
     let mut o = v.as_object().cloned().unwrap_or_default();
     let mut residuals = Vec::new();
     let name = take_str(&mut o, "name").unwrap_or_default();
@@ -1633,8 +1665,8 @@ fn container(v: Value, rich: bool, init: bool) -> Ctr {
     drop_if(&mut o, "terminationMessagePolicy", &Value::from("File"));
     // The server writes `resources: {}` on a container without resources.
     drop_if(&mut o, "resources", &Value::Object(Obj::new()));
-    let extra = if rich {
-        ctr_extra(&mut o, init)
+    let extra = if reach.dsl() {
+        ctr_extra(&mut o, init, reach.builder())
     } else {
         CtrExtra::default()
     };
@@ -1689,7 +1721,7 @@ fn container(v: Value, rich: bool, init: bool) -> Ctr {
     }
     let mut probe_of = |key: &str, residuals: &mut Vec<Residual>| {
         let p = take(&mut o, key)?;
-        match probe(&p, key, rich) {
+        match probe(&p, key, reach.dsl()) {
             Some((probe, rest)) => {
                 residuals.extend(rest);
                 Some(probe)
@@ -1703,7 +1735,8 @@ fn container(v: Value, rich: bool, init: bool) -> Ctr {
     let liveness = probe_of("livenessProbe", &mut residuals);
     let readiness = probe_of("readinessProbe", &mut residuals);
     let startup = probe_of("startupProbe", &mut residuals);
-    let security = take_obj(&mut o, "securityContext").map(|s| security(s, &mut residuals, rich));
+    let security =
+        take_obj(&mut o, "securityContext").map(|s| security(s, &mut residuals, reach.dsl()));
     leftovers(&mut residuals, Root::Container, &[], o);
     Ctr {
         name,

@@ -1306,9 +1306,9 @@ mod tests {
             json("x:\n  <<: {a: 1}\n  b: 2\n"),
             serde_json::json!({"x": {"a": 1, "b": 2}})
         );
-        let error = document("x:\n  <<: 1\n", 1)
-            .err()
-            .expect("a merge of a scalar is refused");
+        let Err(error) = document("x:\n  <<: 1\n", 1) else {
+            panic!("a merge of a scalar is refused");
+        };
         assert!(
             format!("{error:?}")
                 .contains("map merge requires map or sequence of maps as the value"),
