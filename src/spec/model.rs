@@ -702,16 +702,6 @@ macro_rules! closed_set {
     };
 }
 
-closed_set!(FsGroupChangePolicy {
-    FsGroupChangePolicy::OnRootMismatch => "OnRootMismatch",
-    FsGroupChangePolicy::Always => "Always",
-} supported ["OnRootMismatch", "Always"]);
-
-closed_set!(TerminationMessagePolicy {
-    TerminationMessagePolicy::File => "File",
-    TerminationMessagePolicy::FallbackToLogsOnError => "FallbackToLogsOnError",
-} supported ["File", "FallbackToLogsOnError"]);
-
 closed_set!(Os {
     Os::Linux => "linux",
     Os::Windows => "windows",
