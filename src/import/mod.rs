@@ -13,14 +13,15 @@
 //!   `customize` (or a `raw` volume) from its JSON, with a comment naming the field; a spec file cannot express it,
 //!   so it is left out and listed there. Nothing is dropped silently.
 //!
-//! The builder has typed forms for more fields than the DSL and spec files (pod and container security profiles,
-//! lifecycle hooks, probe hosts and headers, pod affinity, DNS config, CSI and optional volumes, ...): the import
-//! model takes them only for [`Form::Rust`], and for the other forms they stay untyped fields.
+//! The builder has typed forms for a few more fields than the DSL and spec files (the pod's OS and resize policy,
+//! pod affinity in the DSL, the template's name, generic ephemeral volumes, ...): the import model takes each field
+//! only for the forms that can write it, and for the others it stays an untyped field.
 //!
 //! ```
 //! let ds: daemonset::k8s::api::apps::v1::DaemonSet = daemonset::parse::from_yaml(
 //!     "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  \
-//!      template:\n    metadata: {labels: {app: agent}}\n    spec:\n      automountServiceAccountToken: false\n      \
+//!      template:\n    metadata: {name: agent-pod, labels: {app: agent}}\n    spec:\n      os: {name: linux}\n      \
+//!      automountServiceAccountToken: false\n      \
 //!      containers: [{name: agent, image: 'agent:1.0', resources: {requests: {cpu: 100m}}}]\n",
 //! )?;
 //! let imported = daemonset::import::to_rust(&ds)?;
@@ -28,13 +29,13 @@
 //! assert!(imported.text.contains(".automount_service_account_token(false)"));
 //! assert!(imported.is_fully_typed());
 //! let dsl = daemonset::import::to_dsl(&ds)?;
-//! // The DSL has no typed form for it yet: set in `customize`.
-//! assert_eq!(dsl.untyped[0].path, "spec.template.spec.automountServiceAccountToken");
-//! assert!(dsl.untyped[0].expressed);
+//! // The DSL has no typed form for the OS yet: set in `customize`.
+//! let os = dsl.untyped.iter().find(|u| u.path == "spec.template.spec.os.name").expect("untyped in the DSL");
+//! assert!(os.expressed);
 //! let spec = daemonset::import::to_spec(&ds)?;
-//! // A spec file cannot say it: it is left out, and listed in the file's header.
-//! assert!(spec.text.contains("#   spec.template.spec.automountServiceAccountToken\n"));
-//! assert!(!spec.untyped[0].expressed);
+//! // A spec file cannot say the template's name: it is left out, and listed in the file's header.
+//! assert!(spec.text.contains("#   spec.template.metadata.name\n"));
+//! assert!(spec.untyped.iter().all(|u| !u.expressed));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
