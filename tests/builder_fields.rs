@@ -3,12 +3,14 @@
 //! API server reads, and `build()` still validates the result with the server's rules.
 
 use daemonset::build::{
-    AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
-    Os, PodAffinityTerm, PodPlacement, PodSecurityContext, Probe, ResizeResource, ResizeRestart,
-    SeLinux, SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight,
+    AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Memory, NodeAgent, Os,
+    PodAffinityTerm, PodPlacement, PodSecurityContext, SeccompProfile, Volume, Weight,
     WindowsOptions,
 };
 use serde_json::json;
+
+#[path = "support/typed_containers.rs"]
+mod typed_containers;
 
 fn agent() -> Container {
     Container::builder()
@@ -88,39 +90,8 @@ fn container_fields_map_to_the_api_fields() {
         .name("cni")
         .selector_label("app", "cni")
         .host_network()
-        .init_container(
-            Container::builder()
-                .name("proxy")
-                .image("registry.example/proxy:1.0")
-                .sidecar()
-                .build(),
-        )
-        .container(
-            Container::builder()
-                .name("cni")
-                .image("registry.example/cni:1.0")
-                .pre_stop(Hook::exec(["/bin/sh", "-c", "sleep 5"]))
-                .post_start(Hook::sleep(1))
-                .termination_message_path("/tmp/termination")
-                .termination_message_policy(TerminationMessagePolicy::FallbackToLogsOnError)
-                .resize_policy(ResizeResource::Memory, ResizeRestart::RestartContainer)
-                .liveness_probe(
-                    Probe::http_get("/healthz", 9099)
-                        .host("127.0.0.1")
-                        .header("X-Probe", "liveness")
-                        .https(),
-                )
-                .readiness_probe(Probe::tcp_socket_named("metrics").host("127.0.0.1"))
-                .startup_probe(Probe::grpc(9090).grpc_service("health"))
-                .security_context(
-                    SecurityContext::builder()
-                        .privileged(true)
-                        .seccomp_profile(SeccompProfile::Unconfined)
-                        .se_linux(SeLinux::type_("spc_t"))
-                        .build(),
-                )
-                .build(),
-        )
+        .init_container(typed_containers::sidecar())
+        .container(typed_containers::every_typed_form("cni"))
         .build()
         .expect("valid");
     let pod = serde_json::to_value(ds.spec.unwrap().template.spec.unwrap()).unwrap();

@@ -3,11 +3,12 @@
 //! unchanged in the server's object (nothing dropped or rewritten; the server only adds its defaults).
 
 mod support;
+#[path = "support/typed_containers.rs"]
+mod typed_containers;
 
 use daemonset::build::{
-    AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Hook, Memory, NodeAgent,
-    Os, PodAffinityTerm, PodPlacement, PodSecurityContext, Probe, ResizeResource, ResizeRestart,
-    SeLinux, SeccompProfile, SecurityContext, TerminationMessagePolicy, Volume, Weight,
+    AppArmorProfile, Container, DnsConfig, DnsPolicy, FsGroupChangePolicy, Memory, NodeAgent, Os,
+    PodAffinityTerm, PodPlacement, PodSecurityContext, SeccompProfile, Volume, Weight,
     WindowsOptions,
 };
 use daemonset::k8s::api::apps::v1::DaemonSet;
@@ -85,37 +86,12 @@ fn linux_agent() -> DaemonSet {
                     .namespace("kube-system"),
             ),
         )
-        .init_container(
-            Container::builder()
-                .name("proxy")
-                .image("registry.example/proxy:1.0")
-                .sidecar()
-                .build(),
-        )
+        .init_container(typed_containers::sidecar())
+        .container(typed_containers::every_typed_form("agent"))
         .container(
             Container::builder()
-                .name("agent")
+                .name("volumes")
                 .image("registry.example/agent:1.0")
-                .pre_stop(Hook::exec(["/bin/sh", "-c", "sleep 5"]))
-                .post_start(Hook::sleep(1))
-                .termination_message_path("/tmp/termination")
-                .termination_message_policy(TerminationMessagePolicy::FallbackToLogsOnError)
-                .resize_policy(ResizeResource::Memory, ResizeRestart::RestartContainer)
-                .liveness_probe(
-                    Probe::http_get("/healthz", 9099)
-                        .host("127.0.0.1")
-                        .header("X-Probe", "liveness")
-                        .https(),
-                )
-                .readiness_probe(Probe::tcp_socket_named("metrics").host("127.0.0.1"))
-                .startup_probe(Probe::grpc(9090).grpc_service("health"))
-                .security_context(
-                    SecurityContext::builder()
-                        .privileged(true)
-                        .seccomp_profile(SeccompProfile::Unconfined)
-                        .se_linux(SeLinux::type_("spc_t"))
-                        .build(),
-                )
                 .port(daemonset::build::Port::new(9100).name("metrics"))
                 .mount(cache.mount("/cache"))
                 .mount(scratch.mount("/scratch"))
