@@ -26,7 +26,10 @@ use crate::build::{
     Probe, Projection, Requirement, Resources, SeLinux, SeccompProfile, SecurityContext, Term,
     Toleration, UpdateStrategy, Volume, Weight, WindowsOptions,
 };
-use crate::validate::{FieldPath, Violation};
+use crate::validate::{self, FieldPath, Violation};
+use k8s_openapi::api::core::v1::{
+    AppArmorProfile as K8sAppArmorProfile, SeccompProfile as K8sSeccompProfile,
+};
 
 /// A problem at a spec path (`containers[0].mounts[1].volume`).
 pub(crate) type Problem = (String, String);
@@ -945,29 +948,27 @@ fn hook(ctx: &mut Ctx, path: &str, spec: HookSpec) -> Option<Hook> {
     })
 }
 
-/// A seccomp or AppArmor profile: `localhostProfile` goes with `type: Localhost`, and only with it.
-fn profile(ctx: &mut Ctx, path: &str, spec: ProfileSpec) -> Option<(ProfileType, Option<String>)> {
-    match (spec.kind, spec.localhost_profile) {
-        (ProfileType::Localhost, None) => {
-            ctx.problem(
-                format!("{path}.localhostProfile"),
-                "Required value: must be set when the profile type is Localhost",
-            );
-            None
-        }
-        (ProfileType::Localhost, Some(p)) => Some((ProfileType::Localhost, Some(p))),
-        (kind, Some(_)) => {
-            ctx.problem(
-                format!("{path}.localhostProfile"),
-                format!(
-                    "Invalid value: can only be set when the profile type is Localhost, not {}",
-                    kind.as_str()
-                ),
-            );
-            None
-        }
-        (kind, None) => Some((kind, None)),
+/// A seccomp or AppArmor profile, checked by the validator's own rule (`localhostProfile` goes with `type:
+/// Localhost`, and only with it): a profile the typed form cannot hold is reported here, at its spec path.
+fn profile<T>(
+    ctx: &mut Ctx,
+    path: &str,
+    spec: ProfileSpec,
+    raw: impl FnOnce(String, Option<String>) -> T,
+    check: fn(Option<&T>, &FieldPath, &mut Vec<Violation>),
+) -> Option<(ProfileType, Option<String>)> {
+    let object = raw(
+        spec.kind.as_str().to_owned(),
+        spec.localhost_profile.clone(),
+    );
+    let mut violations = Vec::new();
+    check(Some(&object), &FieldPath::root(path), &mut violations);
+    for v in &violations {
+        ctx.problem(v.path.as_str(), v.message());
     }
+    violations
+        .is_empty()
+        .then_some((spec.kind, spec.localhost_profile))
 }
 
 type Profiles = (
@@ -986,14 +987,38 @@ fn profiles(
     windows: Option<WindowsSpec>,
 ) -> Profiles {
     let seccomp = seccomp
-        .and_then(|p| profile(ctx, &format!("{path}.seccompProfile"), p))
+        .and_then(|p| {
+            let raw = |type_, localhost_profile| K8sSeccompProfile {
+                type_,
+                localhost_profile,
+            };
+            profile(
+                ctx,
+                &format!("{path}.seccompProfile"),
+                p,
+                raw,
+                validate::seccomp_profile,
+            )
+        })
         .map(|(kind, local)| match kind {
             ProfileType::RuntimeDefault => SeccompProfile::RuntimeDefault,
             ProfileType::Unconfined => SeccompProfile::Unconfined,
             ProfileType::Localhost => SeccompProfile::Localhost(local.unwrap_or_default()),
         });
     let app_armor = app_armor
-        .and_then(|p| profile(ctx, &format!("{path}.appArmorProfile"), p))
+        .and_then(|p| {
+            let raw = |type_, localhost_profile| K8sAppArmorProfile {
+                type_,
+                localhost_profile,
+            };
+            profile(
+                ctx,
+                &format!("{path}.appArmorProfile"),
+                p,
+                raw,
+                validate::app_armor_profile,
+            )
+        })
         .map(|(kind, local)| match kind {
             ProfileType::RuntimeDefault => AppArmorProfile::RuntimeDefault,
             ProfileType::Unconfined => AppArmorProfile::Unconfined,

@@ -384,8 +384,10 @@ fn profiles_keep_localhost_profile_with_localhost_only() {
     assert_eq!(err.kind(), SpecErrorKind::Invalid);
     assert!(
         err.to_string().starts_with(
-            "t.yaml:7: securityContext.seccompProfile.localhostProfile: Invalid value: can only be set when the profile type is Localhost"
-        ),
+            "t.yaml:7: securityContext.seccompProfile.localhostProfile: Invalid value: "
+        ) && err
+            .to_string()
+            .contains("can only be set when seccomp type is Localhost"),
         "{err}"
     );
     let err = load_err(&format!(

@@ -25,6 +25,7 @@ mod volume;
 mod volume_source;
 
 pub use path::FieldPath;
+pub(crate) use security::{app_armor_profile, seccomp_profile};
 pub use violation::{ErrorType, Origin, ValidationErrors, Violation, quote};
 
 use k8s_openapi::api::apps::v1::DaemonSet;

@@ -201,7 +201,11 @@ fn sysctl_namespace(name: &str) -> Option<&'static str> {
 }
 
 /// `validateSeccompProfileField`.
-fn seccomp_profile(profile: Option<&SeccompProfile>, path: &FieldPath, errors: &mut Errors) {
+pub(crate) fn seccomp_profile(
+    profile: Option<&SeccompProfile>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let Some(profile) = profile else { return };
     let kind = profile.type_.as_str();
     match kind {
@@ -234,7 +238,11 @@ fn seccomp_profile(profile: Option<&SeccompProfile>, path: &FieldPath, errors: &
 }
 
 /// `ValidateAppArmorProfileField`.
-fn app_armor_profile(profile: Option<&AppArmorProfile>, path: &FieldPath, errors: &mut Errors) {
+pub(crate) fn app_armor_profile(
+    profile: Option<&AppArmorProfile>,
+    path: &FieldPath,
+    errors: &mut Errors,
+) {
     let Some(profile) = profile else { return };
     match profile.type_.as_str() {
         "Localhost" => match &profile.localhost_profile {
