@@ -27,6 +27,18 @@ pub fn parse(data: &[u8]) {
     }
 }
 
+/// The fast YAML reader (`src/yaml/fast.rs`) against the parser-based reader it stands in for: on every document
+/// of the stream, both give the same tree (kinds, values, the line and column of every node and key), or the fast
+/// reader declines and leaves the document to the parser.
+pub fn yaml_fast(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Err(difference) = daemonset::__private::yaml_fast_reader_agrees(text) {
+        panic!("{difference}");
+    }
+}
+
 /// Spec loading with values: the input is `spec source \0 values file [\0 --set assignment]...`; a DaemonSet
 /// that loads is validated, rendered and read back.
 pub fn spec_values(data: &[u8]) {

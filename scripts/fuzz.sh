@@ -8,7 +8,8 @@
 #
 # Targets: parse (manifest reading, validation, lint), spec_values (spec templates with values and --set, then
 # render and read back), emit_roundtrip (the YAML emitter: render then parse must give the same value), quantity
-# (the quantity parser and its canonical form). Their checks are fuzz/checks.rs.
+# (the quantity parser and its canonical form), yaml_fast (the fast YAML reader against the parser-based one: the same
+# tree, lines and columns, or a decline). Their checks are fuzz/checks.rs.
 #
 # Needs a nightly toolchain (`rustup toolchain list`) and cargo-fuzz (installed from crates.io with `cargo install
 # cargo-fuzz --locked` when missing). Without a nightly it says so and exits 0: CI does not rely on one, and the
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
-targets=${FUZZ_TARGETS:-"parse spec_values emit_roundtrip quantity"}
+targets=${FUZZ_TARGETS:-"parse spec_values emit_roundtrip quantity yaml_fast"}
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   echo "fuzz.sh: no nightly toolchain here; skipped (tests/fuzz_corpus.rs replays the corpus on stable)"

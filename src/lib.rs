@@ -62,6 +62,12 @@ pub use daemonset_macros::daemonset;
 pub mod __private {
     use crate::validate::{FieldPath, ValidationErrors, Violation};
 
+    /// The fast YAML reader against the parser-based one on every document of a stream (for `tests/yaml_fast.rs`
+    /// and the `yaml_fast` fuzz target): how many documents the fast reader read, or where the two differ.
+    pub fn yaml_fast_reader_agrees(text: &str) -> Result<usize, String> {
+        crate::yaml::fast::compare_stream(text)
+    }
+
     /// What `daemonset!` expands to beside its compile errors: a value of the right type, so the code around the
     /// macro still type-checks and the compiler reports no follow-on errors. It is never run: the crate does not
     /// compile.

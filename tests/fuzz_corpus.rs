@@ -47,6 +47,12 @@ fn emit_roundtrip_corpus() {
 }
 
 #[test]
+fn yaml_fast_corpus() {
+    let n = replay("yaml_fast", checks::yaml_fast);
+    assert!(n >= 20, "{n} yaml_fast inputs");
+}
+
+#[test]
 fn quantity_corpus() {
     let n = replay("quantity", checks::quantity);
     assert!(n >= 20, "{n} quantity inputs");

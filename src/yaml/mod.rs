@@ -4,6 +4,7 @@
 
 mod de;
 mod emit;
+pub(crate) mod fast;
 pub(crate) mod read;
 
 pub(crate) use de::UnknownName;

@@ -143,6 +143,9 @@ impl Cutter {
 /// Reads one document (a chunk cut by [`chunks`]) into a node; `Ok(None)` when it holds nothing. Lines are
 /// counted from `first_line`.
 pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, ReadError> {
+    if let Some(node) = super::fast::read(text, first_line) {
+        return Ok(Some(node));
+    }
     if let Some(node) = Direct::read(text, first_line) {
         return Ok(node);
     }
@@ -150,7 +153,7 @@ pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, Re
 }
 
 /// [`document`] for any document: the raw tree first (anchors, aliases, merge keys, tags), then decoded.
-fn general(text: &str, first_line: usize) -> Result<Option<Node>, ReadError> {
+pub(super) fn general(text: &str, first_line: usize) -> Result<Option<Node>, ReadError> {
     let shift = first_line.saturating_sub(1);
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
@@ -336,11 +339,7 @@ impl Direct {
             let name = if style == ScalarStyle::Plain {
                 match resolve_plain(&value) {
                     Plain::Str => value,
-                    Plain::Scalar(Scalar::Int(v)) => v.to_string(),
-                    Plain::Scalar(Scalar::Bool(b)) => b.to_string(),
-                    Plain::Scalar(Scalar::Float(f)) => go_format_float32_g(f),
-                    // `<<` (a merge), a null key, a uint64 key: the general reader's.
-                    Plain::Scalar(_) => return None,
+                    Plain::Scalar(scalar) => scalar_key_name(scalar)?,
                 }
             } else {
                 value
@@ -353,21 +352,7 @@ impl Direct {
         let (kind, plain) = if style == ScalarStyle::Plain {
             match resolve_plain(&value) {
                 Plain::Str | Plain::Scalar(Scalar::Merge) => (Kind::Str(value), None),
-                Plain::Scalar(scalar) => {
-                    let kind = match scalar {
-                        Scalar::Null => Kind::Null,
-                        Scalar::Bool(b) => Kind::Bool(b),
-                        Scalar::Int(v) => Kind::Int(v),
-                        Scalar::Uint(v) => Kind::Uint(v),
-                        Scalar::Float(f) if f.is_finite() => Kind::Float(f),
-                        // Refused by the general reader (JSON cannot hold it), with its message.
-                        Scalar::Float(_) => return None,
-                        Scalar::Merge | Scalar::Str(_) | Scalar::Timestamp(_) => {
-                            unreachable!("matched above")
-                        }
-                    };
-                    (kind, Some(value.into_boxed_str()))
-                }
+                Plain::Scalar(scalar) => (scalar_kind(scalar)?, Some(value.into_boxed_str())),
             }
         } else {
             (Kind::Str(value), None)
@@ -398,8 +383,55 @@ impl Direct {
     }
 }
 
+/// The name of a plain key that resolved to something other than a string, as `sigs.k8s.io/yaml` writes it;
+/// `None` for a merge, a null or a uint64 key (the general reader's).
+fn scalar_key_name(scalar: Scalar) -> Option<String> {
+    match scalar {
+        Scalar::Int(v) => Some(v.to_string()),
+        Scalar::Bool(b) => Some(b.to_string()),
+        Scalar::Float(f) => Some(go_format_float32_g(f)),
+        _ => None,
+    }
+}
+
+/// The kind of a plain value that resolved to something other than a string; `None` for what the general
+/// reader refuses with its message (a number JSON cannot hold).
+fn scalar_kind(scalar: Scalar) -> Option<Kind> {
+    Some(match scalar {
+        Scalar::Null => Kind::Null,
+        Scalar::Bool(b) => Kind::Bool(b),
+        Scalar::Int(v) => Kind::Int(v),
+        Scalar::Uint(v) => Kind::Uint(v),
+        Scalar::Float(f) if f.is_finite() => Kind::Float(f),
+        Scalar::Float(_) => return None,
+        Scalar::Merge => Kind::Str("<<".into()),
+        Scalar::Str(s) | Scalar::Timestamp(s) => Kind::Str(s),
+    })
+}
+
+/// The name of a plain mapping key (for the fast reader); `None` for a key the general reader must read (a
+/// merge, a null or a uint64 key).
+pub(super) fn plain_key_name(text: &str) -> Option<String> {
+    if text == "<<" {
+        return None;
+    }
+    match resolve_plain(text) {
+        Plain::Str => Some(text.to_owned()),
+        Plain::Scalar(scalar) => scalar_key_name(scalar),
+    }
+}
+
+/// A plain value (for the fast reader): its kind, and its text when it is not a string; `None` for what the
+/// general reader refuses.
+pub(super) fn plain_value(text: &str) -> Option<(Kind, Option<Box<str>>)> {
+    match resolve_plain(text) {
+        Plain::Str | Plain::Scalar(Scalar::Merge) => Some((Kind::Str(text.to_owned()), None)),
+        Plain::Scalar(scalar) => Some((scalar_kind(scalar)?, Some(text.into()))),
+    }
+}
+
 /// Whether a mapping has a key twice (the general reader names the error).
-fn has_duplicate(entries: &[(Key, Node)]) -> bool {
+pub(super) fn has_duplicate(entries: &[(Key, Node)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()
