@@ -881,9 +881,8 @@ impl Fast<'_> {
             cursor = end + 1;
             number += 1;
         }
-        if indent.is_none() {
-            return None;
-        }
+        // No line with content: the parser's.
+        indent?;
         if chomp != Chomp::Strip && leading_break {
             out.push('\n');
         }
