@@ -236,6 +236,46 @@ fn the_fast_reader_agrees_on_edge_forms() {
     }
 }
 
+/// Forms of the subset, each of which the fast reader must read itself (and read alike).
+#[test]
+fn the_fast_reader_reads_the_forms_of_its_subset() {
+    let cases = [
+        "a:\n",
+        "a:\nb: 1\n",
+        "- \n- a\n-\n",
+        "a:\n- 1\n- 2\nb: 3\n",
+        "- - - a\n    - b\n  - c\n- d\n",
+        "- a: 1\n  b:\n  - x\n  c: |\n    t\n",
+        "a:\n  b\nc: 1\n",
+        "a: |\n  x\n\n  y\n\n\nb: 1\n",
+        "a: |+\n  x\n\n\nb: 1\n",
+        "a: |-\n  x\n   y\n\n",
+        "a: >\n  x\n  y\n\n  z\n   w\n  v\n",
+        "a: >-\n  x\n  y\n",
+        "a: | # c\n  x\n",
+        "a: 'x''y'\nb: \"q\\\"\\t\\u00e9\\x41\\U0001F600\\/\\ \"\n",
+        "a: x #c\nb: y#c\nc: :x\nd: -x\ne: ?x\n",
+        "a: [a, b, [c, {d: e}], {}, []]\n",
+        "a: {a: 1, b: [x], 'c': \"d\"}\n",
+        "a:\n  b: [\n    x, # c\n    y\n  ]\n",
+        "a: ['x\n  y', \"p\n\n  q \"]\n",
+        "'a': 1\n\"b\" : 2\nc : 3\n",
+        "1: a\n0x1F: b\nyes: c\n1.5: d\n",
+        "a: é\nb: \"é\" # é\nc: [é, 'é']\nd: |\n  é\n",
+        "a: 0644\nb: 1_000\nd: 1e400\ne: 2001-12-14\nf: ~\ng: 9223372036854775808\n",
+        "  a: 1\n  b: 2\n",
+        "[a, b]\n",
+        "{a: 1}\n",
+        "# head\na: b # c\n\n# d\nc:\n  # e\n  d: 1\n",
+    ];
+    for case in cases {
+        match yaml_fast_reader_agrees(case) {
+            Ok(1) => {}
+            other => panic!("{case:?}: {other:?}"),
+        }
+    }
+}
+
 /// A generated tree, written as YAML in various styles.
 #[derive(Debug, Clone)]
 enum Tree {
