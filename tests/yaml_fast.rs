@@ -227,6 +227,14 @@ fn the_fast_reader_agrees_on_edge_forms() {
         "a:\n- b: 1\n  c: 2\n- d\ne: f\n",
         "a: b #\n#\n",
         "a: x\u{85}y\n",
+        "a: # c\nb: 1\n",
+        "- # c\n- a\n",
+        "- # c\n  a: 1\n",
+        "-\n  a: 1\n  b: 2\n-\n  - x\n",
+        "a:\n  'b'\nc:\n  [x]\nd:\n  |\n   t\n",
+        "a: |\n  x\n\tb: 1\n",
+        "a: |\n  x\n  \ty\n",
+        "a:\n- |\n  x\n- >-\n  y\n",
         "a: \"\\N\\_\\L\\P\\e\\0\"\n",
     ];
     for case in cases {
