@@ -18,7 +18,8 @@ const MAX_KEY: usize = 1024;
 /// Reads one document (a chunk cut like kubectl cuts a stream), lines counted from `first_line`; `None` to read
 /// it the general way.
 pub(crate) fn read(text: &str, first_line: usize) -> Option<Node> {
-    if !clean(text) {
+    let ascii = text.is_ascii();
+    if !clean(text, ascii) {
         return None;
     }
     let mut fast = Fast {
@@ -27,7 +28,7 @@ pub(crate) fn read(text: &str, first_line: usize) -> Option<Node> {
         pos: 0,
         line: first_line.max(1),
         line_start: 0,
-        ascii: text.is_ascii(),
+        ascii,
         depth: 0,
     };
     if !fast.next_content()? {
@@ -42,9 +43,9 @@ pub(crate) fn read(text: &str, first_line: usize) -> Option<Node> {
 
 /// Whether the text holds only characters the fast reader takes: printable ones, newlines and tabs (no carriage
 /// return, byte order mark, NEL or line separators, which YAML 1.1 treats as breaks).
-fn clean(text: &str) -> bool {
+fn clean(text: &str, ascii: bool) -> bool {
     let control = |c: u8| (c < 0x20 && c != b'\n' && c != b'\t') || c == 0x7f;
-    if text.is_ascii() {
+    if ascii {
         return !text.bytes().any(control);
     }
     !text.chars().any(|c| {
@@ -192,6 +193,16 @@ impl Fast<'_> {
     /// A block node whose first character is at `pos`, in a collection at 0-based column `parent` (-1 at the
     /// root). Leaves `pos` at the next line with content.
     fn block_at(&mut self, parent: isize) -> Option<Node> {
+        let key = if self.is_entry() {
+            None
+        } else {
+            self.scan_key()?
+        };
+        self.block_at_scanned(parent, key)
+    }
+
+    /// [`Fast::block_at`] with the key at `pos` already scanned (`None` if it is not a key).
+    fn block_at_scanned(&mut self, parent: isize, key: Option<(Scanned, usize)>) -> Option<Node> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
@@ -199,8 +210,8 @@ impl Fast<'_> {
         let column = self.col(self.pos) - 1;
         let node = if self.is_entry() {
             self.block_seq(column, false)
-        } else if self.scan_key()?.is_some() {
-            self.block_map(column)
+        } else if let Some(key) = key {
+            self.block_map(column, key)
         } else {
             self.inline(parent)
         };
@@ -246,13 +257,17 @@ impl Fast<'_> {
         })
     }
 
-    /// A block mapping at 0-based column `column`, `pos` on its first key.
-    fn block_map(&mut self, column: usize) -> Option<Node> {
+    /// A block mapping at 0-based column `column`, `pos` on its first key (`first`, scanned).
+    fn block_map(&mut self, column: usize, first: (Scanned, usize)) -> Option<Node> {
         let (line, start_column) = (self.line, self.col(self.pos));
         let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut first = Some(first);
         loop {
             let (key_line, key_column) = (self.line, self.col(self.pos));
-            let (name, after) = self.scan_key()??;
+            let (name, after) = match first.take() {
+                Some(scanned) => scanned,
+                None => self.scan_key()??,
+            };
             let name = match name {
                 Scanned::Plain(end) => plain_key_name(&self.text[self.pos..end])?,
                 Scanned::Quoted(s) => s,
@@ -323,8 +338,13 @@ impl Fast<'_> {
             Some(b'\t') => None,
             Some(_) => {
                 self.pos = p;
-                if within == In::Seq && (self.is_entry() || self.scan_key()?.is_some()) {
-                    return self.block_at(column as isize);
+                if within == In::Seq {
+                    if self.is_entry() {
+                        return self.block_at_scanned(column as isize, None);
+                    }
+                    if let Some(key) = self.scan_key()? {
+                        return self.block_at_scanned(column as isize, Some(key));
+                    }
                 }
                 self.inline(column as isize)
             }
