@@ -20,18 +20,11 @@ fn report_loaded(loaded: &input::Loaded) -> Outcome {
     let mut outcome = Outcome::Success;
     if let input::Loaded::Problems(problems) = loaded {
         for problem in problems {
-            match problem {
-                input::Problem::Input(e) => {
-                    report::error(e);
-                    outcome = outcome.max(inputs::outcome(e));
-                }
-                other => {
-                    for line in other.lines() {
-                        eprintln!("error: {line}");
-                    }
-                    outcome = outcome.max(Outcome::Problems);
-                }
-            }
+            report::diagnostic(problem);
+            let this = problem
+                .source_as::<inputs::InputError>()
+                .map_or(Outcome::Problems, inputs::outcome);
+            outcome = outcome.max(this);
         }
     }
     outcome

@@ -3,6 +3,8 @@
 use std::error::Error;
 use std::process::ExitCode;
 
+use daemonset::diagnostic::Diagnostic;
+
 /// The result of a command, ordered by severity: the worst one wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
@@ -38,10 +40,52 @@ impl Outcome {
 
 /// Prints `error: <error>` and one `  caused by: <source>` line per cause (see [`causes`]).
 pub fn error(err: &(dyn Error + 'static)) {
-    eprintln!("error: {err}");
+    eprint!("{}", with_cause_lines("error", err));
+}
+
+/// Prints a diagnostic on stderr the way every command does: `<severity>: file:line:column: path: message`, then
+/// one `  caused by: <source>` line per cause (see [`causes`]).
+pub fn diagnostic(diagnostic: &Diagnostic) {
+    eprint!(
+        "{}",
+        with_cause_lines(diagnostic.severity.as_str(), diagnostic)
+    );
+}
+
+/// `label: error` and its `caused by:` lines, each ending with a newline.
+fn with_cause_lines(label: &str, err: &(dyn Error + 'static)) -> String {
+    let mut text = format!("{label}: {err}\n");
     for cause in causes(err) {
-        eprintln!("  caused by: {cause}");
+        text.push_str(&format!("  caused by: {cause}\n"));
     }
+    text
+}
+
+/// A diagnostic on one line, `file:line:column: path: message`, with `label: ` before the message when there is
+/// one (`DS002 warning`).
+pub fn line(diagnostic: &Diagnostic, label: Option<&str>) -> String {
+    match label {
+        Some(label) => {
+            let location = diagnostic.location.to_string();
+            if location.is_empty() {
+                format!("{label}: {}", diagnostic.message)
+            } else {
+                format!("{location}: {label}: {}", diagnostic.message)
+            }
+        }
+        None => diagnostic.to_string(),
+    }
+}
+
+/// A diagnostic's message followed by its causes (see [`causes`]), `: `-separated, for one-line outputs (JSON,
+/// SARIF, JUnit).
+pub fn with_causes(diagnostic: &Diagnostic) -> String {
+    let mut text = diagnostic.message.clone();
+    for cause in causes(diagnostic) {
+        text.push_str(": ");
+        text.push_str(&cause);
+    }
+    text
 }
 
 /// The causes of an error worth a `caused by:` line each, walking [`Error::source`]. Many errors repeat their

@@ -119,6 +119,18 @@ impl fmt::Display for Finding {
     }
 }
 
+impl From<Finding> for crate::diagnostic::Diagnostic {
+    /// A diagnostic of the rule's severity at the finding's field path (locate it with
+    /// [`Diagnostic::at`](crate::diagnostic::Diagnostic::at)); the rule id stays with the finding.
+    fn from(finding: Finding) -> Self {
+        let location = crate::diagnostic::Location {
+            path: Some(finding.path.as_str().to_owned()),
+            ..Default::default()
+        };
+        crate::diagnostic::Diagnostic::new(finding.rule.severity.into(), location, finding.message)
+    }
+}
+
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id))

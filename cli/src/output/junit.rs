@@ -23,7 +23,7 @@ fn escape(text: &str) -> String {
 }
 
 fn line(f: &Finding) -> String {
-    format!("{}:{}: {}", f.file, f.line, f.text)
+    f.text()
 }
 
 struct Case {
@@ -47,7 +47,7 @@ pub fn document(report: &Report) -> String {
         let findings: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|f| f.file == file.file)
+            .filter(|f| f.file() == file.file)
             .collect();
         let mut cases: Vec<Case> = Vec::new();
         let loose: Vec<&&Finding> = findings.iter().filter(|f| f.object.is_none()).collect();
@@ -57,12 +57,12 @@ pub fn document(report: &Report) -> String {
                 failure: Vec::new(),
                 error: loose
                     .iter()
-                    .filter(|f| f.level == Level::Error)
+                    .filter(|f| f.level() == Level::Error)
                     .map(|f| line(f))
                     .collect(),
                 out: loose
                     .iter()
-                    .filter(|f| f.level != Level::Error)
+                    .filter(|f| f.level() != Level::Error)
                     .map(|f| line(f))
                     .collect(),
                 kind: loose.first().map(|f| f.rule.clone()).unwrap_or_default(),
@@ -76,7 +76,7 @@ pub fn document(report: &Report) -> String {
             let failed: Vec<&&Finding> = mine
                 .iter()
                 .copied()
-                .filter(|f| f.level >= failing)
+                .filter(|f| f.level() >= failing)
                 .collect();
             cases.push(Case {
                 name: format!("DaemonSet {} (line {})", object.display(), object.line),
@@ -85,7 +85,7 @@ pub fn document(report: &Report) -> String {
                 error: Vec::new(),
                 out: mine
                     .iter()
-                    .filter(|f| f.level < failing)
+                    .filter(|f| f.level() < failing)
                     .map(|f| line(f))
                     .collect(),
             });

@@ -80,7 +80,7 @@ fn rules(report: &Report) -> Vec<(String, Value)> {
             json!({
                 "id": f.rule,
                 "shortDescription": {"text": text},
-                "defaultConfiguration": {"level": level(f.level)},
+                "defaultConfiguration": {"level": level(f.level())},
                 "properties": {"tags": ["daemonset", tag]},
             }),
         ));
@@ -101,11 +101,11 @@ pub fn log(report: &Report) -> Value {
                 .expect("every rule of a finding is in the table");
             let mut location = json!({
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri(&f.file)},
-                    "region": {"startLine": f.line, "startColumn": f.column},
+                    "artifactLocation": {"uri": uri(f.file())},
+                    "region": {"startLine": f.line(), "startColumn": f.column()},
                 },
             });
-            if let Some(path) = &f.path {
+            if let Some(path) = &f.diagnostic.location.path {
                 let mut logical = json!({"fullyQualifiedName": path, "kind": "member"});
                 if let Some(object) = &f.object {
                     logical["decoratedName"] = json!(format!("DaemonSet {}", object.display()));
@@ -115,8 +115,8 @@ pub fn log(report: &Report) -> Value {
             json!({
                 "ruleId": f.rule,
                 "ruleIndex": index,
-                "level": level(f.level),
-                "message": {"text": f.message},
+                "level": level(f.level()),
+                "message": {"text": f.message()},
                 "locations": [location],
             })
         })
