@@ -1032,7 +1032,7 @@ fn a_spec_error_a_parse_error_a_violation_and_a_lint_finding_are_written_alike()
     );
     let violation = MANIFEST.replace("name: agent\nspec", "name: Agent_1\nspec");
     let lint = MANIFEST.replace("agent:1.0", "agent:latest");
-    let cases: [(&str, &str, &str, (usize, usize, &str, &str)); 8] = [
+    let cases = [
         (
             spec,
             "render",
@@ -1056,37 +1056,37 @@ fn a_spec_error_a_parse_error_a_violation_and_a_lint_finding_are_written_alike()
             ),
         ),
         (
-            &parse,
+            parse.as_str(),
             "check",
             "stdout",
             (7, 3, "spec.nodeSelector", "unknown field `nodeSelector`"),
         ),
         (
-            &parse,
+            parse.as_str(),
             "render",
             "stderr",
             (7, 3, "spec.nodeSelector", "unknown field `nodeSelector`"),
         ),
         (
-            &parse,
+            parse.as_str(),
             "lint",
             "stderr",
             (7, 3, "spec.nodeSelector", "unknown field `nodeSelector`"),
         ),
         (
-            &violation,
+            violation.as_str(),
             "check",
             "stdout",
             (4, 3, "metadata.name", "Invalid value: \"Agent_1\""),
         ),
         (
-            &violation,
+            violation.as_str(),
             "render",
             "stderr",
             (4, 3, "metadata.name", "Invalid value: \"Agent_1\""),
         ),
         (
-            &lint,
+            lint.as_str(),
             "lint",
             "stdout",
             (
