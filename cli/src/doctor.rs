@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
+use daemonset::diagnostic::Diagnostic;
 use daemonset::doctor::{self, Doctor, Health, Report, Scope, State};
 
 use crate::cli::{ConnectArgs, Timeout};
@@ -123,7 +124,9 @@ fn offline(args: &DoctorArgs, path: &PathBuf, name: Option<&str>) -> Outcome {
     let state = match State::from_yaml(&text) {
         Ok(state) => state,
         Err(e) => {
-            eprintln!("error: {}: {e}", path.display());
+            let mut diagnostic = Diagnostic::from(e);
+            diagnostic.location.file = Some(path.display().to_string());
+            report::diagnostic(&diagnostic);
             return Outcome::Problems;
         }
     };
