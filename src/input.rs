@@ -635,4 +635,50 @@ mod tests {
         );
         assert!(lines[1].contains("c.yaml:2"), "{}", lines[1]);
     }
+
+    #[test]
+    fn every_problem_keeps_its_typed_error_as_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            format!(
+                "{}---\n{}",
+                DS.replace("NAME", "Bad_Name"),
+                DS.replace("spec:\n", "spec:\n  nodeSelector: {a: b}\n")
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.yaml"), b"name: \xff\n").unwrap();
+        let missing = dir.path().join("missing.yaml");
+        let e = load(&[dir.path(), missing.as_path()], &Values::new()).unwrap_err();
+        let [violation, parse, not_utf8, missing] = &e.problems[..] else {
+            panic!("{e}")
+        };
+        let v = violation.source_as::<crate::Violation>().unwrap();
+        assert_eq!(v.path.as_str(), "metadata.name");
+        assert_eq!(violation.location.path.as_deref(), Some("metadata.name"));
+        let p = parse.source_as::<parse::ParseError>().unwrap();
+        assert!(
+            matches!(p, parse::ParseError::UnknownField { field, .. } if field == "nodeSelector")
+        );
+        assert_eq!(
+            (parse.location.line, parse.location.column),
+            (Some(14), Some(3))
+        );
+        assert!(matches!(
+            not_utf8.source_as::<InputError>(),
+            Some(InputError::NotUtf8 { byte: 0xff, .. })
+        ));
+        assert_eq!(
+            not_utf8.to_string(),
+            format!(
+                "{}:1:7: not UTF-8 text (byte 0xff); save the file as UTF-8",
+                dir.path().join("b.yaml").display()
+            )
+        );
+        let io = missing.source_as::<InputError>().unwrap();
+        assert!(
+            matches!(io, InputError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
+        );
+    }
 }
