@@ -131,7 +131,7 @@ pub fn run(args: &ImportArgs) -> Outcome {
 /// One file per DaemonSet: `<name>.rs` or `<name>.yaml` in `dir`.
 fn write_files(dir: &Path, outputs: &[Imported]) -> Outcome {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        report::failure(Some(dir), "cannot create the directory", e);
         return Outcome::IoFailure;
     }
     let mut used = std::collections::BTreeSet::new();
@@ -151,7 +151,7 @@ fn write_files(dir: &Path, outputs: &[Imported]) -> Outcome {
         used.insert(stem.clone());
         let path = dir.join(format!("{stem}.{}", i.form.extension()));
         if let Err(e) = std::fs::write(&path, &i.text) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            report::failure(Some(&path), "cannot write", e);
             return Outcome::IoFailure;
         }
         eprintln!("wrote {}", path.display());

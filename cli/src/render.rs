@@ -201,14 +201,14 @@ fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outc
     let spool = match tempfile::tempfile() {
         Ok(file) => file,
         Err(e) => {
-            eprintln!("error: cannot create a temporary file for the output: {e}");
+            report::failure(None, "cannot create a temporary file for the output", e);
             return Outcome::IoFailure;
         }
     };
     let mut writer = StreamWriter::new(io::BufWriter::new(spool), format);
     let outcome = read_inputs(paths, values, |object| {
         writer.write(&object).map_err(|e| {
-            eprintln!("error: cannot write the output to a temporary file: {e}");
+            report::failure(None, "cannot write the output to a temporary file", e);
             Outcome::IoFailure
         })
     });
@@ -223,7 +223,7 @@ fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outc
     let mut spool = match spooled {
         Ok(file) => file,
         Err(e) => {
-            eprintln!("error: cannot write the output to a temporary file: {e}");
+            report::failure(None, "cannot write the output to a temporary file", e);
             return Outcome::IoFailure;
         }
     };
@@ -240,7 +240,7 @@ fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outc
             std::process::exit(crate::CLOSED_PIPE_EXIT)
         }
         Err(e) => {
-            eprintln!("error: cannot write to stdout: {e}");
+            report::failure(None, "cannot write to stdout", e);
             Outcome::IoFailure
         }
     }

@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::process::ExitCode;
 
-use daemonset::diagnostic::Diagnostic;
+use daemonset::diagnostic::{Diagnostic, Location};
 
 /// The result of a command, ordered by severity: the worst one wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,6 +50,19 @@ pub fn diagnostic(diagnostic: &Diagnostic) {
         "{}",
         with_cause_lines(diagnostic.severity.as_str(), diagnostic)
     );
+}
+
+/// Prints a failure as a diagnostic: `error: file: what` (or `error: what`), `error` as its cause.
+pub fn failure(
+    file: Option<&std::path::Path>,
+    what: &str,
+    error: impl Error + Send + Sync + 'static,
+) {
+    let location = Location {
+        file: file.map(|f| f.display().to_string()),
+        ..Location::default()
+    };
+    diagnostic(&Diagnostic::error(location, what).with_source(error));
 }
 
 /// `label: error` and its `caused by:` lines, each ending with a newline.
