@@ -114,8 +114,8 @@ pub fn run(args: &DoctorArgs) -> Outcome {
     })
 }
 
-fn offline(args: &DoctorArgs, path: &PathBuf, name: Option<&str>) -> Outcome {
-    let text = match inputs::read(&inputs::Source::File(path.clone())) {
+fn offline(args: &DoctorArgs, path: &std::path::Path, name: Option<&str>) -> Outcome {
+    let text = match inputs::read(&inputs::Source::File(path.to_path_buf())) {
         Ok(input) => input.text,
         Err(e) => {
             report::error(&e);
