@@ -21,10 +21,11 @@ use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
 
-/// How much a diagnostic matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How much a diagnostic matters (lint rules are `Info` or `Warning`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Severity {
     /// Worth knowing.
+    #[default]
     Info,
     /// Accepted, but likely to hurt.
     Warning,
@@ -41,20 +42,21 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// The severity named `info`, `warning` or `error` (any case).
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())
-    }
-}
-
-impl From<crate::lint::Severity> for Severity {
-    fn from(severity: crate::lint::Severity) -> Severity {
-        match severity {
-            crate::lint::Severity::Info => Severity::Info,
-            crate::lint::Severity::Warning => Severity::Warning,
-        }
     }
 }
 

@@ -50,7 +50,7 @@ pub enum InputError {
 
 impl InputError {
     /// Where the error is: the file, and for text that is not UTF-8 the line and column of the first invalid byte.
-    pub fn location(&self) -> Location {
+    fn location(&self) -> Location {
         match self {
             InputError::Io { path, .. } => Location {
                 file: Some(path.clone()),

@@ -66,7 +66,7 @@ impl ParseError {
     }
 
     /// What is wrong, without the location.
-    pub fn message(&self) -> String {
+    fn message(&self) -> String {
         match self {
             ParseError::Syntax { message, .. } => format!("invalid YAML: {message}"),
             ParseError::Invalid { message, .. } => message.clone(),

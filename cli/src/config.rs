@@ -89,7 +89,10 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let config: Config = toml::from_str(&text)
         .map_err(|e| ConfigError::Invalid(path.to_owned(), e.to_string().trim_end().to_owned()))?;
     if let Some(severity) = &config.lint.severity
-        && daemonset::lint::Severity::parse(severity).is_none()
+        && !matches!(
+            daemonset::lint::Severity::parse(severity),
+            Some(daemonset::lint::Severity::Info | daemonset::lint::Severity::Warning)
+        )
     {
         return Err(ConfigError::Invalid(
             path.to_owned(),

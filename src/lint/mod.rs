@@ -37,40 +37,10 @@ pub use warnings::{ServerWarning, server_warnings};
 /// The annotation that waives rules for one DaemonSet: a comma-separated list of rule ids.
 pub const ALLOW_ANNOTATION: &str = "lint.daemonset.dev/allow";
 
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Severity {
-    /// Worth knowing; never fails `--deny warnings`.
-    #[default]
-    Info,
-    /// Likely to hurt in production; fails `daemonset lint --deny warnings`.
-    Warning,
-}
-
-impl Severity {
-    /// `info` or `warning`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-        }
-    }
-
-    /// The severity named `info` or `warning` (any case).
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text.to_ascii_lowercase().as_str() {
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+/// How much a finding matters: a rule is [`Severity::Info`] (worth knowing; never fails `--deny warnings`) or
+/// [`Severity::Warning`] (likely to hurt in production; fails `daemonset lint --deny warnings`). The severity of every
+/// [`Diagnostic`](crate::diagnostic::Diagnostic).
+pub use crate::diagnostic::Severity;
 
 /// A lint rule.
 #[derive(Debug)]
@@ -127,7 +97,7 @@ impl From<Finding> for crate::diagnostic::Diagnostic {
             path: Some(finding.path.as_str().to_owned()),
             ..Default::default()
         };
-        crate::diagnostic::Diagnostic::new(finding.rule.severity.into(), location, finding.message)
+        crate::diagnostic::Diagnostic::new(finding.rule.severity, location, finding.message)
     }
 }
 

@@ -25,7 +25,7 @@ pub enum Format {
     Junit,
 }
 
-pub use daemonset::diagnostic::Severity as Level;
+pub use daemonset::diagnostic::Severity;
 
 /// What kind of check produced a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +147,7 @@ impl Finding {
     }
 
     /// How much it matters.
-    pub fn level(&self) -> Level {
+    pub fn level(&self) -> Severity {
         self.diagnostic.severity
     }
 
@@ -274,9 +274,9 @@ impl Report {
             return;
         };
         match f.level() {
-            Level::Error => tally.error_findings += 1,
-            Level::Warning => tally.warnings += 1,
-            Level::Info => tally.infos += 1,
+            Severity::Error => tally.error_findings += 1,
+            Severity::Warning => tally.warnings += 1,
+            Severity::Info => tally.infos += 1,
         }
         if f.object.is_none() && matches!(f.category, Category::Input | Category::Parse) {
             tally.unread.insert(f.file().to_owned());
@@ -326,11 +326,11 @@ impl Report {
     }
 
     /// The level that makes an object count as invalid: error for `check`, warning for `lint`.
-    fn failing(&self) -> Level {
+    fn failing(&self) -> Severity {
         if self.command == "lint" {
-            Level::Warning
+            Severity::Warning
         } else {
-            Level::Error
+            Severity::Error
         }
     }
 
@@ -377,9 +377,9 @@ impl Report {
         let mut unread: Vec<&str> = Vec::new();
         for f in &self.findings {
             match f.level() {
-                Level::Error => s.error_findings += 1,
-                Level::Warning => s.warnings += 1,
-                Level::Info => s.infos += 1,
+                Severity::Error => s.error_findings += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
             }
             if f.object.is_none()
                 && matches!(f.category, Category::Input | Category::Parse)

@@ -3,16 +3,16 @@
 
 use serde_json::{Value, json};
 
-use super::{Category, Level, Report};
+use super::{Category, Report, Severity};
 
 /// The schema URI SARIF consumers recognise.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-fn level(level: Level) -> &'static str {
+fn level(level: Severity) -> &'static str {
     match level {
-        Level::Error => "error",
-        Level::Warning => "warning",
-        Level::Info => "note",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
     }
 }
 
@@ -38,10 +38,7 @@ fn rules(report: &Report) -> Vec<(String, Value)> {
         .rules
         .iter()
         .map(|r| {
-            let level = match r.severity {
-                daemonset::lint::Severity::Warning => "warning",
-                daemonset::lint::Severity::Info => "note",
-            };
+            let level = level(r.severity);
             (
                 r.id.to_owned(),
                 json!({
