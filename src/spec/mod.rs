@@ -265,12 +265,8 @@ fn template_error(file: &str, source: &str, e: minijinja::Error) -> SpecError {
 pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
     let spec = parse(file, text)?;
     let lines = std::cell::OnceCell::new();
-    let position_of = |path: &str| {
-        let position = lines
-            .get_or_init(|| locate::Lines::of(text))
-            .position_of(path);
-        (position.map(|(l, _)| l), position.map(|(_, c)| c))
-    };
+    // The builder's and validation's problems are located by line (as before the one diagnostic format).
+    let line_of = |path: &str| lines.get_or_init(|| locate::Lines::of(text)).line_of(path);
     match convert::build(spec) {
         Err(problems) => Err(SpecError {
             file: file.to_owned(),
@@ -278,11 +274,10 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
             problems: problems
                 .into_iter()
                 .map(|(path, message)| {
-                    let (line, column) = position_of(&path);
                     let location = Location {
                         file: Some(file.to_owned()),
-                        line,
-                        column,
+                        line: line_of(&path),
+                        column: None,
                         path: Some(path),
                     };
                     Diagnostic::error(location, message)
@@ -297,11 +292,10 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                 .violations()
                 .iter()
                 .map(|v| {
-                    let (line, column) = position_of(&spec_path(v.path.as_str()));
                     let location = Location {
                         file: Some(file.to_owned()),
-                        line,
-                        column,
+                        line: line_of(&spec_path(v.path.as_str())),
+                        column: None,
                         path: Some(v.path.as_str().to_owned()),
                     };
                     Diagnostic::error(location, v.message()).with_source(v.clone())
