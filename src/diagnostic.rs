@@ -271,4 +271,59 @@ mod tests {
         let d = Diagnostic::error(Location::default(), "x").at("b.yaml", 2, Some(5));
         assert_eq!(d.to_string(), "b.yaml:2:5: x");
     }
+
+    #[test]
+    fn every_producer_is_written_file_line_column_path_message() {
+        use k8s_openapi::api::apps::v1::DaemonSet;
+        // A spec file's problem (line only: the builder's problems are located by line).
+        let spec = "name: a\nselectorLabels: {app: a}\ncontainers:\n- name: c\n  image: c:1\n  mounts:\n  - {volume: v, path: /v}\n";
+        let error = crate::spec::from_str("a.yaml", spec).unwrap_err();
+        let text = error.problems()[0].to_string();
+        assert!(
+            text.starts_with("a.yaml:7: containers[0].mounts[0].volume: Not found: \"v\""),
+            "{text}"
+        );
+        // A parse error, a violation and a lint finding of one manifest, at the line and column of their field.
+        let manifest = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: Bad_Name}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: 'c:latest'}]}\n";
+        let misplaced = manifest.replace("spec:\n", "spec:\n  nodeSelector: {a: b}\n");
+        let crate::parse::Document::Invalid { errors, line } =
+            &crate::parse::documents(&misplaced)[0]
+        else {
+            panic!("a misplaced key")
+        };
+        let parse = Diagnostic::from(errors[0].clone()).at("a.yaml", *line, None);
+        assert_eq!(
+            parse.to_string(),
+            "a.yaml:5:3: spec.nodeSelector: unknown field `nodeSelector` (did you mean \
+             `spec.template.spec.nodeSelector`? `nodeSelector` is a field of the pod template)"
+        );
+        let lines = crate::locate::Lines::of(manifest);
+        let located = |d: Diagnostic| {
+            let (line, column) = lines
+                .position_of(d.location.path.as_deref().unwrap())
+                .unwrap();
+            d.at("a.yaml", line, Some(column)).to_string()
+        };
+        let ds: DaemonSet = crate::parse::from_yaml(manifest).unwrap();
+        let violation = crate::validate(&ds)
+            .unwrap_err()
+            .into_violations()
+            .remove(0);
+        let violation = located(violation.into());
+        assert!(
+            violation.starts_with("a.yaml:3:12: metadata.name: Invalid value: \"Bad_Name\": "),
+            "{violation}"
+        );
+        let finding = crate::lint::lint(&ds, &crate::lint::Options::default())
+            .into_iter()
+            .find(|f| f.rule.id == "DS002")
+            .unwrap();
+        let finding = located(finding.into());
+        assert!(
+            finding.starts_with(
+                "a.yaml:8:35: spec.template.spec.containers[0].image: image \"c:latest\" uses"
+            ),
+            "{finding}"
+        );
+    }
 }
