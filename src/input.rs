@@ -374,8 +374,9 @@ pub enum Loaded {
         file: String,
     },
     /// The problems of one document or input, each keeping its typed error as its
-    /// [`source`](std::error::Error::source): an [`InputError`], a [`crate::parse::ParseError`], a [`crate::Violation`], or a spec
-    /// file's (see [`crate::spec::SpecError::problems`]).
+    /// [`source`](std::error::Error::source): an [`InputError`], a [`crate::parse::ParseError`] or a
+    /// [`crate::Violation`]; a spec file's are [`crate::spec::SpecError::problems`] (a template problem has no
+    /// source there: minijinja's error is the `SpecError`'s [`cause`](crate::spec::SpecError::cause)).
     Problems(Vec<Diagnostic>),
 }
 

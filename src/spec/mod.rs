@@ -119,8 +119,8 @@ impl SpecError {
     }
 
     /// The problems, in file order (at least one), each at its location in the file (`file:line:column: path`).
-    /// A problem of a library keeps its error as its [`source`](std::error::Error::source): minijinja's error, or
-    /// the [`crate::Violation`].
+    /// A validation problem keeps its [`crate::Violation`] as its [`source`](std::error::Error::source); a template
+    /// problem says all minijinja said, whose error is [`SpecError::cause`].
     pub fn problems(&self) -> &[Diagnostic] {
         &self.problems
     }
