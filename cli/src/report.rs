@@ -208,4 +208,38 @@ mod tests {
     fn an_error_without_a_source_has_no_causes() {
         assert!(super::causes(&chain(&["alone"])).is_empty());
     }
+
+    #[test]
+    fn a_diagnostic_is_one_line_with_its_label_before_the_message_and_its_causes_after() {
+        use daemonset::diagnostic::{Diagnostic, Location};
+        let at = Location {
+            file: Some("a.yaml".into()),
+            line: Some(3),
+            column: Some(5),
+            path: Some("spec.x".into()),
+        };
+        let d =
+            Diagnostic::error(at.clone(), "broken").with_source(chain(&["denied", "by policy"]));
+        assert_eq!(super::line(&d, None), "a.yaml:3:5: spec.x: broken");
+        assert_eq!(
+            super::line(&d, Some("DS002 warning")),
+            "a.yaml:3:5: spec.x: DS002 warning: broken"
+        );
+        assert_eq!(super::with_causes(&d), "broken: denied: by policy");
+        assert_eq!(
+            super::with_cause_lines("error", &d),
+            "error: a.yaml:3:5: spec.x: broken\n  caused by: denied\n  caused by: by policy\n"
+        );
+        // A source that says what the line says (a parse error or a violation converted into the diagnostic) is
+        // not said again.
+        let parse =
+            daemonset::parse::from_yaml::<daemonset::k8s::api::apps::v1::DaemonSet>("kind: [\n")
+                .unwrap_err();
+        let d = Diagnostic::from(parse).at("a.yaml", 9, None);
+        assert_eq!(
+            super::with_cause_lines("error", &d).lines().count(),
+            1,
+            "{d}"
+        );
+    }
 }
