@@ -15,7 +15,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The output format of `check` and `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `file:line: ...` lines on stdout, notes and the summary line on stderr.
+    /// `file:line:column: path: message` lines on stdout, notes and the summary line on stderr.
     Text,
     /// One JSON document (schema `schemas/findings-v1.json`, `"version": 1`).
     Json,
