@@ -15,7 +15,7 @@
 //! let findings = lint::lint(&ds, &Options::default());
 //! let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
 //! assert_eq!(ids, ["DS001", "DS002", "DS003"]);
-//! assert_eq!(findings[1].to_string(), "DS002 warning: spec.template.spec.containers[0].image: image \"agent:latest\" uses the `latest` tag; pin a version (or a digest) so every node runs the same code");
+//! assert_eq!(findings[1].to_string(), "spec.template.spec.containers[0].image: DS002 warning: image \"agent:latest\" uses the `latest` tag; pin a version (or a digest) so every node runs the same code");
 //! # Ok::<(), daemonset::ValidationErrors>(())
 //! ```
 //!
@@ -83,8 +83,8 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {}: {}: {}",
-            self.rule.id, self.rule.severity, self.path, self.message
+            "{}: {} {}: {}",
+            self.path, self.rule.id, self.rule.severity, self.message
         )
     }
 }
