@@ -23,11 +23,13 @@ use std::path::{Path, PathBuf};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 
-use crate::parse::{self, Document, DocumentStream, ParseError};
-use crate::spec::{self, SpecError, Values};
-use crate::validate::Violation;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::parse::{self, Document, DocumentStream};
+use crate::spec::{self, Values};
 
-/// Why an input could not be read.
+/// Why an input could not be read. Written `file: cannot read` (the file system's error is the
+/// [`source`](std::error::Error::source)) or `file:line:column: not UTF-8 text…`; a [`Diagnostic`] converted from it
+/// keeps it as its source.
 #[derive(Debug)]
 pub enum InputError {
     /// The file system refused.
@@ -39,33 +41,38 @@ pub enum InputError {
     },
     /// The file is not UTF-8.
     NotUtf8 {
-        /// The path as given.
-        path: String,
-        /// 1-based line of the first invalid byte.
-        line: usize,
-        /// 1-based column (in characters) of the first invalid byte.
-        column: usize,
+        /// The path as given, and the 1-based line and column (in characters) of the first invalid byte.
+        location: Location,
         /// The byte.
         byte: u8,
     },
 }
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InputError {
+    /// Where the error is: the file, and for text that is not UTF-8 the line and column of the first invalid byte.
+    fn location(&self) -> Location {
         match self {
-            InputError::Io { path, .. } => write!(f, "cannot read `{path}`"),
-            InputError::NotUtf8 {
-                path,
-                line,
-                column,
-                byte,
-            } => {
-                write!(
-                    f,
-                    "{path}:{line}:{column}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
-                )
+            InputError::Io { path, .. } => Location {
+                file: Some(path.clone()),
+                ..Location::default()
+            },
+            InputError::NotUtf8 { location, .. } => location.clone(),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            InputError::Io { .. } => "cannot read".to_owned(),
+            InputError::NotUtf8 { byte, .. } => {
+                format!("not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")
             }
         }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::diagnostic::write_at(f, &self.location(), &self.message())
     }
 }
 
@@ -75,6 +82,12 @@ impl std::error::Error for InputError {
             InputError::Io { source, .. } => Some(source),
             InputError::NotUtf8 { .. } => None,
         }
+    }
+}
+
+impl From<InputError> for Diagnostic {
+    fn from(error: InputError) -> Diagnostic {
+        Diagnostic::error(error.location(), error.message()).with_source(error)
     }
 }
 
@@ -163,9 +176,12 @@ pub fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         InputError::NotUtf8 {
-            path: name.to_owned(),
-            line,
-            column,
+            location: Location {
+                file: Some(name.to_owned()),
+                line: Some(line),
+                column: Some(column),
+                path: None,
+            },
             byte: bytes[valid],
         }
     })
@@ -318,95 +334,15 @@ impl Documents {
 fn stream_error(path: String, e: parse::StreamError) -> InputError {
     match e {
         parse::StreamError::NotUtf8 { line, column, byte } => InputError::NotUtf8 {
-            path,
-            line,
-            column,
+            location: Location {
+                file: Some(path),
+                line: Some(line),
+                column: Some(column),
+                path: None,
+            },
             byte,
         },
         parse::StreamError::Io(source) => InputError::Io { path, source },
-    }
-}
-
-/// A problem that keeps an input's object out of [`load`]'s result.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Problem {
-    /// The input could not be read.
-    Input(InputError),
-    /// A document of a manifest could not be read.
-    Parse {
-        /// The input's name.
-        file: String,
-        /// The line where the document starts (when the error has none).
-        document_line: usize,
-        /// The error.
-        error: ParseError,
-    },
-    /// A DaemonSet of a manifest breaks a rule of the API server.
-    Invalid {
-        /// The input's name.
-        file: String,
-        /// The line of the field (or of its closest written ancestor, or of the document's start).
-        line: usize,
-        /// The violation.
-        violation: Violation,
-    },
-    /// A spec file could not be rendered, read or built.
-    Spec(SpecError),
-}
-
-impl Problem {
-    /// One line per problem, `file:line: message` (a spec file may have several).
-    pub fn lines(&self) -> Vec<String> {
-        match self {
-            Problem::Spec(e) => e.lines().collect(),
-            other => vec![other.to_string()],
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::Input(e) => write!(f, "{e}"),
-            Problem::Parse {
-                file,
-                document_line,
-                error,
-            } => {
-                let text = error.to_string();
-                // ParseError puts "line L: " or "line L, column C: " first; the file:line form replaces it.
-                let message = text
-                    .strip_prefix("line ")
-                    .and_then(|rest| rest.split_once(": "))
-                    .map_or(text.as_str(), |(_, message)| message);
-                write!(
-                    f,
-                    "{file}:{}: {message}",
-                    error.line().unwrap_or(*document_line)
-                )
-            }
-            Problem::Invalid {
-                file,
-                line,
-                violation,
-            } => write!(f, "{file}:{line}: {violation}"),
-            Problem::Spec(e) => {
-                let lines: Vec<String> = e.lines().collect();
-                write!(f, "{}", lines.join("\n"))
-            }
-        }
-    }
-}
-
-impl std::error::Error for Problem {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Problem::Input(e) => Some(e),
-            Problem::Parse { error, .. } => Some(error),
-            Problem::Invalid { .. } => None,
-            Problem::Spec(e) => Some(e),
-        }
     }
 }
 
@@ -437,8 +373,11 @@ pub enum Loaded {
         /// The input's name.
         file: String,
     },
-    /// The problems of one document or input.
-    Problems(Vec<Problem>),
+    /// The problems of one document or input, each keeping its typed error as its
+    /// [`source`](std::error::Error::source): an [`InputError`], a [`crate::parse::ParseError`] or a
+    /// [`crate::Violation`]; a spec file's are [`crate::spec::SpecError::problems`] (a template problem has no
+    /// source there: minijinja's error is the `SpecError`'s [`cause`](crate::spec::SpecError::cause)).
+    Problems(Vec<Diagnostic>),
 }
 
 impl Loaded {
@@ -501,10 +440,11 @@ impl<'v> Objects<'v> {
                     errors
                         .into_violations()
                         .into_iter()
-                        .map(|violation| Problem::Invalid {
-                            file: file.to_owned(),
-                            line: lines.line_of(violation.path.as_str()).unwrap_or(line),
-                            violation,
+                        .map(|violation| {
+                            let (line, column) = lines
+                                .position_of(violation.path.as_str())
+                                .map_or((line, None), |(l, c)| (l, Some(c)));
+                            Diagnostic::from(violation).at(file, line, column)
                         })
                         .collect(),
                 ),
@@ -522,11 +462,7 @@ impl<'v> Objects<'v> {
             Document::Invalid { errors, line } => Loaded::Problems(
                 errors
                     .into_iter()
-                    .map(|error| Problem::Parse {
-                        file: file.to_owned(),
-                        document_line: line,
-                        error,
-                    })
+                    .map(|error| Diagnostic::from(error).at(file, line, None))
                     .collect(),
             ),
         }
@@ -545,7 +481,7 @@ impl Iterator for Objects<'_> {
                         let file = documents.name().to_owned();
                         return Some(Objects::document(&file, document));
                     }
-                    Some(Err(e)) => return Some(Loaded::Problems(vec![Problem::Input(e)])),
+                    Some(Err(e)) => return Some(Loaded::Problems(vec![e.into()])),
                     None => {
                         let empty = !*any;
                         let file = documents.name().to_owned();
@@ -558,7 +494,7 @@ impl Iterator for Objects<'_> {
             }
             let source = self.sources.next()?;
             match open(&source) {
-                Err(e) => return Some(Loaded::Problems(vec![Problem::Input(e)])),
+                Err(e) => return Some(Loaded::Problems(vec![e.into()])),
                 Ok(Opened::Manifest(documents)) => self.current = Some((documents, false)),
                 Ok(Opened::Spec(input)) => {
                     return Some(match spec::load(&input.name, &input.text, self.values) {
@@ -566,7 +502,7 @@ impl Iterator for Objects<'_> {
                             file: input.name,
                             object: Box::new(object),
                         },
-                        Err(e) => Loaded::Problems(vec![Problem::Spec(e)]),
+                        Err(e) => Loaded::Problems(e.problems().to_vec()),
                     });
                 }
             }
@@ -578,13 +514,18 @@ impl Iterator for Objects<'_> {
 #[derive(Debug)]
 pub struct LoadError {
     /// The problems (at least one).
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.problems.iter().flat_map(Problem::lines).collect();
-        write!(f, "{}", lines.join("\n"))
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
     }
 }
 
@@ -600,7 +541,7 @@ impl std::error::Error for LoadError {
 /// problem found (unreadable inputs, parse errors, violations, spec errors). Documents of other kinds are skipped.
 pub fn load<P: AsRef<Path>>(paths: &[P], values: &Values) -> Result<Vec<DaemonSet>, LoadError> {
     let sources = expand(paths).map_err(|e| LoadError {
-        problems: vec![Problem::Input(e)],
+        problems: vec![e.into()],
     })?;
     let mut objects = Vec::new();
     let mut problems = Vec::new();
@@ -686,13 +627,59 @@ mod tests {
         std::fs::write(dir.path().join("b.values.yaml"), "not: read\n").unwrap();
         std::fs::write(dir.path().join("c.yaml"), "name: c\ncontainers: oops\n").unwrap();
         let e = load(&[dir.path()], &Values::new()).unwrap_err();
-        let lines: Vec<String> = e.problems.iter().flat_map(Problem::lines).collect();
+        let lines: Vec<String> = e.problems.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(
-            lines[0].contains("a.yaml:15: metadata.name: Invalid value: \"Bad_Name\""),
+            lines[0].contains("a.yaml:15:12: metadata.name: Invalid value: \"Bad_Name\""),
             "{}",
             lines[0]
         );
         assert!(lines[1].contains("c.yaml:2"), "{}", lines[1]);
+    }
+
+    #[test]
+    fn every_problem_keeps_its_typed_error_as_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            format!(
+                "{}---\n{}",
+                DS.replace("NAME", "Bad_Name"),
+                DS.replace("spec:\n", "spec:\n  nodeSelector: {a: b}\n")
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.yaml"), b"name: \xff\n").unwrap();
+        let missing = dir.path().join("missing.yaml");
+        let e = load(&[dir.path(), missing.as_path()], &Values::new()).unwrap_err();
+        let [violation, parse, not_utf8, missing] = &e.problems[..] else {
+            panic!("{e}")
+        };
+        let v = violation.source_as::<crate::Violation>().unwrap();
+        assert_eq!(v.path.as_str(), "metadata.name");
+        assert_eq!(violation.location.path.as_deref(), Some("metadata.name"));
+        let p = parse.source_as::<parse::ParseError>().unwrap();
+        assert!(
+            matches!(p, parse::ParseError::UnknownField { field, .. } if field == "nodeSelector")
+        );
+        assert_eq!(
+            (parse.location.line, parse.location.column),
+            (Some(14), Some(3))
+        );
+        assert!(matches!(
+            not_utf8.source_as::<InputError>(),
+            Some(InputError::NotUtf8 { byte: 0xff, .. })
+        ));
+        assert_eq!(
+            not_utf8.to_string(),
+            format!(
+                "{}:1:7: not UTF-8 text (byte 0xff); save the file as UTF-8",
+                dir.path().join("b.yaml").display()
+            )
+        );
+        let io = missing.source_as::<InputError>().unwrap();
+        assert!(
+            matches!(io, InputError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
+        );
     }
 }

@@ -14,6 +14,7 @@
 //! | [`spec`] | spec files: minijinja templates in the builder's vocabulary |
 //! | [`import`] | existing manifests as builder code, a `daemonset!` block or a spec file |
 //! | [`lint`] | best-practice findings with stable rule ids |
+//! | [`diagnostic`] | one problem at one location (`file:line:column: path: message`), whoever found it |
 //! | [`mod@write`] | the atomic, prune-safe directory writer (`render --out` and `build.rs`) |
 //! | [`plan`] | on which nodes a DaemonSet runs, and why not on the others |
 //! | `cluster` (feature `cluster`) | server-side apply, diff, rollout status / history / undo with kube-rs |
@@ -38,6 +39,7 @@
 pub mod build;
 #[cfg(feature = "cluster")]
 pub mod cluster;
+pub mod diagnostic;
 pub mod doctor;
 pub mod import;
 pub mod input;

@@ -7,84 +7,88 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::PodSpec;
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::{Diagnostic, Location};
 use crate::yaml;
 
-/// Why a document could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a document could not be read. Written `line:column: path: message` (see [`Location`]); a
+/// [`Diagnostic`] converted from it keeps it as its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParseError {
     /// Not valid YAML.
-    #[error("{}invalid YAML: {message}", location(*line, *column))]
     Syntax {
         /// What the YAML parser said.
         message: String,
-        /// 1-based line in the whole text.
-        line: Option<usize>,
-        /// 1-based column.
-        column: Option<usize>,
+        /// Where (line and column in the whole text).
+        location: Location,
     },
     /// A value of the wrong type or shape (`containerPort: eighty`).
-    #[error("{}{}{message}", location(*line, *column), path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
     Invalid {
-        /// The field path.
-        path: Option<String>,
         /// What is wrong.
         message: String,
-        /// 1-based line in the whole text.
-        line: Option<usize>,
-        /// 1-based column.
-        column: Option<usize>,
+        /// Where (line and column in the whole text, and the field path).
+        location: Location,
     },
     /// A key the object's type does not have.
-    #[error("{}{path}: unknown field `{field}`{}", location(*line, None), hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
     UnknownField {
-        /// The path of the unknown key (`spec.nodeSelector`).
-        path: String,
         /// The key itself.
         field: String,
-        /// 1-based line of the key, when it could be found.
-        line: Option<usize>,
-        /// 1-based column of the key, when it could be found.
-        column: Option<usize>,
         /// A likely fix (`did you mean spec.template.spec.nodeSelector?`).
         hint: Option<String>,
+        /// Where (line and column of the key, when it could be found, and its path: `spec.nodeSelector`).
+        location: Location,
     },
-}
-
-fn location(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!("line {l}, column {c}: "),
-        (Some(l), None) => format!("line {l}: "),
-        _ => String::new(),
-    }
 }
 
 impl ParseError {
+    /// Where the error is.
+    pub fn location(&self) -> &Location {
+        match self {
+            ParseError::Syntax { location, .. }
+            | ParseError::Invalid { location, .. }
+            | ParseError::UnknownField { location, .. } => location,
+        }
+    }
+
     /// The 1-based line the error is on, when known.
     pub fn line(&self) -> Option<usize> {
-        match self {
-            ParseError::Syntax { line, .. }
-            | ParseError::Invalid { line, .. }
-            | ParseError::UnknownField { line, .. } => *line,
-        }
+        self.location().line
     }
 
     /// The 1-based column the error is at, when known.
     pub fn column(&self) -> Option<usize> {
-        match self {
-            ParseError::Syntax { column, .. }
-            | ParseError::Invalid { column, .. }
-            | ParseError::UnknownField { column, .. } => *column,
-        }
+        self.location().column
     }
 
     /// The field path the error is at, when known.
     pub fn path(&self) -> Option<&str> {
+        self.location().path.as_deref()
+    }
+
+    /// What is wrong, without the location.
+    fn message(&self) -> String {
         match self {
-            ParseError::Syntax { .. } => None,
-            ParseError::Invalid { path, .. } => path.as_deref(),
-            ParseError::UnknownField { path, .. } => Some(path),
+            ParseError::Syntax { message, .. } => format!("invalid YAML: {message}"),
+            ParseError::Invalid { message, .. } => message.clone(),
+            ParseError::UnknownField { field, hint, .. } => match hint {
+                Some(hint) => format!("unknown field `{field}` ({hint})"),
+                None => format!("unknown field `{field}`"),
+            },
         }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::diagnostic::write_at(f, self.location(), &self.message())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl From<ParseError> for Diagnostic {
+    fn from(error: ParseError) -> Diagnostic {
+        Diagnostic::error(error.location().clone(), error.message()).with_source(error)
     }
 }
 
@@ -96,6 +100,10 @@ impl ParseError {
 /// assert_eq!(err.path(), Some("spec.nodeSelector"));
 /// assert_eq!(err.line(), Some(7));
 /// ```
+#[expect(
+    clippy::result_large_err,
+    reason = "a parse error is the end of reading; its location is worth more than a smaller Result"
+)]
 pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     from_yaml_all_errors(text).map_err(|mut errors| errors.remove(0))
 }
@@ -119,8 +127,11 @@ pub(crate) fn from_yaml_all_errors<T: DeserializeOwned>(text: &str) -> Result<T,
 fn syntax(e: yaml::YamlError) -> ParseError {
     ParseError::Syntax {
         message: e.message,
-        line: e.line,
-        column: e.column,
+        location: Location {
+            line: e.line,
+            column: e.column,
+            ..Location::default()
+        },
     }
 }
 
@@ -142,10 +153,13 @@ fn from_node<T: DeserializeOwned>(node: &yaml::Node) -> Result<T, Vec<ParseError
                 .collect())
         }
         Err(e) => Err(vec![ParseError::Invalid {
-            path: e.path,
             message: e.message,
-            line: e.line,
-            column: e.column,
+            location: Location {
+                file: None,
+                line: e.line,
+                column: e.column,
+                path: e.path,
+            },
         }]),
     }
 }
@@ -164,11 +178,14 @@ fn unknown_field(unknown: yaml::Unknown, column: Option<usize>) -> ParseError {
         )
     });
     ParseError::UnknownField {
-        line: unknown.line,
-        column,
-        path,
         field,
         hint,
+        location: Location {
+            file: None,
+            line: unknown.line,
+            column,
+            path: Some(path),
+        },
     }
 }
 
@@ -219,6 +236,10 @@ pub enum Document {
 /// let docs = daemonset::parse::json_documents("a: 0644\nb: yes\n---\nc: 1_000\n").unwrap();
 /// assert_eq!(docs, vec![serde_json::json!({"a": 420, "b": true}), serde_json::json!({"c": 1000})]);
 /// ```
+#[expect(
+    clippy::result_large_err,
+    reason = "a parse error is the end of reading; its location is worth more than a smaller Result"
+)]
 pub fn json_documents(text: &str) -> Result<Vec<serde_json::Value>, ParseError> {
     yaml::documents_as_json(text).map_err(syntax)
 }
@@ -251,7 +272,7 @@ pub enum StreamError {
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
     /// A line is not UTF-8.
-    #[error("line {line}, column {column}: not UTF-8 text (byte 0x{byte:02x})")]
+    #[error("{line}:{column}: not UTF-8 text (byte 0x{byte:02x})")]
     NotUtf8 {
         /// 1-based line.
         line: usize,
@@ -619,10 +640,13 @@ fn document(text: &str, line: usize) -> Option<Document> {
         let at = node.get("kind").unwrap_or(&node);
         return Some(Document::Invalid {
             errors: vec![ParseError::Invalid {
-                path: Some("kind".into()),
                 message,
-                line: Some(at.line),
-                column: Some(at.column),
+                location: Location {
+                    file: None,
+                    line: Some(at.line),
+                    column: Some(at.column),
+                    path: Some("kind".into()),
+                },
             }],
             line,
         });
@@ -643,10 +667,11 @@ fn document(text: &str, line: usize) -> Option<Document> {
             },
             Ok(_) => Document::Invalid {
                 errors: vec![ParseError::Invalid {
-                    path: None,
                     message: "missing `apiVersion` and `kind`".into(),
-                    line: Some(line),
-                    column: None,
+                    location: Location {
+                        line: Some(line),
+                        ..Location::default()
+                    },
                 }],
                 line,
             },

@@ -120,7 +120,7 @@ fn misplaced_node_selector_of_the_seed_is_rejected_with_its_path() {
     assert_eq!(err.line(), Some(22));
     assert_eq!(
         err.to_string(),
-        "line 22: spec.nodeSelector: unknown field `nodeSelector` (did you mean `spec.template.spec.nodeSelector`? \
+        "22:3: spec.nodeSelector: unknown field `nodeSelector` (did you mean `spec.template.spec.nodeSelector`? \
          `nodeSelector` is a field of the pod template)"
     );
 }

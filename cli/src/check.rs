@@ -1,11 +1,12 @@
 //! `daemonset check`: validate existing manifests document by document (one held in memory at a time), and show
 //! what the API server would warn about.
 
+use daemonset::diagnostic::Diagnostic;
 use daemonset::validate::{ErrorType, Violation};
 
 use crate::cli::CheckArgs;
 use crate::inputs;
-use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report};
+use crate::output::{Category, FileResult, Finding, Format, Object, Report};
 use crate::report::{self, Outcome};
 
 /// apimachinery's `field.ErrorType` string of a violation (`FieldValueInvalid`).
@@ -32,40 +33,24 @@ pub fn findings(name: &str, found: &inputs::Found) -> Vec<Finding> {
     };
     for v in violations {
         let (line, column) = found.position_of(v.path.as_str());
-        let text = v.to_string();
-        let message = text
-            .strip_prefix(&format!("{}: ", v.path))
-            .unwrap_or(&text)
-            .to_owned();
-        out.push(Finding {
-            file: name.to_owned(),
-            line,
-            column,
-            object: Some(object.clone()),
-            path: Some(v.path.as_str().to_owned()),
-            rule: error_type(v.kind).to_owned(),
-            rule_name: None,
-            category: Category::Violation,
-            level: Level::Error,
-            message,
-            text,
-        });
+        let rule = error_type(v.kind);
+        let mut finding = Finding::new(
+            Category::Violation,
+            rule,
+            Diagnostic::from(v).at(name, line, column),
+        );
+        finding.object = Some(object.clone());
+        out.push(finding);
     }
     for warning in daemonset::lint::server_warnings(&found.object) {
         let (line, column) = found.position_of(&warning.path);
-        out.push(Finding {
-            file: name.to_owned(),
-            line,
-            column,
-            object: Some(object.clone()),
-            path: Some(warning.path.clone()),
-            rule: "ServerWarning".into(),
-            rule_name: None,
-            category: Category::ServerWarning,
-            level: Level::Warning,
-            text: format!("warning: {warning}"),
-            message: warning.message,
-        });
+        let mut finding = Finding::new(
+            Category::ServerWarning,
+            "ServerWarning",
+            Diagnostic::from(warning).at(name, line, column),
+        );
+        finding.object = Some(object.clone());
+        out.push(finding);
     }
     out
 }
@@ -102,19 +87,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 };
                 (item, found)
             };
-            inputs::stream_manifest_with(documents, work, |name, (item, found_findings)| match item
-            {
-                inputs::Item::Note(note) => {
-                    if note.contains(": skipping ") {
-                        out.files.last_mut().expect("a file entry").skipped += 1;
-                    }
+            inputs::stream_manifest_with(documents, work, |_, (item, found_findings)| match item {
+                inputs::Item::Skipped(note) => {
+                    out.files.last_mut().expect("a file entry").skipped += 1;
                     eprintln!("note: {note}");
                 }
-                inputs::Item::Problems(lines) => {
-                    for (problem, column) in &lines {
-                        let mut finding = Finding::parse_problem(name, None, problem);
-                        finding.column = column.unwrap_or(finding.column);
-                        out.add(finding);
+                inputs::Item::Note(note) => eprintln!("note: {note}"),
+                inputs::Item::Problems(problems) => {
+                    for problem in problems {
+                        out.add(Finding::parse_problem(problem));
                     }
                 }
                 inputs::Item::Found(found) => {
@@ -128,7 +109,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         if let Err(e) = streamed {
             report::error(&e);
             outcome = outcome.max(inputs::outcome(&e));
-            out.add(Finding::input_error(source.name(), &e));
+            out.add(Finding::input_error(e));
         }
     }
     if out.summary().error_findings > 0 {

@@ -50,7 +50,7 @@ pub enum Command {
     Render(RenderArgs),
     /// Validate existing Kubernetes YAML: every DaemonSet in every document, strictly (unknown fields are errors).
     ///
-    /// Prints every problem as `file:line: path: message`; other kinds are skipped with a note.
+    /// Prints every problem as `file:line:column: path: message`; other kinds are skipped with a note.
     Check(CheckArgs),
     /// Best-practice warnings with stable rule ids, for spec files and manifests.
     ///

@@ -4,10 +4,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
+use daemonset::diagnostic::Diagnostic;
 use daemonset::doctor::{self, Doctor, Health, Report, Scope, State};
 
 use crate::cli::{ConnectArgs, Timeout};
 use crate::cluster;
+use crate::inputs;
 use crate::report::{self, Outcome};
 
 /// The output format of `doctor`.
@@ -104,7 +106,7 @@ pub fn run(args: &DoctorArgs) -> Outcome {
         if let Some(path) = &args.record
             && let Err(e) = std::fs::write(path, state.to_yaml())
         {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            report::failure(Some(path), "cannot write", e);
             return Outcome::IoFailure;
         }
         let doctor = Doctor::new(&state);
@@ -112,18 +114,20 @@ pub fn run(args: &DoctorArgs) -> Outcome {
     })
 }
 
-fn offline(args: &DoctorArgs, path: &PathBuf, name: Option<&str>) -> Outcome {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+fn offline(args: &DoctorArgs, path: &std::path::Path, name: Option<&str>) -> Outcome {
+    let text = match inputs::read(&inputs::Source::File(path.to_path_buf())) {
+        Ok(input) => input.text,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            return Outcome::IoFailure;
+            report::error(&e);
+            return inputs::outcome(&e);
         }
     };
     let state = match State::from_yaml(&text) {
         Ok(state) => state,
         Err(e) => {
-            eprintln!("error: {}: {e}", path.display());
+            let mut diagnostic = Diagnostic::from(e);
+            diagnostic.location.file = Some(path.display().to_string());
+            report::diagnostic(&diagnostic);
             return Outcome::Problems;
         }
     };

@@ -3,12 +3,22 @@
 
 use std::path::Path;
 
+use daemonset::diagnostic::{Diagnostic, Location, Severity};
 use daemonset::import::{self, Form, Imported};
 use daemonset::parse::{self, Document};
 
 use crate::cli::{ImportArgs, ImportForm};
 use crate::inputs;
 use crate::report::{self, Outcome};
+
+/// Line `line` of `file`.
+fn at(file: &str, line: usize) -> Location {
+    Location {
+        file: Some(file.to_owned()),
+        line: Some(line),
+        ..Location::default()
+    }
+}
 
 fn form(f: ImportForm) -> Form {
     match f {
@@ -53,22 +63,32 @@ pub fn run(args: &ImportArgs) -> Outcome {
                     let imported = match import::import(&object, form) {
                         Ok(imported) => imported,
                         Err(e) => {
-                            eprintln!("error: {}:{line}: cannot import: {e}", input.name);
+                            let message = format!("cannot import: {e}");
+                            report::diagnostic(
+                                &Diagnostic::error(at(&input.name, line), message).with_source(e),
+                            );
                             outcome = outcome.max(Outcome::Problems);
                             continue;
                         }
                     };
                     for u in &imported.untyped {
                         if u.expressed {
-                            eprintln!(
-                                "warning: {}:{line}: {}: `{}` has no typed form; set in `customize`",
-                                input.name, imported.name, u.path
-                            );
+                            report::diagnostic(&Diagnostic::new(
+                                Severity::Warning,
+                                at(&input.name, line),
+                                format!(
+                                    "{}: `{}` has no typed form; set in `customize`",
+                                    imported.name, u.path
+                                ),
+                            ));
                         } else {
-                            eprintln!(
-                                "error: {}:{line}: {}: `{}` has no typed form in spec files; left out",
-                                input.name, imported.name, u.path
-                            );
+                            report::diagnostic(&Diagnostic::error(
+                                at(&input.name, line),
+                                format!(
+                                    "{}: `{}` has no typed form in spec files; left out",
+                                    imported.name, u.path
+                                ),
+                            ));
                             outcome = outcome.max(Outcome::Problems);
                         }
                     }
@@ -86,9 +106,9 @@ pub fn run(args: &ImportArgs) -> Outcome {
                         input.name
                     );
                 }
-                Document::Invalid { errors, .. } => {
+                Document::Invalid { errors, line } => {
                     for e in errors {
-                        eprintln!("error: {}: {e}", input.name);
+                        report::diagnostic(&Diagnostic::from(e).at(&input.name, line, None));
                     }
                     outcome = outcome.max(Outcome::Problems);
                 }
@@ -111,7 +131,7 @@ pub fn run(args: &ImportArgs) -> Outcome {
 /// One file per DaemonSet: `<name>.rs` or `<name>.yaml` in `dir`.
 fn write_files(dir: &Path, outputs: &[Imported]) -> Outcome {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        report::failure(Some(dir), "cannot create the directory", e);
         return Outcome::IoFailure;
     }
     let mut used = std::collections::BTreeSet::new();
@@ -131,7 +151,7 @@ fn write_files(dir: &Path, outputs: &[Imported]) -> Outcome {
         used.insert(stem.clone());
         let path = dir.join(format!("{stem}.{}", i.form.extension()));
         if let Err(e) = std::fs::write(&path, &i.text) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            report::failure(Some(&path), "cannot write", e);
             return Outcome::IoFailure;
         }
         eprintln!("wrote {}", path.display());

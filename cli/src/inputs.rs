@@ -1,8 +1,11 @@
 //! The CLI's side of reading inputs: the library's [`daemonset::input`] (directories, `-`, UTF-8, spec files told
 //! apart from manifests, manifests streamed document by document) plus the outcomes and messages of the commands.
 
+use daemonset::diagnostic::Diagnostic;
 use daemonset::k8s::api::apps::v1::DaemonSet;
-use daemonset::parse::{Document, ParseError};
+use daemonset::parse::Document;
+#[cfg(doc)]
+use daemonset::parse::ParseError;
 use daemonset::spec::Values;
 
 pub use daemonset::input::{InputError, Source, expand};
@@ -57,24 +60,13 @@ pub struct Found {
 }
 
 impl Found {
-    /// The line and column in the file of a field path of the object (or of its closest written ancestor, or the
-    /// document's start).
-    pub fn position_of(&self, path: &str) -> (usize, usize) {
-        self.lines.position_of(path).unwrap_or((self.line, 1))
+    /// The line and column in the file of a field path of the object (or of its closest written ancestor), or the
+    /// document's first line.
+    pub fn position_of(&self, path: &str) -> (usize, Option<usize>) {
+        self.lines
+            .position_of(path)
+            .map_or((self.line, None), |(line, column)| (line, Some(column)))
     }
-}
-
-fn parse_problem(name: &str, error: &ParseError, doc_line: usize) -> String {
-    let text = error.to_string();
-    // ParseError puts "line L: " or "line L, column C: " first; the file:line form replaces it.
-    let message = match text
-        .strip_prefix("line ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        Some((_, message)) => message.to_owned(),
-        None => text,
-    };
-    format!("{name}:{}: {message}", error.line().unwrap_or(doc_line))
 }
 
 /// What one document of a manifest gives.
@@ -82,9 +74,12 @@ fn parse_problem(name: &str, error: &ParseError, doc_line: usize) -> String {
 pub enum Item {
     /// A DaemonSet, read strictly.
     Found(Box<Found>),
-    /// Problem lines (`file:line: path: message`), each with its column when the reader knows it.
-    Problems(Vec<(String, Option<usize>)>),
-    /// A note (a skipped document).
+    /// The document's problems, each at its place in the file (the reader's line and column, else the document's
+    /// first line), keeping the [`ParseError`] as its source.
+    Problems(Vec<Diagnostic>),
+    /// A document that is not a DaemonSet, skipped; the note says which.
+    Skipped(String),
+    /// A note about the input (it holds no document).
     Note(String),
 }
 
@@ -99,16 +94,16 @@ pub fn item(name: &str, document: Document) -> Item {
         })),
         Document::Other {
             kind, api_version, ..
-        } => Item::Note(format!(
+        } => Item::Skipped(format!(
             "{name}:{line}: skipping {kind} ({api_version}): not a DaemonSet"
         )),
         Document::Invalid { errors, .. } => Item::Problems(
             errors
-                .iter()
-                .map(|e| (parse_problem(name, e, line), e.column()))
+                .into_iter()
+                .map(|e| Diagnostic::from(e).at(name, line, None))
                 .collect(),
         ),
-        _ => Item::Note(format!(
+        _ => Item::Skipped(format!(
             "{name}:{line}: skipping a document of an unknown form"
         )),
     }

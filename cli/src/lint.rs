@@ -1,5 +1,6 @@
 //! `daemonset lint`: best-practice findings for spec files and manifests.
 
+use daemonset::diagnostic::Diagnostic;
 use daemonset::k8s::api::apps::v1::DaemonSet;
 use daemonset::lint::{self, Options, RULES, Selection, Severity};
 use daemonset::{input, spec};
@@ -7,7 +8,7 @@ use daemonset::{input, spec};
 use crate::cli::{Deny, LintArgs, SeverityArg};
 use crate::config;
 use crate::inputs;
-use crate::output::{Category, FileResult, Finding, Format, Level, Object, Report};
+use crate::output::{Category, FileResult, Finding, Format, Object, Report};
 use crate::report::{self, Outcome};
 
 /// The rule selection and options of a run: the command line over the `.daemonset.toml`.
@@ -139,26 +140,18 @@ pub fn run(args: &LintArgs) -> Outcome {
                     name: &str,
                     object: &DaemonSet,
                     start: usize,
-                    position_of: &dyn Fn(&str) -> (usize, usize)| {
+                    position_of: &dyn Fn(&str) -> (usize, Option<usize>)| {
         let subject = Object::of(object, start);
         out.add_object(subject.clone());
         for finding in lint::lint_selected(object, &options, &settings.selection) {
             let (line, column) = position_of(finding.path.as_str());
+            let rule = finding.rule;
             out.add(Finding {
-                file: name.to_owned(),
-                line,
-                column,
+                diagnostic: Diagnostic::from(finding).at(name, line, column),
                 object: Some(subject.clone()),
-                path: Some(finding.path.as_str().to_owned()),
-                rule: finding.rule.id.to_owned(),
-                rule_name: Some(finding.rule.name),
+                rule: rule.id.to_owned(),
+                rule_name: Some(rule.name),
                 category: Category::Lint,
-                level: match finding.rule.severity {
-                    Severity::Warning => Level::Warning,
-                    Severity::Info => Level::Info,
-                },
-                message: finding.message.clone(),
-                text: finding.to_string(),
             });
         }
     };
@@ -172,29 +165,25 @@ pub fn run(args: &LintArgs) -> Outcome {
             Err(e) => {
                 report::error(&e);
                 outcome = outcome.max(inputs::outcome(&e));
-                out.add(Finding::input_error(source.name(), &e));
+                out.add(Finding::input_error(e));
                 continue;
             }
         };
         match opened {
             // A manifest is read and linted document by document: one object held at a time.
             input::Opened::Manifest(documents) => {
-                let name = documents.name().to_owned();
                 let streamed = inputs::stream_manifest(documents, |name, item| match item {
-                    inputs::Item::Note(note) => {
-                        if note.contains(": skipping ") {
-                            out.files.last_mut().expect("a file entry").skipped += 1;
-                        }
+                    inputs::Item::Skipped(note) => {
+                        out.files.last_mut().expect("a file entry").skipped += 1;
                         eprintln!("note: {note}");
                     }
+                    inputs::Item::Note(note) => eprintln!("note: {note}"),
                     inputs::Item::Problems(problems) => {
-                        for (problem, column) in &problems {
+                        for problem in problems {
                             if text_mode {
-                                eprintln!("error: {problem}");
+                                report::diagnostic(&problem);
                             }
-                            let mut finding = Finding::parse_problem(name, None, problem);
-                            finding.column = column.unwrap_or(finding.column);
-                            out.add(finding);
+                            out.add(Finding::parse_problem(problem));
                             outcome = outcome.max(Outcome::Problems);
                         }
                     }
@@ -207,7 +196,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                 if let Err(e) = streamed {
                     report::error(&e);
                     outcome = outcome.max(inputs::outcome(&e));
-                    out.add(Finding::input_error(name, &e));
+                    out.add(Finding::input_error(e));
                 }
             }
             input::Opened::Spec(input) => {
@@ -220,17 +209,17 @@ pub fn run(args: &LintArgs) -> Outcome {
                         // One index of the rendered text for every finding (not one parse per finding).
                         let lines = spec::SpecLines::of(&text);
                         lint_one(&mut out, &input.name, &object, 1, &|path| {
-                            lines.position_of(path).unwrap_or((1, 1))
+                            lines
+                                .position_of(path)
+                                .map_or((1, None), |(line, column)| (line, Some(column)))
                         });
                     }
                     Err(e) => {
-                        if text_mode {
-                            for line in e.lines() {
-                                eprintln!("error: {line}");
+                        for problem in e.problems() {
+                            if text_mode {
+                                report::diagnostic(problem);
                             }
-                        }
-                        for p in e.problems() {
-                            out.add(Finding::spec_problem(&input.name, p));
+                            out.add(Finding::spec_problem(problem.clone()));
                         }
                         outcome = outcome.max(Outcome::Problems);
                     }

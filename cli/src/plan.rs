@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use daemonset::diagnostic::Diagnostic;
 use daemonset::k8s::api::apps::v1::DaemonSet;
 use daemonset::k8s::api::core::v1::{Node, Pod};
 use daemonset::plan::{self, Inventory, InventoryError};
@@ -29,7 +30,9 @@ fn read_file<T>(
         inputs::outcome(&e)
     })?;
     parse(&input.text).map_err(|e| {
-        eprintln!("error: {}: {e}", input.name);
+        let mut diagnostic = Diagnostic::from(e);
+        diagnostic.location.file = Some(input.name);
+        report::diagnostic(&diagnostic);
         Outcome::Problems
     })
 }

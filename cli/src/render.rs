@@ -20,18 +20,11 @@ fn report_loaded(loaded: &input::Loaded) -> Outcome {
     let mut outcome = Outcome::Success;
     if let input::Loaded::Problems(problems) = loaded {
         for problem in problems {
-            match problem {
-                input::Problem::Input(e) => {
-                    report::error(e);
-                    outcome = outcome.max(inputs::outcome(e));
-                }
-                other => {
-                    for line in other.lines() {
-                        eprintln!("error: {line}");
-                    }
-                    outcome = outcome.max(Outcome::Problems);
-                }
-            }
+            report::diagnostic(problem);
+            let this = problem
+                .source_as::<inputs::InputError>()
+                .map_or(Outcome::Problems, inputs::outcome);
+            outcome = outcome.max(this);
         }
     }
     outcome
@@ -208,14 +201,14 @@ fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outc
     let spool = match tempfile::tempfile() {
         Ok(file) => file,
         Err(e) => {
-            eprintln!("error: cannot create a temporary file for the output: {e}");
+            report::failure(None, "cannot create a temporary file for the output", e);
             return Outcome::IoFailure;
         }
     };
     let mut writer = StreamWriter::new(io::BufWriter::new(spool), format);
     let outcome = read_inputs(paths, values, |object| {
         writer.write(&object).map_err(|e| {
-            eprintln!("error: cannot write the output to a temporary file: {e}");
+            report::failure(None, "cannot write the output to a temporary file", e);
             Outcome::IoFailure
         })
     });
@@ -230,7 +223,7 @@ fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outc
     let mut spool = match spooled {
         Ok(file) => file,
         Err(e) => {
-            eprintln!("error: cannot write the output to a temporary file: {e}");
+            report::failure(None, "cannot write the output to a temporary file", e);
             return Outcome::IoFailure;
         }
     };
@@ -247,7 +240,7 @@ fn stream(paths: &[std::path::PathBuf], values: &Values, format: Format) -> Outc
             std::process::exit(crate::CLOSED_PIPE_EXIT)
         }
         Err(e) => {
-            eprintln!("error: cannot write to stdout: {e}");
+            report::failure(None, "cannot write to stdout", e);
             Outcome::IoFailure
         }
     }

@@ -3,6 +3,8 @@
 use std::error::Error;
 use std::process::ExitCode;
 
+use daemonset::diagnostic::{Diagnostic, Location};
+
 /// The result of a command, ordered by severity: the worst one wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
@@ -38,10 +40,65 @@ impl Outcome {
 
 /// Prints `error: <error>` and one `  caused by: <source>` line per cause (see [`causes`]).
 pub fn error(err: &(dyn Error + 'static)) {
-    eprintln!("error: {err}");
+    eprint!("{}", with_cause_lines("error", err));
+}
+
+/// Prints a diagnostic on stderr the way every command does: `<severity>: file:line:column: path: message`, then
+/// one `  caused by: <source>` line per cause (see [`causes`]).
+pub fn diagnostic(diagnostic: &Diagnostic) {
+    eprint!(
+        "{}",
+        with_cause_lines(diagnostic.severity.as_str(), diagnostic)
+    );
+}
+
+/// Prints a failure as a diagnostic: `error: file: what` (or `error: what`), `error` as its cause.
+pub fn failure(
+    file: Option<&std::path::Path>,
+    what: &str,
+    error: impl Error + Send + Sync + 'static,
+) {
+    let location = Location {
+        file: file.map(|f| f.display().to_string()),
+        ..Location::default()
+    };
+    diagnostic(&Diagnostic::error(location, what).with_source(error));
+}
+
+/// `label: error` and its `caused by:` lines, each ending with a newline.
+fn with_cause_lines(label: &str, err: &(dyn Error + 'static)) -> String {
+    let mut text = format!("{label}: {err}\n");
     for cause in causes(err) {
-        eprintln!("  caused by: {cause}");
+        text.push_str(&format!("  caused by: {cause}\n"));
     }
+    text
+}
+
+/// A diagnostic on one line, `file:line:column: path: message`, with `label: ` before the message when there is
+/// one (`DS002 warning`).
+pub fn line(diagnostic: &Diagnostic, label: Option<&str>) -> String {
+    match label {
+        Some(label) => {
+            let location = diagnostic.location.to_string();
+            if location.is_empty() {
+                format!("{label}: {}", diagnostic.message)
+            } else {
+                format!("{location}: {label}: {}", diagnostic.message)
+            }
+        }
+        None => diagnostic.to_string(),
+    }
+}
+
+/// A diagnostic's message followed by its causes (see [`causes`]), `: `-separated, for one-line outputs (JSON,
+/// SARIF, JUnit).
+pub fn with_causes(diagnostic: &Diagnostic) -> String {
+    let mut text = diagnostic.message.clone();
+    for cause in causes(diagnostic) {
+        text.push_str(": ");
+        text.push_str(&cause);
+    }
+    text
 }
 
 /// The causes of an error worth a `caused by:` line each, walking [`Error::source`]. Many errors repeat their
@@ -150,5 +207,39 @@ mod tests {
     #[test]
     fn an_error_without_a_source_has_no_causes() {
         assert!(super::causes(&chain(&["alone"])).is_empty());
+    }
+
+    #[test]
+    fn a_diagnostic_is_one_line_with_its_label_before_the_message_and_its_causes_after() {
+        use daemonset::diagnostic::{Diagnostic, Location};
+        let at = Location {
+            file: Some("a.yaml".into()),
+            line: Some(3),
+            column: Some(5),
+            path: Some("spec.x".into()),
+        };
+        let d =
+            Diagnostic::error(at.clone(), "broken").with_source(chain(&["denied", "by policy"]));
+        assert_eq!(super::line(&d, None), "a.yaml:3:5: spec.x: broken");
+        assert_eq!(
+            super::line(&d, Some("DS002 warning")),
+            "a.yaml:3:5: spec.x: DS002 warning: broken"
+        );
+        assert_eq!(super::with_causes(&d), "broken: denied: by policy");
+        assert_eq!(
+            super::with_cause_lines("error", &d),
+            "error: a.yaml:3:5: spec.x: broken\n  caused by: denied\n  caused by: by policy\n"
+        );
+        // A source that says what the line says (a parse error or a violation converted into the diagnostic) is
+        // not said again.
+        let parse =
+            daemonset::parse::from_yaml::<daemonset::k8s::api::apps::v1::DaemonSet>("kind: [\n")
+                .unwrap_err();
+        let d = Diagnostic::from(parse).at("a.yaml", 9, None);
+        assert_eq!(
+            super::with_cause_lines("error", &d).lines().count(),
+            1,
+            "{d}"
+        );
     }
 }

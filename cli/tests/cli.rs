@@ -1002,3 +1002,146 @@ fn piped(text: &str) -> std::process::Stdio {
     std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).unwrap();
     std::process::Stdio::from(file)
 }
+
+/// `file:line:column: path: rest` (or `file:line: path: rest`) split into its parts, or `None` when a line is not
+/// written that way.
+fn diagnostic_parts(line: &str) -> Option<(&str, usize, Option<usize>, &str, &str)> {
+    let (file, rest) = line.split_once(':')?;
+    let (position, rest) = rest.split_once(": ")?;
+    let (line_number, column) = match position.split_once(':') {
+        Some((line, column)) => (line, Some(column.parse().ok()?)),
+        None => (position, None),
+    };
+    let (path, rest) = rest.split_once(": ")?;
+    let path_is_a_field_path = !path.is_empty() && !path.contains(' ');
+    path_is_a_field_path.then_some((file, line_number.parse().ok()?, column, path, rest))
+}
+
+#[test]
+fn a_spec_error_a_parse_error_a_violation_and_a_lint_finding_are_written_alike() {
+    // One file, `agent.yaml`, holding in turn a spec file with a mount of an undeclared volume, a manifest with a
+    // misplaced key, one with an invalid name and one with a `latest` image. Every command that reports the
+    // problem writes it `agent.yaml:line:column: path: message` (stderr with `error: ` first; a spec file's builder
+    // and validation problems have a line but no column).
+    const MANIFEST: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers:\n      - {name: agent, image: \"agent:1.0\"}\n";
+    let spec = "name: agent\nselectorLabels: {app: agent}\ncontainers:\n- name: agent\n  image: agent:1.0\n  mounts:\n  - {volume: logs, path: /var/log}\n";
+    let parse = MANIFEST.replace(
+        "  template:\n",
+        "  nodeSelector: {disk: ssd}\n  template:\n",
+    );
+    let violation = MANIFEST.replace("name: agent\nspec", "name: Agent_1\nspec");
+    let lint = MANIFEST.replace("agent:1.0", "agent:latest");
+    let cases = [
+        (
+            spec,
+            "render",
+            "stderr",
+            (
+                7,
+                None,
+                "containers[0].mounts[0].volume",
+                "Not found: \"logs\"",
+            ),
+        ),
+        (
+            spec,
+            "lint",
+            "stderr",
+            (
+                7,
+                None,
+                "containers[0].mounts[0].volume",
+                "Not found: \"logs\"",
+            ),
+        ),
+        (
+            parse.as_str(),
+            "check",
+            "stdout",
+            (
+                7,
+                Some(3),
+                "spec.nodeSelector",
+                "unknown field `nodeSelector`",
+            ),
+        ),
+        (
+            parse.as_str(),
+            "render",
+            "stderr",
+            (
+                7,
+                Some(3),
+                "spec.nodeSelector",
+                "unknown field `nodeSelector`",
+            ),
+        ),
+        (
+            parse.as_str(),
+            "lint",
+            "stderr",
+            (
+                7,
+                Some(3),
+                "spec.nodeSelector",
+                "unknown field `nodeSelector`",
+            ),
+        ),
+        (
+            violation.as_str(),
+            "check",
+            "stdout",
+            (4, Some(3), "metadata.name", "Invalid value: \"Agent_1\""),
+        ),
+        (
+            violation.as_str(),
+            "render",
+            "stderr",
+            (4, Some(3), "metadata.name", "Invalid value: \"Agent_1\""),
+        ),
+        (
+            lint.as_str(),
+            "lint",
+            "stdout",
+            (
+                11,
+                Some(23),
+                "spec.template.spec.containers[0].image",
+                "DS002 warning: image \"agent:latest\"",
+            ),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (text, command, stream, (line, column, path, start)) in cases {
+        fs::write(dir.path().join("agent.yaml"), text).unwrap();
+        let output = daemonset(&dir)
+            .args([command, "agent.yaml"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8(if stream == "stdout" {
+            output.stdout
+        } else {
+            output.stderr
+        })
+        .unwrap();
+        let reported: Vec<&str> = out
+            .lines()
+            .map(|l| l.strip_prefix("error: ").unwrap_or(l))
+            .filter(|l| l.starts_with("agent.yaml:"))
+            .collect();
+        let wanted = reported
+            .iter()
+            .filter_map(|l| diagnostic_parts(l))
+            .find(|&(_, _, _, p, _)| p == path);
+        assert!(
+            matches!(wanted, Some(("agent.yaml", l, c, _, rest)) if l == line && c == column && rest.starts_with(start)),
+            "{command}: {path} at {line}:{column:?} in {stream}:\n{out}"
+        );
+        for l in &reported {
+            assert!(
+                diagnostic_parts(l).is_some(),
+                "{command}: not file:line:column: path: message: {l}"
+            );
+        }
+    }
+}

@@ -74,7 +74,7 @@ fn a_document_on_the_separator_line_is_refused_like_kubectl() {
     let (code, stdout, stderr) = check(text);
     assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
-        stdout.starts_with("<stdin>:1: invalid YAML: invalid document separator"),
+        stdout.starts_with("<stdin>:1:4: invalid YAML: invalid document separator"),
         "{stdout}"
     );
     assert!(!stderr.contains("no documents"), "{stderr}");
@@ -88,7 +88,7 @@ fn a_plain_yes_in_an_env_value_is_a_boolean_and_refused_once_with_its_path() {
     let path = "spec.template.spec.containers[0].env[0].value";
     assert!(
         stdout.starts_with(&format!(
-            "<stdin>:17: {path}: invalid type: boolean `true`, expected a string"
+            "<stdin>:17:18: {path}: invalid type: boolean `true`, expected a string"
         )),
         "{stdout}"
     );
@@ -115,7 +115,7 @@ fn a_typo_in_the_kind_is_an_error_with_a_suggestion() {
     let (code, stdout, _) = check(&DS.replace("kind: DaemonSet", "kind: Daemonset"));
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("<stdin>:2: kind: `apps/v1` has no kind `Daemonset`")
+        stdout.contains("<stdin>:2:7: kind: `apps/v1` has no kind `Daemonset`")
             && stdout.contains("did you mean `DaemonSet`?"),
         "{stdout}"
     );
@@ -146,7 +146,7 @@ fn custom_tags_are_refused_not_dropped() {
     let (code, stdout, _) = check(&DS.replace("image: agent:1.0", "image: !custom agent:1.0"));
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("<stdin>:14: invalid YAML: the tag `!custom` is not supported"),
+        stdout.contains("<stdin>:14:24: invalid YAML: the tag `!custom` is not supported"),
         "{stdout}"
     );
 }
@@ -230,7 +230,7 @@ fn many_unknown_fields_and_violations_are_all_located() {
             .lines()
             .last()
             .unwrap()
-            .starts_with("<stdin>:10011: spec.template.spec.unknownField09999: unknown field"),
+            .starts_with("<stdin>:10011:7: spec.template.spec.unknownField09999: unknown field"),
         "{}",
         stdout.lines().last().unwrap()
     );
@@ -239,7 +239,7 @@ fn many_unknown_fields_and_violations_are_all_located() {
     assert_eq!(stdout.lines().count(), 20_000);
     assert!(
         stdout.lines().last().unwrap().starts_with(
-            "<stdin>:40014: spec.template.spec.containers[0].env[19999].name: Invalid value"
+            "<stdin>:40014:11: spec.template.spec.containers[0].env[19999].name: Invalid value"
         ),
         "{}",
         stdout.lines().last().unwrap()

@@ -620,7 +620,7 @@ fn run_spec(d: &Desc) -> Outcome {
         Err(err) => Outcome::Rejected(
             err.problems()
                 .iter()
-                .map(|p| item(p.path.as_deref().unwrap_or("?")))
+                .map(|p| item(p.location.path.as_deref().unwrap_or("?")))
                 .collect(),
         ),
     }

@@ -60,7 +60,7 @@ pub struct State {
 #[non_exhaustive]
 pub enum StateError {
     /// Not valid YAML.
-    #[error("{}invalid YAML: {message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+    #[error("{}invalid YAML: {message}", line.map(|l| format!("{l}: ")).unwrap_or_default())]
     Syntax {
         /// What the YAML parser said.
         message: String,
@@ -79,6 +79,22 @@ pub enum StateError {
         /// What is wrong.
         message: String,
     },
+}
+
+impl From<StateError> for crate::diagnostic::Diagnostic {
+    /// An error at the line of a YAML error (the document and item of the others are in the message), keeping
+    /// the error as its source; the file is the reader's to add.
+    fn from(error: StateError) -> Self {
+        let (line, message) = match &error {
+            StateError::Syntax { message, line } => (*line, format!("invalid YAML: {message}")),
+            other => (None, other.to_string()),
+        };
+        let location = crate::diagnostic::Location {
+            line,
+            ..Default::default()
+        };
+        crate::diagnostic::Diagnostic::error(location, message).with_source(error)
+    }
 }
 
 /// The kind of the extra document that carries container logs in a state file.

@@ -15,7 +15,7 @@
 //! let findings = lint::lint(&ds, &Options::default());
 //! let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
 //! assert_eq!(ids, ["DS001", "DS002", "DS003"]);
-//! assert_eq!(findings[1].to_string(), "DS002 warning: spec.template.spec.containers[0].image: image \"agent:latest\" uses the `latest` tag; pin a version (or a digest) so every node runs the same code");
+//! assert_eq!(findings[1].to_string(), "spec.template.spec.containers[0].image: DS002 warning: image \"agent:latest\" uses the `latest` tag; pin a version (or a digest) so every node runs the same code");
 //! # Ok::<(), daemonset::ValidationErrors>(())
 //! ```
 //!
@@ -37,40 +37,10 @@ pub use warnings::{ServerWarning, server_warnings};
 /// The annotation that waives rules for one DaemonSet: a comma-separated list of rule ids.
 pub const ALLOW_ANNOTATION: &str = "lint.daemonset.dev/allow";
 
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Severity {
-    /// Worth knowing; never fails `--deny warnings`.
-    #[default]
-    Info,
-    /// Likely to hurt in production; fails `daemonset lint --deny warnings`.
-    Warning,
-}
-
-impl Severity {
-    /// `info` or `warning`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-        }
-    }
-
-    /// The severity named `info` or `warning` (any case).
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text.to_ascii_lowercase().as_str() {
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+/// How much a finding matters: a rule is [`Severity::Info`] (worth knowing; never fails `--deny warnings`) or
+/// [`Severity::Warning`] (likely to hurt in production; fails `daemonset lint --deny warnings`). The severity of every
+/// [`Diagnostic`](crate::diagnostic::Diagnostic).
+pub use crate::diagnostic::Severity;
 
 /// A lint rule.
 #[derive(Debug)]
@@ -113,9 +83,21 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {}: {}: {}",
-            self.rule.id, self.rule.severity, self.path, self.message
+            "{}: {} {}: {}",
+            self.path, self.rule.id, self.rule.severity, self.message
         )
+    }
+}
+
+impl From<Finding> for crate::diagnostic::Diagnostic {
+    /// A diagnostic of the rule's severity at the finding's field path (locate it with
+    /// [`Diagnostic::at`](crate::diagnostic::Diagnostic::at)); the rule id stays with the finding.
+    fn from(finding: Finding) -> Self {
+        let location = crate::diagnostic::Location {
+            path: Some(finding.path.as_str().to_owned()),
+            ..Default::default()
+        };
+        crate::diagnostic::Diagnostic::new(finding.rule.severity, location, finding.message)
     }
 }
 

@@ -70,7 +70,7 @@ fn ds001_missing_resources() {
     assert_eq!(
         found,
         [
-            "DS001 warning: spec.template.spec.containers[0].resources: container `agent` has no requests.cpu, requests.memory, limits.memory; the agent can starve the node or be evicted first"
+            "spec.template.spec.containers[0].resources: DS001 warning: container `agent` has no requests.cpu, requests.memory, limits.memory; the agent can starve the node or be evicted first"
         ]
     );
     let found = lint_with(
@@ -90,7 +90,7 @@ fn ds002_unpinned_image() {
         );
         assert_eq!(found.len(), 1, "{image}: {found:?}");
         assert!(
-            found[0].starts_with("DS002 warning: spec.template.spec.containers[0].image: "),
+            found[0].starts_with("spec.template.spec.containers[0].image: DS002 warning: "),
             "{found:?}"
         );
     }
@@ -114,7 +114,7 @@ fn ds003_implicit_update_strategy() {
     );
     assert_eq!(found.len(), 1);
     assert!(
-        found[0].starts_with("DS003 warning: spec.updateStrategy: no update strategy"),
+        found[0].starts_with("spec.updateStrategy: DS003 warning: no update strategy"),
         "{found:?}"
     );
 }
@@ -126,7 +126,7 @@ fn ds004_node_agent_without_priority_class() {
     assert!(
         found
             .iter()
-            .any(|f| f.starts_with("DS004 warning: spec.template.spec.priorityClassName: ")),
+            .any(|f| f.starts_with("spec.template.spec.priorityClassName: DS004 warning: ")),
         "{found:?}"
     );
     let found = lint_with(
@@ -136,7 +136,7 @@ fn ds004_node_agent_without_priority_class() {
         },
         &Options::default(),
     );
-    assert!(!found.iter().any(|f| f.starts_with("DS004")), "{found:?}");
+    assert!(!found.iter().any(|f| f.contains(": DS004 ")), "{found:?}");
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn ds005_privileged() {
     assert_eq!(
         found,
         [
-            "DS005 warning: spec.template.spec.containers[0].securityContext.privileged: container `agent` is privileged (root on the node); add the capabilities it needs instead"
+            "spec.template.spec.containers[0].securityContext.privileged: DS005 warning: container `agent` is privileged (root on the node); add the capabilities it needs instead"
         ]
     );
 }
@@ -158,7 +158,7 @@ fn ds005_privileged() {
 #[test]
 fn ds006_host_namespaces_and_waiver() {
     let found = lint_with(|ds| pod(ds).host_pid = Some(true), &Options::default());
-    assert!(found.contains(&"DS006 warning: spec.template.spec.hostPID: the pod shares the node's processes; keep it only if the agent needs it".to_owned()), "{found:?}");
+    assert!(found.contains(&"spec.template.spec.hostPID: DS006 warning: the pod shares the node's processes; keep it only if the agent needs it".to_owned()), "{found:?}");
     let found = lint_with(
         |ds| {
             pod(ds).host_pid = Some(true);
@@ -202,7 +202,7 @@ fn ds007_sensitive_host_path() {
     assert_eq!(
         found,
         [
-            "DS007 warning: spec.template.spec.volumes[0].hostPath.path: volume `host` exposes \"/var/run/docker.sock\" of the node; mount the narrowest path, read-only"
+            "spec.template.spec.volumes[0].hostPath.path: DS007 warning: volume `host` exposes \"/var/run/docker.sock\" of the node; mount the narrowest path, read-only"
         ]
     );
     assert!(lint_with(with_host_path("/var/log/", true), &Options::default()).is_empty());
@@ -218,7 +218,7 @@ fn ds008_writable_host_path() {
     assert_eq!(
         found,
         [
-            "DS008 info: spec.template.spec.containers[0].volumeMounts[0].readOnly: hostPath volume `host` is mounted writable at /host; add `readOnly: true` unless the agent writes there"
+            "spec.template.spec.containers[0].volumeMounts[0].readOnly: DS008 info: hostPath volume `host` is mounted writable at /host; add `readOnly: true` unless the agent writes there"
         ]
     );
 }
@@ -238,7 +238,7 @@ fn ds009_tolerates_everything() {
     assert_eq!(
         found,
         [
-            "DS009 warning: spec.template.spec.tolerations[0]: tolerates every taint, also those set to keep pods off dedicated nodes and nodes being removed (the controller already tolerates not-ready, unreachable, pressure and unschedulable nodes); tolerate the taints you need by key"
+            "spec.template.spec.tolerations[0]: DS009 warning: tolerates every taint, also those set to keep pods off dedicated nodes and nodes being removed (the controller already tolerates not-ready, unreachable, pressure and unschedulable nodes); tolerate the taints you need by key"
         ]
     );
 }
@@ -253,7 +253,7 @@ fn ds010_slow_rollout_counts_waves() {
     assert_eq!(
         found,
         [
-            "DS010 warning: spec.updateStrategy.rollingUpdate.maxUnavailable: one pod at a time on 500 nodes: a rollout takes 500 waves; `maxUnavailable: 10%` would take 10 waves"
+            "spec.updateStrategy.rollingUpdate.maxUnavailable: DS010 warning: one pod at a time on 500 nodes: a rollout takes 500 waves; `maxUnavailable: 10%` would take 10 waves"
         ]
     );
     assert!(
@@ -271,7 +271,7 @@ fn ds010_slow_rollout_counts_waves() {
     assert!(
         found
             .iter()
-            .any(|f| f.starts_with("DS010") && f.contains("120 waves")),
+            .any(|f| f.contains(": DS010 ") && f.contains("120 waves")),
         "the server's default is one at a time: {found:?}"
     );
     let percent = |ds: &mut DaemonSet| {
@@ -342,7 +342,7 @@ fn ds003_flags_an_empty_update_strategy() {
     assert_eq!(
         found,
         [
-            "DS003 warning: spec.updateStrategy: an empty update strategy (`{}`): the server's default replaces one pod at a time (RollingUpdate, maxUnavailable 1); say what you want"
+            "spec.updateStrategy: DS003 warning: an empty update strategy (`{}`): the server's default replaces one pod at a time (RollingUpdate, maxUnavailable 1); say what you want"
         ]
     );
     let typed = only("DS003", |ds| {
@@ -386,7 +386,7 @@ fn ds011_host_port_where_written() {
     assert_eq!(
         only("DS011", port),
         [
-            "DS011 warning: spec.template.spec.containers[0].ports[0].hostPort: container `agent` binds host port 9100/TCP: a second pod asking for it is not scheduled on the node, so a surge rollout cannot start the new pod and other workloads wanting the port stay Pending"
+            "spec.template.spec.containers[0].ports[0].hostPort: DS011 warning: container `agent` binds host port 9100/TCP: a second pod asking for it is not scheduled on the node, so a surge rollout cannot start the new pod and other workloads wanting the port stay Pending"
         ]
     );
     assert_eq!(
@@ -426,7 +426,7 @@ fn ds012_dangerous_capabilities() {
     assert_eq!(
         found,
         [
-            "DS012 warning: spec.template.spec.containers[0].securityContext.capabilities.add[1]: container `agent` adds \"CAP_SYS_ADMIN\", which is close to root on the node; add narrower capabilities where they suffice"
+            "spec.template.spec.containers[0].securityContext.capabilities.add[1]: DS012 warning: container `agent` adds \"CAP_SYS_ADMIN\", which is close to root on the node; add narrower capabilities where they suffice"
         ]
     );
     let privileged = only("DS012", |ds| {
@@ -464,8 +464,8 @@ fn ds013_secret_in_env() {
     assert_eq!(
         found,
         [
-            "DS013 warning: spec.template.spec.containers[0].env[0].value: container `agent` sets \"DB_PASSWORD\" to a plain value, readable by anyone who may read DaemonSets; use `valueFrom.secretKeyRef`",
-            "DS013 warning: spec.template.spec.containers[0].env[3].value: container `agent` sets \"AWS_SECRET_ACCESS_KEY\" to a plain value, readable by anyone who may read DaemonSets; use `valueFrom.secretKeyRef`",
+            "spec.template.spec.containers[0].env[0].value: DS013 warning: container `agent` sets \"DB_PASSWORD\" to a plain value, readable by anyone who may read DaemonSets; use `valueFrom.secretKeyRef`",
+            "spec.template.spec.containers[0].env[3].value: DS013 warning: container `agent` sets \"AWS_SECRET_ACCESS_KEY\" to a plain value, readable by anyone who may read DaemonSets; use `valueFrom.secretKeyRef`",
         ]
     );
 }
@@ -485,8 +485,8 @@ fn ds014_duplicate_env_follows_the_server() {
     assert_eq!(
         found,
         [
-            "DS014 warning: spec.template.spec.containers[0].env[1]: container `agent` defines \"A\" again (first at env[0]): the container sees only the last value, and apply may drop one of them",
-            "DS014 warning: spec.template.spec.containers[0].env[5]: container `agent` defines \"C\" again (first at env[4]): the container sees only the last value, and apply may drop one of them",
+            "spec.template.spec.containers[0].env[1]: DS014 warning: container `agent` defines \"A\" again (first at env[0]): the container sees only the last value, and apply may drop one of them",
+            "spec.template.spec.containers[0].env[5]: DS014 warning: container `agent` defines \"C\" again (first at env[4]): the container sees only the last value, and apply may drop one of them",
         ]
     );
 }
@@ -534,13 +534,13 @@ fn ds015_to_ds018_and_ds021_opt_in_security() {
     assert_eq!(
         only("DS015", |_| {}),
         [
-            "DS015 info: spec.template.spec.containers[0].resources: container `agent` has no requests.ephemeral-storage, limits.ephemeral-storage; its logs and scratch files can fill the node's disk"
+            "spec.template.spec.containers[0].resources: DS015 info: container `agent` has no requests.ephemeral-storage, limits.ephemeral-storage; its logs and scratch files can fill the node's disk"
         ]
     );
     assert_eq!(
         only("DS016", |ds| security(ds).run_as_user = Some(65534)),
         [
-            "DS016 info: spec.template.spec.containers[0].securityContext: container `agent` runs as user 65534 and group unset; ids of 10000 and above cannot be those of the node's users"
+            "spec.template.spec.containers[0].securityContext: DS016 info: container `agent` runs as user 65534 and group unset; ids of 10000 and above cannot be those of the node's users"
         ]
     );
     assert!(
@@ -587,7 +587,7 @@ fn ds019_image_pull_never() {
         only("DS019", |ds| first(ds).image_pull_policy =
             Some("Never".into())),
         [
-            "DS019 warning: spec.template.spec.containers[0].imagePullPolicy: container `agent` never pulls its image: on a node without it in the cache (a new node) the pod fails with ErrImageNeverPull; use `IfNotPresent`"
+            "spec.template.spec.containers[0].imagePullPolicy: DS019 warning: container `agent` never pulls its image: on a node without it in the cache (a new node) the pod fails with ErrImageNeverPull; use `IfNotPresent`"
         ]
     );
     assert!(

@@ -29,6 +29,21 @@ pub struct ServerWarning {
     pub message: String,
 }
 
+impl From<ServerWarning> for crate::diagnostic::Diagnostic {
+    /// A warning at the field path (locate it with [`Diagnostic::at`](crate::diagnostic::Diagnostic::at)).
+    fn from(warning: ServerWarning) -> Self {
+        let location = crate::diagnostic::Location {
+            path: Some(warning.path),
+            ..Default::default()
+        };
+        crate::diagnostic::Diagnostic::new(
+            crate::diagnostic::Severity::Warning,
+            location,
+            warning.message,
+        )
+    }
+}
+
 impl fmt::Display for ServerWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)

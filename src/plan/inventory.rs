@@ -15,7 +15,7 @@ use crate::yaml;
 #[non_exhaustive]
 pub enum InventoryError {
     /// Not valid YAML.
-    #[error("{}invalid YAML: {message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+    #[error("{}invalid YAML: {message}", line.map(|l| format!("{l}: ")).unwrap_or_default())]
     Syntax {
         /// What the YAML parser said.
         message: String,
@@ -68,6 +68,22 @@ pub enum InventoryError {
         /// Why it is not a quantity.
         message: String,
     },
+}
+
+impl From<InventoryError> for crate::diagnostic::Diagnostic {
+    /// An error at the line of a YAML error (the document and item of the others are in the message), keeping
+    /// the error as its source; the file is the reader's to add.
+    fn from(error: InventoryError) -> Self {
+        let (line, message) = match &error {
+            InventoryError::Syntax { message, line } => (*line, format!("invalid YAML: {message}")),
+            other => (None, other.to_string()),
+        };
+        let location = crate::diagnostic::Location {
+            line,
+            ..Default::default()
+        };
+        crate::diagnostic::Diagnostic::error(location, message).with_source(error)
+    }
 }
 
 /// Parses the objects of a stream with the document number and list item each came from.

@@ -47,6 +47,7 @@ use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 pub use values::{MAX_KEY_PARTS, Values, ValuesError};
 
 use crate::ValidationErrors;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::locate;
 use crate::yaml;
 
@@ -68,19 +69,6 @@ pub enum SpecErrorKind {
     Validation,
 }
 
-/// One problem in a spec file, with its location when known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// 1-based line (of the rendered template, which keeps the source's lines unless a loop or include adds some).
-    pub line: Option<usize>,
-    /// 1-based column.
-    pub column: Option<usize>,
-    /// The field path: a spec path (`containers[0].mounts[1].volume`) or, for validation, the object's path.
-    pub path: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// Why a spec file could not be turned into a DaemonSet: every problem found in one step, with the file name.
 /// When another library found the problem, its error is kept as the [`source`](std::error::Error::source)
 /// ([`SpecCause`]).
@@ -88,7 +76,7 @@ pub struct Problem {
 pub struct SpecError {
     file: String,
     kind: SpecErrorKind,
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
     #[source]
     cause: Option<SpecCause>,
 }
@@ -106,7 +94,7 @@ pub enum SpecCause {
 }
 
 impl SpecError {
-    fn one(file: &str, kind: SpecErrorKind, problem: Problem) -> SpecError {
+    fn one(file: &str, kind: SpecErrorKind, problem: Diagnostic) -> SpecError {
         SpecError {
             file: file.to_owned(),
             kind,
@@ -130,36 +118,23 @@ impl SpecError {
         self.cause.as_ref()
     }
 
-    /// The problems, in file order (at least one).
-    pub fn problems(&self) -> &[Problem] {
+    /// The problems, in file order (at least one), each at its location in the file (`file:line:column: path`).
+    /// A validation problem keeps its [`crate::Violation`] as its [`source`](std::error::Error::source); a template
+    /// problem says all minijinja said, whose error is [`SpecError::cause`].
+    pub fn problems(&self) -> &[Diagnostic] {
         &self.problems
-    }
-
-    /// One line per problem: `file:line:column: path: message`.
-    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        self.problems.iter().map(|p| {
-            let mut out = self.file.clone();
-            if let Some(line) = p.line {
-                out.push_str(&format!(":{line}"));
-                if let Some(column) = p.column {
-                    out.push_str(&format!(":{column}"));
-                }
-            }
-            out.push_str(": ");
-            if let Some(path) = &p.path {
-                out.push_str(path);
-                out.push_str(": ");
-            }
-            out.push_str(&p.message);
-            out
-        })
     }
 }
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.lines().collect();
-        f.write_str(&lines.join("\n"))
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
     }
 }
 
@@ -223,11 +198,11 @@ pub fn render_template(file: &str, source: &str, values: &Values) -> Result<Stri
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
         Err(e) if out.exceeded => {
             let mut error = template_error(file, source, e);
-            if error.problems[0].line.is_none() {
+            if error.problems[0].location.line.is_none() {
                 // The line of the rendered text where the output stopped (the source's line unless a loop or
                 // include added lines).
                 let line = out.text.iter().filter(|&&b| b == b'\n').count() + 1;
-                error.problems[0].line = Some(line);
+                error.problems[0].location.line = Some(line);
             }
             error.problems[0].message = format!(
                 "template error: the rendered text exceeds {} MiB; is a loop or include running away?",
@@ -271,17 +246,18 @@ fn template_error(file: &str, source: &str, e: minijinja::Error) -> SpecError {
             format!("template error: {}: {detail}", e.kind()),
         ),
     };
-    let mut error = SpecError::one(
-        file,
-        kind,
-        Problem {
-            line: e.line(),
-            column,
-            path: None,
-            message,
-        },
-    );
-    error.cause = Some(SpecCause::Template(std::sync::Arc::new(e)));
+    let e = std::sync::Arc::new(e);
+    let location = Location {
+        file: Some(file.to_owned()),
+        line: e.line(),
+        column,
+        path: None,
+    };
+    // minijinja's error is the SpecError's cause (`SpecError::cause`); the problem's message already says all its
+    // own source would (`undefined value: … (in file:line)`), so the problem has none.
+    let problem = Diagnostic::error(location, message);
+    let mut error = SpecError::one(file, kind, problem);
+    error.cause = Some(SpecCause::Template(e));
     error
 }
 
@@ -289,6 +265,7 @@ fn template_error(file: &str, source: &str, e: minijinja::Error) -> SpecError {
 pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
     let spec = parse(file, text)?;
     let lines = std::cell::OnceCell::new();
+    // The builder's and validation's problems are located by line (as before the one diagnostic format).
     let line_of = |path: &str| lines.get_or_init(|| locate::Lines::of(text)).line_of(path);
     match convert::build(spec) {
         Err(problems) => Err(SpecError {
@@ -296,11 +273,14 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
             kind: SpecErrorKind::Invalid,
             problems: problems
                 .into_iter()
-                .map(|(path, message)| Problem {
-                    line: line_of(&path),
-                    column: None,
-                    path: Some(path),
-                    message,
+                .map(|(path, message)| {
+                    let location = Location {
+                        file: Some(file.to_owned()),
+                        line: line_of(&path),
+                        column: None,
+                        path: Some(path),
+                    };
+                    Diagnostic::error(location, message)
                 })
                 .collect(),
             cause: None,
@@ -312,18 +292,13 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                 .violations()
                 .iter()
                 .map(|v| {
-                    let path = v.path.as_str();
-                    let message = v
-                        .to_string()
-                        .strip_prefix(&format!("{path}: "))
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| v.to_string());
-                    Problem {
-                        line: line_of(&spec_path(path)),
+                    let location = Location {
+                        file: Some(file.to_owned()),
+                        line: line_of(&spec_path(v.path.as_str())),
                         column: None,
-                        path: Some(path.to_owned()),
-                        message,
-                    }
+                        path: Some(v.path.as_str().to_owned()),
+                    };
+                    Diagnostic::error(location, v.message()).with_source(v.clone())
                 })
                 .collect(),
             cause: Some(SpecCause::Validation(errors)),
@@ -343,12 +318,13 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
         return Err(SpecError::one(
             file,
             SpecErrorKind::Schema,
-            Problem {
-                line: None,
-                column: None,
-                path: None,
-                message: "the spec is empty".into(),
-            },
+            Diagnostic::error(
+                Location {
+                    file: Some(file.to_owned()),
+                    ..Location::default()
+                },
+                "the spec is empty",
+            ),
         ));
     }
     match yaml::from_str_reporting_unknown::<model::Spec>(text) {
@@ -367,12 +343,15 @@ fn parse(file: &str, text: &str) -> Result<model::Spec, SpecError> {
             Err(SpecError::one(
                 file,
                 kind,
-                Problem {
-                    line: e.line,
-                    column: e.column,
-                    path,
+                Diagnostic::error(
+                    Location {
+                        file: Some(file.to_owned()),
+                        line: e.line,
+                        column: e.column,
+                        path,
+                    },
                     message,
-                },
+                ),
             ))
         }
     }

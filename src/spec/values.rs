@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::diagnostic::Location;
 use crate::yaml;
 
 /// Why values could not be read.
@@ -9,16 +10,12 @@ use crate::yaml;
 #[non_exhaustive]
 pub enum ValuesError {
     /// A values file is not YAML.
-    #[error("{file}:{}: invalid YAML: {message}", location(*line, *column))]
+    #[error("{location}: invalid YAML: {message}")]
     Yaml {
-        /// The values file.
-        file: String,
         /// What the parser said.
         message: String,
-        /// 1-based line.
-        line: Option<usize>,
-        /// 1-based column.
-        column: Option<usize>,
+        /// The values file, and the line and column when the parser knows them.
+        location: Location,
     },
     /// A values file whose top level is not a mapping.
     #[error("{file}: values must be a mapping of names to values at the top level")]
@@ -34,14 +31,6 @@ pub enum ValuesError {
         /// What is wrong.
         message: String,
     },
-}
-
-fn location(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!("{l}:{c}"),
-        (Some(l), None) => l.to_string(),
-        _ => "?".into(),
-    }
 }
 
 /// The most names a `--set` key may have (`a.b.c` has 3): values nest no deeper than YAML values files may.
@@ -78,10 +67,13 @@ impl Values {
     /// Deep-merges a YAML mapping over the values so far: mappings merge key by key, anything else replaces.
     pub fn merge_yaml(&mut self, file: &str, text: &str) -> Result<(), ValuesError> {
         let value = yaml::to_json_value(text).map_err(|e| ValuesError::Yaml {
-            file: file.to_owned(),
             message: e.message,
-            line: e.line,
-            column: e.column,
+            location: Location {
+                file: Some(file.to_owned()),
+                line: e.line,
+                column: e.column,
+                path: None,
+            },
         })?;
         match value {
             Value::Null => Ok(()),

@@ -183,6 +183,20 @@ impl fmt::Display for Violation {
     }
 }
 
+impl std::error::Error for Violation {}
+
+impl From<Violation> for crate::diagnostic::Diagnostic {
+    /// An error at the violation's field path (locate it with [`Diagnostic::at`](crate::diagnostic::Diagnostic::at)),
+    /// keeping the violation as its source.
+    fn from(violation: Violation) -> Self {
+        let location = crate::diagnostic::Location {
+            path: Some(violation.path.as_str().to_owned()),
+            ..Default::default()
+        };
+        crate::diagnostic::Diagnostic::error(location, violation.message()).with_source(violation)
+    }
+}
+
 /// Every violation found in one object, in field order.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationErrors {

@@ -239,7 +239,7 @@ pub fn original(i: &Imports) -> Value {
 pub fn load_spec(i: &Imports) -> Result<Value, String> {
     daemonset::spec::load(&i.file, &i.spec.text, &daemonset::spec::Values::default())
         .map(|ds| serde_json::to_value(ds).unwrap())
-        .map_err(|e| e.lines().collect::<Vec<_>>().join("\n"))
+        .map_err(|e| e.to_string())
 }
 
 /// The original without the fields the import reports as left out (spec form).

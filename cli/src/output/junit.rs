@@ -2,7 +2,7 @@
 //! one `<failure>` listing its findings at the failing level (errors for `check`, warnings for `lint`; info findings
 //! go to `<system-out>`); a file that could not be read is a test case with an `<error>`.
 
-use super::{Finding, Level, Report};
+use super::{Finding, Report, Severity};
 
 /// XML 1.0 text: `&`, `<`, `>`, quotes escaped; characters XML cannot carry replaced by U+FFFD.
 fn escape(text: &str) -> String {
@@ -23,7 +23,7 @@ fn escape(text: &str) -> String {
 }
 
 fn line(f: &Finding) -> String {
-    format!("{}:{}: {}", f.file, f.line, f.text)
+    f.text()
 }
 
 struct Case {
@@ -37,9 +37,9 @@ struct Case {
 /// The JUnit document of a report.
 pub fn document(report: &Report) -> String {
     let failing = if report.command == "lint" {
-        Level::Warning
+        Severity::Warning
     } else {
-        Level::Error
+        Severity::Error
     };
     let mut suites = String::new();
     let (mut tests, mut failures, mut errors) = (0, 0, 0);
@@ -47,7 +47,7 @@ pub fn document(report: &Report) -> String {
         let findings: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|f| f.file == file.file)
+            .filter(|f| f.file() == file.file)
             .collect();
         let mut cases: Vec<Case> = Vec::new();
         let loose: Vec<&&Finding> = findings.iter().filter(|f| f.object.is_none()).collect();
@@ -57,12 +57,12 @@ pub fn document(report: &Report) -> String {
                 failure: Vec::new(),
                 error: loose
                     .iter()
-                    .filter(|f| f.level == Level::Error)
+                    .filter(|f| f.level() == Severity::Error)
                     .map(|f| line(f))
                     .collect(),
                 out: loose
                     .iter()
-                    .filter(|f| f.level != Level::Error)
+                    .filter(|f| f.level() != Severity::Error)
                     .map(|f| line(f))
                     .collect(),
                 kind: loose.first().map(|f| f.rule.clone()).unwrap_or_default(),
@@ -76,7 +76,7 @@ pub fn document(report: &Report) -> String {
             let failed: Vec<&&Finding> = mine
                 .iter()
                 .copied()
-                .filter(|f| f.level >= failing)
+                .filter(|f| f.level() >= failing)
                 .collect();
             cases.push(Case {
                 name: format!("DaemonSet {} (line {})", object.display(), object.line),
@@ -85,7 +85,7 @@ pub fn document(report: &Report) -> String {
                 error: Vec::new(),
                 out: mine
                     .iter()
-                    .filter(|f| f.level < failing)
+                    .filter(|f| f.level() < failing)
                     .map(|f| line(f))
                     .collect(),
             });

@@ -4,6 +4,7 @@
 mod junit;
 mod sarif;
 
+use daemonset::diagnostic::Diagnostic;
 use serde_json::{Value, json};
 
 use clap::ValueEnum;
@@ -14,7 +15,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The output format of `check` and `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `file:line: ...` lines on stdout, notes and the summary line on stderr.
+    /// `file:line:column: path: message` lines on stdout, notes and the summary line on stderr.
     Text,
     /// One JSON document (schema `schemas/findings-v1.json`, `"version": 1`).
     Json,
@@ -24,27 +25,7 @@ pub enum Format {
     Junit,
 }
 
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Worth knowing.
-    Info,
-    /// Accepted, but likely to hurt.
-    Warning,
-    /// Rejected (by the API server, the parser or this tool).
-    Error,
-}
-
-impl Level {
-    /// `info`, `warning` or `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Info => "info",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        }
-    }
-}
+pub use daemonset::diagnostic::Severity;
 
 /// What kind of check produced a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,117 +84,88 @@ impl Object {
     }
 }
 
-/// One finding.
+/// One finding: a diagnostic (its file, line, column and field path, its severity, its message and cause) and
+/// what the report needs beside it.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    /// The file as given (`<stdin>` for standard input).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (characters) of the key on that line, or 1.
-    pub column: usize,
+    /// What, where, how much it matters, and the error underneath.
+    pub diagnostic: Diagnostic,
     /// The DaemonSet, when the finding is about one.
     pub object: Option<Object>,
-    /// The field path in the API server's notation, when there is one.
-    pub path: Option<String>,
     /// The rule id (`DS001`) or error type (`FieldValueInvalid`, `ParseError`, `ServerWarning`, `InputError`).
     pub rule: String,
     /// The rule's kebab-case name, for lint rules.
     pub rule_name: Option<&'static str>,
     /// What produced it.
     pub category: Category,
-    /// How much it matters.
-    pub level: Level,
-    /// The message (for text output, the whole line after `file:line: `).
-    pub message: String,
-    /// The line printed in text mode, after `file:line: `.
-    pub text: String,
 }
 
 impl Finding {
-    /// A file that could not be read.
-    pub fn input_error(file: String, error: &crate::inputs::InputError) -> Finding {
-        let (line, column) = match error {
-            crate::inputs::InputError::NotUtf8 { line, column, .. } => (*line, *column),
-            crate::inputs::InputError::Io { .. } => (1, 1),
-        };
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            message.push_str(&format!(": {cause}"));
-            source = cause.source();
-        }
-        let message = message
-            .strip_prefix(&format!("{file}:{line}:{column}: "))
-            .map(str::to_owned)
-            .unwrap_or(message);
+    /// A finding of `category` that is not a lint rule's.
+    pub fn new(category: Category, rule: impl Into<String>, diagnostic: Diagnostic) -> Finding {
         Finding {
-            text: message.clone(),
-            file,
-            line,
-            column,
+            diagnostic,
             object: None,
-            path: None,
-            rule: "InputError".into(),
+            rule: rule.into(),
             rule_name: None,
-            category: Category::Input,
-            level: Level::Error,
-            message,
+            category,
         }
     }
 
-    /// A problem line of a manifest, `file:line: message` (or `file: message`), as the reader gives it; the column
-    /// is that of the line's first key in `text` when the file's text is at hand, else 1.
-    pub fn parse_problem(file: &str, text: Option<&str>, problem: &str) -> Finding {
-        let rest = problem
-            .strip_prefix(file)
-            .and_then(|r| r.strip_prefix(':'))
-            .unwrap_or(problem);
-        let (line, message) = match rest.split_once(": ") {
-            Some((digits, message)) if digits.parse::<usize>().is_ok() => {
-                (digits.parse().unwrap_or(1), message)
-            }
-            _ => (1, rest.trim_start()),
-        };
-        Finding {
-            file: file.to_owned(),
-            line,
-            column: text.map_or(1, |text| column_of(text, line)),
-            object: None,
-            path: None,
-            rule: "ParseError".into(),
-            rule_name: None,
-            category: Category::Parse,
-            level: Level::Error,
-            message: message.to_owned(),
-            text: message.to_owned(),
-        }
+    /// A file that could not be read.
+    pub fn input_error(error: crate::inputs::InputError) -> Finding {
+        Finding::new(Category::Input, "InputError", error.into())
+    }
+
+    /// A document that could not be read as a DaemonSet.
+    pub fn parse_problem(diagnostic: Diagnostic) -> Finding {
+        Finding::new(Category::Parse, "ParseError", diagnostic)
     }
 
     /// A problem of a spec file (template, YAML, schema or validation).
-    pub fn spec_problem(file: &str, problem: &daemonset::spec::Problem) -> Finding {
-        let line = problem.line.unwrap_or(1);
-        let mut text = String::new();
-        if let Some(column) = problem.column.filter(|_| problem.line.is_some()) {
-            text.push_str(&format!("{column}: "));
-        }
-        if let Some(path) = &problem.path {
-            text.push_str(&format!("{path}: "));
-        }
-        text.push_str(&problem.message);
-        Finding {
-            file: file.to_owned(),
-            line,
-            column: problem.column.unwrap_or(1),
-            object: None,
-            path: problem.path.clone(),
-            rule: "SpecError".into(),
-            rule_name: None,
-            category: Category::Parse,
-            level: Level::Error,
-            message: problem.message.clone(),
-            text,
-        }
+    pub fn spec_problem(diagnostic: Diagnostic) -> Finding {
+        Finding::new(Category::Parse, "SpecError", diagnostic)
+    }
+
+    /// The file as given (`<stdin>` for standard input).
+    pub fn file(&self) -> &str {
+        self.diagnostic.location.file.as_deref().unwrap_or_default()
+    }
+
+    /// The 1-based line, or 1.
+    pub fn line(&self) -> usize {
+        self.diagnostic.location.line.unwrap_or(1)
+    }
+
+    /// The 1-based column (characters) of the key on that line, or 1.
+    pub fn column(&self) -> usize {
+        self.diagnostic
+            .location
+            .column
+            .filter(|_| self.diagnostic.location.line.is_some())
+            .unwrap_or(1)
+    }
+
+    /// How much it matters.
+    pub fn level(&self) -> Severity {
+        self.diagnostic.severity
+    }
+
+    /// The message with its causes (`cannot read: No such file or directory`), for the JSON, SARIF and JUnit
+    /// outputs.
+    pub fn message(&self) -> String {
+        crate::report::with_causes(&self.diagnostic)
+    }
+
+    /// The line of text mode: the diagnostic with the lint rule (`DS002 warning: `) or `warning: ` before the
+    /// message (see [`crate::report::line`]).
+    pub fn text(&self) -> String {
+        let label = match self.category {
+            Category::Lint => Some(format!("{} {}", self.rule, self.diagnostic.severity)),
+            Category::ServerWarning => Some("warning".to_owned()),
+            _ => None,
+        };
+        crate::report::line(&self.diagnostic, label.as_deref())
     }
 }
 
@@ -262,29 +214,6 @@ struct Tally {
     pending: String,
     /// The worst outcome of printing.
     printed: Option<crate::report::Outcome>,
-}
-
-/// The 1-based column of the first key or value on line `line` of `text` (after indentation and `- ` list
-/// markers), or 1.
-pub fn column_of(text: &str, line: usize) -> usize {
-    text.lines()
-        .nth(line.saturating_sub(1))
-        .map_or(1, column_in_line)
-}
-
-fn column_in_line(content: &str) -> usize {
-    let mut rest = content;
-    loop {
-        let trimmed = rest.trim_start();
-        match trimmed.strip_prefix("- ") {
-            Some(after) => rest = after,
-            None => {
-                rest = trimmed;
-                break;
-            }
-        }
-    }
-    content[..content.len() - rest.len()].chars().count() + 1
 }
 
 /// The counts of the summary.
@@ -344,20 +273,19 @@ impl Report {
             self.findings.push(f);
             return;
         };
-        match f.level {
-            Level::Error => tally.error_findings += 1,
-            Level::Warning => tally.warnings += 1,
-            Level::Info => tally.infos += 1,
+        match f.level() {
+            Severity::Error => tally.error_findings += 1,
+            Severity::Warning => tally.warnings += 1,
+            Severity::Info => tally.infos += 1,
         }
         if f.object.is_none() && matches!(f.category, Category::Input | Category::Parse) {
-            tally.unread.insert(f.file.clone());
+            tally.unread.insert(f.file().to_owned());
         }
         if text {
-            tally
-                .pending
-                .push_str(&format!("{}:{}: {}\n", f.file, f.line, f.text));
+            tally.pending.push_str(&f.text());
+            tally.pending.push('\n');
         }
-        if f.level >= failing
+        if f.level() >= failing
             && let (Some(object), Some((current, fails))) = (&f.object, &mut tally.current)
             && object == current
         {
@@ -398,11 +326,11 @@ impl Report {
     }
 
     /// The level that makes an object count as invalid: error for `check`, warning for `lint`.
-    fn failing(&self) -> Level {
+    fn failing(&self) -> Severity {
         if self.command == "lint" {
-            Level::Warning
+            Severity::Warning
         } else {
-            Level::Error
+            Severity::Error
         }
     }
 
@@ -412,8 +340,8 @@ impl Report {
         let failing = self.failing();
         self.findings
             .iter()
-            .filter(|f| f.level >= failing)
-            .filter_map(|f| f.object.as_ref().map(|o| (f.file.as_str(), o)))
+            .filter(|f| f.level() >= failing)
+            .filter_map(|f| f.object.as_ref().map(|o| (f.file(), o)))
             .collect()
     }
 
@@ -448,16 +376,16 @@ impl Report {
         }
         let mut unread: Vec<&str> = Vec::new();
         for f in &self.findings {
-            match f.level {
-                Level::Error => s.error_findings += 1,
-                Level::Warning => s.warnings += 1,
-                Level::Info => s.infos += 1,
+            match f.level() {
+                Severity::Error => s.error_findings += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
             }
             if f.object.is_none()
                 && matches!(f.category, Category::Input | Category::Parse)
-                && !unread.contains(&f.file.as_str())
+                && !unread.contains(&f.file())
             {
-                unread.push(&f.file);
+                unread.push(f.file());
             }
         }
         s.errors = unread.len();
@@ -500,21 +428,21 @@ impl Report {
             .iter()
             .map(|f| {
                 json!({
-                    "file": f.file,
-                    "line": f.line,
-                    "column": f.column,
+                    "file": f.file(),
+                    "line": f.line(),
+                    "column": f.column(),
                     "object": f.object.as_ref().map(|o| json!({
                         "kind": "DaemonSet",
                         "namespace": o.namespace,
                         "name": o.name,
                         "line": o.line,
                     })),
-                    "path": f.path,
+                    "path": f.diagnostic.location.path,
                     "rule": f.rule,
                     "ruleName": f.rule_name,
                     "category": f.category.as_str(),
-                    "severity": f.level.as_str(),
-                    "message": f.message,
+                    "severity": f.level().as_str(),
+                    "message": f.message(),
                 })
             })
             .collect();
@@ -559,7 +487,7 @@ impl Report {
                 .findings
                 .iter()
                 .filter(|f| self.in_text(f))
-                .map(|f| format!("{}:{}: {}\n", f.file, f.line, f.text))
+                .map(|f| f.text() + "\n")
                 .collect(),
             Format::Json => pretty(&self.to_json()),
             Format::Sarif => pretty(&self.to_sarif()),

@@ -3,16 +3,16 @@
 
 use serde_json::{Value, json};
 
-use super::{Category, Level, Report};
+use super::{Category, Report, Severity};
 
 /// The schema URI SARIF consumers recognise.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-fn level(level: Level) -> &'static str {
+fn level(level: Severity) -> &'static str {
     match level {
-        Level::Error => "error",
-        Level::Warning => "warning",
-        Level::Info => "note",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
     }
 }
 
@@ -38,10 +38,7 @@ fn rules(report: &Report) -> Vec<(String, Value)> {
         .rules
         .iter()
         .map(|r| {
-            let level = match r.severity {
-                daemonset::lint::Severity::Warning => "warning",
-                daemonset::lint::Severity::Info => "note",
-            };
+            let level = level(r.severity);
             (
                 r.id.to_owned(),
                 json!({
@@ -80,7 +77,7 @@ fn rules(report: &Report) -> Vec<(String, Value)> {
             json!({
                 "id": f.rule,
                 "shortDescription": {"text": text},
-                "defaultConfiguration": {"level": level(f.level)},
+                "defaultConfiguration": {"level": level(f.level())},
                 "properties": {"tags": ["daemonset", tag]},
             }),
         ));
@@ -101,11 +98,11 @@ pub fn log(report: &Report) -> Value {
                 .expect("every rule of a finding is in the table");
             let mut location = json!({
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri(&f.file)},
-                    "region": {"startLine": f.line, "startColumn": f.column},
+                    "artifactLocation": {"uri": uri(f.file())},
+                    "region": {"startLine": f.line(), "startColumn": f.column()},
                 },
             });
-            if let Some(path) = &f.path {
+            if let Some(path) = &f.diagnostic.location.path {
                 let mut logical = json!({"fullyQualifiedName": path, "kind": "member"});
                 if let Some(object) = &f.object {
                     logical["decoratedName"] = json!(format!("DaemonSet {}", object.display()));
@@ -115,8 +112,8 @@ pub fn log(report: &Report) -> Value {
             json!({
                 "ruleId": f.rule,
                 "ruleIndex": index,
-                "level": level(f.level),
-                "message": {"text": f.message},
+                "level": level(f.level()),
+                "message": {"text": f.message()},
                 "locations": [location],
             })
         })
