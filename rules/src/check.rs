@@ -21,6 +21,8 @@ pub enum Kind {
     Forbidden,
     /// `Not found`.
     NotFound,
+    /// `Duplicate value`.
+    Duplicate,
 }
 
 /// One broken rule.
@@ -49,6 +51,7 @@ impl Kind {
             Kind::Unsupported => "Unsupported value",
             Kind::Forbidden => "Forbidden",
             Kind::NotFound => "Not found",
+            Kind::Duplicate => "Duplicate value",
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
+use daemonset_rules::unique::{Distinct, Names, duplicates, exactly_one};
 use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 use daemonset_rules::check::{self, Finding, TolerationFields};
@@ -68,12 +69,15 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .filter_map(|(i, v)| volume(&mut ctx, &format!("volumes[{i}]"), v))
         .collect();
     let mut declared: BTreeMap<String, Volume> = BTreeMap::new();
+    let mut names = Names::new();
     for (i, v) in volumes.iter().enumerate() {
-        if declared.insert(v.name().to_owned(), v.clone()).is_some() {
+        if names.repeats(v.name()).is_some() {
             ctx.problem(
                 format!("volumes[{i}].name"),
-                format!("volume `{}` is declared twice", v.name()),
+                Distinct::VolumeName.explain(v.name()),
             );
+        } else {
+            declared.insert(v.name().to_owned(), v.clone());
         }
     }
     let containers: Vec<Container> = spec
@@ -225,27 +229,17 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         csi,
     } = spec;
     let sources = [
-        host_path.is_some(),
-        config_map.is_some(),
-        secret.is_some(),
-        empty_dir.is_some(),
-        projected.is_some(),
-        downward_api.is_some(),
-        csi.is_some(),
+        ("hostPath", host_path.is_some()),
+        ("configMap", config_map.is_some()),
+        ("secret", secret.is_some()),
+        ("emptyDir", empty_dir.is_some()),
+        ("projected", projected.is_some()),
+        ("downwardAPI", downward_api.is_some()),
+        ("csi", csi.is_some()),
     ];
-    match sources.iter().filter(|s| **s).count() {
-        1 => {}
-        0 => {
-            ctx.problem(path, format!("volume `{name}` needs a source: one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`, `csi`"));
-            return None;
-        }
-        _ => {
-            ctx.problem(
-                path,
-                format!("volume `{name}` has more than one source; give exactly one"),
-            );
-            return None;
-        }
+    if let Err(message) = exactly_one(&format!("volume `{name}`"), &sources) {
+        ctx.problem(path, message);
+        return None;
     }
     if let Some(h) = host_path {
         let v = Volume::host_path(name, h.path);
@@ -302,17 +296,14 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         let mut sources = Vec::new();
         for (i, s) in p.sources.into_iter().enumerate() {
             let here = format!("{path}.projected.sources[{i}]");
-            let count = [
-                s.config_map.is_some(),
-                s.secret.is_some(),
-                s.service_account_token.is_some(),
-                s.downward_api.is_some(),
-            ]
-            .iter()
-            .filter(|x| **x)
-            .count();
-            if count != 1 {
-                ctx.problem(here, "a projection needs exactly one of `configMap`, `secret`, `serviceAccountToken`, `downwardAPI`");
+            let options = [
+                ("configMap", s.config_map.is_some()),
+                ("secret", s.secret.is_some()),
+                ("serviceAccountToken", s.service_account_token.is_some()),
+                ("downwardAPI", s.downward_api.is_some()),
+            ];
+            if let Err(message) = exactly_one("a projection", &options) {
+                ctx.problem(here, message);
                 continue;
             }
             if let Some(name) = s.config_map {
@@ -399,21 +390,15 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
         config_map_key,
         secret_key,
     } = spec;
-    let count = [
-        value.is_some(),
-        field.is_some(),
-        resource_field.is_some(),
-        config_map_key.is_some(),
-        secret_key.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if count != 1 {
-        ctx.problem(
-            path,
-            format!("env var `{name}` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`"),
-        );
+    let options = [
+        ("value", value.is_some()),
+        ("field", field.is_some()),
+        ("resourceField", resource_field.is_some()),
+        ("configMapKey", config_map_key.is_some()),
+        ("secretKey", secret_key.is_some()),
+    ];
+    if let Err(message) = exactly_one(&format!("env var `{name}`"), &options) {
+        ctx.problem(path, message);
         return None;
     }
     if (divisor.is_some() || container.is_some()) && resource_field.is_none() {
@@ -468,16 +453,17 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
 }
 
 fn env_from(ctx: &mut Ctx, path: &str, spec: EnvFromSpec) -> Option<EnvFrom> {
+    let options = [
+        ("configMap", spec.config_map.is_some()),
+        ("secret", spec.secret.is_some()),
+    ];
+    if let Err(message) = exactly_one("`envFrom`", &options) {
+        ctx.problem(path, message);
+        return None;
+    }
     let mut source = match (spec.config_map, spec.secret) {
-        (Some(name), None) => EnvFrom::config_map(name),
-        (None, Some(name)) => EnvFrom::secret(name),
-        _ => {
-            ctx.problem(
-                path,
-                "`envFrom` needs exactly one of `configMap` and `secret`",
-            );
-            return None;
-        }
+        (Some(name), _) => EnvFrom::config_map(name),
+        (_, name) => EnvFrom::secret(name?),
     };
     if let Some(p) = spec.prefix {
         source = source.prefix(p);
@@ -526,20 +512,14 @@ fn amounts(
 }
 
 fn probe(ctx: &mut Ctx, path: &str, spec: ProbeSpec) -> Option<Probe> {
-    let count = [
-        spec.http_get.is_some(),
-        spec.tcp_socket.is_some(),
-        spec.exec.is_some(),
-        spec.grpc.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if count != 1 {
-        ctx.problem(
-            path,
-            "a probe needs exactly one of `httpGet`, `tcpSocket`, `exec`, `grpc`",
-        );
+    let options = [
+        ("httpGet", spec.http_get.is_some()),
+        ("tcpSocket", spec.tcp_socket.is_some()),
+        ("exec", spec.exec.is_some()),
+        ("grpc", spec.grpc.is_some()),
+    ];
+    if let Err(message) = exactly_one("a probe", &options) {
+        ctx.problem(path, message);
         return None;
     }
     let mut p = if let Some(h) = spec.http_get {
@@ -616,6 +596,13 @@ fn container(
         port
     });
     let ports: Vec<Port> = ports.collect();
+    for (i, _) in duplicates(spec.env.iter().map(|e| e.name.as_str())) {
+        let name = &spec.env[i].name;
+        ctx.problem(
+            format!("{path}.env[{i}].name"),
+            Distinct::EnvName.explain(name),
+        );
+    }
     let env: Vec<EnvVar> = spec
         .env
         .into_iter()
@@ -801,19 +788,20 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
     let mut affinity = NodeAffinity::new();
     for (i, term) in spec.required.into_iter().enumerate() {
         let path = format!("affinity.required[{i}]");
-        match (term.node_name, term.match_expressions.is_empty()) {
-            (Some(node), true) => affinity = affinity.require(Term::node_name(node)),
-            (None, false) => {
+        let options = [
+            ("matchExpressions", !term.match_expressions.is_empty()),
+            ("nodeName", term.node_name.is_some()),
+        ];
+        match (exactly_one("a required term", &options), term.node_name) {
+            (Err(message), _) => ctx.problem(path, message),
+            (Ok(_), Some(node)) => affinity = affinity.require(Term::node_name(node)),
+            (Ok(_), None) => {
                 affinity = affinity.require(Term::all(requirements(
                     ctx,
                     &format!("{path}.matchExpressions"),
                     term.match_expressions,
                 )));
             }
-            _ => ctx.problem(
-                path,
-                "a required term needs exactly one of `matchExpressions` and `nodeName`",
-            ),
         }
     }
     for (i, pref) in spec.preferred.into_iter().enumerate() {
@@ -921,20 +909,14 @@ fn hook(ctx: &mut Ctx, path: &str, spec: HookSpec) -> Option<Hook> {
         sleep,
         tcp_socket,
     } = spec;
-    let count = [
-        exec.is_some(),
-        http_get.is_some(),
-        sleep.is_some(),
-        tcp_socket.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if count != 1 {
-        ctx.problem(
-            path,
-            "a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`",
-        );
+    let options = [
+        ("exec", exec.is_some()),
+        ("httpGet", http_get.is_some()),
+        ("sleep", sleep.is_some()),
+        ("tcpSocket", tcp_socket.is_some()),
+    ];
+    if let Err(message) = exactly_one("a lifecycle hook", &options) {
+        ctx.problem(path, message);
         return None;
     }
     Some(if let Some(e) = exec {

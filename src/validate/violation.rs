@@ -162,6 +162,7 @@ impl Violation {
             Kind::Unsupported => ErrorType::Unsupported,
             Kind::Forbidden => ErrorType::Forbidden,
             Kind::NotFound => ErrorType::NotFound,
+            Kind::Duplicate => ErrorType::Duplicate,
         };
         Violation::new(path, kind, finding.value, finding.detail)
     }
