@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
-use daemonset_rules::unique::{Distinct, Names, duplicates, exactly_one};
+use daemonset_rules::unique::{Distinct, duplicates, exactly_one};
+use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
 use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 use daemonset_rules::check::{self, Finding, TolerationFields};
@@ -49,11 +50,6 @@ impl Ctx {
         let violation = Violation::from_finding(&FieldPath::root(path), finding);
         self.problem(violation.path.as_str(), violation.message());
     }
-
-    /// A finding of a shared rule about the spec field at `path` itself (spelled otherwise than the API's).
-    fn finding_here(&mut self, path: &str, finding: &Finding) {
-        self.problem(path, finding.message());
-    }
 }
 
 /// Converts a spec into builder calls and builds it (so validation applies), or returns every problem found before
@@ -62,23 +58,29 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
     let mut ctx = Ctx {
         problems: Vec::new(),
     };
+    // The rules of volumes and mounts run once, on the shared model of that part.
+    let storage = storage(&spec);
+    for problem in storage.check() {
+        let path = match problem.field {
+            Field::VolumeName => format!("{}.name", problem.at),
+            Field::VolumeSource => problem.at.clone(),
+            Field::MountVolume => format!("{}.volume", problem.at),
+            Field::MountPath => format!("{}.path", problem.at),
+        };
+        ctx.problem(path, problem.message);
+    }
     let volumes: Vec<Volume> = spec
         .volumes
         .into_iter()
         .enumerate()
         .filter_map(|(i, v)| volume(&mut ctx, &format!("volumes[{i}]"), v))
         .collect();
+    // The first volume of a name is the one its mounts get (a repeated name is reported above).
     let mut declared: BTreeMap<String, Volume> = BTreeMap::new();
-    let mut names = Names::new();
-    for (i, v) in volumes.iter().enumerate() {
-        if names.repeats(v.name()).is_some() {
-            ctx.problem(
-                format!("volumes[{i}].name"),
-                Distinct::VolumeName.explain(v.name()),
-            );
-        } else {
-            declared.insert(v.name().to_owned(), v.clone());
-        }
+    for v in &volumes {
+        declared
+            .entry(v.name().to_owned())
+            .or_insert_with(|| v.clone());
     }
     let containers: Vec<Container> = spec
         .containers
@@ -217,6 +219,53 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
     }
 }
 
+/// The volumes and mounts of a spec as the shared model of that part, each item at its spec path.
+fn storage(spec: &Spec) -> Storage<String> {
+    let volumes = spec
+        .volumes
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VolumeDecl {
+            name: v.name.clone(),
+            sources: vec![
+                ("hostPath", v.host_path.is_some()),
+                ("configMap", v.config_map.is_some()),
+                ("secret", v.secret.is_some()),
+                ("emptyDir", v.empty_dir.is_some()),
+                ("projected", v.projected.is_some()),
+                ("downwardAPI", v.downward_api.is_some()),
+                ("csi", v.csi.is_some()),
+            ],
+            at: format!("volumes[{i}]"),
+        })
+        .collect();
+    let containers = spec
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("containers[{i}]"), c));
+    let init = spec
+        .init_containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("initContainers[{i}]"), c));
+    let mounts = containers
+        .chain(init)
+        .map(|(path, c)| {
+            c.mounts
+                .iter()
+                .enumerate()
+                .map(|(j, m)| MountDecl {
+                    volume: m.volume.clone(),
+                    path: Some(m.path.clone()),
+                    at: format!("{path}.mounts[{j}]"),
+                })
+                .collect()
+        })
+        .collect();
+    Storage { volumes, mounts }
+}
+
 fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
     let VolumeSpec {
         name,
@@ -228,19 +277,7 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         downward_api,
         csi,
     } = spec;
-    let sources = [
-        ("hostPath", host_path.is_some()),
-        ("configMap", config_map.is_some()),
-        ("secret", secret.is_some()),
-        ("emptyDir", empty_dir.is_some()),
-        ("projected", projected.is_some()),
-        ("downwardAPI", downward_api.is_some()),
-        ("csi", csi.is_some()),
-    ];
-    if let Err(message) = exactly_one(&format!("volume `{name}`"), &sources) {
-        ctx.problem(path, message);
-        return None;
-    }
+    // The number of sources is checked on the shared model ([`storage`]): the first one written is converted.
     if let Some(h) = host_path {
         let v = Volume::host_path(name, h.path);
         return Some(match h.kind {
@@ -633,8 +670,7 @@ fn container(
     let mounts: Vec<_> = spec
         .mounts
         .into_iter()
-        .enumerate()
-        .filter_map(|(i, m)| mount(ctx, &format!("{path}.mounts[{i}]"), m, volumes))
+        .filter_map(|m| mount(m, volumes))
         .collect();
     let liveness = spec
         .liveness_probe
@@ -721,18 +757,10 @@ fn container(
     builder.build()
 }
 
-fn mount(
-    ctx: &mut Ctx,
-    path: &str,
-    spec: MountSpec,
-    volumes: &BTreeMap<String, Volume>,
-) -> Option<crate::build::Mount> {
-    let declared: Vec<&str> = volumes.keys().map(String::as_str).collect();
-    if let Some(finding) = check::mounted_volume(&spec.volume, &declared) {
-        ctx.finding_here(&format!("{path}.volume"), &finding);
-        return None;
-    }
-    let volume = &volumes[&spec.volume];
+fn mount(spec: MountSpec, volumes: &BTreeMap<String, Volume>) -> Option<crate::build::Mount> {
+    // An undeclared volume is reported on the shared model ([`storage`]); a volume whose source has an error is
+    // reported at the volume.
+    let volume = volumes.get(&spec.volume)?;
     let mut m = volume.mount(spec.path);
     if spec.read_only {
         m = m.read_only();
@@ -792,7 +820,10 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
             ("matchExpressions", !term.match_expressions.is_empty()),
             ("nodeName", term.node_name.is_some()),
         ];
-        match (exactly_one("a required term", &options), term.node_name) {
+        match (
+            exactly_one("a node selector term", &options),
+            term.node_name,
+        ) {
             (Err(message), _) => ctx.problem(path, message),
             (Ok(_), Some(node)) => affinity = affinity.require(Term::node_name(node)),
             (Ok(_), None) => {
