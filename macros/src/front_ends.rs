@@ -6,8 +6,9 @@
 //!
 //! A description is valid, or has exactly one fault from the list in [`Fault`], so the item it must be reported at
 //! is known. Faults the builder's types cannot express (a mount of an undeclared volume, `Exists` with a value,
-//! seconds without `NoExecute`, two non-zero budgets) are compared between the spec file and the DSL only; a
-//! repeated env name too (the builder follows the server, which only warns). Faults the DSL cannot write (two
+//! seconds without `NoExecute`, two non-zero budgets) are compared between the spec file and the DSL only. A
+//! repeated env name is refused by the DSL (its env is a map) and accepted by spec files and the builder (a list,
+//! as in the API, where the server only warns), which must give the same object. Faults the DSL cannot write (two
 //! sources of a volume or an env var, a probe or hook with none or two actions: each DSL form is one call) are
 //! compared between the spec file and the builder, which writes them through its raw escapes (`Volume::raw`,
 //! `customize`) so that validation sees them.
@@ -353,6 +354,10 @@ enum Sides {
     SpecAndDsl,
     /// The DSL cannot write it.
     SpecAndBuilder,
+    /// A repeated env name: the DSL's env is a map, which refuses a repeated key; spec files and the builder write
+    /// a list, as the API does, and follow the server, which only warns. The DSL must refuse it, and the other two
+    /// must give the same object.
+    DslRefuses,
 }
 
 /// Puts `fault` into `desc`; returns the item it must be reported at and which front ends can write it.
@@ -365,6 +370,7 @@ fn inject(desc: &mut Desc, fault: Fault, pick: usize) -> (String, Sides) {
         | Fault::ProbeNoAction
         | Fault::HookTwoActions
         | Fault::HookNoAction => Sides::SpecAndBuilder,
+        Fault::DuplicateEnv => Sides::DslRefuses,
         _ if expressible => Sides::All,
         _ => Sides::SpecAndDsl,
     };
@@ -454,7 +460,6 @@ fn inject_item(desc: &mut Desc, fault: Fault, pick: usize) -> (String, bool) {
                 value: Some("slow".into()),
                 node_name: false,
             });
-            // The server only warns ("hides previous definition"): the builder, which follows it, accepts it.
             (format!("containers[{c}]"), false)
         }
         Fault::VolumeTwoSources => {
@@ -1127,6 +1132,7 @@ struct Counts {
     rejected_by_all_three: usize,
     rejected_by_spec_and_dsl: usize,
     rejected_by_spec_and_builder: usize,
+    refused_by_the_dsl_only: usize,
     disagreements: Vec<String>,
 }
 
@@ -1170,23 +1176,36 @@ fn spec_files_the_dsl_and_the_builder_agree() {
                 Some((fault, (item, _))) => {
                     c.rejected += 1;
                     let want = Outcome::Rejected(BTreeSet::from([item.clone()]));
-                    if spec != want {
-                        problems.push(format!("{fault:?}: spec {spec:?}, want {want:?}"));
-                    }
-                    if let Some(dsl) = &dsl
-                        && *dsl != want
-                    {
-                        problems.push(format!("{fault:?}: DSL {dsl:?}, want {want:?}"));
-                    }
-                    if let Some(b) = &builder
-                        && *b != want
-                    {
-                        problems.push(format!("{fault:?}: builder {b:?}, want {want:?}"));
+                    if sides == Sides::DslRefuses {
+                        if !matches!(spec, Outcome::Accepted(_)) || builder.as_ref() != Some(&spec) {
+                            problems.push(format!(
+                                "{fault:?}: spec {spec:?} and builder {builder:?} must accept the same object"
+                            ));
+                        }
+                        if dsl.as_ref() != Some(&want) {
+                            problems.push(format!("{fault:?}: DSL {dsl:?}, want {want:?}"));
+                        }
+                        c.refused_by_the_dsl_only += 1;
+                    } else {
+                        if spec != want {
+                            problems.push(format!("{fault:?}: spec {spec:?}, want {want:?}"));
+                        }
+                        if let Some(dsl) = &dsl
+                            && *dsl != want
+                        {
+                            problems.push(format!("{fault:?}: DSL {dsl:?}, want {want:?}"));
+                        }
+                        if let Some(b) = &builder
+                            && *b != want
+                        {
+                            problems.push(format!("{fault:?}: builder {b:?}, want {want:?}"));
+                        }
                     }
                     match sides {
                         Sides::All => c.rejected_by_all_three += 1,
                         Sides::SpecAndDsl => c.rejected_by_spec_and_dsl += 1,
                         Sides::SpecAndBuilder => c.rejected_by_spec_and_builder += 1,
+                        Sides::DslRefuses => {}
                     }
                 }
             }
@@ -1205,13 +1224,15 @@ fn spec_files_the_dsl_and_the_builder_agree() {
     println!(
         "front ends: {} cases, {} accepted (object of spec == builder, DSL clean), {} rejected ({} compared across \
          all three, {} spec vs DSL only: the builder's types cannot express them, {} spec vs builder only: the DSL \
-         cannot write them), {} disagreements",
+         cannot write them, {} repeated env names refused by the DSL's map and accepted by spec and builder with \
+         the same object), {} disagreements",
         c.cases,
         c.accepted,
         c.rejected,
         c.rejected_by_all_three,
         c.rejected_by_spec_and_dsl,
         c.rejected_by_spec_and_builder,
+        c.refused_by_the_dsl_only,
         c.disagreements.len()
     );
     assert!(

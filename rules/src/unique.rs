@@ -70,8 +70,9 @@ pub enum Distinct {
     /// The paths a container mounts volumes at.
     MountPath,
     /// The names of a container's environment variables. The server only warns ("hides previous definition"):
-    /// the container sees the last value, and `kubectl apply` may drop one of them; spec files and the macro
-    /// refuse it.
+    /// the container sees the last value, and `kubectl apply` may drop one of them. Spec files and the builder
+    /// write a list, as the API does, and keep that severity (the lint warns); the macro's env is a map and
+    /// refuses a repeated key.
     EnvName,
 }
 

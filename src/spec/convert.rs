@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
-use daemonset_rules::unique::{Distinct, duplicates, exactly_one};
+use daemonset_rules::unique::exactly_one;
 use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
 use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 
@@ -633,13 +633,6 @@ fn container(
         port
     });
     let ports: Vec<Port> = ports.collect();
-    for (i, _) in duplicates(spec.env.iter().map(|e| e.name.as_str())) {
-        let name = &spec.env[i].name;
-        ctx.problem(
-            format!("{path}.env[{i}].name"),
-            Distinct::EnvName.explain(name),
-        );
-    }
     let env: Vec<EnvVar> = spec
         .env
         .into_iter()
