@@ -15,6 +15,8 @@ use daemonset_rules::model::{
 };
 use daemonset_rules::name;
 use daemonset_rules::suggest::did_you_mean;
+use daemonset_rules::unique::{Distinct, Names, exactly_one};
+use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::Lit;
@@ -235,11 +237,12 @@ struct Obj<'a> {
 impl<'a> Obj<'a> {
     fn new(ctx: &mut Ctx, map: &'a Map, known: &[&str], what: &str) -> Obj<'a> {
         let mut entries: Vec<&'a Entry> = Vec::new();
+        let mut keys = Names::new();
         for entry in &map.entries {
             let name = entry.key.name.as_str();
             if !known.contains(&name) {
                 unknown_in(ctx, &entry.key.tokens, "key", name, what, known);
-            } else if entries.iter().any(|e| e.key.name == name) {
+            } else if keys.repeats(name).is_some() {
                 ctx.error(
                     &entry.key.tokens,
                     format!("duplicate key `{name}` in {what}"),
@@ -459,7 +462,7 @@ fn string_map(
         );
         return Vec::new();
     };
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = Names::new();
     let mut out = Vec::new();
     for entry in &map.entries {
         let key = entry.key.name.as_str();
@@ -470,11 +473,10 @@ fn string_map(
             key,
             key_check,
         );
-        if seen.contains(&key) {
+        if seen.repeats(key).is_some() {
             ctx.error(&entry.key.tokens, format!("duplicate {what} key {key:?}"));
             ok = false;
         }
-        seen.push(key);
         let v = string(ctx, &entry.value, &format!("{what} value"), value_check);
         if let (true, Some(v)) = (ok, v) {
             out.push((quote_spanned!(entry.key.tokens.clone().into_iter().next().map_or(Span::call_site(), |t| t.span())=> #key), v));
@@ -614,12 +616,13 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
     }
 
     // Volumes first: containers mount them by name.
-    let (volume_lets, volumes) = match top.get("volumes") {
+    let (volume_lets, volumes, volume_model) = match top.get("volumes") {
         Some(v) => volume_decls(ctx, v),
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
+    let mut mount_model: Vec<Vec<MountDecl<At>>> = Vec::new();
 
-    let mut container_names: Vec<String> = Vec::new();
+    let mut container_names = Names::new();
     let mut host_ports: Vec<PortUse> = Vec::new();
     let mut container_count = 0;
     let mut kinds = [
@@ -646,6 +649,7 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
                     &volumes,
                     &mut container_names,
                     &mut host_ports,
+                    &mut mount_model,
                 ) {
                     calls.push(quote!(.#method(#c)));
                 }
@@ -658,6 +662,24 @@ pub(crate) fn expand(ctx: &mut Ctx, root: &Map) -> TokenStream {
         }
     }
     let _ = container_count;
+    // The rules of volumes and mounts, once, on the shared model of that part.
+    let storage = Storage {
+        volumes: volume_model,
+        mounts: mount_model,
+    };
+    for problem in storage.check() {
+        match problem.field {
+            Field::VolumeName | Field::VolumeSource => ctx.error(&problem.at.key, problem.message),
+            Field::MountVolume => ctx.error(
+                &problem.at.key,
+                format!("mount of undeclared volume: {}", problem.message),
+            ),
+            Field::MountPath => ctx.error(
+                problem.at.path.as_ref().unwrap_or(&problem.at.key),
+                problem.message,
+            ),
+        }
+    }
 
     for volume in &volumes {
         let ident = &volume.ident;
@@ -886,15 +908,28 @@ struct Volume {
     ident: syn::Ident,
 }
 
-fn volume_decls(ctx: &mut Ctx, value: &Value) -> (Vec<TokenStream>, Vec<Volume>) {
+/// Where an item of the shared volumes model ([`Storage`]) is written: a volume's or a mount's key, and a mount's
+/// path.
+struct At {
+    key: TokenStream,
+    path: Option<TokenStream>,
+}
+
+/// The declared volumes: their `let`s, their handles, and their part of the shared model (the repeated names and
+/// the mounts of undeclared volumes are reported on it, once every container is read).
+fn volume_decls(
+    ctx: &mut Ctx,
+    value: &Value,
+) -> (Vec<TokenStream>, Vec<Volume>, Vec<VolumeDecl<At>>) {
     let mut lets = Vec::new();
     let mut volumes: Vec<Volume> = Vec::new();
+    let mut decls = Vec::new();
     let Kind::Map(map) = &value.kind else {
         ctx.error(
             &value.tokens,
             "expected volumes as `{ name: host_path(\"/path\"), ... }`",
         );
-        return (lets, volumes);
+        return (lets, volumes, decls);
     };
     for (i, entry) in map.entries.iter().enumerate() {
         let name = entry.key.name.clone();
@@ -905,10 +940,15 @@ fn volume_decls(ctx: &mut Ctx, value: &Value) -> (Vec<TokenStream>, Vec<Volume>)
             &name,
             name::dns1123_label,
         );
-        if volumes.iter().any(|v| v.name == name) {
-            ctx.error(&entry.key.tokens, format!("duplicate volume name {name:?}"));
-            continue;
-        }
+        // One call: one source (an unknown one is reported by `volume_source`).
+        decls.push(VolumeDecl {
+            name: name.clone(),
+            sources: vec![("source", true)],
+            at: At {
+                key: entry.key.tokens.clone(),
+                path: None,
+            },
+        });
         let ident = format_ident!("__daemonset_volume_{}", i, span = Span::mixed_site());
         // The name is declared even when its source has an error, so mounts of it do not cascade.
         let source = volume_source(ctx, &name, &entry.value);
@@ -917,7 +957,7 @@ fn volume_decls(ctx: &mut Ctx, value: &Value) -> (Vec<TokenStream>, Vec<Volume>)
         }
         volumes.push(Volume { name, ident });
     }
-    (lets, volumes)
+    (lets, volumes, decls)
 }
 
 fn positional(args: &[Arg]) -> Vec<&Value> {
@@ -1185,8 +1225,9 @@ fn container(
     value: &Value,
     what: &str,
     volumes: &[Volume],
-    names: &mut Vec<String>,
+    names: &mut Names<'static>,
     host_ports: &mut Vec<PortUse>,
+    mount_model: &mut Vec<Vec<MountDecl<At>>>,
 ) -> Option<TokenStream> {
     if matches!(value.kind, Kind::Expr) {
         return Some(value.expr());
@@ -1204,10 +1245,9 @@ fn container(
             ) {
                 if let Some(s) = entry.value.lit_str() {
                     label = s.value();
-                    if names.contains(&label) {
-                        ctx.error(s, format!("duplicate container name {label:?}: names must be unique in the pod"));
+                    if names.repeats(label.clone()).is_some() {
+                        ctx.error(s, Distinct::ContainerName.explain(&label));
                     }
-                    names.push(label.clone());
                 }
                 calls.push(quote!(.name(#t)));
             }
@@ -1247,7 +1287,7 @@ fn container(
         calls.push(quote!(.image_pull_policy(#t)));
     }
     if let Some(v) = c.get("ports") {
-        let mut port_names: Vec<String> = Vec::new();
+        let mut port_names = Names::new();
         for item in items(ctx, v, "ports") {
             if let Some(t) = port(ctx, item, &label, &mut port_names, host_ports) {
                 calls.push(quote!(.port(#t)));
@@ -1270,11 +1310,9 @@ fn container(
         calls.push(quote!(.resources(#t)));
     }
     if let Some(v) = c.get("mounts") {
-        calls.extend(
-            mounts(ctx, v, volumes)
-                .into_iter()
-                .map(|t| quote!(.mount(#t))),
-        );
+        let (tokens, model) = mounts(ctx, v, volumes);
+        calls.extend(tokens.into_iter().map(|t| quote!(.mount(#t))));
+        mount_model.push(model);
     }
     for key in ["liveness_probe", "readiness_probe", "startup_probe"] {
         if let Some(v) = c.get(key)
@@ -1344,7 +1382,7 @@ fn port(
     ctx: &mut Ctx,
     value: &Value,
     container: &str,
-    names: &mut Vec<String>,
+    names: &mut Names<'static>,
     host_ports: &mut Vec<PortUse>,
 ) -> Option<TokenStream> {
     let number = |ctx: &mut Ctx, v: &Value, what: &str| integer(ctx, v, what, 1, 65535);
@@ -1370,17 +1408,16 @@ fn port(
             if let Some(entry) = p.entry("name")
                 && let Some(n) = string(ctx, &entry.value, "port name", Some(name::port_name))
             {
-                if let Some(s) = entry.value.lit_str() {
-                    if names.contains(&s.value()) {
-                        ctx.error(
-                            s,
-                            format!(
-                                "duplicate port name {:?} in container {container:?}",
-                                s.value()
-                            ),
-                        );
-                    }
-                    names.push(s.value());
+                if let Some(s) = entry.value.lit_str()
+                    && names.repeats(s.value()).is_some()
+                {
+                    ctx.error(
+                        s,
+                        format!(
+                            "{} (container {container:?})",
+                            Distinct::PortName.explain(&s.value())
+                        ),
+                    );
                 }
                 t = quote!(#t.name(#n));
             }
@@ -1436,7 +1473,7 @@ fn env(ctx: &mut Ctx, value: &Value) -> Vec<TokenStream> {
         );
         return Vec::new();
     };
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = Names::new();
     let mut out = Vec::new();
     for entry in &map.entries {
         let var = entry.key.name.as_str();
@@ -1447,14 +1484,10 @@ fn env(ctx: &mut Ctx, value: &Value) -> Vec<TokenStream> {
             var,
             name::env_var_name,
         );
-        if seen.contains(&var) {
-            ctx.error(
-                &entry.key.tokens,
-                format!("duplicate environment variable {var:?}"),
-            );
+        if seen.repeats(var).is_some() {
+            ctx.error(&entry.key.tokens, Distinct::EnvName.explain(var));
             ok = false;
         }
-        seen.push(var);
         if let (Some(t), true) = (env_source(ctx, var, &entry.value), ok) {
             out.push(t);
         }
@@ -1728,26 +1761,32 @@ fn resources(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
     Some(quote!(::daemonset::build::Resources::builder() #(#calls)* .build()))
 }
 
-fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> {
+/// The mounts of a container: their builder calls and their part of the shared model (checked in [`expand`]).
+fn mounts(
+    ctx: &mut Ctx,
+    value: &Value,
+    volumes: &[Volume],
+) -> (Vec<TokenStream>, Vec<MountDecl<At>>) {
     let Kind::Map(map) = &value.kind else {
         ctx.error(
             &value.tokens,
             "expected mounts as `{ volume_name: \"/path\", other: (\"/path\", read_only) }`",
         );
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    let mut paths: Vec<String> = Vec::new();
+    let mut model = Vec::new();
     let mut out = Vec::new();
     for entry in &map.entries {
         let name = entry.key.name.as_str();
         let volume = volumes.iter().find(|v| v.name == name);
-        let declared: Vec<&str> = volumes.iter().map(|v| v.name.as_str()).collect();
-        if let Some(f) = check::mounted_volume(name, &declared) {
-            ctx.error(
-                &entry.key.tokens,
-                format!("mount of undeclared volume: {}", f.message()),
-            );
-        }
+        model.push(MountDecl {
+            volume: name.to_owned(),
+            path: None,
+            at: At {
+                key: entry.key.tokens.clone(),
+                path: None,
+            },
+        });
         let (path_value, args): (&Value, &[Arg]) = match &entry.value.kind {
             Kind::Tuple(args) => match args.first() {
                 Some(Arg::Pos(path)) => (path, &args[1..]),
@@ -1759,17 +1798,9 @@ fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> 
             _ => (&entry.value, &[]),
         };
         let path = string(ctx, path_value, "mountPath", Some(non_empty));
-        if let Some(s) = path_value.lit_str() {
-            if paths.contains(&s.value()) {
-                ctx.error(
-                    s,
-                    format!(
-                        "duplicate mountPath {:?}: each mount needs its own path",
-                        s.value()
-                    ),
-                );
-            }
-            paths.push(s.value());
+        if let Some(m) = model.last_mut() {
+            m.path = path_value.lit_str().map(syn::LitStr::value);
+            m.at.path = Some(path_value.tokens.clone());
         }
         let mut options = Vec::new();
         for arg in args {
@@ -1799,7 +1830,7 @@ fn mounts(ctx: &mut Ctx, value: &Value, volumes: &[Volume]) -> Vec<TokenStream> 
             out.push(quote!(#ident.mount(#path) #(#options)*));
         }
     }
-    out
+    (out, model)
 }
 
 fn probe(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
@@ -2366,31 +2397,30 @@ fn node_term(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         return Some(value.expr());
     }
     let term = object(ctx, value, TERM_KEYS, "a node selector term")?;
-    match (term.get("match_expressions"), term.get("node_name")) {
-        (Some(_), Some(n)) => {
-            ctx.error(
-                &n.tokens,
-                "a term takes `match_expressions` or `node_name`, not both",
-            );
-            None
+    let (exprs, node) = (term.get("match_expressions"), term.get("node_name"));
+    let options = [
+        ("match_expressions", exprs.is_some()),
+        ("node_name", node.is_some()),
+    ];
+    if let Err(message) = exactly_one("a node selector term", &options) {
+        // Two: at the second; none: at the term.
+        match node.filter(|_| exprs.is_some()) {
+            Some(n) => ctx.error(&n.tokens, message),
+            None => ctx.error_at(term.span, message),
         }
+        return None;
+    }
+    match (exprs, node) {
         (None, Some(n)) => {
             let n = string(ctx, n, "node name", Some(name::dns1123_subdomain))?;
             Some(quote!(::daemonset::build::Term::node_name(#n)))
         }
-        (Some(exprs), None) => {
-            let reqs: Vec<TokenStream> = items(ctx, exprs, "requirements")
+        (exprs, _) => {
+            let reqs: Vec<TokenStream> = items(ctx, exprs?, "requirements")
                 .iter()
                 .filter_map(|r| requirement(ctx, r))
                 .collect();
             Some(quote!(::daemonset::build::Term::all([#(#reqs),*])))
-        }
-        (None, None) => {
-            ctx.error_at(
-                term.span,
-                "a node selector term needs `match_expressions: [...]` or `node_name: \"...\"`",
-            );
-            None
         }
     }
 }
@@ -2744,6 +2774,33 @@ mod tests {
         );
         assert_eq!(suggestion("tolerations", TOP_KEYS), Some("tolerations"));
         assert_eq!(suggestion("frobnicate", TOP_KEYS), None);
+    }
+
+    #[test]
+    fn a_node_selector_term_takes_exactly_one_form() {
+        let source = |term: &str| {
+            format!(
+                "name: \"a\", selector: {{ \"app\": \"a\" }}, containers: [{{ name: \"a\", image: \"a\" }}],\n\
+                 node_affinity: {{ required: [{term}] }}"
+            )
+        };
+        let both = crate::check_source(&source("{ match_expressions: [], node_name: \"n\" }"))
+            .unwrap_err();
+        assert_eq!(
+            both,
+            [(
+                2,
+                "a node selector term needs exactly one of `match_expressions`, `node_name`; \
+                 `match_expressions` and `node_name` are given"
+                    .to_owned()
+            )]
+        );
+        let none = crate::check_source(&source("{}")).unwrap_err();
+        assert_eq!(
+            none[0].1,
+            "a node selector term needs exactly one of `match_expressions`, `node_name`; none is given"
+        );
+        assert!(crate::check_source(&source("{ node_name: \"n\" }")).is_ok());
     }
 
     #[test]

@@ -8,8 +8,10 @@ use crate::Quantity;
 use crate::model::{ClosedSet, Effect, NodeSelectorOperator, TolerationOperator};
 use crate::name;
 
-/// The server's error types a finding can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The API server's error types (apimachinery `field.ErrorType`), printed with the server's words: those of the
+/// findings here and of the validator's violations (`daemonset::validate::ErrorType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Kind {
     /// `Required value`.
     Required,
@@ -21,6 +23,10 @@ pub enum Kind {
     Forbidden,
     /// `Not found`.
     NotFound,
+    /// `Duplicate value`: the value must be unique and is not.
+    Duplicate,
+    /// `Too long`: the value is longer than allowed.
+    TooLong,
 }
 
 /// One broken rule.
@@ -49,7 +55,15 @@ impl Kind {
             Kind::Unsupported => "Unsupported value",
             Kind::Forbidden => "Forbidden",
             Kind::NotFound => "Not found",
+            Kind::Duplicate => "Duplicate value",
+            Kind::TooLong => "Too long",
         }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

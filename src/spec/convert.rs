@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
+use daemonset_rules::unique::exactly_one;
+use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
 use k8s_openapi::api::apps::v1::DaemonSet as K8sDaemonSet;
 
 use daemonset_rules::check::{self, Finding, TolerationFields};
@@ -48,11 +50,6 @@ impl Ctx {
         let violation = Violation::from_finding(&FieldPath::root(path), finding);
         self.problem(violation.path.as_str(), violation.message());
     }
-
-    /// A finding of a shared rule about the spec field at `path` itself (spelled otherwise than the API's).
-    fn finding_here(&mut self, path: &str, finding: &Finding) {
-        self.problem(path, finding.message());
-    }
 }
 
 /// Converts a spec into builder calls and builds it (so validation applies), or returns every problem found before
@@ -61,20 +58,29 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
     let mut ctx = Ctx {
         problems: Vec::new(),
     };
+    // The rules of volumes and mounts run once, on the shared model of that part.
+    let storage = storage(&spec);
+    for problem in storage.check() {
+        let path = match problem.field {
+            Field::VolumeName => format!("{}.name", problem.at),
+            Field::VolumeSource => problem.at.clone(),
+            Field::MountVolume => format!("{}.volume", problem.at),
+            Field::MountPath => format!("{}.path", problem.at),
+        };
+        ctx.problem(path, problem.message);
+    }
     let volumes: Vec<Volume> = spec
         .volumes
         .into_iter()
         .enumerate()
         .filter_map(|(i, v)| volume(&mut ctx, &format!("volumes[{i}]"), v))
         .collect();
+    // The first volume of a name is the one its mounts get (a repeated name is reported above).
     let mut declared: BTreeMap<String, Volume> = BTreeMap::new();
-    for (i, v) in volumes.iter().enumerate() {
-        if declared.insert(v.name().to_owned(), v.clone()).is_some() {
-            ctx.problem(
-                format!("volumes[{i}].name"),
-                format!("volume `{}` is declared twice", v.name()),
-            );
-        }
+    for v in &volumes {
+        declared
+            .entry(v.name().to_owned())
+            .or_insert_with(|| v.clone());
     }
     let containers: Vec<Container> = spec
         .containers
@@ -213,6 +219,53 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
     }
 }
 
+/// The volumes and mounts of a spec as the shared model of that part, each item at its spec path.
+fn storage(spec: &Spec) -> Storage<String> {
+    let volumes = spec
+        .volumes
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VolumeDecl {
+            name: v.name.clone(),
+            sources: vec![
+                ("hostPath", v.host_path.is_some()),
+                ("configMap", v.config_map.is_some()),
+                ("secret", v.secret.is_some()),
+                ("emptyDir", v.empty_dir.is_some()),
+                ("projected", v.projected.is_some()),
+                ("downwardAPI", v.downward_api.is_some()),
+                ("csi", v.csi.is_some()),
+            ],
+            at: format!("volumes[{i}]"),
+        })
+        .collect();
+    let containers = spec
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("containers[{i}]"), c));
+    let init = spec
+        .init_containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("initContainers[{i}]"), c));
+    let mounts = containers
+        .chain(init)
+        .map(|(path, c)| {
+            c.mounts
+                .iter()
+                .enumerate()
+                .map(|(j, m)| MountDecl {
+                    volume: m.volume.clone(),
+                    path: Some(m.path.clone()),
+                    at: format!("{path}.mounts[{j}]"),
+                })
+                .collect()
+        })
+        .collect();
+    Storage { volumes, mounts }
+}
+
 fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
     let VolumeSpec {
         name,
@@ -224,29 +277,7 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         downward_api,
         csi,
     } = spec;
-    let sources = [
-        host_path.is_some(),
-        config_map.is_some(),
-        secret.is_some(),
-        empty_dir.is_some(),
-        projected.is_some(),
-        downward_api.is_some(),
-        csi.is_some(),
-    ];
-    match sources.iter().filter(|s| **s).count() {
-        1 => {}
-        0 => {
-            ctx.problem(path, format!("volume `{name}` needs a source: one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`, `csi`"));
-            return None;
-        }
-        _ => {
-            ctx.problem(
-                path,
-                format!("volume `{name}` has more than one source; give exactly one"),
-            );
-            return None;
-        }
-    }
+    // The number of sources is checked on the shared model ([`storage`]): the first one written is converted.
     if let Some(h) = host_path {
         let v = Volume::host_path(name, h.path);
         return Some(match h.kind {
@@ -302,17 +333,14 @@ fn volume(ctx: &mut Ctx, path: &str, spec: VolumeSpec) -> Option<Volume> {
         let mut sources = Vec::new();
         for (i, s) in p.sources.into_iter().enumerate() {
             let here = format!("{path}.projected.sources[{i}]");
-            let count = [
-                s.config_map.is_some(),
-                s.secret.is_some(),
-                s.service_account_token.is_some(),
-                s.downward_api.is_some(),
-            ]
-            .iter()
-            .filter(|x| **x)
-            .count();
-            if count != 1 {
-                ctx.problem(here, "a projection needs exactly one of `configMap`, `secret`, `serviceAccountToken`, `downwardAPI`");
+            let options = [
+                ("configMap", s.config_map.is_some()),
+                ("secret", s.secret.is_some()),
+                ("serviceAccountToken", s.service_account_token.is_some()),
+                ("downwardAPI", s.downward_api.is_some()),
+            ];
+            if let Err(message) = exactly_one("a projection", &options) {
+                ctx.problem(here, message);
                 continue;
             }
             if let Some(name) = s.config_map {
@@ -399,21 +427,15 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
         config_map_key,
         secret_key,
     } = spec;
-    let count = [
-        value.is_some(),
-        field.is_some(),
-        resource_field.is_some(),
-        config_map_key.is_some(),
-        secret_key.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if count != 1 {
-        ctx.problem(
-            path,
-            format!("env var `{name}` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`"),
-        );
+    let options = [
+        ("value", value.is_some()),
+        ("field", field.is_some()),
+        ("resourceField", resource_field.is_some()),
+        ("configMapKey", config_map_key.is_some()),
+        ("secretKey", secret_key.is_some()),
+    ];
+    if let Err(message) = exactly_one(&format!("env var `{name}`"), &options) {
+        ctx.problem(path, message);
         return None;
     }
     if (divisor.is_some() || container.is_some()) && resource_field.is_none() {
@@ -468,16 +490,17 @@ fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
 }
 
 fn env_from(ctx: &mut Ctx, path: &str, spec: EnvFromSpec) -> Option<EnvFrom> {
+    let options = [
+        ("configMap", spec.config_map.is_some()),
+        ("secret", spec.secret.is_some()),
+    ];
+    if let Err(message) = exactly_one("`envFrom`", &options) {
+        ctx.problem(path, message);
+        return None;
+    }
     let mut source = match (spec.config_map, spec.secret) {
-        (Some(name), None) => EnvFrom::config_map(name),
-        (None, Some(name)) => EnvFrom::secret(name),
-        _ => {
-            ctx.problem(
-                path,
-                "`envFrom` needs exactly one of `configMap` and `secret`",
-            );
-            return None;
-        }
+        (Some(name), _) => EnvFrom::config_map(name),
+        (_, name) => EnvFrom::secret(name?),
     };
     if let Some(p) = spec.prefix {
         source = source.prefix(p);
@@ -526,20 +549,14 @@ fn amounts(
 }
 
 fn probe(ctx: &mut Ctx, path: &str, spec: ProbeSpec) -> Option<Probe> {
-    let count = [
-        spec.http_get.is_some(),
-        spec.tcp_socket.is_some(),
-        spec.exec.is_some(),
-        spec.grpc.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if count != 1 {
-        ctx.problem(
-            path,
-            "a probe needs exactly one of `httpGet`, `tcpSocket`, `exec`, `grpc`",
-        );
+    let options = [
+        ("httpGet", spec.http_get.is_some()),
+        ("tcpSocket", spec.tcp_socket.is_some()),
+        ("exec", spec.exec.is_some()),
+        ("grpc", spec.grpc.is_some()),
+    ];
+    if let Err(message) = exactly_one("a probe", &options) {
+        ctx.problem(path, message);
         return None;
     }
     let mut p = if let Some(h) = spec.http_get {
@@ -646,8 +663,7 @@ fn container(
     let mounts: Vec<_> = spec
         .mounts
         .into_iter()
-        .enumerate()
-        .filter_map(|(i, m)| mount(ctx, &format!("{path}.mounts[{i}]"), m, volumes))
+        .filter_map(|m| mount(m, volumes))
         .collect();
     let liveness = spec
         .liveness_probe
@@ -734,18 +750,10 @@ fn container(
     builder.build()
 }
 
-fn mount(
-    ctx: &mut Ctx,
-    path: &str,
-    spec: MountSpec,
-    volumes: &BTreeMap<String, Volume>,
-) -> Option<crate::build::Mount> {
-    let declared: Vec<&str> = volumes.keys().map(String::as_str).collect();
-    if let Some(finding) = check::mounted_volume(&spec.volume, &declared) {
-        ctx.finding_here(&format!("{path}.volume"), &finding);
-        return None;
-    }
-    let volume = &volumes[&spec.volume];
+fn mount(spec: MountSpec, volumes: &BTreeMap<String, Volume>) -> Option<crate::build::Mount> {
+    // An undeclared volume is reported on the shared model ([`storage`]); a volume whose source has an error is
+    // reported at the volume.
+    let volume = volumes.get(&spec.volume)?;
     let mut m = volume.mount(spec.path);
     if spec.read_only {
         m = m.read_only();
@@ -801,19 +809,23 @@ fn affinity(ctx: &mut Ctx, spec: AffinitySpec) -> NodeAffinity {
     let mut affinity = NodeAffinity::new();
     for (i, term) in spec.required.into_iter().enumerate() {
         let path = format!("affinity.required[{i}]");
-        match (term.node_name, term.match_expressions.is_empty()) {
-            (Some(node), true) => affinity = affinity.require(Term::node_name(node)),
-            (None, false) => {
+        let options = [
+            ("matchExpressions", !term.match_expressions.is_empty()),
+            ("nodeName", term.node_name.is_some()),
+        ];
+        match (
+            exactly_one("a node selector term", &options),
+            term.node_name,
+        ) {
+            (Err(message), _) => ctx.problem(path, message),
+            (Ok(_), Some(node)) => affinity = affinity.require(Term::node_name(node)),
+            (Ok(_), None) => {
                 affinity = affinity.require(Term::all(requirements(
                     ctx,
                     &format!("{path}.matchExpressions"),
                     term.match_expressions,
                 )));
             }
-            _ => ctx.problem(
-                path,
-                "a required term needs exactly one of `matchExpressions` and `nodeName`",
-            ),
         }
     }
     for (i, pref) in spec.preferred.into_iter().enumerate() {
@@ -921,20 +933,14 @@ fn hook(ctx: &mut Ctx, path: &str, spec: HookSpec) -> Option<Hook> {
         sleep,
         tcp_socket,
     } = spec;
-    let count = [
-        exec.is_some(),
-        http_get.is_some(),
-        sleep.is_some(),
-        tcp_socket.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if count != 1 {
-        ctx.problem(
-            path,
-            "a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`",
-        );
+    let options = [
+        ("exec", exec.is_some()),
+        ("httpGet", http_get.is_some()),
+        ("sleep", sleep.is_some()),
+        ("tcpSocket", tcp_socket.is_some()),
+    ];
+    if let Err(message) = exactly_one("a lifecycle hook", &options) {
+        ctx.problem(path, message);
         return None;
     }
     Some(if let Some(e) = exec {

@@ -184,7 +184,47 @@ fn env_with_two_sources_is_an_error() {
     ));
     assert_eq!(
         err.to_string(),
-        "t.yaml:7: containers[0].env[0]: env var `X` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`"
+        "t.yaml:7: containers[0].env[0]: env var `X` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`; `value` and `field` are given"
+    );
+}
+
+#[test]
+fn repeated_names_are_reported_by_the_shared_rule() {
+    // Volume names: the spec loader reports them at the repeating item (the shared volumes model).
+    let err = load_err(&format!(
+        "volumes:\n- {{name: data, emptyDir: {{}}}}\n- {{name: data, hostPath: {{path: /x}}}}\n{BASE}"
+    ));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "t.yaml:3: volumes[1].name: {}",
+            daemonset_rules::unique::Distinct::VolumeName.explain("data")
+        )
+    );
+    // Container names: left to validation, which runs the same rule with the server's words.
+    let err = load_err(&format!("{BASE}- name: agent\n  image: b\n"));
+    assert_eq!(
+        err.to_string(),
+        "t.yaml:6: spec.template.spec.containers[1].name: Duplicate value: \"agent\""
+    );
+    // Env names: a list, as in the API, where the server only warns ("hides previous definition"); the lint
+    // reports it. (The DSL refuses it: its env is a map.)
+    let ds = load_ok(&format!(
+        "{BASE}  env:\n  - {{name: X, value: a}}\n  - {{name: X, value: c}}\n"
+    ));
+    let env = ds.spec.unwrap().template.spec.unwrap().containers[0]
+        .env
+        .clone()
+        .unwrap();
+    assert_eq!(env.len(), 2);
+}
+
+#[test]
+fn a_volume_without_a_source_names_the_options() {
+    let err = load_err(&format!("volumes:\n- {{name: data}}\n{BASE}"));
+    assert_eq!(
+        err.to_string(),
+        "t.yaml:2: volumes[0]: volume `data` needs exactly one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`, `csi`; none is given"
     );
 }
 
@@ -487,7 +527,7 @@ fn lifecycle_hooks() {
     ));
     assert_eq!(
         err.to_string(),
-        "t.yaml:7: containers[0].lifecycle.preStop: a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`"
+        "t.yaml:7: containers[0].lifecycle.preStop: a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`; `exec` and `sleep` are given"
     );
     let err = load_err(&format!(
         "{BASE}  lifecycle:\n    preStopp: {{sleep: {{seconds: 1}}}}\n"

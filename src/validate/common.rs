@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use daemonset_rules::name;
+use daemonset_rules::unique::Distinct;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -21,6 +22,14 @@ pub(super) type Errors = Vec<Violation>;
 /// Quotes a string value like the server (`%q`).
 pub(super) fn q(value: &str) -> String {
     quote(value)
+}
+
+/// The item at `item` repeats `name` in a list whose names must be distinct: the shared rule's finding, in the
+/// server's words, at the item's field.
+pub(super) fn distinct(rule: Distinct, name: &str, item: &FieldPath, errors: &mut Errors) {
+    if let Some(finding) = rule.finding(name) {
+        errors.push(Violation::from_finding(item, finding));
+    }
 }
 
 /// A string field as the server sees it after decoding: absent is empty.

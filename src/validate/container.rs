@@ -3,6 +3,7 @@
 
 use daemonset_rules::check::Kind;
 use daemonset_rules::model::{ClosedSet, ImagePullPolicy};
+use daemonset_rules::unique::{Chosen, Distinct, Names, one_of};
 use std::collections::BTreeSet;
 
 use daemonset_rules::name;
@@ -12,7 +13,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::common::{self, Errors, nonnegative, q, s};
+use super::common::{self, Errors, distinct, nonnegative, q, s};
 use super::volume::Volumes;
 use super::{FieldPath, Violation, env, ports, resources, volume};
 
@@ -31,12 +32,12 @@ pub(super) fn validate_containers(
         errors.push(Violation::required(path.clone(), ""));
         return;
     }
-    let mut names = BTreeSet::new();
+    let mut names = Names::new();
     for (i, ctr) in spec.containers.iter().enumerate() {
         let ctr_path = path.index(i);
         common_rules(ctr, volumes, &ctr_path, errors);
-        if !names.insert(ctr.name.as_str()) {
-            errors.push(Violation::duplicate(ctr_path.child("name"), q(&ctr.name)));
+        if names.repeats(ctr.name.as_str()).is_some() {
+            distinct(Distinct::ContainerName, &ctr.name, &ctr_path, errors);
         }
         if let Some(lifecycle) = &ctr.lifecycle {
             validate_lifecycle(lifecycle, grace, &ctr_path.child("lifecycle"), errors);
@@ -56,16 +57,23 @@ pub(super) fn validate_init_containers(
     path: &FieldPath,
     errors: &mut Errors,
 ) {
-    let mut names: BTreeSet<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let mut names = Names::new();
+    for c in &spec.containers {
+        names.repeats(c.name.as_str());
+    }
     for (i, ctr) in spec.init_containers.iter().flatten().enumerate() {
         let ctr_path = path.index(i);
         common_rules(ctr, volumes, &ctr_path, errors);
         // Only `Always` survives the server's dropping of disabled fields (ContainerRestartRules is off in 1.34).
         let sidecar = ctr.restart_policy.as_deref() == Some("Always");
-        if names.contains(ctr.name.as_str()) {
-            errors.push(Violation::duplicate(ctr_path.child("name"), q(&ctr.name)));
-        } else if !ctr.name.is_empty() {
-            names.insert(ctr.name.as_str());
+        // An empty name is not taken (it is `Required` already), but repeats an empty container name.
+        let repeated = if ctr.name.is_empty() {
+            names.first("").is_some()
+        } else {
+            names.repeats(ctr.name.as_str()).is_some()
+        };
+        if repeated {
+            distinct(Distinct::ContainerName, &ctr.name, &ctr_path, errors);
         }
         ports::host_port_conflicts(std::slice::from_ref(ctr), path, errors);
         if sidecar {
@@ -343,18 +351,22 @@ struct Handler<'a> {
 
 /// `validateHandler`: exactly one action, each valid.
 fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors: &mut Errors) {
-    let mut count = 0;
-    let mut one = |field: &str, errors: &mut Errors| {
-        if count > 0 {
+    let chosen = one_of(&[
+        ("exec", handler.exec.is_some()),
+        ("httpGet", handler.http_get.is_some()),
+        ("tcpSocket", handler.tcp_socket.is_some()),
+        ("grpc", handler.grpc.is_some()),
+        ("sleep", handler.sleep.is_some()),
+    ]);
+    // The first action is checked; each other one is reported where the server meets it.
+    let one = |field: &str, errors: &mut Errors| {
+        if chosen.is_extra(field) {
             errors.push(Violation::forbidden(
                 path.child(field),
                 "may not specify more than 1 handler type",
             ));
-            false
-        } else {
-            count += 1;
-            true
         }
+        chosen.first() == Some(field)
     };
     if let Some(exec) = handler.exec
         && one("exec", errors)
@@ -418,7 +430,7 @@ fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors:
             format!("must be non-negative and less than terminationGracePeriodSeconds ({grace})"),
         ));
     }
-    if count == 0 {
+    if chosen == Chosen::None {
         errors.push(Violation::required(
             path.clone(),
             "must specify a handler type",
@@ -458,7 +470,14 @@ pub(super) fn validate_ephemeral_containers(
         .chain(spec.init_containers.iter().flatten())
         .map(|c| c.name.as_str())
         .collect();
-    let mut all = others.clone();
+    let mut all = Names::new();
+    for c in spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+    {
+        all.repeats(c.name.as_str());
+    }
     for (i, ec) in ephemeral.iter().enumerate() {
         let p = path.index(i);
         let Ok(ctr) = serde_json::to_value(ec).and_then(serde_json::from_value::<Container>) else {
@@ -472,10 +491,8 @@ pub(super) fn validate_ephemeral_containers(
         {
             errors.push(Violation::from_finding(&p, finding));
         }
-        if all.contains(ec.name.as_str()) {
-            errors.push(Violation::duplicate(p.child("name"), q(&ec.name)));
-        } else {
-            all.insert(ec.name.as_str());
+        if all.repeats(ec.name.as_str()).is_some() {
+            distinct(Distinct::ContainerName, &ec.name, &p, errors);
         }
         if let Some(target) = ec
             .target_container_name

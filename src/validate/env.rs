@@ -3,6 +3,7 @@
 use daemonset_rules::field_ref::{self, FieldRefError};
 use daemonset_rules::model::{ClosedSet, ResourceField};
 use daemonset_rules::name;
+use daemonset_rules::unique::{Chosen, one_of};
 use k8s_openapi::api::core::v1::{
     EnvFromSource, EnvVar, ObjectFieldSelector, ResourceFieldSelector,
 };
@@ -39,9 +40,13 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
     let Some(source) = &var.value_from else {
         return;
     };
-    let mut sources = 0;
+    let chosen = one_of(&[
+        ("fieldRef", source.field_ref.is_some()),
+        ("resourceFieldRef", source.resource_field_ref.is_some()),
+        ("configMapKeyRef", source.config_map_key_ref.is_some()),
+        ("secretKeyRef", source.secret_key_ref.is_some()),
+    ]);
     if let Some(field_ref) = &source.field_ref {
-        sources += 1;
         object_field_selector(
             field_ref,
             field_ref::env_field_path,
@@ -50,11 +55,9 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
         );
     }
     if let Some(resource_ref) = &source.resource_field_ref {
-        sources += 1;
         resource_field_selector(resource_ref, false, &path.child("resourceFieldRef"), errors);
     }
     if let Some(key_ref) = &source.config_map_key_ref {
-        sources += 1;
         key_selector(
             &key_ref.name,
             &key_ref.key,
@@ -63,7 +66,6 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
         );
     }
     if let Some(key_ref) = &source.secret_key_ref {
-        sources += 1;
         key_selector(
             &key_ref.name,
             &key_ref.key,
@@ -71,7 +73,7 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
             errors,
         );
     }
-    if sources == 0 {
+    if chosen == Chosen::None {
         errors.push(Violation::invalid(
             path.clone(),
             q(""),
@@ -83,7 +85,7 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
             q(""),
             "may not be specified when `value` is not empty",
         ));
-    } else if sources > 1 {
+    } else if matches!(chosen, Chosen::Many(..)) {
         errors.push(Violation::invalid(
             path.clone(),
             q(""),
@@ -232,9 +234,11 @@ pub(super) fn env_from(sources: &[EnvFromSource], path: &FieldPath, errors: &mut
                 errors,
             );
         }
-        let mut count = 0;
+        let chosen = one_of(&[
+            ("configMapRef", source.config_map_ref.is_some()),
+            ("secretRef", source.secret_ref.is_some()),
+        ]);
         if let Some(config_map) = &source.config_map_ref {
-            count += 1;
             object_name(
                 &config_map.name,
                 &source_path.child("configMapRef").child("name"),
@@ -242,20 +246,19 @@ pub(super) fn env_from(sources: &[EnvFromSource], path: &FieldPath, errors: &mut
             );
         }
         if let Some(secret) = &source.secret_ref {
-            count += 1;
             object_name(
                 &secret.name,
                 &source_path.child("secretRef").child("name"),
                 errors,
             );
         }
-        if count == 0 {
+        if chosen == Chosen::None {
             errors.push(Violation::invalid(
                 path.clone(),
                 q(""),
                 "must specify one of: `configMapRef` or `secretRef`",
             ));
-        } else if count > 1 {
+        } else if matches!(chosen, Chosen::Many(..)) {
             errors.push(Violation::invalid(
                 path.clone(),
                 q(""),

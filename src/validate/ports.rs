@@ -4,6 +4,7 @@ use daemonset_rules::model::{ClosedSet, Protocol};
 use std::collections::BTreeSet;
 
 use daemonset_rules::name;
+use daemonset_rules::unique::{Distinct, Names};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec};
 
 use super::common::{self, Errors, q, s};
@@ -19,15 +20,15 @@ pub(super) fn protocol(port: &ContainerPort) -> &str {
 
 /// `validateContainerPorts`.
 pub(super) fn container_ports(ports: &[ContainerPort], path: &FieldPath, errors: &mut Errors) {
-    let mut names = BTreeSet::new();
+    let mut names = Names::new();
     for (i, port) in ports.iter().enumerate() {
         let port_path = path.index(i);
         if let Some(port_name) = port.name.as_deref().filter(|n| !n.is_empty()) {
             let messages = name::port_name(port_name);
             if !messages.is_empty() {
                 common::invalid_each(messages, &port_path.child("name"), port_name, errors);
-            } else if !names.insert(port_name) {
-                errors.push(Violation::duplicate(port_path.child("name"), q(port_name)));
+            } else if names.repeats(port_name).is_some() {
+                common::distinct(Distinct::PortName, port_name, &port_path, errors);
             }
         }
         if port.container_port == 0 {

@@ -1,49 +1,12 @@
 use std::fmt;
 
-use daemonset_rules::check::{self, Finding, Kind};
+use daemonset_rules::check::{self, Finding};
 
 use super::FieldPath;
 
-/// The API server's error types (apimachinery `field.ErrorType`), printed with the server's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorType {
-    /// `Required value`: a field that must be set is missing or empty.
-    Required,
-    /// `Invalid value`: the value breaks a rule.
-    Invalid,
-    /// `Unsupported value`: the value is not one of a closed set.
-    Unsupported,
-    /// `Forbidden`: the field may not be set here.
-    Forbidden,
-    /// `Duplicate value`: the value must be unique and is not.
-    Duplicate,
-    /// `Not found`: the value refers to something that does not exist.
-    NotFound,
-    /// `Too long`: the value is longer than allowed.
-    TooLong,
-}
-
-impl ErrorType {
-    /// The server's words for this type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorType::Required => "Required value",
-            ErrorType::Invalid => "Invalid value",
-            ErrorType::Unsupported => "Unsupported value",
-            ErrorType::Forbidden => "Forbidden",
-            ErrorType::Duplicate => "Duplicate value",
-            ErrorType::NotFound => "Not found",
-            ErrorType::TooLong => "Too long",
-        }
-    }
-}
-
-impl fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The API server's error types (apimachinery `field.ErrorType`), printed with the server's words: the one set the
+/// shared rules' findings use too.
+pub use daemonset_rules::check::Kind as ErrorType;
 
 /// Who would reject the object for this violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,14 +119,7 @@ impl Violation {
                         .index(index.trim_end_matches(']').parse().unwrap_or_default()),
                     None => path.child(part),
                 });
-        let kind = match finding.kind {
-            Kind::Required => ErrorType::Required,
-            Kind::Invalid => ErrorType::Invalid,
-            Kind::Unsupported => ErrorType::Unsupported,
-            Kind::Forbidden => ErrorType::Forbidden,
-            Kind::NotFound => ErrorType::NotFound,
-        };
-        Violation::new(path, kind, finding.value, finding.detail)
+        Violation::new(path, finding.kind, finding.value, finding.detail)
     }
 
     /// The message without the path: `Invalid value: "x": detail`.

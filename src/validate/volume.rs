@@ -1,6 +1,7 @@
 //! Volumes (`ValidateVolumes`, `validateVolumeSource`) and volume mounts (`ValidateVolumeMounts`).
 
 use daemonset_rules::model::{ClosedSet, HostPathType, MountPropagation};
+use daemonset_rules::unique::{Chosen, Distinct, Names, one_of};
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Container, KeyToPath, Volume};
@@ -28,6 +29,7 @@ pub(super) fn validate_volumes(
     let mut valid = BTreeSet::new();
     let mut claims = BTreeSet::new();
     let mut dropped = BTreeSet::new();
+    let mut names = Names::new();
     let mut index = 0;
     for volume in volumes {
         if volume.image.is_some() {
@@ -44,10 +46,12 @@ pub(super) fn validate_volumes(
         } else {
             common::dns_label(&volume.name, &name_path, &mut own);
         }
-        if valid.contains(&volume.name) {
-            own.push(Violation::duplicate(name_path, q(&volume.name)));
+        // The names taken are those of the valid volumes before this one (the server's `allNames`).
+        if names.first(&volume.name).is_some() {
+            common::distinct(Distinct::VolumeName, &volume.name, &volume_path, &mut own);
         }
         if own.is_empty() {
+            names.repeats(volume.name.as_str());
             valid.insert(volume.name.clone());
             if volume.persistent_volume_claim.is_some() || volume.ephemeral.is_some() {
                 claims.insert(volume.name.clone());
@@ -106,21 +110,16 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
         ("csi", volume.csi.is_some()),
         ("ephemeral", volume.ephemeral.is_some()),
     ];
-    let mut first = None;
-    for (field, set) in sources {
-        if !set {
-            continue;
-        }
-        if first.is_some() {
+    let chosen = one_of(&sources);
+    if let Chosen::Many(_, extra) = &chosen {
+        for field in extra {
             errors.push(Violation::forbidden(
                 path.child(field),
                 "may not specify more than 1 volume type",
             ));
-        } else {
-            first = Some(field);
         }
     }
-    match first {
+    match chosen.first() {
         Some("emptyDir") => {
             if let Some(limit) = volume
                 .empty_dir
@@ -276,7 +275,7 @@ pub(super) fn volume_mounts(
     path: &FieldPath,
     errors: &mut Errors,
 ) {
-    let mut mount_points = BTreeSet::new();
+    let mut mount_points = Names::new();
     let devices: BTreeMap<&str, &str> = ctr
         .volume_devices
         .iter()
@@ -303,12 +302,8 @@ pub(super) fn volume_mounts(
         if mount.mount_path.is_empty() {
             errors.push(Violation::required(mount_path.child("mountPath"), ""));
         }
-        if !mount_points.insert(mount.mount_path.as_str()) {
-            errors.push(Violation::invalid(
-                mount_path.child("mountPath"),
-                q(&mount.mount_path),
-                "must be unique",
-            ));
+        if mount_points.repeats(mount.mount_path.as_str()).is_some() {
+            common::distinct(Distinct::MountPath, &mount.mount_path, &mount_path, errors);
         }
         if devices.contains_key(mount.name.as_str()) {
             errors.push(Violation::invalid(

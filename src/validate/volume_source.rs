@@ -1,6 +1,7 @@
 //! The checks of each volume source (`validateGitRepoVolumeSource`, `validateNFSVolumeSource`, ... and the downward
 //! API and projected sources), after the server's defaulting.
 
+use daemonset_rules::unique::{Chosen, one_of};
 use std::collections::BTreeSet;
 
 use daemonset_rules::field_ref;
@@ -558,10 +559,17 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
         }
     };
     for (i, source) in sources.iter().enumerate() {
-        let mut count = 0;
+        let chosen = one_of(&[
+            ("secret", source.secret.is_some()),
+            ("configMap", source.config_map.is_some()),
+            ("downwardAPI", source.downward_api.is_some()),
+            (
+                "serviceAccountToken",
+                source.service_account_token.is_some(),
+            ),
+        ]);
         let src_path = path.child("sources").index(i);
         if let Some(secret) = &source.secret {
-            count += 1;
             items(
                 &mut all_paths,
                 &secret.name,
@@ -571,7 +579,6 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
             );
         }
         if let Some(config_map) = &source.config_map {
-            count += 1;
             items(
                 &mut all_paths,
                 &config_map.name,
@@ -581,7 +588,6 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
             );
         }
         if let Some(downward) = &source.downward_api {
-            count += 1;
             let p = src_path.child("downwardAPI");
             for file in downward.items.iter().flatten() {
                 downward_api_file(file, &p, errors);
@@ -591,7 +597,6 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
             }
         }
         if let Some(token) = &source.service_account_token {
-            count += 1;
             let p = src_path.child("serviceAccountToken");
             let seconds = token.expiration_seconds.unwrap_or(3600);
             if seconds < 600 {
@@ -614,7 +619,7 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
                 local_non_reserved_path(&token.path, &path.child("path"), errors);
             }
         }
-        if count > 1 {
+        if matches!(chosen, Chosen::Many(..)) {
             errors.push(Violation::forbidden(
                 src_path,
                 "may not specify more than 1 volume type per source",
