@@ -435,15 +435,17 @@ impl std::fmt::Debug for Container {
 }
 
 impl Container {
-    /// Converts to the k8s-openapi container and the volumes its mounts need.
-    pub(crate) fn into_parts(self) -> (K8sContainer, Vec<super::Volume>) {
-        let mut volumes = Vec::new();
-        let mut mounts = Vec::new();
-        for mount in self.mounts {
-            let (volume, mount) = mount.into_parts();
-            volumes.push(volume);
-            mounts.push(mount);
-        }
+    /// Converts to the k8s-openapi container, giving `add_volume` the volume of each mount in order.
+    pub(crate) fn into_parts(self, mut add_volume: impl FnMut(super::Volume)) -> K8sContainer {
+        let mounts = self
+            .mounts
+            .into_iter()
+            .map(|mount| {
+                let (volume, mount) = mount.into_parts();
+                add_volume(volume);
+                mount
+            })
+            .collect();
         let mut container = K8sContainer {
             name: self.name,
             image: Some(self.image),
@@ -484,6 +486,6 @@ impl Container {
         for change in self.customizers {
             change(&mut container);
         }
-        (container, volumes)
+        container
     }
 }

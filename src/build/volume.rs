@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{
     VolumeProjection, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use std::sync::Arc;
 
 use super::{Memory, PodField};
 
@@ -28,33 +29,39 @@ pub use daemonset_rules::model::{HostPathType, MountPropagation};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
-    volume: K8sVolume,
+    /// Shared by the handle and its mounts: a mount does not copy the volume (a k8s-openapi `Volume` is 3 KiB);
+    /// changing a handle that is shared changes a copy.
+    volume: Arc<K8sVolume>,
+}
+
+/// A k8s-openapi volume with only its name set.
+fn named(name: impl Into<String>) -> K8sVolume {
+    K8sVolume {
+        name: name.into(),
+        ..Default::default()
+    }
 }
 
 impl Volume {
-    fn new(name: impl Into<String>) -> Volume {
-        Volume {
-            volume: K8sVolume {
-                name: name.into(),
-                ..Default::default()
-            },
-        }
+    /// The volume, to change (copied first if a mount or another handle shares it).
+    fn inner(&mut self) -> &mut K8sVolume {
+        Arc::make_mut(&mut self.volume)
     }
 
     /// A file or directory of the node.
     pub fn host_path(name: impl Into<String>, path: impl Into<String>) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.host_path = Some(HostPathVolumeSource {
+        let mut v = named(name);
+        v.host_path = Some(HostPathVolumeSource {
             path: path.into(),
             type_: None,
         });
-        v
+        Volume::raw(v)
     }
 
     /// For a hostPath volume: what the path must be on the node.
     #[must_use]
     pub fn with_type(mut self, kind: HostPathType) -> Volume {
-        if let Some(host_path) = &mut self.volume.host_path {
+        if let Some(host_path) = &mut self.inner().host_path {
             host_path.type_ = Some(kind.as_str().to_owned());
         }
         self
@@ -62,45 +69,45 @@ impl Volume {
 
     /// The keys of a ConfigMap as files.
     pub fn config_map(name: impl Into<String>, config_map: impl Into<String>) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.config_map = Some(ConfigMapVolumeSource {
+        let mut v = named(name);
+        v.config_map = Some(ConfigMapVolumeSource {
             name: config_map.into(),
             ..Default::default()
         });
-        v
+        Volume::raw(v)
     }
 
     /// The keys of a Secret as files.
     pub fn secret(name: impl Into<String>, secret: impl Into<String>) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.secret = Some(SecretVolumeSource {
+        let mut v = named(name);
+        v.secret = Some(SecretVolumeSource {
             secret_name: Some(secret.into()),
             ..Default::default()
         });
-        v
+        Volume::raw(v)
     }
 
     /// An empty directory that lives as long as the pod.
     pub fn empty_dir(name: impl Into<String>) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.empty_dir = Some(EmptyDirVolumeSource::default());
-        v
+        let mut v = named(name);
+        v.empty_dir = Some(EmptyDirVolumeSource::default());
+        Volume::raw(v)
     }
 
     /// An empty directory in memory (tmpfs), limited in size.
     pub fn memory_dir(name: impl Into<String>, size_limit: Memory) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.empty_dir = Some(EmptyDirVolumeSource {
+        let mut v = named(name);
+        v.empty_dir = Some(EmptyDirVolumeSource {
             medium: Some("Memory".into()),
             size_limit: Some(K8sQuantity(size_limit.as_str().to_owned())),
         });
-        v
+        Volume::raw(v)
     }
 
     /// For an emptyDir volume: keep it in memory (tmpfs; it counts against the containers' memory limits).
     #[must_use]
     pub fn in_memory(mut self) -> Volume {
-        if let Some(dir) = &mut self.volume.empty_dir {
+        if let Some(dir) = &mut self.inner().empty_dir {
             dir.medium = Some("Memory".into());
         }
         self
@@ -109,7 +116,7 @@ impl Volume {
     /// For an emptyDir volume: the most it may hold.
     #[must_use]
     pub fn size_limit(mut self, limit: Memory) -> Volume {
-        if let Some(dir) = &mut self.volume.empty_dir {
+        if let Some(dir) = &mut self.inner().empty_dir {
             dir.size_limit = Some(K8sQuantity(limit.as_str().to_owned()));
         }
         self
@@ -117,12 +124,12 @@ impl Volume {
 
     /// A volume from a CSI driver that supports inline (ephemeral) volumes, e.g. `secrets-store.csi.k8s.io`.
     pub fn csi(name: impl Into<String>, driver: impl Into<String>) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.csi = Some(CSIVolumeSource {
+        let mut v = named(name);
+        v.csi = Some(CSIVolumeSource {
             driver: driver.into(),
             ..Default::default()
         });
-        v
+        Volume::raw(v)
     }
 
     /// A generic ephemeral volume: a PersistentVolumeClaim of `size` from `storage_class`, created with the pod
@@ -132,8 +139,8 @@ impl Volume {
         storage_class: impl Into<String>,
         size: Memory,
     ) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.ephemeral = Some(EphemeralVolumeSource {
+        let mut v = named(name);
+        v.ephemeral = Some(EphemeralVolumeSource {
             volume_claim_template: Some(PersistentVolumeClaimTemplate {
                 metadata: None,
                 spec: PersistentVolumeClaimSpec {
@@ -149,13 +156,13 @@ impl Volume {
                 },
             }),
         });
-        v
+        Volume::raw(v)
     }
 
     /// For a CSI volume: a driver-specific attribute.
     #[must_use]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Volume {
-        if let Some(csi) = &mut self.volume.csi {
+        if let Some(csi) = &mut self.inner().csi {
             csi.volume_attributes
                 .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
@@ -166,10 +173,10 @@ impl Volume {
     /// For configMap and secret volumes: the pod starts even when the object (or a listed key) does not exist.
     #[must_use]
     pub fn optional(mut self) -> Volume {
-        if let Some(s) = &mut self.volume.config_map {
+        if let Some(s) = &mut self.inner().config_map {
             s.optional = Some(true);
         }
-        if let Some(s) = &mut self.volume.secret {
+        if let Some(s) = &mut self.inner().secret {
             s.optional = Some(true);
         }
         self
@@ -180,12 +187,12 @@ impl Volume {
         name: impl Into<String>,
         files: impl IntoIterator<Item = (P, PodField)>,
     ) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.downward_api = Some(DownwardAPIVolumeSource {
+        let mut v = named(name);
+        v.downward_api = Some(DownwardAPIVolumeSource {
             items: Some(downward_files(files)),
             ..Default::default()
         });
-        v
+        Volume::raw(v)
     }
 
     /// Several sources projected into one directory.
@@ -193,32 +200,34 @@ impl Volume {
         name: impl Into<String>,
         sources: impl IntoIterator<Item = Projection>,
     ) -> Volume {
-        let mut v = Volume::new(name);
-        v.volume.projected = Some(ProjectedVolumeSource {
+        let mut v = named(name);
+        v.projected = Some(ProjectedVolumeSource {
             sources: Some(sources.into_iter().map(|p| p.0).collect()),
             ..Default::default()
         });
-        v
+        Volume::raw(v)
     }
 
     /// Any other volume source, given as the raw k8s-openapi object (validated like the others).
     pub fn raw(volume: K8sVolume) -> Volume {
-        Volume { volume }
+        Volume {
+            volume: Arc::new(volume),
+        }
     }
 
     /// For configMap, secret, downwardAPI and projected volumes: the file mode (e.g. `0o440`).
     #[must_use]
     pub fn default_mode(mut self, mode: i32) -> Volume {
-        if let Some(s) = &mut self.volume.config_map {
+        if let Some(s) = &mut self.inner().config_map {
             s.default_mode = Some(mode);
         }
-        if let Some(s) = &mut self.volume.secret {
+        if let Some(s) = &mut self.inner().secret {
             s.default_mode = Some(mode);
         }
-        if let Some(s) = &mut self.volume.downward_api {
+        if let Some(s) = &mut self.inner().downward_api {
             s.default_mode = Some(mode);
         }
-        if let Some(s) = &mut self.volume.projected {
+        if let Some(s) = &mut self.inner().projected {
             s.default_mode = Some(mode);
         }
         self
@@ -238,9 +247,9 @@ impl Volume {
                 mode: None,
             })
             .collect();
-        if let Some(s) = &mut self.volume.config_map {
+        if let Some(s) = &mut self.inner().config_map {
             s.items = Some(items);
-        } else if let Some(s) = &mut self.volume.secret {
+        } else if let Some(s) = &mut self.inner().secret {
             s.items = Some(items);
         }
         self
@@ -264,9 +273,16 @@ impl Volume {
     }
 }
 
+impl Volume {
+    /// Whether `other` is the same volume (the same handle, or an equal one).
+    pub(crate) fn same_as(&self, other: &Volume) -> bool {
+        Arc::ptr_eq(&self.volume, &other.volume) || self.volume == other.volume
+    }
+}
+
 impl From<Volume> for K8sVolume {
     fn from(value: Volume) -> K8sVolume {
-        value.volume
+        Arc::unwrap_or_clone(value.volume)
     }
 }
 

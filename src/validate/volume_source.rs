@@ -9,11 +9,11 @@ use k8s_openapi::api::core::v1::{DownwardAPIVolumeFile, KeyToPath, Volume, Volum
 
 use super::common::{self, Errors, q, s};
 use super::volume::{file_mode, key_to_paths, local_descending_path, local_non_reserved_path};
-use super::{FieldPath, Violation, env};
+use super::{Path, Violation, env};
 
 /// A disk partition (GCE PD, AWS EBS): 0 (the whole disk) to 255; the server's message is its
 /// `pdPartitionErrorMsg`, `InclusiveRangeError(1, 255)`.
-fn partition_in_range(partition: Option<i32>, source: &FieldPath, errors: &mut Errors) {
+fn partition_in_range(partition: Option<i32>, source: &Path<'_>, errors: &mut Errors) {
     let partition = partition.unwrap_or(0);
     if !(0..=255).contains(&partition) {
         errors.push(Violation::invalid(
@@ -25,7 +25,7 @@ fn partition_in_range(partition: Option<i32>, source: &FieldPath, errors: &mut E
 }
 
 /// Checks the one source `field` (the server's field name) of `volume`; `path` is the volume's path.
-pub(super) fn validate(field: &str, volume: &Volume, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn validate(field: &str, volume: &Volume, path: &Path<'_>, errors: &mut Errors) {
     let p = path.child(field);
     match field {
         "gitRepo" => {
@@ -418,7 +418,7 @@ pub(super) fn validate(field: &str, volume: &Volume, path: &FieldPath, errors: &
 }
 
 /// `ValidateCSIDriverName`.
-pub(super) fn csi_driver_name(driver: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn csi_driver_name(driver: &str, path: &Path<'_>, errors: &mut Errors) {
     if driver.is_empty() {
         errors.push(Violation::required(path.clone(), ""));
     }
@@ -498,7 +498,7 @@ fn iqn_matches(value: &str) -> bool {
 }
 
 /// `validateDownwardAPIVolumeFile`; `path` is the source's path (items are not indexed by the server).
-fn downward_api_file(file: &DownwardAPIVolumeFile, path: &FieldPath, errors: &mut Errors) {
+fn downward_api_file(file: &DownwardAPIVolumeFile, path: &Path<'_>, errors: &mut Errors) {
     if file.path.is_empty() {
         errors.push(Violation::required(path.child("path"), ""));
     }
@@ -530,7 +530,7 @@ fn downward_api_file(file: &DownwardAPIVolumeFile, path: &FieldPath, errors: &mu
 
 /// `validateProjectionSources` (the ClusterTrustBundle and PodCertificate projections are dropped by the server
 /// while their features are off, the 1.34 default, so they count as absent).
-fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &mut Errors) {
+fn projection_sources(sources: &[VolumeProjection], path: &Path<'_>, errors: &mut Errors) {
     let mut all_paths = BTreeSet::new();
     let duplicate =
         |all_paths: &mut BTreeSet<String>, p: &str, value: &str, errors: &mut Errors| {
@@ -545,7 +545,7 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
     let items = |all_paths: &mut BTreeSet<String>,
                  name: &str,
                  items: &[KeyToPath],
-                 p: &FieldPath,
+                 p: &Path<'_>,
                  errors: &mut Errors| {
         if name.is_empty() {
             errors.push(Violation::required(p.child("name"), ""));
@@ -559,7 +559,8 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
     };
     for (i, source) in sources.iter().enumerate() {
         let mut count = 0;
-        let src_path = path.child("sources").index(i);
+        let sources_path = path.child("sources");
+        let src_path = sources_path.index(i);
         if let Some(secret) = &source.secret {
             count += 1;
             items(
