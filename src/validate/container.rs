@@ -56,6 +56,10 @@ pub(super) fn validate_init_containers(
     path: &Path<'_>,
     errors: &mut Errors,
 ) {
+    if spec.init_containers.as_ref().is_none_or(Vec::is_empty) {
+        // Nothing to check (and no set of the containers' names to make).
+        return;
+    }
     let mut names: BTreeSet<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
     for (i, ctr) in spec.init_containers.iter().flatten().enumerate() {
         let ctr_path = path.index(i);

@@ -237,7 +237,7 @@ pub(super) fn key_to_paths(items: &[KeyToPath], path: &Path<'_>, errors: &mut Er
 
 /// `validatePathNoBacksteps`: no `..` element.
 fn no_backsteps(target: &str, path: &Path<'_>, errors: &mut Errors) {
-    if target.contains("..") && target.split('/').any(|part| part == "..") {
+    if target.contains('.') && target.split('/').any(|part| part == "..") {
         errors.push(Violation::invalid(
             path.clone(),
             q(target),
