@@ -91,10 +91,36 @@ fn matches_dns1123_label(value: &str) -> bool {
     }
 }
 
-/// `^label(\.label)*$` without length limits.
+/// `^label(\.label)*$` without length limits, in one pass over the bytes: every label starts and ends with a
+/// lowercase letter or digit (so no label is empty), with `-` only inside.
 fn matches_dns1123_subdomain(value: &str) -> bool {
-    value.split('.').all(matches_dns1123_label)
+    // The byte before the current one; a label starts after `.` (and at the start).
+    let mut prev = b'.';
+    for &b in value.as_bytes() {
+        let ok = match b {
+            b'.' => is_lower_alnum(prev),
+            b'-' => prev != b'.',
+            _ => is_lower_alnum(b),
+        };
+        if !ok {
+            return false;
+        }
+        prev = b;
+    }
+    is_lower_alnum(prev)
 }
+
+/// Whether each byte is in `[-A-Za-z0-9_.]` (a table: label keys and values are checked on every object).
+const QUALIFIED_NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.';
+        b += 1;
+    }
+    table
+};
 
 /// `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`
 fn matches_qualified_name_part(value: &str) -> bool {
@@ -103,9 +129,7 @@ fn matches_qualified_name_part(value: &str) -> bool {
         (Some(&first), Some(&last)) => {
             first.is_ascii_alphanumeric()
                 && last.is_ascii_alphanumeric()
-                && bytes
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                && bytes.iter().all(|&b| QUALIFIED_NAME_BYTES[usize::from(b)])
         }
         _ => false,
     }
@@ -150,10 +174,15 @@ pub fn dns1123_subdomain(value: &str) -> Vec<String> {
 /// `IsQualifiedName`: label and annotation keys, `[prefix/]name` (prefix a DNS-1123 subdomain, name <= 63).
 pub fn qualified_name(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
-    let parts: Vec<&str> = value.split('/').collect();
-    let name = match parts.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
+    // The parts around `/`: one (a name) or two (a prefix and a name); more is an error.
+    let parts = match value.split_once('/') {
+        None => Ok((None, value)),
+        Some((prefix, name)) if !name.contains('/') => Ok((Some(prefix), name)),
+        Some(_) => Err(()),
+    };
+    let name = match parts {
+        Ok((None, name)) => name,
+        Ok((Some(prefix), name)) => {
             if prefix.is_empty() {
                 errs.push(format!("prefix part {}", empty_error()));
             } else {
@@ -163,9 +192,9 @@ pub fn qualified_name(value: &str) -> Vec<String> {
                         .map(|m| format!("prefix part {m}")),
                 );
             }
-            *name
+            name
         }
-        _ => {
+        Err(()) => {
             errs.push(format!(
                 "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
                 regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
@@ -303,6 +332,38 @@ pub fn port_number(port: i64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dns1123_subdomain_matches_label_by_label() {
+        let by_label = |v: &str| v.split('.').all(matches_dns1123_label);
+        for value in [
+            "",
+            ".",
+            "a",
+            "a.b",
+            "a..b",
+            ".a",
+            "a.",
+            "-a",
+            "a-",
+            "a-.b",
+            "a.-b",
+            "a-b.c-d",
+            "A.b",
+            "a_b",
+            "node-role.kubernetes.io",
+            "1.2.3",
+            "a.b-",
+            "é",
+            "a.b.c.d.e",
+        ] {
+            assert_eq!(
+                matches_dns1123_subdomain(value),
+                by_label(value),
+                "{value:?}"
+            );
+        }
+    }
 
     #[test]
     fn dns1123_label_cases() {

@@ -79,12 +79,17 @@ impl Port {
 /// # let _ = (ready, alive);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Probe(K8sProbe);
+pub struct Probe(Box<K8sProbe>);
 
 impl Probe {
+    /// Boxed: a container holds three optional probes, and the builder moves the container by value.
+    fn boxed(probe: K8sProbe) -> Probe {
+        Probe(Box::new(probe))
+    }
+
     /// An HTTP GET of `path` on `port`, successful on a 2xx or 3xx status.
     pub fn http_get(path: impl Into<String>, port: u16) -> Probe {
-        Probe(K8sProbe {
+        Probe::boxed(K8sProbe {
             http_get: Some(HTTPGetAction {
                 path: Some(path.into()),
                 port: IntOrString::Int(i32::from(port)),
@@ -96,7 +101,7 @@ impl Probe {
 
     /// An HTTP GET on a named port.
     pub fn http_get_named(path: impl Into<String>, port_name: impl Into<String>) -> Probe {
-        Probe(K8sProbe {
+        Probe::boxed(K8sProbe {
             http_get: Some(HTTPGetAction {
                 path: Some(path.into()),
                 port: IntOrString::String(port_name.into()),
@@ -108,7 +113,7 @@ impl Probe {
 
     /// A TCP connection to `port`.
     pub fn tcp_socket(port: u16) -> Probe {
-        Probe(K8sProbe {
+        Probe::boxed(K8sProbe {
             tcp_socket: Some(TCPSocketAction {
                 port: IntOrString::Int(i32::from(port)),
                 host: None,
@@ -119,7 +124,7 @@ impl Probe {
 
     /// A command run in the container, successful on exit code 0.
     pub fn exec<S: Into<String>>(command: impl IntoIterator<Item = S>) -> Probe {
-        Probe(K8sProbe {
+        Probe::boxed(K8sProbe {
             exec: Some(ExecAction {
                 command: Some(command.into_iter().map(Into::into).collect()),
             }),
@@ -129,7 +134,7 @@ impl Probe {
 
     /// A TCP connection to a named port of the container.
     pub fn tcp_socket_named(port_name: impl Into<String>) -> Probe {
-        Probe(K8sProbe {
+        Probe::boxed(K8sProbe {
             tcp_socket: Some(TCPSocketAction {
                 port: IntOrString::String(port_name.into()),
                 host: None,
@@ -140,7 +145,7 @@ impl Probe {
 
     /// A gRPC health check on `port`.
     pub fn grpc(port: u16) -> Probe {
-        Probe(K8sProbe {
+        Probe::boxed(K8sProbe {
             grpc: Some(GRPCAction {
                 port: i32::from(port),
                 service: None,
@@ -435,15 +440,17 @@ impl std::fmt::Debug for Container {
 }
 
 impl Container {
-    /// Converts to the k8s-openapi container and the volumes its mounts need.
-    pub(crate) fn into_parts(self) -> (K8sContainer, Vec<super::Volume>) {
-        let mut volumes = Vec::new();
-        let mut mounts = Vec::new();
-        for mount in self.mounts {
-            let (volume, mount) = mount.into_parts();
-            volumes.push(volume);
-            mounts.push(mount);
-        }
+    /// Converts to the k8s-openapi container, giving `add_volume` the volume of each mount in order.
+    pub(crate) fn into_parts(self, mut add_volume: impl FnMut(super::Volume)) -> K8sContainer {
+        let mounts = self
+            .mounts
+            .into_iter()
+            .map(|mount| {
+                let (volume, mount) = mount.into_parts();
+                add_volume(volume);
+                mount
+            })
+            .collect();
         let mut container = K8sContainer {
             name: self.name,
             image: Some(self.image),
@@ -455,9 +462,9 @@ impl Container {
             env_from: non_empty(self.env_from.into_iter().map(EnvFromSource::from).collect()),
             resources: self.resources.map(Into::into),
             volume_mounts: non_empty(mounts),
-            liveness_probe: self.liveness_probe.map(|p| p.0),
-            readiness_probe: self.readiness_probe.map(|p| p.0),
-            startup_probe: self.startup_probe.map(|p| p.0),
+            liveness_probe: self.liveness_probe.map(|p| *p.0),
+            readiness_probe: self.readiness_probe.map(|p| *p.0),
+            startup_probe: self.startup_probe.map(|p| *p.0),
             security_context: self.security_context.map(Into::into),
             image_pull_policy: self.image_pull_policy.map(|p| p.as_str().to_owned()),
             lifecycle: (self.pre_stop.is_some() || self.post_start.is_some()).then(|| Lifecycle {
@@ -484,6 +491,6 @@ impl Container {
         for change in self.customizers {
             change(&mut container);
         }
-        (container, volumes)
+        container
     }
 }

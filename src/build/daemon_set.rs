@@ -317,17 +317,23 @@ impl NodeAgent {
     /// that contradicts a selector label, two different volumes under one name) are returned beside it.
     pub fn assemble(self) -> (K8sDaemonSet, Vec<Violation>) {
         let mut conflicts = Vec::new();
-        let template_labels_path = FieldPath::root("spec")
-            .child("template")
-            .child("metadata")
-            .child("labels");
+        let daemon_set = self.assemble_into(&mut conflicts);
+        (daemon_set, conflicts)
+    }
+
+    /// [`assemble`](Self::assemble), the conflicts pushed onto `conflicts`.
+    fn assemble_into(self, conflicts: &mut Vec<Violation>) -> K8sDaemonSet {
         let mut template_labels = self.pod_labels;
         for (key, value) in &self.selector_labels {
             if let Some(other) = template_labels.insert(key.clone(), value.clone())
                 && &other != value
             {
                 conflicts.push(Violation::invalid(
-                    template_labels_path.key(key),
+                    FieldPath::root("spec")
+                        .child("template")
+                        .child("metadata")
+                        .child("labels")
+                        .key(key),
                     validate::quote(&other),
                     format!("pod label `{key}` contradicts the selector label `{key}={value}`"),
                 ));
@@ -340,7 +346,7 @@ impl NodeAgent {
             .position(|v| v.name() == volume.name())
         {
             None => volumes.push(volume),
-            Some(i) if volumes[i] == volume => {}
+            Some(i) if volumes[i].same_as(&volume) => {}
             Some(i) => {
                 conflicts.push(Violation::duplicate(
                     FieldPath::root("spec")
@@ -354,22 +360,16 @@ impl NodeAgent {
                 volumes.push(volume);
             }
         };
-        let mut containers = Vec::new();
-        for c in self.containers {
-            let (container, mounted) = c.into_parts();
-            mounted
-                .into_iter()
-                .for_each(|v| add_volume(v, &mut conflicts));
-            containers.push(container);
-        }
-        let mut init_containers = Vec::new();
-        for c in self.init_containers {
-            let (container, mounted) = c.into_parts();
-            mounted
-                .into_iter()
-                .for_each(|v| add_volume(v, &mut conflicts));
-            init_containers.push(container);
-        }
+        let containers = self
+            .containers
+            .into_iter()
+            .map(|c| c.into_parts(|v| add_volume(v, conflicts)))
+            .collect();
+        let init_containers = self
+            .init_containers
+            .into_iter()
+            .map(|c| c.into_parts(|v| add_volume(v, conflicts)))
+            .collect();
 
         let pod = PodSpec {
             containers,
@@ -462,16 +462,20 @@ impl NodeAgent {
         for change in self.customizers {
             change(&mut daemon_set);
         }
-        (daemon_set, conflicts)
+        daemon_set
     }
 }
 
 impl From<NodeAgent> for Result<K8sDaemonSet, ValidationErrors> {
     fn from(definition: NodeAgent) -> Self {
-        let (daemon_set, mut violations) = definition.assemble();
+        let mut violations = Vec::new();
+        let daemon_set = definition.assemble_into(&mut violations);
         if let Err(errors) = validate::validate(&daemon_set) {
             violations.extend(errors.into_violations());
         }
-        ValidationErrors::result(violations).map(|()| daemon_set)
+        match ValidationErrors::result(violations) {
+            Ok(()) => Ok(daemon_set),
+            Err(errors) => Err(errors),
+        }
     }
 }

@@ -16,12 +16,17 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 /// # let _ = (drain, pause, notify);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hook(LifecycleHandler);
+pub struct Hook(Box<LifecycleHandler>);
 
 impl Hook {
+    /// Boxed: a container holds two optional hooks, and the builder moves the container by value.
+    fn boxed(handler: LifecycleHandler) -> Hook {
+        Hook(Box::new(handler))
+    }
+
     /// A command run in the container.
     pub fn exec<S: Into<String>>(command: impl IntoIterator<Item = S>) -> Hook {
-        Hook(LifecycleHandler {
+        Hook::boxed(LifecycleHandler {
             exec: Some(ExecAction {
                 command: Some(command.into_iter().map(Into::into).collect()),
             }),
@@ -31,7 +36,7 @@ impl Hook {
 
     /// An HTTP GET of `path` on `port` of the pod.
     pub fn http_get(path: impl Into<String>, port: u16) -> Hook {
-        Hook(LifecycleHandler {
+        Hook::boxed(LifecycleHandler {
             http_get: Some(HTTPGetAction {
                 path: Some(path.into()),
                 port: IntOrString::Int(i32::from(port)),
@@ -43,7 +48,7 @@ impl Hook {
 
     /// A pause of `seconds` (no command needed in the image).
     pub fn sleep(seconds: u32) -> Hook {
-        Hook(LifecycleHandler {
+        Hook::boxed(LifecycleHandler {
             sleep: Some(SleepAction {
                 seconds: i64::from(seconds),
             }),
@@ -53,7 +58,7 @@ impl Hook {
 
     /// A TCP connection to `port` (deprecated by Kubernetes for hooks, kept for manifests that use it).
     pub fn tcp_socket(port: u16) -> Hook {
-        Hook(LifecycleHandler {
+        Hook::boxed(LifecycleHandler {
             tcp_socket: Some(TCPSocketAction {
                 port: IntOrString::Int(i32::from(port)),
                 host: None,
@@ -65,7 +70,7 @@ impl Hook {
 
 impl From<Hook> for LifecycleHandler {
     fn from(hook: Hook) -> LifecycleHandler {
-        hook.0
+        *hook.0
     }
 }
 

@@ -28,7 +28,7 @@ use crate::build::{
     Probe, Projection, Requirement, Resources, SeLinux, SeccompProfile, SecurityContext, Term,
     Toleration, UpdateStrategy, Volume, Weight, WindowsOptions,
 };
-use crate::validate::{self, FieldPath, Violation};
+use crate::validate::{self, Violation};
 use k8s_openapi::api::core::v1::{
     AppArmorProfile as K8sAppArmorProfile, SeccompProfile as K8sSeccompProfile,
 };
@@ -47,7 +47,7 @@ impl Ctx {
 
     /// A finding of a shared rule about the object at `path`, worded as the validator words it.
     fn finding(&mut self, path: &str, finding: Finding) {
-        let violation = Violation::from_finding(&FieldPath::root(path), finding);
+        let violation = Violation::from_finding(&validate::Path::root(path), finding);
         self.problem(violation.path.as_str(), violation.message());
     }
 }
@@ -961,14 +961,14 @@ fn profile<T>(
     path: &str,
     spec: ProfileSpec,
     raw: impl FnOnce(String, Option<String>) -> T,
-    check: fn(Option<&T>, &FieldPath, &mut Vec<Violation>),
+    check: fn(Option<&T>, &validate::Path<'_>, &mut Vec<Violation>),
 ) -> Option<(ProfileType, Option<String>)> {
     let object = raw(
         spec.kind.as_str().to_owned(),
         spec.localhost_profile.clone(),
     );
     let mut violations = Vec::new();
-    check(Some(&object), &FieldPath::root(path), &mut violations);
+    check(Some(&object), &validate::Path::root(path), &mut violations);
     for v in &violations {
         ctx.problem(v.path.as_str(), v.message());
     }

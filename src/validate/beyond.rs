@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::common::{Errors, int_or_string};
 use super::daemon_set::int_or_percent_value;
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// A surge pod lands on the node that still runs the old pod: with a host port (set, or implied by `hostNetwork`)
 /// it can never be scheduled ("didn't have free ports"), so a rolling update with `maxSurge > 0` stalls
@@ -64,9 +64,9 @@ pub(super) fn host_port_with_surge(daemon_set: &DaemonSet, errors: &mut Errors) 
         .collect();
     if let Some(mut finding) = check::surge_with_host_port(pod.host_network == Some(true), &ports) {
         finding.value = Some(int_or_string(max_surge));
-        let base = FieldPath::root("spec")
-            .child("updateStrategy")
-            .child("rollingUpdate");
+        let spec = Path::root("spec");
+        let strategy = spec.child("updateStrategy");
+        let base = strategy.child("rollingUpdate");
         errors.push(Violation::from_finding(&base, finding).beyond_server());
     }
 }
@@ -82,7 +82,9 @@ pub(super) fn image_whitespace(daemon_set: &DaemonSet, errors: &mut Errors) {
     else {
         return;
     };
-    let base = FieldPath::root("spec").child("template").child("spec");
+    let spec = Path::root("spec");
+    let template = spec.child("template");
+    let base = template.child("spec");
     for (kind, containers) in [
         ("containers", &pod.containers[..]),
         (
@@ -94,8 +96,8 @@ pub(super) fn image_whitespace(daemon_set: &DaemonSet, errors: &mut Errors) {
             if let Some(finding) = check::image(ctr.image.as_deref().unwrap_or_default())
                 .filter(|f| f.kind == Kind::Invalid)
             {
-                let path = base.child(kind).index(i);
-                errors.push(Violation::from_finding(&path, finding).beyond_server());
+                let list = base.child(kind);
+                errors.push(Violation::from_finding(&list.index(i), finding).beyond_server());
             }
         }
     }

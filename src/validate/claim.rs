@@ -4,10 +4,10 @@
 use k8s_openapi::api::core::v1::EphemeralVolumeSource;
 
 use super::common::{self, Errors, q};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// `validateEphemeralVolumeSource`; `path` is the `ephemeral` field.
-pub(super) fn ephemeral(source: &EphemeralVolumeSource, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn ephemeral(source: &EphemeralVolumeSource, path: &Path<'_>, errors: &mut Errors) {
     let Some(template) = &source.volume_claim_template else {
         errors.push(Violation::required(path.child("volumeClaimTemplate"), ""));
         return;
@@ -113,7 +113,8 @@ pub(super) fn ephemeral(source: &EphemeralVolumeSource, path: &FieldPath, errors
             "may not use ReadWriteOncePod with other access modes",
         ));
     }
-    let storage_path = spec_path.child("resources").key("storage");
+    let resources_path = spec_path.child("resources");
+    let storage_path = resources_path.key("storage");
     match spec
         .resources
         .as_ref()
@@ -164,7 +165,7 @@ pub(super) fn ephemeral(source: &EphemeralVolumeSource, path: &FieldPath, errors
         if source.is_some() {
             errors.push(Violation::invalid(
                 spec_path.clone(),
-                q(spec_path.child("dataSource").as_str()),
+                q(&spec_path.child("dataSource").to_string()),
                 "may not be specified when dataSourceRef.namespace is specified",
             ));
         }
@@ -175,7 +176,7 @@ pub(super) fn ephemeral(source: &EphemeralVolumeSource, path: &FieldPath, errors
     {
         errors.push(Violation::invalid(
             spec_path.clone(),
-            q(spec_path.child("dataSource").as_str()),
+            q(&spec_path.child("dataSource").to_string()),
             "must match dataSourceRef",
         ));
     }
@@ -203,7 +204,7 @@ fn data_source(
     kind: &str,
     api_group: Option<&str>,
     namespace: Option<&str>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     if name.is_empty() {

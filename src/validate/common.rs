@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::violation::quote;
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// apimachinery `TotalAnnotationSizeLimitB`.
 pub(super) const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
@@ -26,7 +26,7 @@ pub(super) fn q(value: &str) -> String {
 
 /// The item at `item` repeats `name` in a list whose names must be distinct: the shared rule's finding, in the
 /// server's words, at the item's field.
-pub(super) fn distinct(rule: Distinct, name: &str, item: &FieldPath, errors: &mut Errors) {
+pub(super) fn distinct(rule: Distinct, name: &str, item: &Path<'_>, errors: &mut Errors) {
     if let Some(finding) = rule.finding(name) {
         errors.push(Violation::from_finding(item, finding));
     }
@@ -68,7 +68,7 @@ pub(super) fn list_json(list: &[String]) -> String {
 }
 
 /// `ValidateNonnegativeField`.
-pub(super) fn nonnegative(value: i64, path: FieldPath, errors: &mut Errors) {
+pub(super) fn nonnegative(value: i64, path: Path<'_>, errors: &mut Errors) {
     if value < 0 {
         errors.push(Violation::invalid(path, value.to_string(), IS_NEGATIVE));
     }
@@ -77,7 +77,7 @@ pub(super) fn nonnegative(value: i64, path: FieldPath, errors: &mut Errors) {
 /// Pushes one `Invalid value` per message.
 pub(super) fn invalid_each(
     messages: Vec<String>,
-    path: &FieldPath,
+    path: &Path<'_>,
     value: &str,
     errors: &mut Errors,
 ) {
@@ -87,26 +87,22 @@ pub(super) fn invalid_each(
 }
 
 /// `ValidateDNS1123Label`.
-pub(super) fn dns_label(value: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn dns_label(value: &str, path: &Path<'_>, errors: &mut Errors) {
     invalid_each(name::dns1123_label(value), path, value, errors);
 }
 
 /// `ValidateDNS1123Subdomain` (also `NameIsDNSSubdomain` for names that are not prefixes).
-pub(super) fn dns_subdomain(value: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn dns_subdomain(value: &str, path: &Path<'_>, errors: &mut Errors) {
     invalid_each(name::dns1123_subdomain(value), path, value, errors);
 }
 
 /// `ValidateLabelName` / `ValidateQualifiedName`.
-pub(super) fn qualified_name(value: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn qualified_name(value: &str, path: &Path<'_>, errors: &mut Errors) {
     invalid_each(name::qualified_name(value), path, value, errors);
 }
 
 /// `ValidateLabels`: every key a qualified name, every value a label value, all reported at the map's path.
-pub(super) fn labels(
-    map: Option<&BTreeMap<String, String>>,
-    path: &FieldPath,
-    errors: &mut Errors,
-) {
+pub(super) fn labels(map: Option<&BTreeMap<String, String>>, path: &Path<'_>, errors: &mut Errors) {
     for (key, value) in map.into_iter().flatten() {
         qualified_name(key, path, errors);
         invalid_each(name::label_value(value), path, value, errors);
@@ -116,12 +112,18 @@ pub(super) fn labels(
 /// `ValidateAnnotations`: keys are qualified names once lower-cased; the total size is limited.
 pub(super) fn annotations(
     map: Option<&BTreeMap<String, String>>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let Some(map) = map else { return };
     for key in map.keys() {
-        invalid_each(name::qualified_name(&key.to_lowercase()), path, key, errors);
+        // Lower-casing changes nothing in a key of ASCII without capitals (nearly every key): no copy then.
+        let lower = if key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            std::borrow::Cow::Borrowed(key.as_str())
+        } else {
+            std::borrow::Cow::Owned(key.to_lowercase())
+        };
+        invalid_each(name::qualified_name(&lower), path, key, errors);
     }
     let size: usize = map.iter().map(|(k, v)| k.len() + v.len()).sum();
     if size > TOTAL_ANNOTATION_SIZE_LIMIT {
@@ -136,7 +138,7 @@ pub(super) fn annotations(
 pub(super) fn label_selector(
     selector: &LabelSelector,
     allow_invalid_values: bool,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     labels(
@@ -166,9 +168,9 @@ pub(super) fn selector_requirement(
     operator: &str,
     values: &[String],
     allow_invalid_values: bool,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
-    other_operator: impl FnOnce(&str, &[String], &FieldPath, &mut Errors) -> bool,
+    other_operator: impl FnOnce(&str, &[String], &Path<'_>, &mut Errors) -> bool,
 ) {
     use daemonset_rules::model::{ClosedSet, NodeSelectorOperator};
     match NodeSelectorOperator::parse(operator) {
@@ -225,10 +227,17 @@ pub(super) fn selector_matches(
     labels: Option<&BTreeMap<String, String>>,
 ) -> Option<bool> {
     let mut strict = Vec::new();
-    label_selector(selector, false, &FieldPath::root("selector"), &mut strict);
-    if !strict.is_empty() {
-        return None;
-    }
+    label_selector(selector, false, &Path::root("selector"), &mut strict);
+    strict
+        .is_empty()
+        .then(|| selector_matches_labels(selector, labels))
+}
+
+/// `selector.Matches(labels)` for a selector already known to be valid (see [`selector_matches`]).
+pub(super) fn selector_matches_labels(
+    selector: &LabelSelector,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
     let get = |key: &str| labels.and_then(|l| l.get(key));
     let labels_ok = selector
         .match_labels
@@ -246,7 +255,7 @@ pub(super) fn selector_matches(
             _ => false,
         }
     });
-    Some(labels_ok && exprs_ok)
+    labels_ok && exprs_ok
 }
 
 /// A label selector printed as Go's `json.Marshal` prints a `metav1.LabelSelector`.
@@ -282,7 +291,7 @@ pub(super) fn selector_json(selector: &LabelSelector) -> String {
 /// an object with HTTP 400 before validating it).
 pub(super) fn quantity(
     value: &K8sQuantity,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) -> Option<daemonset_rules::Quantity> {
     match daemonset_rules::Quantity::parse(&value.0) {

@@ -15,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::common::{self, Errors, distinct, nonnegative, q, s};
 use super::volume::Volumes;
-use super::{FieldPath, Violation, env, ports, resources, volume};
+use super::{Path, Violation, env, ports, resources, volume};
 
 /// The message of a probe or lifecycle hook on a plain init container.
 const INIT_FORBIDDEN: &str = "may not be set for init containers without restartPolicy=Always";
@@ -23,9 +23,9 @@ const INIT_FORBIDDEN: &str = "may not be set for init containers without restart
 /// `validateContainers`: the regular containers.
 pub(super) fn validate_containers(
     spec: &PodSpec,
-    volumes: &Volumes,
+    volumes: &Volumes<'_>,
     grace: i64,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     if spec.containers.is_empty() {
@@ -52,11 +52,15 @@ pub(super) fn validate_containers(
 /// `validateInitContainers`.
 pub(super) fn validate_init_containers(
     spec: &PodSpec,
-    volumes: &Volumes,
+    volumes: &Volumes<'_>,
     grace: i64,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
+    if spec.init_containers.as_ref().is_none_or(Vec::is_empty) {
+        // Nothing to check (and no set of the containers' names to make).
+        return;
+    }
     let mut names = Names::new();
     for c in &spec.containers {
         names.repeats(c.name.as_str());
@@ -99,8 +103,8 @@ pub(super) fn validate_init_containers(
 /// `validateContainerCommon`.
 pub(super) fn common_rules(
     ctr: &Container,
-    volumes: &Volumes,
-    path: &FieldPath,
+    volumes: &Volumes<'_>,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     if ctr.name.is_empty() {
@@ -155,7 +159,7 @@ pub(super) fn common_rules(
 
 /// `validateResizePolicy` (restart policy Always, as in a DaemonSet). Only a duplicate is reported at the item; the
 /// server names the list itself for the other errors.
-fn resize_policy(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
+fn resize_policy(ctr: &Container, path: &Path<'_>, errors: &mut Errors) {
     let mut seen = BTreeSet::new();
     for (i, policy) in ctr.resize_policy.iter().flatten().enumerate() {
         if !seen.insert(policy.resource_name.as_str()) {
@@ -186,7 +190,7 @@ fn resize_policy(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `ValidateSecurityContext` (container level), the checks that do not depend on the node.
-fn security_context(sc: &SecurityContext, path: &FieldPath, errors: &mut Errors) {
+fn security_context(sc: &SecurityContext, path: &Path<'_>, errors: &mut Errors) {
     if let Some(uid) = sc.run_as_user
         && !(0..=i64::from(i32::MAX)).contains(&uid)
     {
@@ -238,7 +242,7 @@ fn security_context(sc: &SecurityContext, path: &FieldPath, errors: &mut Errors)
 }
 
 /// The three probes of a container that may have them.
-fn probes(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
+fn probes(ctr: &Container, path: &Path<'_>, errors: &mut Errors) {
     if let Some(probe) = &ctr.liveness_probe {
         let probe_path = path.child("livenessProbe");
         validate_probe(probe, &probe_path, errors);
@@ -263,7 +267,7 @@ fn probes(ctr: &Container, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// Liveness and startup probes: `successThreshold` (defaulted to 1) must be 1.
-fn success_threshold_one(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
+fn success_threshold_one(probe: &Probe, path: &Path<'_>, errors: &mut Errors) {
     let threshold = probe.success_threshold.filter(|&t| t != 0).unwrap_or(1);
     if threshold != 1 {
         errors.push(Violation::invalid(
@@ -275,7 +279,7 @@ fn success_threshold_one(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validateProbe` after defaulting (zero timeouts, periods and thresholds take their defaults).
-fn validate_probe(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
+fn validate_probe(probe: &Probe, path: &Path<'_>, errors: &mut Errors) {
     let handler = Handler {
         exec: probe.exec.as_ref(),
         http_get: probe.http_get.as_ref(),
@@ -322,7 +326,7 @@ fn validate_probe(probe: &Probe, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validateLifecycle` (the stop signal is dropped while ContainerStopSignals is off, the 1.34 default).
-fn validate_lifecycle(lifecycle: &Lifecycle, grace: i64, path: &FieldPath, errors: &mut Errors) {
+fn validate_lifecycle(lifecycle: &Lifecycle, grace: i64, path: &Path<'_>, errors: &mut Errors) {
     for (field, handler) in [
         ("postStart", &lifecycle.post_start),
         ("preStop", &lifecycle.pre_stop),
@@ -350,7 +354,7 @@ struct Handler<'a> {
 }
 
 /// `validateHandler`: exactly one action, each valid.
-fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors: &mut Errors) {
+fn validate_handler(handler: &Handler<'_>, grace: i64, path: &Path<'_>, errors: &mut Errors) {
     let chosen = one_of(&[
         ("exec", handler.exec.is_some()),
         ("httpGet", handler.http_get.is_some()),
@@ -439,7 +443,7 @@ fn validate_handler(handler: &Handler<'_>, grace: i64, path: &FieldPath, errors:
 }
 
 /// `ValidatePortNumOrName`.
-fn port_num_or_name(port: &IntOrString, path: &FieldPath, errors: &mut Errors) {
+fn port_num_or_name(port: &IntOrString, path: &Path<'_>, errors: &mut Errors) {
     match port {
         IntOrString::Int(n) => {
             for message in name::port_number((*n).into()) {
@@ -456,8 +460,8 @@ fn port_num_or_name(port: &IntOrString, path: &FieldPath, errors: &mut Errors) {
 /// forbids them there.
 pub(super) fn validate_ephemeral_containers(
     spec: &PodSpec,
-    volumes: &Volumes,
-    path: &FieldPath,
+    volumes: &Volumes<'_>,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let ephemeral = spec.ephemeral_containers.as_deref().unwrap_or_default();
@@ -529,7 +533,8 @@ pub(super) fn validate_ephemeral_containers(
             }
         }
         for (j, mount) in ec.volume_mounts.iter().flatten().enumerate() {
-            let mp = p.child("volumeMounts").index(j);
+            let mounts_path = p.child("volumeMounts");
+            let mp = mounts_path.index(j);
             if !s(&mount.sub_path).is_empty() {
                 errors.push(Violation::forbidden(mp.child("subPath"), FORBIDDEN));
             }

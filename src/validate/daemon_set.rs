@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::common::{self, Errors, int_or_string, map_json, nonnegative, q, s};
-use super::{FieldPath, Violation, pod};
+use super::{Path, Violation, pod};
 
 /// How the object is checked: on create, or on update from an old object.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,7 +23,7 @@ pub(super) fn validate(daemon_set: &DaemonSet, errors: &mut Vec<Violation>) {
 }
 
 pub(super) fn validate_with(daemon_set: &DaemonSet, options: Options, errors: &mut Errors) {
-    object_meta(&daemon_set.metadata, &FieldPath::root("metadata"), errors);
+    object_meta(&daemon_set.metadata, &Path::root("metadata"), errors);
     let default_spec;
     let spec = match &daemon_set.spec {
         Some(spec) => spec,
@@ -32,11 +32,11 @@ pub(super) fn validate_with(daemon_set: &DaemonSet, options: Options, errors: &m
             &default_spec
         }
     };
-    daemon_set_spec(spec, options, &FieldPath::root("spec"), errors);
+    daemon_set_spec(spec, options, &Path::root("spec"), errors);
 }
 
 /// `ValidateObjectMeta` with `NameIsDNSSubdomain` and a required namespace (filled from the request when absent).
-fn object_meta(meta: &ObjectMeta, path: &FieldPath, errors: &mut Errors) {
+fn object_meta(meta: &ObjectMeta, path: &Path<'_>, errors: &mut Errors) {
     let generate_name = s(&meta.generate_name);
     if !generate_name.is_empty() {
         let masked = mask_trailing_dash(generate_name);
@@ -129,21 +129,30 @@ fn mask_trailing_dash(name: &str) -> String {
     }
 }
 
-fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &FieldPath, errors: &mut Errors) {
+fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &Path<'_>, errors: &mut Errors) {
     let selector_path = path.child("selector");
+    let before = errors.len();
     common::label_selector(
         &spec.selector,
         options.allow_invalid_selector_values,
         &selector_path,
         errors,
     );
+    // With the strict rules, the check just made says whether the selector converts: not made twice.
+    let strict_valid = (!options.allow_invalid_selector_values).then_some(errors.len() == before);
 
     let template_labels = spec
         .template
         .metadata
         .as_ref()
         .and_then(|m| m.labels.as_ref());
-    if common::selector_matches(&spec.selector, template_labels) == Some(false) {
+    let matches = match strict_valid {
+        Some(valid) => {
+            valid.then(|| common::selector_matches_labels(&spec.selector, template_labels))
+        }
+        None => common::selector_matches(&spec.selector, template_labels),
+    };
+    if matches == Some(false) {
         errors.push(Violation::invalid(
             path.child("template").child("metadata").child("labels"),
             map_json(template_labels),
@@ -193,7 +202,7 @@ fn daemon_set_spec(spec: &DaemonSetSpec, options: Options, path: &FieldPath, err
 /// `rollingUpdate` or missing budget fields are `maxUnavailable: 1`, `maxSurge: 0`.
 fn update_strategy(
     strategy: Option<&DaemonSetUpdateStrategy>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let kind = strategy.map(|st| s(&st.type_)).unwrap_or("");
@@ -249,7 +258,7 @@ fn rolling_json(rolling: Option<&RollingUpdateDaemonSet>) -> String {
 fn rolling_update(
     max_unavailable: &IntOrString,
     max_surge: &IntOrString,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let unavailable_path = path.child("maxUnavailable");
@@ -270,7 +279,7 @@ fn rolling_update(
 }
 
 /// `ValidatePositiveIntOrPercent`.
-fn positive_int_or_percent(value: &IntOrString, path: &FieldPath, errors: &mut Errors) {
+fn positive_int_or_percent(value: &IntOrString, path: &Path<'_>, errors: &mut Errors) {
     match value {
         IntOrString::String(text) => {
             for message in name::percent(text) {
@@ -309,7 +318,7 @@ fn go_atoi(text: &str) -> i64 {
 }
 
 /// `IsNotMoreThan100Percent`.
-fn not_more_than_100_percent(value: &IntOrString, path: &FieldPath, errors: &mut Errors) {
+fn not_more_than_100_percent(value: &IntOrString, path: &Path<'_>, errors: &mut Errors) {
     if let Some(message) = percent_value(value).and_then(daemonset_rules::check::percent_over_100) {
         errors.push(Violation::invalid(
             path.clone(),
@@ -325,7 +334,7 @@ pub(super) fn validate_update(old: &DaemonSet, new: &DaemonSet, errors: &mut Vec
     let new_selector = new.spec.as_ref().map_or(&empty, |spec| &spec.selector);
     if !selectors_equal(old_selector, new_selector) {
         errors.push(Violation::invalid(
-            FieldPath::root("spec").child("selector"),
+            Path::root("spec").child("selector"),
             common::selector_json(new_selector),
             "field is immutable",
         ));

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 
 use super::common::{self, Errors, q};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// The pod's `resourceClaims`, then the claims of each container and init container.
-pub(super) fn pod_resource_claims(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn pod_resource_claims(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let claims = spec.resource_claims.as_deref().unwrap_or_default();
     let pod_claim_names: BTreeSet<&str> = claims
         .iter()
@@ -17,8 +17,9 @@ pub(super) fn pod_resource_claims(spec: &PodSpec, path: &FieldPath, errors: &mut
         .filter(|n| !n.is_empty())
         .collect();
     let mut seen = BTreeSet::new();
+    let claims_path = path.child("resourceClaims");
     for (i, claim) in claims.iter().enumerate() {
-        let p = path.child("resourceClaims").index(i);
+        let p = claims_path.index(i);
         if claim.name.is_empty() {
             errors.push(Violation::required(p.child("name"), ""));
         } else if seen.contains(claim.name.as_str()) {
@@ -85,7 +86,7 @@ pub(super) fn pod_resource_claims(spec: &PodSpec, path: &FieldPath, errors: &mut
 fn container_claims<'a>(
     claims: impl Iterator<Item = (&'a str, &'a str)>,
     pod_claim_names: &BTreeSet<&str>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let mut names: BTreeSet<String> = BTreeSet::new();

@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// Divisors accepted for memory, storage and hugepages.
 const BYTE_DIVISORS: &[&str] = &[
@@ -17,7 +17,7 @@ const BYTE_DIVISORS: &[&str] = &[
 ];
 
 /// `ValidateEnv` with the relaxed names of 1.34.
-pub(super) fn env(vars: &[EnvVar], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn env(vars: &[EnvVar], path: &Path<'_>, errors: &mut Errors) {
     for (i, var) in vars.iter().enumerate() {
         let var_path = path.index(i);
         if var.name.is_empty() {
@@ -36,7 +36,7 @@ pub(super) fn env(vars: &[EnvVar], path: &FieldPath, errors: &mut Errors) {
 
 /// `validateEnvVarValueFrom` (`fileKeyRef` is dropped by the server while the EnvFiles feature is off, the 1.34
 /// default, so it counts as absent).
-fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
+fn value_from(var: &EnvVar, path: &Path<'_>, errors: &mut Errors) {
     let Some(source) = &var.value_from else {
         return;
     };
@@ -98,7 +98,7 @@ fn value_from(var: &EnvVar, path: &FieldPath, errors: &mut Errors) {
 pub(super) fn object_field_selector(
     selector: &ObjectFieldSelector,
     check: fn(&str) -> Result<(), FieldRefError>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let api_version = match s(&selector.api_version) {
@@ -149,7 +149,7 @@ pub(super) fn object_field_selector(
 pub(super) fn resource_field_selector(
     selector: &ResourceFieldSelector,
     volume: bool,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let resource = selector.resource.as_str();
@@ -213,7 +213,7 @@ pub(super) fn resource_field_selector(
 }
 
 /// `validateConfigMapKeySelector` / `validateSecretKeySelector`.
-fn key_selector(object_name: &str, key: &str, path: &FieldPath, errors: &mut Errors) {
+fn key_selector(object_name: &str, key: &str, path: &Path<'_>, errors: &mut Errors) {
     common::dns_subdomain(object_name, &path.child("name"), errors);
     if key.is_empty() {
         errors.push(Violation::required(path.child("key"), ""));
@@ -223,7 +223,7 @@ fn key_selector(object_name: &str, key: &str, path: &FieldPath, errors: &mut Err
 }
 
 /// `ValidateEnvFrom`.
-pub(super) fn env_from(sources: &[EnvFromSource], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn env_from(sources: &[EnvFromSource], path: &Path<'_>, errors: &mut Errors) {
     for (i, source) in sources.iter().enumerate() {
         let source_path = path.index(i);
         if let Some(prefix) = source.prefix.as_deref().filter(|p| !p.is_empty()) {
@@ -269,7 +269,7 @@ pub(super) fn env_from(sources: &[EnvFromSource], path: &FieldPath, errors: &mut
 }
 
 /// A ConfigMap or Secret name in `envFrom`: required, then a DNS subdomain (checked as a prefix, like the server).
-fn object_name(value: &str, path: &FieldPath, errors: &mut Errors) {
+fn object_name(value: &str, path: &Path<'_>, errors: &mut Errors) {
     if value.is_empty() {
         errors.push(Violation::required(path.clone(), ""));
     } else {

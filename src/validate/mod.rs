@@ -25,6 +25,7 @@ mod volume;
 mod volume_source;
 
 pub use path::FieldPath;
+pub(crate) use path::Path;
 pub(crate) use security::{app_armor_profile, seccomp_profile};
 pub use violation::{ErrorType, Origin, ValidationErrors, Violation, quote};
 

@@ -32,19 +32,7 @@ impl FieldPath {
     /// This path followed by a list index.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        let mut digits = [0u8; 20];
-        let mut n = index;
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let number = std::str::from_utf8(&digits[start..]).expect("ASCII digits");
-        self.extended(&["[", number, "]"])
+        self.extended(&["[", itoa(index, &mut [0; 20]), "]"])
     }
 
     /// This path followed by a map key.
@@ -97,6 +85,145 @@ impl FieldPath {
             Repr::Heap(path) => path,
         }
     }
+}
+
+/// A field path as validation walks the object: each step borrows the path it extends, so making one costs a few
+/// stores and no copy of the text; the text (a [`FieldPath`]) is written only when a violation is reported.
+///
+/// `Path::root("spec").child("containers").index(0).key("cpu")` names what
+/// `FieldPath::root("spec").child("containers").index(0).key("cpu")` names.
+#[derive(Clone)]
+pub(crate) struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    step: Step<'a>,
+}
+
+/// One step of a [`Path`].
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    /// A field name (joined with `.` after a parent).
+    Field(&'a str),
+    /// A list index, `[i]`.
+    Index(usize),
+    /// A map key, `[key]`.
+    Key(&'a str),
+    /// A path already written out (only first).
+    Text(&'a FieldPath),
+}
+
+impl<'a> Path<'a> {
+    /// A path of one field name.
+    pub(crate) fn root(name: &'a str) -> Path<'a> {
+        Path {
+            parent: None,
+            step: Step::Field(name),
+        }
+    }
+
+    /// This path followed by a field name.
+    pub(crate) fn child(&'a self, name: &'a str) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            step: Step::Field(name),
+        }
+    }
+
+    /// This path followed by a list index.
+    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+
+    /// This path followed by a map key.
+    pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    /// Appends the path's text to `out`.
+    fn write(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.write(out);
+        }
+        match self.step {
+            Step::Field(name) => {
+                if self.parent.is_some() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Step::Index(index) => {
+                out.push('[');
+                out.push_str(itoa(index, &mut [0; 20]));
+                out.push(']');
+            }
+            Step::Key(key) => {
+                out.push('[');
+                out.push_str(key);
+                out.push(']');
+            }
+            Step::Text(path) => out.push_str(path.as_str()),
+        }
+    }
+}
+
+impl<'a> From<&'a FieldPath> for Path<'a> {
+    fn from(path: &'a FieldPath) -> Path<'a> {
+        Path {
+            parent: None,
+            step: Step::Text(path),
+        }
+    }
+}
+
+impl From<&Path<'_>> for FieldPath {
+    fn from(path: &Path<'_>) -> FieldPath {
+        let mut text = String::new();
+        path.write(&mut text);
+        if text.len() <= INLINE {
+            FieldPath::from_parts(b"", &[&text])
+        } else {
+            FieldPath(Repr::Heap(text))
+        }
+    }
+}
+
+impl From<Path<'_>> for FieldPath {
+    fn from(path: Path<'_>) -> FieldPath {
+        FieldPath::from(&path)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(FieldPath::from(self).as_str())
+    }
+}
+
+impl fmt::Debug for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Path")
+            .field(&FieldPath::from(self).as_str())
+            .finish()
+    }
+}
+
+/// `n` in decimal, written at the end of `digits`.
+fn itoa(mut n: usize, digits: &mut [u8; 20]) -> &str {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&digits[start..]).expect("ASCII digits")
 }
 
 impl fmt::Debug for FieldPath {
@@ -169,5 +296,32 @@ mod tests {
         );
         assert!(short < short.key(&long) && short.key(&long) < FieldPath::root("spec"));
         assert_eq!(format!("{short:?}"), "FieldPath(\"metadata.annotations\")");
+    }
+
+    #[test]
+    fn lazy_paths_print_like_field_paths() {
+        let spec = Path::root("spec");
+        let template = spec.child("template");
+        let containers = template.child("containers");
+        let first = containers.index(10);
+        let cpu = first.child("limits").key("cpu").to_string();
+        assert_eq!(cpu, "spec.template.containers[10].limits[cpu]");
+        assert_eq!(
+            FieldPath::from(first.child("limits").key("cpu")),
+            FieldPath::root("spec")
+                .child("template")
+                .child("containers")
+                .index(10)
+                .child("limits")
+                .key("cpu")
+        );
+        let long = "k".repeat(200);
+        let written = FieldPath::root("metadata").child("annotations");
+        let from_text = Path::from(&written);
+        assert_eq!(
+            FieldPath::from(from_text.key(&long).child("x")).as_str(),
+            format!("metadata.annotations[{long}].x")
+        );
+        assert_eq!(FieldPath::from(&Path::root("spec")).as_str(), "spec");
     }
 }

@@ -7,7 +7,7 @@ use daemonset_rules::name;
 use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation, container, dra, ports, scheduling, security, spread, volume};
+use super::{Path, Violation, container, dra, ports, scheduling, security, spread, volume};
 
 /// The pod-deletion-cost annotation, which must hold a 32-bit integer.
 const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
@@ -17,7 +17,7 @@ const TOLERATIONS_ANNOTATION: &str = "scheduler.alpha.kubernetes.io/tolerations"
 const MIRROR_POD: &str = "kubernetes.io/config.mirror";
 
 /// `ValidatePodTemplateSpec`.
-pub(super) fn validate_template(template: &PodTemplateSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn validate_template(template: &PodTemplateSpec, path: &Path<'_>, errors: &mut Errors) {
     let meta = template.metadata.as_ref();
     let annotations = meta.and_then(|m| m.annotations.as_ref());
     // The server names the template's labels and annotations without `metadata`.
@@ -106,7 +106,7 @@ fn valid_deletion_cost(value: &str) -> bool {
 }
 
 /// `ValidatePodSpec` (the parts that apply to a pod template), after the server's defaulting.
-fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+fn validate_spec(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let grace_period = spec.termination_grace_period_seconds.unwrap_or(30);
     let volumes = volume::validate_volumes(
         spec.volumes.as_deref().unwrap_or_default(),
@@ -285,7 +285,7 @@ fn validate_spec(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `IsValidUserID` / `IsValidGroupID`: 0..=2147483647.
-fn id_range(id: i64, path: &FieldPath, errors: &mut Errors) {
+fn id_range(id: i64, path: &Path<'_>, errors: &mut Errors) {
     if !(0..=i64::from(i32::MAX)).contains(&id) {
         errors.push(Violation::invalid(
             path.clone(),
@@ -296,7 +296,7 @@ fn id_range(id: i64, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validatePodDNSConfig`: `dnsPolicy: None` needs nameservers; limits on nameservers and searches.
-fn dns_config(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+fn dns_config(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let config = spec.dns_config.as_ref();
     if s(&spec.dns_policy) == "None" {
         match config {
@@ -394,7 +394,7 @@ fn dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
 }
 
 /// `validateSchedulingGates`.
-fn scheduling_gates(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+fn scheduling_gates(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let mut seen = BTreeSet::new();
     for (i, gate) in spec.scheduling_gates.iter().flatten().enumerate() {
         common::qualified_name(&gate.name, &path.index(i), errors);
@@ -405,7 +405,7 @@ fn scheduling_gates(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validateReadinessGates`.
-fn readiness_gates(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+fn readiness_gates(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     for (i, gate) in spec.readiness_gates.iter().flatten().enumerate() {
         common::qualified_name(
             &gate.condition_type,

@@ -8,7 +8,7 @@ use daemonset_rules::unique::{Distinct, Names};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec};
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// The protocol of a port after defaulting (`TCP`).
 pub(super) fn protocol(port: &ContainerPort) -> &str {
@@ -19,7 +19,7 @@ pub(super) fn protocol(port: &ContainerPort) -> &str {
 }
 
 /// `validateContainerPorts`.
-pub(super) fn container_ports(ports: &[ContainerPort], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn container_ports(ports: &[ContainerPort], path: &Path<'_>, errors: &mut Errors) {
     let mut names = Names::new();
     for (i, port) in ports.iter().enumerate() {
         let port_path = path.index(i);
@@ -64,7 +64,7 @@ pub(super) fn container_ports(ports: &[ContainerPort], path: &FieldPath, errors:
 }
 
 /// `checkHostPortConflicts`: the same `protocol/hostIP/hostPort` twice among `containers`.
-pub(super) fn host_port_conflicts(containers: &[Container], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn host_port_conflicts(containers: &[Container], path: &Path<'_>, errors: &mut Errors) {
     let mut seen = BTreeSet::new();
     for (ci, ctr) in containers.iter().enumerate() {
         for (pi, port) in ctr.ports.iter().flatten().enumerate() {
@@ -86,7 +86,7 @@ pub(super) fn host_port_conflicts(containers: &[Container], path: &FieldPath, er
 }
 
 /// `validatePodHostNetworkDeps`: with `hostNetwork`, a template's hostPort must be 0 or equal to containerPort.
-pub(super) fn host_network_ports(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn host_network_ports(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     if spec.host_network != Some(true) {
         return;
     }

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
 use super::common::{self, Errors, IS_NEGATIVE, q};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 const HUGEPAGES_PREFIX: &str = "hugepages-";
 
@@ -58,7 +58,7 @@ const STANDARD_RESOURCES: &[&str] = &[
 ];
 
 /// `validateContainerResourceName`.
-fn resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
+fn resource_name(resource: &str, path: &Path<'_>, errors: &mut Errors) {
     let before = errors.len();
     common::qualified_name(resource, path, errors);
     let unprefixed = !resource.contains('/');
@@ -92,7 +92,7 @@ fn resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `ValidateResourceQuantityValue`: not negative; whole for extended (integer) resources.
-fn quantity_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &mut Errors) {
+fn quantity_value(resource: &str, value: &Quantity, path: &Path<'_>, errors: &mut Errors) {
     if value.is_negative() {
         errors.push(Violation::invalid(
             path.clone(),
@@ -124,7 +124,7 @@ const STANDARD_INTEGER_RESOURCES: &[&str] = &[
 ];
 
 /// `validateResourceQuantityHugePageValue`: a whole multiple of the page size.
-fn hugepage_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &mut Errors) {
+fn hugepage_value(resource: &str, value: &Quantity, path: &Path<'_>, errors: &mut Errors) {
     if !is_hugepages(resource) {
         return;
     }
@@ -148,12 +148,12 @@ fn hugepage_value(resource: &str, value: &Quantity, path: &FieldPath, errors: &m
 }
 
 /// A check of a resource name (containers and pods accept different ones).
-type NameCheck = fn(&str, &FieldPath, &mut Errors);
+type NameCheck = fn(&str, &Path<'_>, &mut Errors);
 
 fn parse_all(
     map: Option<&BTreeMap<String, K8sQuantity>>,
     name_check: NameCheck,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) -> BTreeMap<String, Option<Quantity>> {
     let mut parsed = BTreeMap::new();
@@ -173,7 +173,7 @@ fn parse_all(
 /// `validateResourceRequirements` for a container (`ValidateContainerResourceRequirements`).
 pub(super) fn requirements(
     requirements: &ResourceRequirements,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     requirements_with(requirements, resource_name, path, errors);
@@ -182,14 +182,14 @@ pub(super) fn requirements(
 /// `validatePodResourceRequirements`: the pod-level `resources` (cpu, memory and hugepages only).
 pub(super) fn pod_requirements(
     requirements: &ResourceRequirements,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     requirements_with(requirements, pod_resource_name, path, errors);
 }
 
 /// `validatePodResourceName`.
-fn pod_resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
+fn pod_resource_name(resource: &str, path: &Path<'_>, errors: &mut Errors) {
     let before = errors.len();
     common::qualified_name(resource, path, errors);
     if errors.len() == before
@@ -216,7 +216,7 @@ fn pod_resource_name(resource: &str, path: &FieldPath, errors: &mut Errors) {
 fn requirements_with(
     requirements: &ResourceRequirements,
     name_check: NameCheck,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let limits_path = path.child("limits");
@@ -281,7 +281,7 @@ fn requirements_with(
 pub(super) fn pod_consistency(
     spec: &k8s_openapi::api::core::v1::PodSpec,
     pod: &ResourceRequirements,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let parse = |m: Option<&BTreeMap<String, K8sQuantity>>| -> BTreeMap<String, i128> {

@@ -8,17 +8,16 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// `validateAffinity`.
-pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn affinity(affinity: Option<&Affinity>, path: &Path<'_>, errors: &mut Errors) {
     let Some(affinity) = affinity else { return };
     if let Some(node) = &affinity.node_affinity {
         let node_path = path.child("nodeAffinity");
         if let Some(required) = &node.required_during_scheduling_ignored_during_execution {
-            let terms_path = node_path
-                .child("requiredDuringSchedulingIgnoredDuringExecution")
-                .child("nodeSelectorTerms");
+            let required_path = node_path.child("requiredDuringSchedulingIgnoredDuringExecution");
+            let terms_path = required_path.child("nodeSelectorTerms");
             if required.node_selector_terms.is_empty() {
                 errors.push(Violation::required(
                     terms_path,
@@ -92,7 +91,7 @@ pub(super) fn affinity(affinity: Option<&Affinity>, path: &FieldPath, errors: &m
 }
 
 /// `validatePodAffinityTerm`: selectors, namespaces and a required topology key.
-fn pod_affinity_term(term: &PodAffinityTerm, path: &FieldPath, errors: &mut Errors) {
+fn pod_affinity_term(term: &PodAffinityTerm, path: &Path<'_>, errors: &mut Errors) {
     if let Some(selector) = &term.label_selector {
         common::label_selector(selector, false, &path.child("labelSelector"), errors);
     }
@@ -122,7 +121,7 @@ fn pod_affinity_term(term: &PodAffinityTerm, path: &FieldPath, errors: &mut Erro
 fn node_selector_term(
     term: &NodeSelectorTerm,
     allow_invalid_values: bool,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     for (j, req) in term.match_expressions.iter().flatten().enumerate() {
@@ -142,7 +141,7 @@ fn node_selector_term(
 fn node_selector_requirement(
     req: &NodeSelectorRequirement,
     allow_invalid_values: bool,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     common::selector_requirement(
@@ -168,7 +167,7 @@ fn node_selector_requirement(
 }
 
 /// `ValidateNodeFieldSelectorRequirement`: only `metadata.name`, `In`/`NotIn` with one node name.
-fn node_field_requirement(req: &NodeSelectorRequirement, path: &FieldPath, errors: &mut Errors) {
+fn node_field_requirement(req: &NodeSelectorRequirement, path: &Path<'_>, errors: &mut Errors) {
     let values = req.values.as_deref().unwrap_or_default();
     match req.operator.as_str() {
         "In" | "NotIn" => {
@@ -201,7 +200,7 @@ fn node_field_requirement(req: &NodeSelectorRequirement, path: &FieldPath, error
 }
 
 /// `ValidateTolerations`.
-pub(super) fn tolerations(tolerations: &[Toleration], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn tolerations(tolerations: &[Toleration], path: &Path<'_>, errors: &mut Errors) {
     for (i, toleration) in tolerations.iter().enumerate() {
         let path = path.index(i);
         let key = s(&toleration.key);

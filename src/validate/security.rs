@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{
 
 use super::common::{self, Errors, q};
 use super::volume::local_descending_path;
-use super::{FieldPath, Violation};
+use super::{FieldPath, Path, Violation};
 
 const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
@@ -22,7 +22,7 @@ const APPARMOR_CONTAINER_PREFIX: &str = "container.apparmor.security.beta.kubern
 /// the path is built only when asked for (validation runs on every object, errors are rare).
 fn containers_with_path<'a>(
     spec: &'a PodSpec,
-    spec_path: &'a FieldPath,
+    spec_path: &'a Path<'a>,
 ) -> impl Iterator<Item = (&'a Container, ContainerPath<'a>)> {
     let init = spec
         .init_containers
@@ -40,24 +40,26 @@ fn containers_with_path<'a>(
 
 /// The path of one container, made on demand.
 #[derive(Clone, Copy)]
-struct ContainerPath<'a>(&'a FieldPath, &'static str, usize);
+struct ContainerPath<'a>(&'a Path<'a>, &'static str, usize);
 
 impl ContainerPath<'_> {
     fn child(&self, name: &str) -> FieldPath {
-        self.0.child(self.1).index(self.2).child(name)
+        FieldPath::from(self.0.child(self.1).index(self.2).child(name))
     }
 }
 
 /// The rules of `validatePodSpecSecurityContext` beyond the ID ranges (checked in `pod.rs`).
-pub(super) fn pod_security_context(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn pod_security_context(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let Some(sc) = &spec.security_context else {
         return;
     };
     let sc_path = path.child("securityContext");
     let sysctls = sc.sysctls.as_deref().unwrap_or_default();
     let mut names = BTreeSet::new();
+    let sysctls_path = sc_path.child("sysctls");
     for (i, sysctl) in sysctls.iter().enumerate() {
-        let name_path = sc_path.child("sysctls").index(i).child("name");
+        let sysctl_path = sysctls_path.index(i);
+        let name_path = sysctl_path.child("name");
         if sysctl.name.is_empty() {
             errors.push(Violation::required(name_path.clone(), ""));
         } else if !valid_sysctl_name(&sysctl.name) {
@@ -130,7 +132,7 @@ pub(super) fn pod_security_context(spec: &PodSpec, path: &FieldPath, errors: &mu
 }
 
 /// The container security context rules of `ValidateSecurityContext` on the profiles and Windows options.
-pub(super) fn container_profiles(sc: &SecurityContext, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn container_profiles(sc: &SecurityContext, path: &Path<'_>, errors: &mut Errors) {
     seccomp_profile(
         sc.seccomp_profile.as_ref(),
         &path.child("seccompProfile"),
@@ -203,7 +205,7 @@ fn sysctl_namespace(name: &str) -> Option<&'static str> {
 /// `validateSeccompProfileField`.
 pub(crate) fn seccomp_profile(
     profile: Option<&SeccompProfile>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let Some(profile) = profile else { return };
@@ -240,7 +242,7 @@ pub(crate) fn seccomp_profile(
 /// `ValidateAppArmorProfileField`.
 pub(crate) fn app_armor_profile(
     profile: Option<&AppArmorProfile>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let Some(profile) = profile else { return };
@@ -293,7 +295,7 @@ pub(crate) fn app_armor_profile(
 /// `validateWindowsSecurityContextOptions`.
 fn windows_options(
     options: Option<&WindowsSecurityContextOptions>,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let Some(options) = options else { return };
@@ -390,7 +392,7 @@ fn dns_domain(domain: &str) -> bool {
 pub(super) fn annotations(
     annotations: &BTreeMap<String, String>,
     spec: &PodSpec,
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     if let Some(profile) = annotations.get(SECCOMP_POD_ANNOTATION) {
@@ -433,7 +435,7 @@ pub(super) fn annotations(
 }
 
 /// `ValidateSeccompProfile` (annotation form).
-fn seccomp_annotation(profile: &str, path: &FieldPath, errors: &mut Errors) {
+fn seccomp_annotation(profile: &str, path: &Path<'_>, errors: &mut Errors) {
     if ["runtime/default", "docker/default", "unconfined"].contains(&profile) {
         return;
     }
@@ -453,7 +455,7 @@ fn seccomp_annotation(profile: &str, path: &FieldPath, errors: &mut Errors) {
 pub(super) fn annotations_match_fields(
     annotations: &BTreeMap<String, String>,
     spec: &PodSpec,
-    spec_path: &FieldPath,
+    spec_path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let pod_sc = spec.security_context.as_ref();
@@ -480,7 +482,7 @@ pub(super) fn annotations_match_fields(
             seccomp_match(
                 annotation,
                 field,
-                &c_path.child("securityContext").child("seccompProfile"),
+                &Path::from(&c_path.child("securityContext").child("seccompProfile")),
                 errors,
             );
         }
@@ -526,7 +528,7 @@ pub(super) fn annotations_match_fields(
 }
 
 /// `validateSeccompAnnotationsAndFieldsMatch`.
-fn seccomp_match(annotation: &str, field: &SeccompProfile, path: &FieldPath, errors: &mut Errors) {
+fn seccomp_match(annotation: &str, field: &SeccompProfile, path: &Path<'_>, errors: &mut Errors) {
     let type_mismatch = || {
         Violation::forbidden(
             path.child("type"),
@@ -553,7 +555,7 @@ fn seccomp_match(annotation: &str, field: &SeccompProfile, path: &FieldPath, err
 }
 
 /// `validateWindowsHostProcessPod`.
-pub(super) fn windows_host_process(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn windows_host_process(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let pod_host_process = spec
         .security_context
         .as_ref()
@@ -605,7 +607,7 @@ pub(super) fn windows_host_process(spec: &PodSpec, path: &FieldPath, errors: &mu
 }
 
 /// `validateHostUsers`.
-pub(super) fn host_users(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn host_users(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     if spec.host_users != Some(false) {
         return;
     }
@@ -641,7 +643,7 @@ pub(super) fn host_users(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) 
 }
 
 /// `validateOS` followed by `validateLinux` or `validateWindows`.
-pub(super) fn os(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn os(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     let Some(os) = &spec.os else { return };
     let os_path = path.child("os");
     if os.name.is_empty() {
@@ -659,7 +661,7 @@ pub(super) fn os(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     }
 }
 
-fn linux(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+fn linux(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     const MESSAGE: &str = "windows options cannot be set for a linux pod";
     if spec
         .security_context
@@ -684,59 +686,59 @@ fn linux(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
     }
 }
 
-fn windows(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+fn windows(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     const MESSAGE: &str = "cannot be set for a windows pod";
     let sc_path = path.child("securityContext");
     let mut forbid = |p: FieldPath| errors.push(Violation::forbidden(p, MESSAGE));
     if let Some(sc) = &spec.security_context {
         if sc.app_armor_profile.is_some() {
-            forbid(sc_path.child("appArmorProfile"));
+            forbid(sc_path.child("appArmorProfile").into());
         }
         if sc.se_linux_options.is_some() {
-            forbid(sc_path.child("seLinuxOptions"));
+            forbid(sc_path.child("seLinuxOptions").into());
         }
     }
     if spec.host_users.is_some() {
-        forbid(path.child("hostUsers"));
+        forbid(path.child("hostUsers").into());
     }
     if spec.host_pid == Some(true) {
-        forbid(path.child("hostPID"));
+        forbid(path.child("hostPID").into());
     }
     if spec.host_ipc == Some(true) {
-        forbid(path.child("hostIPC"));
+        forbid(path.child("hostIPC").into());
     }
     if let Some(sc) = &spec.security_context {
         if sc.seccomp_profile.is_some() {
-            forbid(sc_path.child("seccompProfile"));
+            forbid(sc_path.child("seccompProfile").into());
         }
         if sc.fs_group.is_some() {
-            forbid(sc_path.child("fsGroup"));
+            forbid(sc_path.child("fsGroup").into());
         }
         if sc.fs_group_change_policy.is_some() {
-            forbid(sc_path.child("fsGroupChangePolicy"));
+            forbid(sc_path.child("fsGroupChangePolicy").into());
         }
         if sc.sysctls.as_ref().is_some_and(|s| !s.is_empty()) {
-            forbid(sc_path.child("sysctls"));
+            forbid(sc_path.child("sysctls").into());
         }
     }
     if spec.share_process_namespace.is_some() {
-        forbid(path.child("shareProcessNamespace"));
+        forbid(path.child("shareProcessNamespace").into());
     }
     if let Some(sc) = &spec.security_context {
         if sc.run_as_user.is_some() {
-            forbid(sc_path.child("runAsUser"));
+            forbid(sc_path.child("runAsUser").into());
         }
         if sc.run_as_group.is_some() {
-            forbid(sc_path.child("runAsGroup"));
+            forbid(sc_path.child("runAsGroup").into());
         }
         if sc.supplemental_groups.is_some() {
-            forbid(sc_path.child("supplementalGroups"));
+            forbid(sc_path.child("supplementalGroups").into());
         }
         if sc.supplemental_groups_policy.is_some() {
-            forbid(sc_path.child("supplementalGroupsPolicy"));
+            forbid(sc_path.child("supplementalGroupsPolicy").into());
         }
         if sc.se_linux_change_policy.is_some() {
-            forbid(sc_path.child("seLinuxChangePolicy"));
+            forbid(sc_path.child("seLinuxChangePolicy").into());
         }
     }
     for (c, c_path) in containers_with_path(spec, path) {
@@ -770,7 +772,7 @@ fn windows(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `ValidateHostAliases`: IPs parsed as the server parses legacy fields, hostnames DNS subdomains.
-pub(super) fn host_aliases(aliases: &[HostAlias], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn host_aliases(aliases: &[HostAlias], path: &Path<'_>, errors: &mut Errors) {
     for (i, alias) in aliases.iter().enumerate() {
         let p = path.index(i);
         let ip = alias.ip.as_str();
@@ -803,7 +805,7 @@ pub(super) fn is_legacy_ip(ip: &str) -> bool {
 }
 
 /// `ValidateSecurityContext`: `procMount: Unmasked` needs `hostUsers: false`.
-pub(super) fn unmasked_proc_mount(spec: &PodSpec, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn unmasked_proc_mount(spec: &PodSpec, path: &Path<'_>, errors: &mut Errors) {
     if spec.host_users == Some(false) {
         return;
     }

@@ -7,13 +7,13 @@ use k8s_openapi::api::core::v1::TopologySpreadConstraint;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::common::{self, Errors, q};
-use super::{FieldPath, Violation};
+use super::{Path, Violation};
 
 /// `validateTopologySpreadConstraints` with the 1.34 defaults (MatchLabelKeysInPodTopologySpread and its
 /// SelectorMerge on, so `ValidateMatchLabelKeysAndMismatchLabelKeys` applies).
 pub(super) fn topology_spread_constraints(
     constraints: &[TopologySpreadConstraint],
-    path: &FieldPath,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     for (i, constraint) in constraints.iter().enumerate() {
@@ -96,7 +96,7 @@ pub(super) fn topology_spread_constraints(
 
 /// `ValidateMatchLabelKeysAndMismatchLabelKeys`; `path` is the term or constraint.
 pub(super) fn match_label_keys(
-    path: &FieldPath,
+    path: &Path<'_>,
     match_keys: &[String],
     mismatch_keys: &[String],
     selector: Option<&LabelSelector>,

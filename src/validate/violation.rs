@@ -2,7 +2,7 @@ use std::fmt;
 
 use daemonset_rules::check::{self, Finding};
 
-use super::FieldPath;
+use super::{FieldPath, Path};
 
 /// The API server's error types (apimachinery `field.ErrorType`), printed with the server's words: the one set the
 /// shared rules' findings use too.
@@ -34,13 +34,13 @@ pub struct Violation {
 
 impl Violation {
     fn new(
-        path: FieldPath,
+        path: impl Into<FieldPath>,
         kind: ErrorType,
         value: Option<String>,
         detail: impl Into<String>,
     ) -> Self {
         Violation {
-            path,
+            path: path.into(),
             kind,
             value,
             detail: detail.into(),
@@ -49,17 +49,21 @@ impl Violation {
     }
 
     /// `Required value`.
-    pub fn required(path: FieldPath, detail: impl Into<String>) -> Self {
+    pub fn required(path: impl Into<FieldPath>, detail: impl Into<String>) -> Self {
         Self::new(path, ErrorType::Required, None, detail)
     }
 
     /// `Invalid value` for a value already printed (see [`quote`]).
-    pub fn invalid(path: FieldPath, value: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn invalid(
+        path: impl Into<FieldPath>,
+        value: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self::new(path, ErrorType::Invalid, Some(value.into()), detail)
     }
 
     /// `Unsupported value`, listing the supported values.
-    pub fn unsupported(path: FieldPath, value: &str, supported: &[&str]) -> Self {
+    pub fn unsupported(path: impl Into<FieldPath>, value: &str, supported: &[&str]) -> Self {
         let list = supported
             .iter()
             .map(|s| quote(s))
@@ -74,22 +78,22 @@ impl Violation {
     }
 
     /// `Forbidden`.
-    pub fn forbidden(path: FieldPath, detail: impl Into<String>) -> Self {
+    pub fn forbidden(path: impl Into<FieldPath>, detail: impl Into<String>) -> Self {
         Self::new(path, ErrorType::Forbidden, None, detail)
     }
 
     /// `Duplicate value` for a value already printed (see [`quote`]).
-    pub fn duplicate(path: FieldPath, value: impl Into<String>) -> Self {
+    pub fn duplicate(path: impl Into<FieldPath>, value: impl Into<String>) -> Self {
         Self::new(path, ErrorType::Duplicate, Some(value.into()), "")
     }
 
     /// `Not found` for a value already printed (see [`quote`]).
-    pub fn not_found(path: FieldPath, value: impl Into<String>) -> Self {
+    pub fn not_found(path: impl Into<FieldPath>, value: impl Into<String>) -> Self {
         Self::new(path, ErrorType::NotFound, Some(value.into()), "")
     }
 
     /// `Too long`.
-    pub fn too_long(path: FieldPath, max: usize) -> Self {
+    pub fn too_long(path: impl Into<FieldPath>, max: usize) -> Self {
         Self::new(
             path,
             ErrorType::TooLong,
@@ -108,17 +112,18 @@ impl Violation {
 
 impl Violation {
     /// A finding of a shared rule (`daemonset_rules::check`) about a field of the object at `base`.
-    pub(crate) fn from_finding(base: &FieldPath, finding: Finding) -> Violation {
-        let path =
-            finding
-                .field
-                .split('.')
-                .fold(base.clone(), |path, part| match part.split_once('[') {
+    pub(crate) fn from_finding(base: &Path<'_>, finding: Finding) -> Violation {
+        let path = finding
+            .field
+            .split('.')
+            .fold(FieldPath::from(base), |path, part| {
+                match part.split_once('[') {
                     Some((name, index)) => path
                         .child(name)
                         .index(index.trim_end_matches(']').parse().unwrap_or_default()),
                     None => path.child(part),
-                });
+                }
+            });
         Violation::new(path, finding.kind, finding.value, finding.detail)
     }
 

@@ -7,25 +7,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{Container, KeyToPath, Volume};
 
 use super::common::{self, Errors, q, s};
-use super::{FieldPath, Violation, volume_source};
+use super::{Path, Violation, volume_source};
 
 /// The volumes that passed validation, by name (mounts may only refer to these).
-pub(super) struct Volumes {
-    valid: BTreeSet<String>,
+pub(super) struct Volumes<'a> {
+    valid: BTreeSet<&'a str>,
     /// The valid volumes a block device may come from (a claim or a generic ephemeral volume).
-    claims: BTreeSet<String>,
+    claims: BTreeSet<&'a str>,
     /// Image volumes, which the server drops (with their mounts) while the ImageVolume feature is off (1.34).
-    dropped: BTreeSet<String>,
+    dropped: BTreeSet<&'a str>,
 }
 
 const FILE_MODE: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
 /// `ValidateVolumes`.
-pub(super) fn validate_volumes(
-    volumes: &[Volume],
-    path: &FieldPath,
+pub(super) fn validate_volumes<'a>(
+    volumes: &'a [Volume],
+    path: &Path<'_>,
     errors: &mut Errors,
-) -> Volumes {
+) -> Volumes<'a> {
     let mut valid = BTreeSet::new();
     let mut claims = BTreeSet::new();
     let mut dropped = BTreeSet::new();
@@ -33,7 +33,7 @@ pub(super) fn validate_volumes(
     let mut index = 0;
     for volume in volumes {
         if volume.image.is_some() {
-            dropped.insert(volume.name.clone());
+            dropped.insert(volume.name.as_str());
             continue;
         }
         let volume_path = path.index(index);
@@ -52,9 +52,9 @@ pub(super) fn validate_volumes(
         }
         if own.is_empty() {
             names.repeats(volume.name.as_str());
-            valid.insert(volume.name.clone());
+            valid.insert(volume.name.as_str());
             if volume.persistent_volume_claim.is_some() || volume.ephemeral.is_some() {
-                claims.insert(volume.name.clone());
+                claims.insert(volume.name.as_str());
             }
         } else {
             errors.append(&mut own);
@@ -68,7 +68,7 @@ pub(super) fn validate_volumes(
 }
 
 /// `validateVolumeSource`: exactly one source (none means `emptyDir`, the server's default), each checked.
-fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
+fn volume_source(volume: &Volume, path: &Path<'_>, errors: &mut Errors) {
     // In the server's order, with the server's path names (including its `downwarAPI` typo).
     let sources: [(&str, bool); 29] = [
         ("emptyDir", volume.empty_dir.is_some()),
@@ -126,7 +126,8 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
                 .as_ref()
                 .and_then(|e| e.size_limit.as_ref())
             {
-                let limit_path = path.child("emptyDir").child("sizeLimit");
+                let empty_dir_path = path.child("emptyDir");
+                let limit_path = empty_dir_path.child("sizeLimit");
                 if let Some(parsed) = common::quantity(limit, &limit_path, errors)
                     && parsed.is_negative()
                 {
@@ -206,7 +207,7 @@ fn volume_source(volume: &Volume, path: &FieldPath, errors: &mut Errors) {
     }
 }
 
-pub(super) fn file_mode(mode: Option<i32>, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn file_mode(mode: Option<i32>, path: &Path<'_>, errors: &mut Errors) {
     if let Some(mode) = mode
         && !(0..=0o777).contains(&mode)
     {
@@ -219,7 +220,7 @@ pub(super) fn file_mode(mode: Option<i32>, path: &FieldPath, errors: &mut Errors
 }
 
 /// `validateKeyToPath`.
-pub(super) fn key_to_paths(items: &[KeyToPath], path: &FieldPath, errors: &mut Errors) {
+pub(super) fn key_to_paths(items: &[KeyToPath], path: &Path<'_>, errors: &mut Errors) {
     for (i, item) in items.iter().enumerate() {
         let item_path = path.index(i);
         if item.key.is_empty() {
@@ -234,8 +235,8 @@ pub(super) fn key_to_paths(items: &[KeyToPath], path: &FieldPath, errors: &mut E
 }
 
 /// `validatePathNoBacksteps`: no `..` element.
-fn no_backsteps(target: &str, path: &FieldPath, errors: &mut Errors) {
-    if target.split('/').any(|part| part == "..") {
+fn no_backsteps(target: &str, path: &Path<'_>, errors: &mut Errors) {
+    if target.contains('.') && target.split('/').any(|part| part == "..") {
         errors.push(Violation::invalid(
             path.clone(),
             q(target),
@@ -245,7 +246,7 @@ fn no_backsteps(target: &str, path: &FieldPath, errors: &mut Errors) {
 }
 
 /// `validateLocalDescendingPath`: relative, no `..` element.
-pub(super) fn local_descending_path(target: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn local_descending_path(target: &str, path: &Path<'_>, errors: &mut Errors) {
     if target.starts_with('/') {
         errors.push(Violation::invalid(
             path.clone(),
@@ -257,7 +258,7 @@ pub(super) fn local_descending_path(target: &str, path: &FieldPath, errors: &mut
 }
 
 /// `ValidateLocalNonReservedPath`: also must not start with `..`.
-pub(super) fn local_non_reserved_path(target: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn local_non_reserved_path(target: &str, path: &Path<'_>, errors: &mut Errors) {
     local_descending_path(target, path, errors);
     if target.starts_with("..") && !target.starts_with("../") {
         errors.push(Violation::invalid(
@@ -271,8 +272,8 @@ pub(super) fn local_non_reserved_path(target: &str, path: &FieldPath, errors: &m
 /// `ValidateVolumeMounts` for one container.
 pub(super) fn volume_mounts(
     ctr: &Container,
-    volumes: &Volumes,
-    path: &FieldPath,
+    volumes: &Volumes<'_>,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     let mut mount_points = Names::new();
@@ -287,13 +288,13 @@ pub(super) fn volume_mounts(
         .volume_mounts
         .iter()
         .flatten()
-        .filter(|m| !volumes.dropped.contains(&m.name));
+        .filter(|m| !volumes.dropped.contains(m.name.as_str()));
     for (i, mount) in mounts.enumerate() {
         let mount_path = path.index(i);
         if mount.name.is_empty() {
             errors.push(Violation::required(mount_path.child("name"), ""));
         }
-        if !volumes.valid.contains(&mount.name) {
+        if !volumes.valid.contains(mount.name.as_str()) {
             errors.push(Violation::not_found(
                 mount_path.child("name"),
                 q(&mount.name),
@@ -385,8 +386,8 @@ pub(super) fn volume_mounts(
 /// `ValidateVolumeDevices` for one container.
 pub(super) fn volume_devices(
     ctr: &Container,
-    volumes: &Volumes,
-    path: &FieldPath,
+    volumes: &Volumes<'_>,
+    path: &Path<'_>,
     errors: &mut Errors,
 ) {
     if ctr.volume_devices.as_ref().is_none_or(Vec::is_empty) {

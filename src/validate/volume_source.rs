@@ -10,11 +10,11 @@ use k8s_openapi::api::core::v1::{DownwardAPIVolumeFile, KeyToPath, Volume, Volum
 
 use super::common::{self, Errors, q, s};
 use super::volume::{file_mode, key_to_paths, local_descending_path, local_non_reserved_path};
-use super::{FieldPath, Violation, env};
+use super::{Path, Violation, env};
 
 /// A disk partition (GCE PD, AWS EBS): 0 (the whole disk) to 255; the server's message is its
 /// `pdPartitionErrorMsg`, `InclusiveRangeError(1, 255)`.
-fn partition_in_range(partition: Option<i32>, source: &FieldPath, errors: &mut Errors) {
+fn partition_in_range(partition: Option<i32>, source: &Path<'_>, errors: &mut Errors) {
     let partition = partition.unwrap_or(0);
     if !(0..=255).contains(&partition) {
         errors.push(Violation::invalid(
@@ -26,7 +26,7 @@ fn partition_in_range(partition: Option<i32>, source: &FieldPath, errors: &mut E
 }
 
 /// Checks the one source `field` (the server's field name) of `volume`; `path` is the volume's path.
-pub(super) fn validate(field: &str, volume: &Volume, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn validate(field: &str, volume: &Volume, path: &Path<'_>, errors: &mut Errors) {
     let p = path.child(field);
     match field {
         "gitRepo" => {
@@ -419,7 +419,7 @@ pub(super) fn validate(field: &str, volume: &Volume, path: &FieldPath, errors: &
 }
 
 /// `ValidateCSIDriverName`.
-pub(super) fn csi_driver_name(driver: &str, path: &FieldPath, errors: &mut Errors) {
+pub(super) fn csi_driver_name(driver: &str, path: &Path<'_>, errors: &mut Errors) {
     if driver.is_empty() {
         errors.push(Violation::required(path.clone(), ""));
     }
@@ -499,7 +499,7 @@ fn iqn_matches(value: &str) -> bool {
 }
 
 /// `validateDownwardAPIVolumeFile`; `path` is the source's path (items are not indexed by the server).
-fn downward_api_file(file: &DownwardAPIVolumeFile, path: &FieldPath, errors: &mut Errors) {
+fn downward_api_file(file: &DownwardAPIVolumeFile, path: &Path<'_>, errors: &mut Errors) {
     if file.path.is_empty() {
         errors.push(Violation::required(path.child("path"), ""));
     }
@@ -531,7 +531,7 @@ fn downward_api_file(file: &DownwardAPIVolumeFile, path: &FieldPath, errors: &mu
 
 /// `validateProjectionSources` (the ClusterTrustBundle and PodCertificate projections are dropped by the server
 /// while their features are off, the 1.34 default, so they count as absent).
-fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &mut Errors) {
+fn projection_sources(sources: &[VolumeProjection], path: &Path<'_>, errors: &mut Errors) {
     let mut all_paths = BTreeSet::new();
     let duplicate =
         |all_paths: &mut BTreeSet<String>, p: &str, value: &str, errors: &mut Errors| {
@@ -546,7 +546,7 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
     let items = |all_paths: &mut BTreeSet<String>,
                  name: &str,
                  items: &[KeyToPath],
-                 p: &FieldPath,
+                 p: &Path<'_>,
                  errors: &mut Errors| {
         if name.is_empty() {
             errors.push(Violation::required(p.child("name"), ""));
@@ -568,7 +568,8 @@ fn projection_sources(sources: &[VolumeProjection], path: &FieldPath, errors: &m
                 source.service_account_token.is_some(),
             ),
         ]);
-        let src_path = path.child("sources").index(i);
+        let sources_path = path.child("sources");
+        let src_path = sources_path.index(i);
         if let Some(secret) = &source.secret {
             items(
                 &mut all_paths,
