@@ -7,8 +7,8 @@ use std::fmt;
 #[derive(Clone)]
 pub struct FieldPath(Repr);
 
-/// The longest path held without an allocation (validation builds a path for every field it visits, so this is
-/// on the hot path of `validate`; nearly every path of a DaemonSet is shorter).
+/// The longest path held without an allocation (nearly every path of a DaemonSet is shorter; validation writes a
+/// path out only for a violation, see [`Path`]).
 const INLINE: usize = 86;
 
 #[derive(Clone)]
