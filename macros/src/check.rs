@@ -7,7 +7,7 @@ use std::fmt::Display;
 
 use daemonset_rules::Quantity;
 use daemonset_rules::check::{self, Finding, TolerationFields};
-use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
+use daemonset_rules::field_ref::{self, EnvField};
 use daemonset_rules::model::{
     Budget as BudgetValue, ClosedSet, DnsPolicy, Effect, FsGroupChangePolicy, HostPathType,
     ImagePullPolicy, MountPropagation, NodeSelectorOperator, Protocol, ResourceField,
@@ -1598,52 +1598,24 @@ fn pod_field(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         Some(s) => s.value(),
         None => value.compact_text(),
     };
-    let supported = || {
-        let mut all: Vec<&str> = ENV_FIELD_PATHS.to_vec();
-        all.extend(["metadata.labels['<key>']", "metadata.annotations['<key>']"]);
-        all
+    // The shared reading (the one spec files use), and the builder's variant of the same name.
+    let field = match field_ref::env_field(&path) {
+        Ok(field) => field,
+        Err(err) => {
+            ctx.error(&value.tokens, field_ref::env_field_problem(&path, &err));
+            return None;
+        }
     };
-    if let Err(err) = field_ref::env_field_path(&path) {
-        let message = match err {
-            FieldRefError::InvalidKey { key, messages } => format!(
-                "invalid key {key:?} in fieldRef `{path}`: {}",
-                messages.join("; ")
-            ),
-            FieldRefError::Unsupported { .. } | FieldRefError::Invalid { .. } => {
-                let hint = did_you_mean(&path, ENV_FIELD_PATHS.iter().copied())
-                    .map(|best| format!("did you mean `{best}`? "))
-                    .unwrap_or_default();
-                format!(
-                    "unknown fieldRef path `{path}`; {hint}supported: {}",
-                    list(&supported())
-                )
-            }
-        };
-        ctx.error(&value.tokens, message);
-        return None;
-    }
-    let variant = |v: &str| {
-        let v = format_ident!("{v}");
-        quote!(::daemonset::build::PodField::#v)
-    };
-    Some(match path.as_str() {
-        "metadata.name" => variant("Name"),
-        "metadata.namespace" => variant("Namespace"),
-        "metadata.uid" => variant("Uid"),
-        "spec.nodeName" | "spec.host" => variant("NodeName"),
-        "spec.serviceAccountName" => variant("ServiceAccountName"),
-        "status.hostIP" => variant("HostIp"),
-        "status.hostIPs" => variant("HostIps"),
-        "status.podIP" => variant("PodIp"),
-        "status.podIPs" => variant("PodIps"),
-        other => {
-            let (base, key) = field_ref::split_subscript(other).expect("checked by env_field_path");
-            let v = variant(if base == "metadata.labels" {
-                "Label"
-            } else {
-                "Annotation"
-            });
-            quote!(#v(::std::string::String::from(#key)))
+    Some(match field {
+        EnvField::Fixed(name) => {
+            let v = format_ident!("{}", format!("{name:?}"));
+            quote!(::daemonset::build::PodField::#v)
+        }
+        EnvField::Label(key) => {
+            quote!(::daemonset::build::PodField::Label(::std::string::String::from(#key)))
+        }
+        EnvField::Annotation(key) => {
+            quote!(::daemonset::build::PodField::Annotation(::std::string::String::from(#key)))
         }
     })
 }

@@ -89,6 +89,110 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
     field_path(path, ENV_FIELD_PATHS)
 }
 
+/// A fixed pod field an env var reads (the builder's `PodField` without the subscripted ones), in the order of
+/// [`ENV_FIELD_PATHS`]; the variant names are the builder's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvFieldName {
+    /// `metadata.name`.
+    Name,
+    /// `metadata.namespace`.
+    Namespace,
+    /// `metadata.uid`.
+    Uid,
+    /// `spec.nodeName` (also read from the legacy `spec.host`).
+    NodeName,
+    /// `spec.serviceAccountName`.
+    ServiceAccountName,
+    /// `status.hostIP`.
+    HostIp,
+    /// `status.hostIPs`.
+    HostIps,
+    /// `status.podIP`.
+    PodIp,
+    /// `status.podIPs`.
+    PodIps,
+}
+
+impl EnvFieldName {
+    /// Every fixed field, in the order of [`ENV_FIELD_PATHS`].
+    pub const ALL: [EnvFieldName; 9] = [
+        EnvFieldName::Name,
+        EnvFieldName::Namespace,
+        EnvFieldName::Uid,
+        EnvFieldName::NodeName,
+        EnvFieldName::ServiceAccountName,
+        EnvFieldName::HostIp,
+        EnvFieldName::HostIps,
+        EnvFieldName::PodIp,
+        EnvFieldName::PodIps,
+    ];
+
+    /// The field path as the API server spells it.
+    pub fn path(self) -> &'static str {
+        ENV_FIELD_PATHS[self as usize]
+    }
+}
+
+/// What an env var's `fieldRef` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvField<'a> {
+    /// A fixed field.
+    Fixed(EnvFieldName),
+    /// `metadata.labels['<key>']`.
+    Label(&'a str),
+    /// `metadata.annotations['<key>']`.
+    Annotation(&'a str),
+}
+
+/// Reads an env `fieldRef.fieldPath` as spec files and the macro write it, checked with [`env_field_path`] (so a
+/// subscript's key is a qualified name, and `spec.host` reads as `spec.nodeName`, as on the server).
+pub fn env_field(path: &str) -> Result<EnvField<'_>, FieldRefError> {
+    env_field_path(path)?;
+    if let Some((base, key)) = split_subscript(path) {
+        return Ok(if base == "metadata.labels" {
+            EnvField::Label(key)
+        } else {
+            EnvField::Annotation(key)
+        });
+    }
+    let path = if path == "spec.host" {
+        "spec.nodeName"
+    } else {
+        path
+    };
+    let index = ENV_FIELD_PATHS
+        .iter()
+        .position(|p| *p == path)
+        .expect("checked by env_field_path");
+    Ok(EnvField::Fixed(EnvFieldName::ALL[index]))
+}
+
+/// The front ends' words for a path [`env_field`] refuses: the key's problems, or the closest supported path and
+/// the list of them.
+pub fn env_field_problem(path: &str, err: &FieldRefError) -> String {
+    match err {
+        FieldRefError::InvalidKey { key, messages } => format!(
+            "invalid key {key:?} in fieldRef `{path}`: {}",
+            messages.join("; ")
+        ),
+        FieldRefError::Unsupported { .. } | FieldRefError::Invalid { .. } => {
+            let hint = crate::suggest::did_you_mean(path, ENV_FIELD_PATHS.iter().copied())
+                .map(|best| format!("did you mean `{best}`? "))
+                .unwrap_or_default();
+            let supported: Vec<String> = ENV_FIELD_PATHS
+                .iter()
+                .copied()
+                .chain(["metadata.labels['<key>']", "metadata.annotations['<key>']"])
+                .map(|p| format!("`{p}`"))
+                .collect();
+            format!(
+                "unknown fieldRef path `{path}`; {hint}supported: {}",
+                supported.join(", ")
+            )
+        }
+    }
+}
+
 /// Checks a downward API volume file's `fieldRef.fieldPath` (`validVolumeDownwardAPIFieldPathExpressions`).
 pub fn volume_field_path(path: &str) -> Result<(), FieldRefError> {
     field_path(path, VOLUME_FIELD_PATHS)
@@ -238,6 +342,33 @@ mod tests {
             volume_field_path("spec.nodeName"),
             Err(FieldRefError::Unsupported { .. })
         ));
+    }
+
+    #[test]
+    fn env_fields_read_as_the_builder_names_them() {
+        for (name, path) in EnvFieldName::ALL.iter().zip(ENV_FIELD_PATHS) {
+            assert_eq!(name.path(), *path);
+            assert_eq!(env_field(path), Ok(EnvField::Fixed(*name)));
+        }
+        assert_eq!(
+            env_field("spec.host"),
+            Ok(EnvField::Fixed(EnvFieldName::NodeName))
+        );
+        assert_eq!(
+            env_field("metadata.annotations['Example.com/Key']"),
+            Ok(EnvField::Annotation("Example.com/Key"))
+        );
+        let err = env_field("spec.nodename").unwrap_err();
+        assert!(
+            env_field_problem("spec.nodename", &err).starts_with(
+                "unknown fieldRef path `spec.nodename`; did you mean `spec.nodeName`?"
+            )
+        );
+        let err = env_field("metadata.labels['-x']").unwrap_err();
+        assert!(
+            env_field_problem("metadata.labels['-x']", &err)
+                .starts_with("invalid key \"-x\" in fieldRef `metadata.labels['-x']`: ")
+        );
     }
 
     #[test]

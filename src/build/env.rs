@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use daemonset_rules::field_ref::{EnvField, EnvFieldName};
+
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapKeySelector, EnvFromSource, EnvVar as K8sEnvVar, EnvVarSource,
     ObjectFieldSelector, ResourceFieldSelector, SecretEnvSource, SecretKeySelector,
@@ -38,20 +40,45 @@ pub enum PodField {
 }
 
 impl PodField {
+    /// The fixed fields and their names in the shared rules (`daemonset_rules::field_ref`), which hold the paths.
+    const FIXED: [(PodField, EnvFieldName); 9] = [
+        (PodField::Name, EnvFieldName::Name),
+        (PodField::Namespace, EnvFieldName::Namespace),
+        (PodField::Uid, EnvFieldName::Uid),
+        (PodField::NodeName, EnvFieldName::NodeName),
+        (
+            PodField::ServiceAccountName,
+            EnvFieldName::ServiceAccountName,
+        ),
+        (PodField::HostIp, EnvFieldName::HostIp),
+        (PodField::HostIps, EnvFieldName::HostIps),
+        (PodField::PodIp, EnvFieldName::PodIp),
+        (PodField::PodIps, EnvFieldName::PodIps),
+    ];
+
     /// The field path as the API server spells it.
     pub fn path(&self) -> String {
         match self {
-            PodField::Name => "metadata.name".into(),
-            PodField::Namespace => "metadata.namespace".into(),
-            PodField::Uid => "metadata.uid".into(),
-            PodField::NodeName => "spec.nodeName".into(),
-            PodField::ServiceAccountName => "spec.serviceAccountName".into(),
-            PodField::HostIp => "status.hostIP".into(),
-            PodField::HostIps => "status.hostIPs".into(),
-            PodField::PodIp => "status.podIP".into(),
-            PodField::PodIps => "status.podIPs".into(),
             PodField::Label(key) => format!("metadata.labels['{key}']"),
             PodField::Annotation(key) => format!("metadata.annotations['{key}']"),
+            fixed => Self::FIXED
+                .iter()
+                .find(|(f, _)| f == fixed)
+                .map_or("", |(_, name)| name.path())
+                .to_owned(),
+        }
+    }
+
+    /// The builder's form of a field read by the shared rule (`daemonset_rules::field_ref::env_field`).
+    pub(crate) fn read(field: EnvField<'_>) -> PodField {
+        match field {
+            EnvField::Label(key) => PodField::Label(key.to_owned()),
+            EnvField::Annotation(key) => PodField::Annotation(key.to_owned()),
+            EnvField::Fixed(name) => Self::FIXED
+                .iter()
+                .find(|(_, n)| *n == name)
+                .map(|(f, _)| f.clone())
+                .expect("every fixed field has a variant"),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
+use daemonset_rules::field_ref::{env_field, env_field_problem};
 use daemonset_rules::suggest::did_you_mean;
 use daemonset_rules::unique::exactly_one;
 use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
@@ -387,33 +387,12 @@ fn field_files(ctx: &mut Ctx, path: &str, files: Vec<FieldFileSpec>) -> Vec<(Str
         .collect()
 }
 
-/// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`).
+/// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`), with the shared
+/// rule (`daemonset_rules::field_ref::env_field`) the macro reads it with.
 pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
-    let field = match text {
-        "metadata.name" => PodField::Name,
-        "metadata.namespace" => PodField::Namespace,
-        "metadata.uid" => PodField::Uid,
-        "spec.nodeName" => PodField::NodeName,
-        "spec.serviceAccountName" => PodField::ServiceAccountName,
-        "status.hostIP" => PodField::HostIp,
-        "status.hostIPs" => PodField::HostIps,
-        "status.podIP" => PodField::PodIp,
-        "status.podIPs" => PodField::PodIps,
-        _ => match split_subscript(text) {
-            Some(("metadata.labels", key)) => PodField::Label(key.to_owned()),
-            Some(("metadata.annotations", key)) => PodField::Annotation(key.to_owned()),
-            _ => {
-                let hint = did_you_mean(text, ENV_FIELD_PATHS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`? "))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "unsupported pod field `{text}`; {hint}supported: {}, metadata.labels['<key>'], metadata.annotations['<key>']",
-                    ENV_FIELD_PATHS.join(", ")
-                ));
-            }
-        },
-    };
-    Ok(field)
+    env_field(text)
+        .map(PodField::read)
+        .map_err(|err| env_field_problem(text, &err))
 }
 
 fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {
