@@ -7,7 +7,7 @@ use std::fmt::Display;
 
 use daemonset_rules::Quantity;
 use daemonset_rules::check::{self, Finding, TolerationFields};
-use daemonset_rules::field_ref::{self, EnvField};
+use daemonset_rules::field_ref;
 use daemonset_rules::model::{
     Budget as BudgetValue, ClosedSet, DnsPolicy, Effect, FsGroupChangePolicy, HostPathType,
     ImagePullPolicy, MountPropagation, NodeSelectorOperator, Protocol, ResourceField,
@@ -1352,15 +1352,11 @@ fn container(
     }
     if let Some(v) = c.get("sidecar") {
         match &v.kind {
-            Kind::Lit(Lit::Bool(b)) if what == "init container" => {
-                if b.value {
-                    calls.push(quote!(.sidecar()));
-                }
-            }
-            Kind::Lit(Lit::Bool(_)) => ctx.error(
-                &v.tokens,
-                "`sidecar` is for init containers: it keeps one running beside the main containers",
-            ),
+            Kind::Lit(Lit::Bool(b)) => match check::restart_policy(what == "init container", "sidecar") {
+                Some(message) => ctx.error(&v.tokens, message),
+                None if b.value => calls.push(quote!(.sidecar())),
+                None => {}
+            },
             _ => ctx.error(&v.tokens, "expected `sidecar: true` or `false` (a literal: the builder's switch takes no value)"),
         }
     }
@@ -1598,26 +1594,12 @@ fn pod_field(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         Some(s) => s.value(),
         None => value.compact_text(),
     };
-    // The shared reading (the one spec files use), and the builder's variant of the same name.
-    let field = match field_ref::env_field(&path) {
-        Ok(field) => field,
-        Err(err) => {
-            ctx.error(&value.tokens, field_ref::env_field_problem(&path, &err));
-            return None;
-        }
-    };
-    Some(match field {
-        EnvField::Fixed(name) => {
-            let v = format_ident!("{}", format!("{name:?}"));
-            quote!(::daemonset::build::PodField::#v)
-        }
-        EnvField::Label(key) => {
-            quote!(::daemonset::build::PodField::Label(::std::string::String::from(#key)))
-        }
-        EnvField::Annotation(key) => {
-            quote!(::daemonset::build::PodField::Annotation(::std::string::String::from(#key)))
-        }
-    })
+    // The shared reading (the one spec files and `PodField::parse` use), checked now and run by the expansion.
+    if let Err(err) = field_ref::env_field(&path) {
+        ctx.error(&value.tokens, field_ref::env_field_problem(&path, &err));
+        return None;
+    }
+    Some(quote!(::daemonset::build::PodField::parse(#path).expect("checked by daemonset!")))
 }
 
 fn env_from(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {

@@ -89,55 +89,11 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
     field_path(path, ENV_FIELD_PATHS)
 }
 
-/// A fixed pod field an env var reads (the builder's `PodField` without the subscripted ones), in the order of
-/// [`ENV_FIELD_PATHS`]; the variant names are the builder's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvFieldName {
-    /// `metadata.name`.
-    Name,
-    /// `metadata.namespace`.
-    Namespace,
-    /// `metadata.uid`.
-    Uid,
-    /// `spec.nodeName` (also read from the legacy `spec.host`).
-    NodeName,
-    /// `spec.serviceAccountName`.
-    ServiceAccountName,
-    /// `status.hostIP`.
-    HostIp,
-    /// `status.hostIPs`.
-    HostIps,
-    /// `status.podIP`.
-    PodIp,
-    /// `status.podIPs`.
-    PodIps,
-}
-
-impl EnvFieldName {
-    /// Every fixed field, in the order of [`ENV_FIELD_PATHS`].
-    pub const ALL: [EnvFieldName; 9] = [
-        EnvFieldName::Name,
-        EnvFieldName::Namespace,
-        EnvFieldName::Uid,
-        EnvFieldName::NodeName,
-        EnvFieldName::ServiceAccountName,
-        EnvFieldName::HostIp,
-        EnvFieldName::HostIps,
-        EnvFieldName::PodIp,
-        EnvFieldName::PodIps,
-    ];
-
-    /// The field path as the API server spells it.
-    pub fn path(self) -> &'static str {
-        ENV_FIELD_PATHS[self as usize]
-    }
-}
-
 /// What an env var's `fieldRef` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvField<'a> {
-    /// A fixed field.
-    Fixed(EnvFieldName),
+    /// A fixed field: its path in [`ENV_FIELD_PATHS`] (`spec.host` reads as `spec.nodeName`).
+    Fixed(&'static str),
     /// `metadata.labels['<key>']`.
     Label(&'a str),
     /// `metadata.annotations['<key>']`.
@@ -160,11 +116,11 @@ pub fn env_field(path: &str) -> Result<EnvField<'_>, FieldRefError> {
     } else {
         path
     };
-    let index = ENV_FIELD_PATHS
+    let fixed = ENV_FIELD_PATHS
         .iter()
-        .position(|p| *p == path)
+        .find(|p| **p == path)
         .expect("checked by env_field_path");
-    Ok(EnvField::Fixed(EnvFieldName::ALL[index]))
+    Ok(EnvField::Fixed(fixed))
 }
 
 /// The front ends' words for a path [`env_field`] refuses: the key's problems, or the closest supported path and
@@ -345,15 +301,11 @@ mod tests {
     }
 
     #[test]
-    fn env_fields_read_as_the_builder_names_them() {
-        for (name, path) in EnvFieldName::ALL.iter().zip(ENV_FIELD_PATHS) {
-            assert_eq!(name.path(), *path);
-            assert_eq!(env_field(path), Ok(EnvField::Fixed(*name)));
+    fn env_fields_read_as_the_server_reads_them() {
+        for path in ENV_FIELD_PATHS {
+            assert_eq!(env_field(path), Ok(EnvField::Fixed(path)));
         }
-        assert_eq!(
-            env_field("spec.host"),
-            Ok(EnvField::Fixed(EnvFieldName::NodeName))
-        );
+        assert_eq!(env_field("spec.host"), Ok(EnvField::Fixed("spec.nodeName")));
         assert_eq!(
             env_field("metadata.annotations['Example.com/Key']"),
             Ok(EnvField::Annotation("Example.com/Key"))

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use daemonset_rules::field_ref::{EnvField, EnvFieldName};
+use daemonset_rules::field_ref::{ENV_FIELD_PATHS, EnvField, env_field, env_field_problem};
 
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapKeySelector, EnvFromSource, EnvVar as K8sEnvVar, EnvVarSource,
@@ -40,20 +40,17 @@ pub enum PodField {
 }
 
 impl PodField {
-    /// The fixed fields and their names in the shared rules (`daemonset_rules::field_ref`), which hold the paths.
-    const FIXED: [(PodField, EnvFieldName); 9] = [
-        (PodField::Name, EnvFieldName::Name),
-        (PodField::Namespace, EnvFieldName::Namespace),
-        (PodField::Uid, EnvFieldName::Uid),
-        (PodField::NodeName, EnvFieldName::NodeName),
-        (
-            PodField::ServiceAccountName,
-            EnvFieldName::ServiceAccountName,
-        ),
-        (PodField::HostIp, EnvFieldName::HostIp),
-        (PodField::HostIps, EnvFieldName::HostIps),
-        (PodField::PodIp, EnvFieldName::PodIp),
-        (PodField::PodIps, EnvFieldName::PodIps),
+    /// The fixed fields, in the order of their paths in `daemonset_rules::field_ref::ENV_FIELD_PATHS`.
+    const FIXED: [PodField; 9] = [
+        PodField::Name,
+        PodField::Namespace,
+        PodField::Uid,
+        PodField::NodeName,
+        PodField::ServiceAccountName,
+        PodField::HostIp,
+        PodField::HostIps,
+        PodField::PodIp,
+        PodField::PodIps,
     ];
 
     /// The field path as the API server spells it.
@@ -63,22 +60,34 @@ impl PodField {
             PodField::Annotation(key) => format!("metadata.annotations['{key}']"),
             fixed => Self::FIXED
                 .iter()
-                .find(|(f, _)| f == fixed)
-                .map_or("", |(_, name)| name.path())
+                .zip(ENV_FIELD_PATHS)
+                .find(|(f, _)| *f == fixed)
+                .map_or("", |(_, path)| *path)
                 .to_owned(),
         }
     }
 
-    /// The builder's form of a field read by the shared rule (`daemonset_rules::field_ref::env_field`).
-    pub(crate) fn read(field: EnvField<'_>) -> PodField {
-        match field {
-            EnvField::Label(key) => PodField::Label(key.to_owned()),
-            EnvField::Annotation(key) => PodField::Annotation(key.to_owned()),
-            EnvField::Fixed(name) => Self::FIXED
+    /// Reads a field path as the API server does for env vars (`spec.nodeName`, `metadata.labels['app']`; the
+    /// legacy `spec.host` is `spec.nodeName`): the rule spec files and the `daemonset!` macro read it with. The
+    /// error says what is wrong, with the closest supported path.
+    ///
+    /// ```
+    /// use daemonset::build::PodField;
+    /// assert_eq!(PodField::parse("spec.host"), Ok(PodField::NodeName));
+    /// assert_eq!(PodField::parse("metadata.labels['app']"), Ok(PodField::Label("app".into())));
+    /// assert!(PodField::parse("spec.nodename").unwrap_err().contains("did you mean `spec.nodeName`?"));
+    /// ```
+    pub fn parse(path: &str) -> Result<PodField, String> {
+        match env_field(path) {
+            Ok(EnvField::Label(key)) => Ok(PodField::Label(key.to_owned())),
+            Ok(EnvField::Annotation(key)) => Ok(PodField::Annotation(key.to_owned())),
+            Ok(EnvField::Fixed(fixed)) => Ok(Self::FIXED
                 .iter()
-                .find(|(_, n)| *n == name)
+                .zip(ENV_FIELD_PATHS)
+                .find(|(_, p)| **p == fixed)
                 .map(|(f, _)| f.clone())
-                .expect("every fixed field has a variant"),
+                .expect("a variant for every path")),
+            Err(err) => Err(env_field_problem(path, &err)),
         }
     }
 }

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use daemonset_rules::field_ref::{env_field, env_field_problem};
 use daemonset_rules::suggest::did_you_mean;
 use daemonset_rules::unique::exactly_one;
 use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
@@ -88,11 +87,10 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .enumerate()
         .map(|(i, c)| {
             let path = format!("containers[{i}]");
-            if c.restart_policy.is_some() {
-                ctx.problem(
-                    format!("{path}.restartPolicy"),
-                    "`restartPolicy` is for init containers only (`Always` makes a sidecar)",
-                );
+            if c.restart_policy.is_some()
+                && let Some(message) = check::restart_policy(false, "restartPolicy")
+            {
+                ctx.problem(format!("{path}.restartPolicy"), message);
             }
             container(&mut ctx, &path, c, &declared)
         })
@@ -390,9 +388,7 @@ fn field_files(ctx: &mut Ctx, path: &str, files: Vec<FieldFileSpec>) -> Vec<(Str
 /// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`), with the shared
 /// rule (`daemonset_rules::field_ref::env_field`) the macro reads it with.
 pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
-    env_field(text)
-        .map(PodField::read)
-        .map_err(|err| env_field_problem(text, &err))
+    PodField::parse(text)
 }
 
 fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {

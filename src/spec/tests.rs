@@ -619,7 +619,7 @@ fn termination_message_sidecar_and_resize_policy() {
     let err = load_err(&format!("{BASE}  restartPolicy: Always\n"));
     assert_eq!(
         err.to_string(),
-        "t.yaml:6: containers[0].restartPolicy: `restartPolicy` is for init containers only (`Always` makes a sidecar)"
+        "t.yaml:6: containers[0].restartPolicy: `restartPolicy` is for init containers only: it makes one a sidecar, which keeps running beside the main containers"
     );
     let err = load_err(&format!("{BASE}  terminationMessagePolicy: Fallback\n"));
     assert!(
