@@ -7,7 +7,7 @@ use std::fmt::Display;
 
 use daemonset_rules::Quantity;
 use daemonset_rules::check::{self, Finding, TolerationFields};
-use daemonset_rules::field_ref::{self, ENV_FIELD_PATHS, FieldRefError};
+use daemonset_rules::field_ref;
 use daemonset_rules::model::{
     Budget as BudgetValue, ClosedSet, DnsPolicy, Effect, FsGroupChangePolicy, HostPathType,
     ImagePullPolicy, MountPropagation, NodeSelectorOperator, Protocol, ResourceField,
@@ -1352,15 +1352,11 @@ fn container(
     }
     if let Some(v) = c.get("sidecar") {
         match &v.kind {
-            Kind::Lit(Lit::Bool(b)) if what == "init container" => {
-                if b.value {
-                    calls.push(quote!(.sidecar()));
-                }
-            }
-            Kind::Lit(Lit::Bool(_)) => ctx.error(
-                &v.tokens,
-                "`sidecar` is for init containers: it keeps one running beside the main containers",
-            ),
+            Kind::Lit(Lit::Bool(b)) => match check::restart_policy(what == "init container", "sidecar") {
+                Some(message) => ctx.error(&v.tokens, message),
+                None if b.value => calls.push(quote!(.sidecar())),
+                None => {}
+            },
             _ => ctx.error(&v.tokens, "expected `sidecar: true` or `false` (a literal: the builder's switch takes no value)"),
         }
     }
@@ -1598,54 +1594,12 @@ fn pod_field(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {
         Some(s) => s.value(),
         None => value.compact_text(),
     };
-    let supported = || {
-        let mut all: Vec<&str> = ENV_FIELD_PATHS.to_vec();
-        all.extend(["metadata.labels['<key>']", "metadata.annotations['<key>']"]);
-        all
-    };
-    if let Err(err) = field_ref::env_field_path(&path) {
-        let message = match err {
-            FieldRefError::InvalidKey { key, messages } => format!(
-                "invalid key {key:?} in fieldRef `{path}`: {}",
-                messages.join("; ")
-            ),
-            FieldRefError::Unsupported { .. } | FieldRefError::Invalid { .. } => {
-                let hint = did_you_mean(&path, ENV_FIELD_PATHS.iter().copied())
-                    .map(|best| format!("did you mean `{best}`? "))
-                    .unwrap_or_default();
-                format!(
-                    "unknown fieldRef path `{path}`; {hint}supported: {}",
-                    list(&supported())
-                )
-            }
-        };
-        ctx.error(&value.tokens, message);
+    // The shared reading (the one spec files and `PodField::parse` use), checked now and run by the expansion.
+    if let Err(err) = field_ref::env_field(&path) {
+        ctx.error(&value.tokens, field_ref::env_field_problem(&path, &err));
         return None;
     }
-    let variant = |v: &str| {
-        let v = format_ident!("{v}");
-        quote!(::daemonset::build::PodField::#v)
-    };
-    Some(match path.as_str() {
-        "metadata.name" => variant("Name"),
-        "metadata.namespace" => variant("Namespace"),
-        "metadata.uid" => variant("Uid"),
-        "spec.nodeName" | "spec.host" => variant("NodeName"),
-        "spec.serviceAccountName" => variant("ServiceAccountName"),
-        "status.hostIP" => variant("HostIp"),
-        "status.hostIPs" => variant("HostIps"),
-        "status.podIP" => variant("PodIp"),
-        "status.podIPs" => variant("PodIps"),
-        other => {
-            let (base, key) = field_ref::split_subscript(other).expect("checked by env_field_path");
-            let v = variant(if base == "metadata.labels" {
-                "Label"
-            } else {
-                "Annotation"
-            });
-            quote!(#v(::std::string::String::from(#key)))
-        }
-    })
+    Some(quote!(::daemonset::build::PodField::parse(#path).expect("checked by daemonset!")))
 }
 
 fn env_from(ctx: &mut Ctx, value: &Value) -> Option<TokenStream> {

@@ -68,9 +68,12 @@ struct Ctr {
 struct Env {
     name: String,
     value: Option<String>,
-    /// A pod field (`fieldRef`), always `spec.nodeName` here.
-    node_name: bool,
+    /// A pod field (`fieldRef.fieldPath`).
+    field: Option<&'static str>,
 }
+
+/// The valid `fieldRef` paths the descriptions use (`spec.host` is the server's alias of `spec.nodeName`).
+const FIELDS: &[&str] = &["spec.nodeName", "spec.host", "metadata.labels['app']"];
 
 /// An action of a probe or a hook.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,6 +126,7 @@ enum Fault {
     DuplicatePortName,
     DuplicateMountPath,
     DuplicateEnv,
+    BadFieldRef,
     VolumeTwoSources,
     EnvTwoSources,
     ProbeTwoActions,
@@ -150,6 +154,7 @@ const FAULTS: &[Fault] = &[
     Fault::DuplicatePortName,
     Fault::DuplicateMountPath,
     Fault::DuplicateEnv,
+    Fault::BadFieldRef,
     Fault::VolumeTwoSources,
     Fault::EnvTwoSources,
     Fault::ProbeTwoActions,
@@ -321,7 +326,9 @@ fn valid_desc() -> impl PStrategy<Value = Desc> {
                                 .map(|((name, value), _)| Env {
                                     name: name.to_owned(),
                                     value: value.map(str::to_owned),
-                                    node_name: value.is_none(),
+                                    field: value
+                                        .is_none()
+                                        .then(|| FIELDS[(i + image.len()) % FIELDS.len()]),
                                 })
                                 .collect(),
                             probe: probe.map(|a| vec![a]),
@@ -452,13 +459,25 @@ fn inject_item(desc: &mut Desc, fault: Fault, pick: usize) -> (String, bool) {
                 env.push(Env {
                     name: name.clone(),
                     value: Some("fast".into()),
-                    node_name: false,
+                    field: None,
                 });
             }
             env.push(Env {
                 name,
                 value: Some("slow".into()),
-                node_name: false,
+                field: None,
+            });
+            (format!("containers[{c}]"), false)
+        }
+        Fault::BadFieldRef => {
+            desc.containers[c].env.push(Env {
+                name: "WHERE".into(),
+                value: None,
+                field: Some(if pick.is_multiple_of(2) {
+                    "spec.nodename"
+                } else {
+                    "metadata.labels['-x']"
+                }),
             });
             (format!("containers[{c}]"), false)
         }
@@ -473,7 +492,7 @@ fn inject_item(desc: &mut Desc, fault: Fault, pick: usize) -> (String, bool) {
             desc.containers[c].env.push(Env {
                 name: "BOTH".into(),
                 value: Some("a".into()),
-                node_name: true,
+                field: Some("spec.nodeName"),
             });
             (format!("containers[{c}]"), true)
         }
@@ -671,11 +690,11 @@ fn container_fields(c: &Ctr, dsl: bool) -> String {
                         format!("value: {}", q(v))
                     });
                 }
-                if e.node_name {
+                if let Some(path) = e.field {
                     sources.push(if dsl {
-                        "field(spec.nodeName)".to_owned()
+                        format!("field({})", q(path))
                     } else {
-                        "field: spec.nodeName".to_owned()
+                        format!("field: {}", q(path))
                     });
                 }
                 if dsl {
@@ -1066,9 +1085,16 @@ fn run_builder(d: &Desc) -> Outcome {
             });
         }
         for e in &c.env {
-            container = match (&e.value, e.node_name) {
-                (Some(v), false) => container.env(EnvVar::value(e.name.clone(), v.clone())),
-                (None, true) => container.env(EnvVar::field(e.name.clone(), PodField::NodeName)),
+            container = match (&e.value, e.field) {
+                (Some(v), None) => container.env(EnvVar::value(e.name.clone(), v.clone())),
+                (None, Some(path)) => {
+                    let field = match path {
+                        "spec.nodeName" | "spec.host" => PodField::NodeName,
+                        "metadata.labels['app']" => PodField::Label("app".into()),
+                        other => unreachable!("a fault the builder cannot express: {other}"),
+                    };
+                    container.env(EnvVar::field(e.name.clone(), field))
+                }
                 // Two sources: only the raw object can hold them.
                 (value, _) => {
                     let var = k8s::EnvVar {

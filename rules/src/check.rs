@@ -132,6 +132,18 @@ pub fn image(image: &str) -> Option<Finding> {
     }
 }
 
+/// A restart policy (spec files' `restartPolicy`, the macro's `sidecar`) on a container that is not an init
+/// container: a rule beyond the server, which drops the field of a regular container while the
+/// ContainerRestartRules feature is off (1.34), so it would do nothing. `field` is the front end's name of it.
+pub fn restart_policy(init_container: bool, field: &str) -> Option<String> {
+    (!init_container).then(|| {
+        format!(
+            "`{field}` is for init containers only: it makes one a sidecar, which keeps running beside the main \
+             containers"
+        )
+    })
+}
+
 /// A toleration's fields, as written (`None`: not known, e.g. a Rust expression in the macro; a field that is not
 /// known skips the rules that need it).
 #[derive(Debug, Clone, Copy, Default)]
@@ -432,6 +444,12 @@ mod tests {
         assert!(requirement_values(NodeSelectorOperator::Gt, &["1", "2"]).is_some());
         assert_eq!(requirement_values(NodeSelectorOperator::Lt, &["3"]), None);
         assert_eq!(image(" a ").unwrap().kind, Kind::Invalid);
+        assert_eq!(restart_policy(true, "sidecar"), None);
+        assert!(
+            restart_policy(false, "sidecar")
+                .unwrap()
+                .starts_with("`sidecar` is for init")
+        );
         assert_eq!(image("a"), None);
     }
 }

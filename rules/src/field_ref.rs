@@ -89,6 +89,66 @@ pub fn env_field_path(path: &str) -> Result<(), FieldRefError> {
     field_path(path, ENV_FIELD_PATHS)
 }
 
+/// What an env var's `fieldRef` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvField<'a> {
+    /// A fixed field: its path in [`ENV_FIELD_PATHS`] (`spec.host` reads as `spec.nodeName`).
+    Fixed(&'static str),
+    /// `metadata.labels['<key>']`.
+    Label(&'a str),
+    /// `metadata.annotations['<key>']`.
+    Annotation(&'a str),
+}
+
+/// Reads an env `fieldRef.fieldPath` as spec files and the macro write it, checked with [`env_field_path`] (so a
+/// subscript's key is a qualified name, and `spec.host` reads as `spec.nodeName`, as on the server).
+pub fn env_field(path: &str) -> Result<EnvField<'_>, FieldRefError> {
+    env_field_path(path)?;
+    if let Some((base, key)) = split_subscript(path) {
+        return Ok(if base == "metadata.labels" {
+            EnvField::Label(key)
+        } else {
+            EnvField::Annotation(key)
+        });
+    }
+    let path = if path == "spec.host" {
+        "spec.nodeName"
+    } else {
+        path
+    };
+    let fixed = ENV_FIELD_PATHS
+        .iter()
+        .find(|p| **p == path)
+        .expect("checked by env_field_path");
+    Ok(EnvField::Fixed(fixed))
+}
+
+/// The front ends' words for a path [`env_field`] refuses: the key's problems, or the closest supported path and
+/// the list of them.
+pub fn env_field_problem(path: &str, err: &FieldRefError) -> String {
+    match err {
+        FieldRefError::InvalidKey { key, messages } => format!(
+            "invalid key {key:?} in fieldRef `{path}`: {}",
+            messages.join("; ")
+        ),
+        FieldRefError::Unsupported { .. } | FieldRefError::Invalid { .. } => {
+            let hint = crate::suggest::did_you_mean(path, ENV_FIELD_PATHS.iter().copied())
+                .map(|best| format!("did you mean `{best}`? "))
+                .unwrap_or_default();
+            let supported: Vec<String> = ENV_FIELD_PATHS
+                .iter()
+                .copied()
+                .chain(["metadata.labels['<key>']", "metadata.annotations['<key>']"])
+                .map(|p| format!("`{p}`"))
+                .collect();
+            format!(
+                "unknown fieldRef path `{path}`; {hint}supported: {}",
+                supported.join(", ")
+            )
+        }
+    }
+}
+
 /// Checks a downward API volume file's `fieldRef.fieldPath` (`validVolumeDownwardAPIFieldPathExpressions`).
 pub fn volume_field_path(path: &str) -> Result<(), FieldRefError> {
     field_path(path, VOLUME_FIELD_PATHS)
@@ -238,6 +298,29 @@ mod tests {
             volume_field_path("spec.nodeName"),
             Err(FieldRefError::Unsupported { .. })
         ));
+    }
+
+    #[test]
+    fn env_fields_read_as_the_server_reads_them() {
+        for path in ENV_FIELD_PATHS {
+            assert_eq!(env_field(path), Ok(EnvField::Fixed(path)));
+        }
+        assert_eq!(env_field("spec.host"), Ok(EnvField::Fixed("spec.nodeName")));
+        assert_eq!(
+            env_field("metadata.annotations['Example.com/Key']"),
+            Ok(EnvField::Annotation("Example.com/Key"))
+        );
+        let err = env_field("spec.nodename").unwrap_err();
+        assert!(
+            env_field_problem("spec.nodename", &err).starts_with(
+                "unknown fieldRef path `spec.nodename`; did you mean `spec.nodeName`?"
+            )
+        );
+        let err = env_field("metadata.labels['-x']").unwrap_err();
+        assert!(
+            env_field_problem("metadata.labels['-x']", &err)
+                .starts_with("invalid key \"-x\" in fieldRef `metadata.labels['-x']`: ")
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use daemonset_rules::field_ref::{ENV_FIELD_PATHS, EnvField, env_field, env_field_problem};
+
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapKeySelector, EnvFromSource, EnvVar as K8sEnvVar, EnvVarSource,
     ObjectFieldSelector, ResourceFieldSelector, SecretEnvSource, SecretKeySelector,
@@ -38,20 +40,54 @@ pub enum PodField {
 }
 
 impl PodField {
+    /// The fixed fields, in the order of their paths in `daemonset_rules::field_ref::ENV_FIELD_PATHS`.
+    const FIXED: [PodField; 9] = [
+        PodField::Name,
+        PodField::Namespace,
+        PodField::Uid,
+        PodField::NodeName,
+        PodField::ServiceAccountName,
+        PodField::HostIp,
+        PodField::HostIps,
+        PodField::PodIp,
+        PodField::PodIps,
+    ];
+
     /// The field path as the API server spells it.
     pub fn path(&self) -> String {
         match self {
-            PodField::Name => "metadata.name".into(),
-            PodField::Namespace => "metadata.namespace".into(),
-            PodField::Uid => "metadata.uid".into(),
-            PodField::NodeName => "spec.nodeName".into(),
-            PodField::ServiceAccountName => "spec.serviceAccountName".into(),
-            PodField::HostIp => "status.hostIP".into(),
-            PodField::HostIps => "status.hostIPs".into(),
-            PodField::PodIp => "status.podIP".into(),
-            PodField::PodIps => "status.podIPs".into(),
             PodField::Label(key) => format!("metadata.labels['{key}']"),
             PodField::Annotation(key) => format!("metadata.annotations['{key}']"),
+            fixed => Self::FIXED
+                .iter()
+                .zip(ENV_FIELD_PATHS)
+                .find(|(f, _)| *f == fixed)
+                .map_or("", |(_, path)| *path)
+                .to_owned(),
+        }
+    }
+
+    /// Reads a field path as the API server does for env vars (`spec.nodeName`, `metadata.labels['app']`; the
+    /// legacy `spec.host` is `spec.nodeName`): the rule spec files and the `daemonset!` macro read it with. The
+    /// error says what is wrong, with the closest supported path.
+    ///
+    /// ```
+    /// use daemonset::build::PodField;
+    /// assert_eq!(PodField::parse("spec.host"), Ok(PodField::NodeName));
+    /// assert_eq!(PodField::parse("metadata.labels['app']"), Ok(PodField::Label("app".into())));
+    /// assert!(PodField::parse("spec.nodename").unwrap_err().contains("did you mean `spec.nodeName`?"));
+    /// ```
+    pub fn parse(path: &str) -> Result<PodField, String> {
+        match env_field(path) {
+            Ok(EnvField::Label(key)) => Ok(PodField::Label(key.to_owned())),
+            Ok(EnvField::Annotation(key)) => Ok(PodField::Annotation(key.to_owned())),
+            Ok(EnvField::Fixed(fixed)) => Ok(Self::FIXED
+                .iter()
+                .zip(ENV_FIELD_PATHS)
+                .find(|(_, p)| **p == fixed)
+                .map(|(f, _)| f.clone())
+                .expect("a variant for every path")),
+            Err(err) => Err(env_field_problem(path, &err)),
         }
     }
 }

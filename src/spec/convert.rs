@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use daemonset_rules::field_ref::{ENV_FIELD_PATHS, split_subscript};
 use daemonset_rules::suggest::did_you_mean;
 use daemonset_rules::unique::exactly_one;
 use daemonset_rules::volumes::{Field, MountDecl, Storage, VolumeDecl};
@@ -88,11 +87,10 @@ pub(crate) fn build(spec: Spec) -> Result<Result<K8sDaemonSet, ValidationErrors>
         .enumerate()
         .map(|(i, c)| {
             let path = format!("containers[{i}]");
-            if c.restart_policy.is_some() {
-                ctx.problem(
-                    format!("{path}.restartPolicy"),
-                    "`restartPolicy` is for init containers only (`Always` makes a sidecar)",
-                );
+            if c.restart_policy.is_some()
+                && let Some(message) = check::restart_policy(false, "restartPolicy")
+            {
+                ctx.problem(format!("{path}.restartPolicy"), message);
             }
             container(&mut ctx, &path, c, &declared)
         })
@@ -387,33 +385,10 @@ fn field_files(ctx: &mut Ctx, path: &str, files: Vec<FieldFileSpec>) -> Vec<(Str
         .collect()
 }
 
-/// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`).
+/// Reads an env `field` as the API server spells it (`spec.nodeName`, `metadata.labels['app']`), with the shared
+/// rule (`daemonset_rules::field_ref::env_field`) the macro reads it with.
 pub(crate) fn pod_field(text: &str) -> Result<PodField, String> {
-    let field = match text {
-        "metadata.name" => PodField::Name,
-        "metadata.namespace" => PodField::Namespace,
-        "metadata.uid" => PodField::Uid,
-        "spec.nodeName" => PodField::NodeName,
-        "spec.serviceAccountName" => PodField::ServiceAccountName,
-        "status.hostIP" => PodField::HostIp,
-        "status.hostIPs" => PodField::HostIps,
-        "status.podIP" => PodField::PodIp,
-        "status.podIPs" => PodField::PodIps,
-        _ => match split_subscript(text) {
-            Some(("metadata.labels", key)) => PodField::Label(key.to_owned()),
-            Some(("metadata.annotations", key)) => PodField::Annotation(key.to_owned()),
-            _ => {
-                let hint = did_you_mean(text, ENV_FIELD_PATHS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`? "))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "unsupported pod field `{text}`; {hint}supported: {}, metadata.labels['<key>'], metadata.annotations['<key>']",
-                    ENV_FIELD_PATHS.join(", ")
-                ));
-            }
-        },
-    };
-    Ok(field)
+    PodField::parse(text)
 }
 
 fn env_var(ctx: &mut Ctx, path: &str, spec: EnvSpec) -> Option<EnvVar> {

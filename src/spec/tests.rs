@@ -235,9 +235,33 @@ fn unknown_pod_field_suggests() {
     ));
     assert!(
         err.to_string()
-            .contains("unsupported pod field `spec.nodename`; did you mean `spec.nodeName`?"),
+            .contains("unknown fieldRef path `spec.nodename`; did you mean `spec.nodeName`?"),
         "{err}"
     );
+    // The shared reading: a subscript's key is checked as the server does, `spec.host` is `spec.nodeName`.
+    let err = load_err(&format!(
+        "{BASE}  env:\n  - {{name: X, field: \"metadata.labels['-x']\"}}\n"
+    ));
+    assert!(
+        err.to_string()
+            .contains("invalid key \"-x\" in fieldRef `metadata.labels['-x']`"),
+        "{err}"
+    );
+    let ds = load_ok(&format!(
+        "{BASE}  env:\n  - {{name: X, field: spec.host}}\n"
+    ));
+    let env = ds.spec.unwrap().template.spec.unwrap().containers[0]
+        .env
+        .clone()
+        .unwrap();
+    let field = env[0]
+        .value_from
+        .as_ref()
+        .unwrap()
+        .field_ref
+        .as_ref()
+        .unwrap();
+    assert_eq!(field.field_path, "spec.nodeName");
 }
 
 fn rolling_update(ds: &DaemonSet) -> (Option<String>, Option<String>) {
@@ -595,7 +619,7 @@ fn termination_message_sidecar_and_resize_policy() {
     let err = load_err(&format!("{BASE}  restartPolicy: Always\n"));
     assert_eq!(
         err.to_string(),
-        "t.yaml:6: containers[0].restartPolicy: `restartPolicy` is for init containers only (`Always` makes a sidecar)"
+        "t.yaml:6: containers[0].restartPolicy: `restartPolicy` is for init containers only: it makes one a sidecar, which keeps running beside the main containers"
     );
     let err = load_err(&format!("{BASE}  terminationMessagePolicy: Fallback\n"));
     assert!(
