@@ -651,25 +651,30 @@ fn secret_in_env(ds: &DaemonSet, _: &Options, out: &mut Out) {
 
 /// The API server's condition for the "hides previous definition" warning: a later definition of a name that
 /// comes from `valueFrom`, or does not refer to the earlier value (`X=$(X)suffix` is fine, `X=$(X)` is not).
-pub(crate) fn hides_previous(env: &k8s_openapi::api::core::v1::EnvVar) -> bool {
+fn hides_previous(env: &k8s_openapi::api::core::v1::EnvVar) -> bool {
     let reference = format!("$({})", env.name);
     let value = env.value.as_deref().unwrap_or_default();
     env.value_from.is_some() || value == reference || !value.contains(&reference)
 }
 
+/// The env vars of a container that redefine an earlier one in a way the API server warns about: `(index, index
+/// of the first definition)`. Repeats are found by the shared rule (`daemonset_rules::unique`), the spec loader's
+/// and the macro's too; the warning's condition is [`hides_previous`].
+pub(crate) fn hidden_env(env: &[k8s_openapi::api::core::v1::EnvVar]) -> Vec<(usize, usize)> {
+    daemonset_rules::unique::duplicates(env.iter().map(|e| e.name.as_str()))
+        .into_iter()
+        .filter(|&(i, _)| hides_previous(&env[i]))
+        .collect()
+}
+
 fn duplicate_env(ds: &DaemonSet, _: &Options, out: &mut Out) {
     for (path, c) in containers(ds) {
         let env = c.env.as_deref().unwrap_or_default();
-        for (j, var) in env.iter().enumerate() {
-            let Some(first) = env[..j].iter().position(|e| e.name == var.name) else {
-                continue;
-            };
-            if hides_previous(var) {
-                out.push((
-                    path.child("env").index(j),
-                    format!("container `{}` defines {} again (first at env[{first}]): the container sees only the last value, and apply may drop one of them", c.name, quote(&var.name)),
-                ));
-            }
+        for (j, first) in hidden_env(env) {
+            out.push((
+                path.child("env").index(j),
+                format!("container `{}` defines {} again (first at env[{first}]): the container sees only the last value, and apply may drop one of them", c.name, quote(&env[j].name)),
+            ));
         }
     }
 }

@@ -292,16 +292,14 @@ pub fn server_warnings(daemon_set: &DaemonSet) -> Vec<ServerWarning> {
             }
         }
         let env = c.env.as_deref().unwrap_or_default();
-        for (i, var) in env.iter().enumerate() {
-            if env[..i].iter().any(|e| e.name == var.name) && super::rules::hides_previous(var) {
-                w.push(
-                    path.child("env").index(i),
-                    format!(
-                        "hides previous definition of {}, which may be dropped when using apply",
-                        go_quote(&var.name)
-                    ),
-                );
-            }
+        for (i, _) in super::rules::hidden_env(env) {
+            w.push(
+                path.child("env").index(i),
+                format!(
+                    "hides previous definition of {}, which may be dropped when using apply",
+                    go_quote(&env[i].name)
+                ),
+            );
         }
     }
 
