@@ -275,12 +275,12 @@ mod tests {
     #[test]
     fn every_producer_is_written_file_line_column_path_message() {
         use k8s_openapi::api::apps::v1::DaemonSet;
-        // A spec file's problem (line only: the builder's problems are located by line).
+        // A spec file's problem, at the line and column of the key that sets the field.
         let spec = "name: a\nselectorLabels: {app: a}\ncontainers:\n- name: c\n  image: c:1\n  mounts:\n  - {volume: v, path: /v}\n";
         let error = crate::spec::from_str("a.yaml", spec).unwrap_err();
         let text = error.problems()[0].to_string();
         assert!(
-            text.starts_with("a.yaml:7: containers[0].mounts[0].volume: Not found: \"v\""),
+            text.starts_with("a.yaml:7:6: containers[0].mounts[0].volume: Not found: \"v\""),
             "{text}"
         );
         // A parse error, a violation and a lint finding of one manifest, at the line and column of their field.

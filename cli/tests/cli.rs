@@ -1021,8 +1021,7 @@ fn diagnostic_parts(line: &str) -> Option<(&str, usize, Option<usize>, &str, &st
 fn a_spec_error_a_parse_error_a_violation_and_a_lint_finding_are_written_alike() {
     // One file, `agent.yaml`, holding in turn a spec file with a mount of an undeclared volume, a manifest with a
     // misplaced key, one with an invalid name and one with a `latest` image. Every command that reports the
-    // problem writes it `agent.yaml:line:column: path: message` (stderr with `error: ` first; a spec file's builder
-    // and validation problems have a line but no column).
+    // problem writes it `agent.yaml:line:column: path: message` (stderr with `error: ` first).
     const MANIFEST: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers:\n      - {name: agent, image: \"agent:1.0\"}\n";
     let spec = "name: agent\nselectorLabels: {app: agent}\ncontainers:\n- name: agent\n  image: agent:1.0\n  mounts:\n  - {volume: logs, path: /var/log}\n";
     let parse = MANIFEST.replace(
@@ -1038,7 +1037,7 @@ fn a_spec_error_a_parse_error_a_violation_and_a_lint_finding_are_written_alike()
             "stderr",
             (
                 7,
-                None,
+                Some(6),
                 "containers[0].mounts[0].volume",
                 "Not found: \"logs\"",
             ),
@@ -1049,7 +1048,7 @@ fn a_spec_error_a_parse_error_a_violation_and_a_lint_finding_are_written_alike()
             "stderr",
             (
                 7,
-                None,
+                Some(6),
                 "containers[0].mounts[0].volume",
                 "Not found: \"logs\"",
             ),

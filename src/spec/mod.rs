@@ -265,8 +265,12 @@ fn template_error(file: &str, source: &str, e: minijinja::Error) -> SpecError {
 pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
     let spec = parse(file, text)?;
     let lines = std::cell::OnceCell::new();
-    // The builder's and validation's problems are located by line (as before the one diagnostic format).
-    let line_of = |path: &str| lines.get_or_init(|| locate::Lines::of(text)).line_of(path);
+    // The builder's and validation's problems are located at the line and column of the key that sets the field.
+    let position_of = |path: &str| {
+        lines
+            .get_or_init(|| locate::Lines::of(text))
+            .position_of(path)
+    };
     match convert::build(spec) {
         Err(problems) => Err(SpecError {
             file: file.to_owned(),
@@ -274,10 +278,11 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
             problems: problems
                 .into_iter()
                 .map(|(path, message)| {
+                    let position = position_of(&path);
                     let location = Location {
                         file: Some(file.to_owned()),
-                        line: line_of(&path),
-                        column: None,
+                        line: position.map(|(line, _)| line),
+                        column: position.map(|(_, column)| column),
                         path: Some(path),
                     };
                     Diagnostic::error(location, message)
@@ -292,10 +297,11 @@ pub fn from_str(file: &str, text: &str) -> Result<DaemonSet, SpecError> {
                 .violations()
                 .iter()
                 .map(|v| {
+                    let position = position_of(&spec_path(v.path.as_str()));
                     let location = Location {
                         file: Some(file.to_owned()),
-                        line: line_of(&spec_path(v.path.as_str())),
-                        column: None,
+                        line: position.map(|(line, _)| line),
+                        column: position.map(|(_, column)| column),
                         path: Some(v.path.as_str().to_owned()),
                     };
                     Diagnostic::error(location, v.message()).with_source(v.clone())

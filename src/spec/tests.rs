@@ -72,7 +72,7 @@ fn mount_of_undeclared_volume_suggests_the_declared_one() {
     assert_eq!(err.kind(), SpecErrorKind::Invalid);
     assert_eq!(
         err.to_string(),
-        "t.yaml:10: containers[0].mounts[0].volume: Not found: \"varlgo\": no volume `varlgo` is declared; did you mean `varlog`?"
+        "t.yaml:10:5: containers[0].mounts[0].volume: Not found: \"varlgo\": no volume `varlgo` is declared; did you mean `varlog`?"
     );
 }
 
@@ -84,7 +84,7 @@ fn bad_quantity_is_reported_at_its_line() {
     assert_eq!(err.kind(), SpecErrorKind::Invalid);
     assert!(
         err.to_string().starts_with(
-            "t.yaml:8: containers[0].resources.limits.memory: invalid quantity \"64MB\""
+            "t.yaml:8:7: containers[0].resources.limits.memory: invalid quantity \"64MB\""
         ),
         "{err}"
     );
@@ -98,7 +98,7 @@ fn validation_errors_point_at_the_spec_line() {
     assert_eq!(err.kind(), SpecErrorKind::Validation);
     assert!(
         err.to_string().starts_with(
-            "t.yaml:4: spec.template.spec.containers[0].name: Invalid value: \"Agent_1\""
+            "t.yaml:4:3: spec.template.spec.containers[0].name: Invalid value: \"Agent_1\""
         ),
         "{err}"
     );
@@ -184,7 +184,7 @@ fn env_with_two_sources_is_an_error() {
     ));
     assert_eq!(
         err.to_string(),
-        "t.yaml:7: containers[0].env[0]: env var `X` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`; `value` and `field` are given"
+        "t.yaml:7:5: containers[0].env[0]: env var `X` needs exactly one of `value`, `field`, `resourceField`, `configMapKey`, `secretKey`; `value` and `field` are given"
     );
 }
 
@@ -197,7 +197,7 @@ fn repeated_names_are_reported_by_the_shared_rule() {
     assert_eq!(
         err.to_string(),
         format!(
-            "t.yaml:3: volumes[1].name: {}",
+            "t.yaml:3:4: volumes[1].name: {}",
             daemonset_rules::unique::Distinct::VolumeName.explain("data")
         )
     );
@@ -205,7 +205,7 @@ fn repeated_names_are_reported_by_the_shared_rule() {
     let err = load_err(&format!("{BASE}- name: agent\n  image: b\n"));
     assert_eq!(
         err.to_string(),
-        "t.yaml:6: spec.template.spec.containers[1].name: Duplicate value: \"agent\""
+        "t.yaml:6:3: spec.template.spec.containers[1].name: Duplicate value: \"agent\""
     );
     // Env names: a list, as in the API, where the server only warns ("hides previous definition"); the lint
     // reports it. (The DSL refuses it: its env is a map.)
@@ -224,7 +224,7 @@ fn a_volume_without_a_source_names_the_options() {
     let err = load_err(&format!("volumes:\n- {{name: data}}\n{BASE}"));
     assert_eq!(
         err.to_string(),
-        "t.yaml:2: volumes[0]: volume `data` needs exactly one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`, `csi`; none is given"
+        "t.yaml:2:3: volumes[0]: volume `data` needs exactly one of `hostPath`, `configMap`, `secret`, `emptyDir`, `projected`, `downwardAPI`, `csi`; none is given"
     );
 }
 
@@ -448,7 +448,7 @@ fn profiles_keep_localhost_profile_with_localhost_only() {
     assert_eq!(err.kind(), SpecErrorKind::Invalid);
     assert!(
         err.to_string().starts_with(
-            "t.yaml:7: securityContext.seccompProfile.localhostProfile: Invalid value: "
+            "t.yaml:7:42: securityContext.seccompProfile.localhostProfile: Invalid value: "
         ) && err
             .to_string()
             .contains("can only be set when seccomp type is Localhost"),
@@ -495,7 +495,7 @@ fn windows_options_on_pod_and_container() {
     ));
     assert!(
         err.to_string()
-            .starts_with("t.yaml:7: securityContext.windowsOptions.runAsUserName:"),
+            .starts_with("t.yaml:7:3: securityContext.windowsOptions.runAsUserName:"),
         "{err}"
     );
     let err = load_err(&format!("{BASE}os: {{name: Linux}}\n"));
@@ -551,7 +551,7 @@ fn lifecycle_hooks() {
     ));
     assert_eq!(
         err.to_string(),
-        "t.yaml:7: containers[0].lifecycle.preStop: a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`; `exec` and `sleep` are given"
+        "t.yaml:7:5: containers[0].lifecycle.preStop: a lifecycle hook needs exactly one of `exec`, `httpGet`, `sleep`, `tcpSocket`; `exec` and `sleep` are given"
     );
     let err = load_err(&format!(
         "{BASE}  lifecycle:\n    preStopp: {{sleep: {{seconds: 1}}}}\n"
@@ -619,7 +619,7 @@ fn termination_message_sidecar_and_resize_policy() {
     let err = load_err(&format!("{BASE}  restartPolicy: Always\n"));
     assert_eq!(
         err.to_string(),
-        "t.yaml:6: containers[0].restartPolicy: `restartPolicy` is for init containers only: it makes one a sidecar, which keeps running beside the main containers"
+        "t.yaml:6:3: containers[0].restartPolicy: `restartPolicy` is for init containers only: it makes one a sidecar, which keeps running beside the main containers"
     );
     let err = load_err(&format!("{BASE}  terminationMessagePolicy: Fallback\n"));
     assert!(
@@ -725,7 +725,7 @@ fn validation_of_a_new_key_points_at_its_line() {
     assert_eq!(err.kind(), SpecErrorKind::Validation);
     assert!(
         err.to_string().starts_with(
-            "t.yaml:8: spec.template.spec.securityContext.sysctls[0].name: Invalid value"
+            "t.yaml:8:6: spec.template.spec.securityContext.sysctls[0].name: Invalid value"
         ),
         "{err}"
     );
@@ -754,7 +754,7 @@ fn pod_affinity_and_anti_affinity() {
     let err = load_err(&format!(
         "{BASE}affinity:\n  podAntiAffinity:\n    preferred:\n    - {{weight: 0, topologyKey: k, matchLabels: {{app: agent}}}}\n"
     ));
-    assert!(err.to_string().starts_with("t.yaml:9: "), "{err}");
+    assert!(err.to_string().starts_with("t.yaml:9:8: "), "{err}");
     assert!(err.to_string().contains("weight"), "{err}");
     let err = load_err(&format!(
         "{BASE}affinity:\n  podAffinity:\n    required:\n    - {{topologyKey: k, labelSelector: {{}}}}\n"
@@ -773,7 +773,7 @@ fn host_users_false_with_host_ipc_points_at_the_host_ipc_line() {
     assert_eq!(err.kind(), SpecErrorKind::Validation);
     assert!(
         err.to_string().starts_with(
-            "t.yaml:7: spec.template.spec.HostIPC: Forbidden: when `hostUsers` is false"
+            "t.yaml:7:1: spec.template.spec.HostIPC: Forbidden: when `hostUsers` is false"
         ),
         "{err}"
     );
