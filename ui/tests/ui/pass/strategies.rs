@@ -3,7 +3,9 @@
 use daemonset::build::Budget;
 use daemonset::daemonset;
 
-fn with_surge(budget: Budget) -> Result<daemonset::k8s::api::apps::v1::DaemonSet, daemonset::ValidationErrors> {
+fn with_surge(
+    budget: Budget,
+) -> Result<daemonset::k8s::api::apps::v1::DaemonSet, daemonset::ValidationErrors> {
     daemonset! {
         name: "agent",
         selector: { app: "agent" },

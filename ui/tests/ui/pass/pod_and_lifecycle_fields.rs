@@ -79,14 +79,29 @@ fn main() {
     let pod = ds.spec.unwrap().template.spec.unwrap();
     let sec = pod.security_context.unwrap();
     assert_eq!(sec.run_as_user, Some(1000));
-    assert_eq!(sec.fs_group_change_policy.as_deref(), Some("OnRootMismatch"));
+    assert_eq!(
+        sec.fs_group_change_policy.as_deref(),
+        Some("OnRootMismatch")
+    );
     assert_eq!(sec.supplemental_groups, Some(vec![3000, 3001]));
     assert_eq!(sec.seccomp_profile.unwrap().type_, "RuntimeDefault");
-    assert_eq!(sec.app_armor_profile.unwrap().localhost_profile.as_deref(), Some("agent"));
-    assert_eq!(sec.se_linux_options.unwrap().role.as_deref(), Some("system_r"));
+    assert_eq!(
+        sec.app_armor_profile.unwrap().localhost_profile.as_deref(),
+        Some("agent")
+    );
+    assert_eq!(
+        sec.se_linux_options.unwrap().role.as_deref(),
+        Some("system_r")
+    );
     let windows = sec.windows_options.unwrap();
-    assert_eq!(windows.run_as_user_name.as_deref(), Some("ContainerAdministrator"));
-    assert_eq!(windows.gmsa_credential_spec_name.as_deref(), Some("agent-gmsa"));
+    assert_eq!(
+        windows.run_as_user_name.as_deref(),
+        Some("ContainerAdministrator")
+    );
+    assert_eq!(
+        windows.gmsa_credential_spec_name.as_deref(),
+        Some("agent-gmsa")
+    );
     assert_eq!(sec.sysctls.unwrap()[0].value, "1024 65535");
     assert_eq!(pod.automount_service_account_token, Some(false));
     assert_eq!(pod.share_process_namespace, Some(true));
@@ -95,45 +110,135 @@ fn main() {
     assert_eq!(pod.runtime_class_name.as_deref(), Some("gvisor"));
     assert_eq!(pod.enable_service_links, Some(false));
     assert_eq!(pod.scheduler_name.as_deref(), Some("agent-scheduler"));
-    assert_eq!(pod.readiness_gates.unwrap()[0].condition_type, "example.com/ready");
+    assert_eq!(
+        pod.readiness_gates.unwrap()[0].condition_type,
+        "example.com/ready"
+    );
     let toleration = &pod.tolerations.unwrap()[0];
-    assert_eq!(toleration.operator, None, "written without operator, generated without one");
+    assert_eq!(
+        toleration.operator, None,
+        "written without operator, generated without one"
+    );
     assert_eq!(toleration.value.as_deref(), Some("agents"));
     let volumes = pod.volumes.unwrap();
     assert_eq!(volumes[0].config_map.as_ref().unwrap().optional, Some(true));
     assert_eq!(volumes[1].secret.as_ref().unwrap().optional, Some(true));
     let csi = volumes[2].csi.as_ref().unwrap();
     assert_eq!(csi.driver, "secrets-store.csi.k8s.io");
-    assert_eq!(csi.volume_attributes.as_ref().unwrap()["secretProviderClass"], "agent");
+    assert_eq!(
+        csi.volume_attributes.as_ref().unwrap()["secretProviderClass"],
+        "agent"
+    );
     let aliases = pod.host_aliases.unwrap();
     assert_eq!(aliases[0].hostnames.as_ref().unwrap().len(), 2);
     let dns = pod.dns_config.unwrap();
     assert_eq!(dns.nameservers, Some(vec!["10.0.0.10".to_owned()]));
     let options = dns.options.unwrap();
-    assert_eq!((options[0].value.as_deref(), options[1].value.as_deref()), (None, Some("2")));
-    assert_eq!(pod.init_containers.unwrap()[0].restart_policy.as_deref(), Some("Always"));
+    assert_eq!(
+        (options[0].value.as_deref(), options[1].value.as_deref()),
+        (None, Some("2"))
+    );
+    assert_eq!(
+        pod.init_containers.unwrap()[0].restart_policy.as_deref(),
+        Some("Always")
+    );
 
     let agent = &pod.containers[0];
-    let live = agent.liveness_probe.as_ref().unwrap().http_get.as_ref().unwrap();
+    let live = agent
+        .liveness_probe
+        .as_ref()
+        .unwrap()
+        .http_get
+        .as_ref()
+        .unwrap();
     assert_eq!(live.host.as_deref(), Some("127.0.0.1"));
     assert_eq!(live.scheme.as_deref(), Some("HTTPS"));
     assert_eq!(live.http_headers.as_ref().unwrap()[0].name, "X-Probe");
-    let ready = agent.readiness_probe.as_ref().unwrap().tcp_socket.as_ref().unwrap();
-    assert_eq!(ready.port, daemonset::k8s::apimachinery::pkg::util::intstr::IntOrString::String("metrics".into()));
+    let ready = agent
+        .readiness_probe
+        .as_ref()
+        .unwrap()
+        .tcp_socket
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        ready.port,
+        daemonset::k8s::apimachinery::pkg::util::intstr::IntOrString::String("metrics".into())
+    );
     let startup = agent.startup_probe.as_ref().unwrap();
-    assert_eq!(startup.grpc.as_ref().unwrap().service.as_deref(), Some("health"));
+    assert_eq!(
+        startup.grpc.as_ref().unwrap().service.as_deref(),
+        Some("health")
+    );
     let lifecycle = agent.lifecycle.as_ref().unwrap();
-    assert_eq!(lifecycle.pre_stop.as_ref().unwrap().exec.as_ref().unwrap().command.as_ref().unwrap().len(), 3);
-    assert_eq!(lifecycle.post_start.as_ref().unwrap().http_get.as_ref().unwrap().path.as_deref(), Some("/started"));
-    assert_eq!(agent.termination_message_path.as_deref(), Some("/var/log/agent-termination"));
-    assert_eq!(agent.termination_message_policy.as_deref(), Some("FallbackToLogsOnError"));
+    assert_eq!(
+        lifecycle
+            .pre_stop
+            .as_ref()
+            .unwrap()
+            .exec
+            .as_ref()
+            .unwrap()
+            .command
+            .as_ref()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        lifecycle
+            .post_start
+            .as_ref()
+            .unwrap()
+            .http_get
+            .as_ref()
+            .unwrap()
+            .path
+            .as_deref(),
+        Some("/started")
+    );
+    assert_eq!(
+        agent.termination_message_path.as_deref(),
+        Some("/var/log/agent-termination")
+    );
+    assert_eq!(
+        agent.termination_message_policy.as_deref(),
+        Some("FallbackToLogsOnError")
+    );
     let csec = agent.security_context.as_ref().unwrap();
-    assert_eq!(csec.seccomp_profile.as_ref().unwrap().localhost_profile.as_deref(), Some("profiles/agent.json"));
+    assert_eq!(
+        csec.seccomp_profile
+            .as_ref()
+            .unwrap()
+            .localhost_profile
+            .as_deref(),
+        Some("profiles/agent.json")
+    );
     assert_eq!(csec.app_armor_profile.as_ref().unwrap().type_, "Unconfined");
-    assert_eq!(csec.se_linux_options.as_ref().unwrap().type_.as_deref(), Some("spc_t"));
-    assert_eq!(csec.windows_options.as_ref().unwrap().run_as_user_name.as_deref(), Some("ContainerUser"));
+    assert_eq!(
+        csec.se_linux_options.as_ref().unwrap().type_.as_deref(),
+        Some("spc_t")
+    );
+    assert_eq!(
+        csec.windows_options
+            .as_ref()
+            .unwrap()
+            .run_as_user_name
+            .as_deref(),
+        Some("ContainerUser")
+    );
     let sleeper = pod.containers[1].lifecycle.as_ref().unwrap();
-    assert_eq!(sleeper.pre_stop.as_ref().unwrap().sleep.as_ref().unwrap().seconds, 10);
+    assert_eq!(
+        sleeper
+            .pre_stop
+            .as_ref()
+            .unwrap()
+            .sleep
+            .as_ref()
+            .unwrap()
+            .seconds,
+        10
+    );
     assert!(sleeper.post_start.as_ref().unwrap().tcp_socket.is_some());
 
     let windows = daemonset! {
@@ -145,5 +250,12 @@ fn main() {
     }
     .expect("valid");
     let pod = windows.spec.unwrap().template.spec.unwrap();
-    assert_eq!(pod.security_context.unwrap().windows_options.unwrap().host_process, Some(true));
+    assert_eq!(
+        pod.security_context
+            .unwrap()
+            .windows_options
+            .unwrap()
+            .host_process,
+        Some(true)
+    );
 }
