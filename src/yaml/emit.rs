@@ -319,6 +319,10 @@ fn plain_allowed(text: &str) -> bool {
 /// (`1:20`), a timestamp (`2001-12-14`), the merge key `<<` or the value key `=`. Conservative: any digit-led
 /// text made only of digits and `. _ : e E + -` counts as a number.
 fn resolves_as_non_string(text: &str) -> bool {
+    // The reader's own resolution first (go-yaml v2 drops every `_` of a sign- or digit-led scalar: `-_0` is 0).
+    if !super::read::plain_is_string(text) {
+        return true;
+    }
     let bytes = text.as_bytes();
     if bytes.is_empty() {
         return true;
@@ -665,6 +669,16 @@ mod tests {
             1 => "\\PC{0,300}",
             1 => prop::collection::vec(piece(), 20..60).prop_map(|p| p.concat()),
         ]
+    }
+
+    #[test]
+    fn sign_led_underscores_are_quoted_like_the_numbers_they_read_as() {
+        // go-yaml v2 drops every `_` of a sign- or digit-led plain scalar before reading it as a number: `-_0` is
+        // the integer 0 to kubectl (found by `adversarial_strings_round_trip`).
+        for text in ["-_0", "+_1_0", "-_._5", "_0", "-_", "-_a"] {
+            round_trips(&json!({ "k": text, text: [text] }));
+        }
+        assert_ne!(document(&json!("-_0")).unwrap(), "-_0\n");
     }
 
     proptest! {

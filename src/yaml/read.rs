@@ -430,6 +430,12 @@ pub(super) fn plain_value(text: &str) -> Option<(Kind, Option<Box<str>>)> {
     }
 }
 
+/// Whether this reader (go-yaml v2's resolution, as kubectl reads) takes the plain scalar `text` as a string: the
+/// emitter writes a string plain only if so, so that what it writes reads back the same.
+pub(super) fn plain_is_string(text: &str) -> bool {
+    matches!(resolve_plain(text), Plain::Str)
+}
+
 /// Whether a mapping has a key twice (the general reader names the error).
 pub(super) fn has_duplicate(entries: &[(Key, Node)]) -> bool {
     if entries.len() <= 16 {
