@@ -70,7 +70,16 @@ pub fn daemonset(input: TokenStream) -> TokenStream {
     let root = tree::parse_root(&mut ctx, input.into());
     let expansion = check::expand(&mut ctx, &root);
     if ctx.errors.is_empty() {
-        return expansion.into();
+        // The DSL writes a Rust expression as `{ expr }` and passes it on as written: its braces (or parentheses
+        // kept around a closure) are the grammar's, not the user's to remove, so `unused_braces`/`unused_parens`
+        // must not fire on them in the user's crate (`#![deny(warnings)]` would refuse a correct `daemonset!`).
+        // Attributes on a `let` are stable; they cover the whole builder expression.
+        return quote!({
+            #[allow(unused_braces, unused_parens)]
+            let daemon_set = #expansion;
+            daemon_set
+        })
+        .into();
     }
     // In source order, whatever the order of the checks.
     ctx.errors.sort_by_key(|e| {

@@ -1,4 +1,7 @@
 //! Every part of the grammar in one DaemonSet, literals and expressions mixed; it builds and validates.
+//! Under `#![deny(warnings)]`: the expansion gives no warning in the user's crate (the `{ expr }` braces and a
+//! closure's parentheses are the grammar's, not `unused_braces`/`unused_parens`).
+#![deny(warnings)]
 
 use daemonset::build::{Budget, Effect, Probe, Toleration, UpdateStrategy};
 use daemonset::daemonset;

@@ -1,4 +1,7 @@
 //! Update strategies and budgets: counts, percentages, a zero budget beside the non-zero one, expressions.
+//! Under `#![deny(warnings)]`: the expansion gives no warning in the user's crate (the `{ expr }` braces and a
+//! closure's parentheses are the grammar's, not `unused_braces`/`unused_parens`).
+#![deny(warnings)]
 
 use daemonset::build::Budget;
 use daemonset::daemonset;
