@@ -669,7 +669,7 @@ impl Fast<'_> {
                 loop {
                     let key_start = self.pos;
                     let (key_line, key_column) = (self.line, self.col(key_start));
-                    let name = match self.b[key_start] {
+                    let name = match self.at(key_start)? {
                         b'"' | b'\'' => {
                             let value = self.take_quoted()?;
                             if self.line != key_line {

@@ -1,6 +1,7 @@
 //! The one module that names the YAML crates: writing one YAML document (serde_yaml, frozen upstream), and reading
-//! YAML exactly as kubectl does ([`read`]: YAML 1.1 scalars, merge keys, kubectl's document separators) into typed
-//! values strictly ([`de`]). Everything else goes through these functions.
+//! YAML exactly as kubectl does ([`read`]: YAML 1.1 scalars, merge keys, kubectl's document separators; [`fast`] for
+//! the block YAML of nearly every manifest, falling back to the parser) into typed values strictly ([`de`]).
+//! Everything else goes through these functions.
 
 mod de;
 mod emit;

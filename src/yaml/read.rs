@@ -141,7 +141,10 @@ impl Cutter {
 }
 
 /// Reads one document (a chunk cut by [`chunks`]) into a node; `Ok(None)` when it holds nothing. Lines are
-/// counted from `first_line`.
+/// counted from `first_line`. Three readers give the same nodes: the fast one ([`super::fast`], straight from the
+/// bytes, for the YAML manifests are written in), then [`Direct`] (from the parser's events, without anchors or
+/// tags), then [`general`]; each of the first two declines what it does not take, and only the last one reports
+/// errors.
 pub(crate) fn document(text: &str, first_line: usize) -> Result<Option<Node>, ReadError> {
     if let Some(node) = super::fast::read(text, first_line) {
         return Ok(Some(node));
