@@ -633,6 +633,21 @@ impl Fast<'_> {
         Some(p + 1)
     }
 
+    /// After a flow item: `,` (and the blanks after it) gives `false`, the closing bracket `true` (left in place),
+    /// anything else `None`.
+    fn flow_separator(&mut self, close: u8) -> Option<bool> {
+        self.flow_blanks()?;
+        match self.at(self.pos)? {
+            b',' => {
+                self.pos += 1;
+                self.flow_blanks()?;
+                Some(false)
+            }
+            c if c == close => Some(true),
+            _ => None,
+        }
+    }
+
     /// A flow collection at `pos`, on one line; leaves `pos` after its closing bracket.
     fn flow(&mut self) -> Option<Node> {
         self.depth += 1;
@@ -650,14 +665,8 @@ impl Fast<'_> {
             if self.at(self.pos) != Some(close) {
                 loop {
                     items.push(self.flow_item()?);
-                    self.flow_blanks()?;
-                    match self.at(self.pos)? {
-                        b',' => {
-                            self.pos += 1;
-                            self.flow_blanks()?;
-                        }
-                        c if c == close => break,
-                        _ => return None,
+                    if self.flow_separator(close)? {
+                        break;
                     }
                 }
             }
@@ -696,14 +705,8 @@ impl Fast<'_> {
                     self.flow_blanks()?;
                     let value = self.flow_item()?;
                     entries.push((key, value));
-                    self.flow_blanks()?;
-                    match self.at(self.pos)? {
-                        b',' => {
-                            self.pos += 1;
-                            self.flow_blanks()?;
-                        }
-                        c if c == close => break,
-                        _ => return None,
+                    if self.flow_separator(close)? {
+                        break;
                     }
                 }
             }
