@@ -162,6 +162,24 @@ impl Diagnostic {
         self
     }
 
+    /// An error of a YAML input file (the nodes of `plan`, the recorded state of `doctor`): a syntax error at its
+    /// line, written `invalid YAML: …`, or any other at no line (its message names the document and item), keeping
+    /// `error` as the source; the file is the reader's to add.
+    pub(crate) fn of_yaml_input(
+        error: impl Error + Send + Sync + 'static,
+        syntax: Option<(Option<usize>, &str)>,
+    ) -> Diagnostic {
+        let (line, message) = match syntax {
+            Some((line, message)) => (line, format!("invalid YAML: {message}")),
+            None => (None, error.to_string()),
+        };
+        let location = Location {
+            line,
+            ..Location::default()
+        };
+        Diagnostic::error(location, message).with_source(error)
+    }
+
     /// The same diagnostic in `file`, at `line` and `column` when it has no line of its own.
     #[must_use]
     pub fn at(mut self, file: &str, line: usize, column: Option<usize>) -> Diagnostic {

@@ -74,15 +74,16 @@ impl From<InventoryError> for crate::diagnostic::Diagnostic {
     /// An error at the line of a YAML error (the document and item of the others are in the message), keeping
     /// the error as its source; the file is the reader's to add.
     fn from(error: InventoryError) -> Self {
-        let (line, message) = match &error {
-            InventoryError::Syntax { message, line } => (*line, format!("invalid YAML: {message}")),
-            other => (None, other.to_string()),
+        let syntax = match &error {
+            InventoryError::Syntax { message, line } => Some((*line, message.clone())),
+            _ => None,
         };
-        let location = crate::diagnostic::Location {
-            line,
-            ..Default::default()
-        };
-        crate::diagnostic::Diagnostic::error(location, message).with_source(error)
+        crate::diagnostic::Diagnostic::of_yaml_input(
+            error,
+            syntax
+                .as_ref()
+                .map(|(line, message)| (*line, message.as_str())),
+        )
     }
 }
 
